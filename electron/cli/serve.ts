@@ -1,0 +1,75 @@
+/** `switchboard serve`: run the hub headless until SIGINT or SIGTERM. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, type HubSettings } from '../hub/config.js';
+import { resolveDataDir } from '../hub/data-dir.js';
+import { createHub } from '../hub/hub.js';
+import { createLogger } from '../hub/logger.js';
+import { CliError } from './hub-client.js';
+
+export const SETTINGS_FILE = 'settings.json';
+
+/** Settings from DATA_DIR/settings.json, if the person wrote one; flags override them. */
+function readSettingsFile(dataDir: string): Record<string, unknown> {
+  const file = join(dataDir, SETTINGS_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError([`${file} is not a JSON object (${(error as Error).message})`]);
+  }
+}
+
+export async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' } },
+    strict: true,
+  });
+  const dataDir = resolveDataDir(values['data-dir']);
+  const settings = {
+    ...readSettingsFile(dataDir),
+    dataDir,
+    ...(values.port === undefined ? {} : { port: /^\d+$/.test(values.port) ? Number(values.port) : values.port }),
+    ...(values.host === undefined ? {} : { host: values.host }),
+  } as HubSettings;
+  const hub = createHub(settings, { logger: createLogger({ file: join(dataDir, 'logs', 'hub.log'), stderrLevel: 'warn' }) });
+  let started;
+  try {
+    started = await hub.start();
+  } catch (error) {
+    await hub.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`Port ${hub.config.port} on ${hub.config.host} is already in use. Choose another with --port.`);
+    throw error;
+  }
+  if (started.portTaken !== undefined) {
+    process.stderr.write(
+      `Port ${started.portTaken} is already in use (another local agent tool may have it); Switchboard is using port ${started.port} instead.\n`,
+    );
+  }
+  process.stdout.write(`Switchboard hub listening on http://${hub.config.host}:${started.port}\n`);
+  process.stderr.write(`Data folder: ${dataDir} (agents connect with ${join(dataDir, 'connection.json')})\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    hub.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Could not stop cleanly: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

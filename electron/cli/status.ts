@@ -1,0 +1,21 @@
+/** `switchboard status`: is the hub running, where, and how busy. */
+import { parseArgs } from 'node:util';
+import { callHub, connectionFor } from './hub-client.js';
+
+export async function status(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } });
+  const info = connectionFor(values['data-dir']);
+  const body = await callHub(info, 'GET', '/ws/status');
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `Switchboard is running at ${info.http} (pid ${info.pid})`,
+    `  uptime          ${Math.round(Number(body['uptime']))} s`,
+    `  connections     ${String(body['total_connections'])} of ${String(body['max_connections'])}`,
+    `  agents online   ${String(body['agents_online'])}`,
+    `  messages stored ${String(body['total_messages'])}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

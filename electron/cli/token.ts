@@ -1,0 +1,41 @@
+/** `switchboard token create <agent> | list | revoke <id>`: agent tokens, managed with the admin token. */
+import { parseArgs } from 'node:util';
+import type { TokenRecord } from '../hub/store/token-store.js';
+import { callHub, CliError, connectionFor } from './hub-client.js';
+
+export async function token(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string' }, label: { type: 'string' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  const [action, arg] = positionals;
+  const info = connectionFor(values['data-dir']);
+  if (action === 'create') {
+    if (arg === undefined) throw new CliError('Usage: switchboard token create <agent> [--label TEXT]');
+    const body = await callHub(info, 'POST', '/api/tokens', { body: { agent: arg, ...(values.label === undefined ? {} : { label: values.label }) } });
+    const created = body['token'] as TokenRecord & { token: string };
+    if (values.json === true) process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+    else process.stdout.write(`${created.token}\nToken ${created.id} for agent "${arg}". It is shown only now: store it where the agent can read it.\n`);
+    return;
+  }
+  if (action === 'list') {
+    const tokens = (await callHub(info, 'GET', '/api/tokens'))['tokens'] as TokenRecord[];
+    if (values.json === true) {
+      process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
+      return;
+    }
+    const rows = tokens.map((t) =>
+      [t.id, t.admin ? '(admin)' : (t.agent ?? ''), t.revoked_at === null ? 'active' : 'revoked', t.created_at, t.last_used_at ?? 'never'].join('  '),
+    );
+    process.stdout.write(`${['id  agent  state  created  last used', ...rows].join('\n')}\n`);
+    return;
+  }
+  if (action === 'revoke') {
+    if (arg === undefined) throw new CliError('Usage: switchboard token revoke <id>');
+    const body = await callHub(info, 'DELETE', `/api/tokens/${encodeURIComponent(arg)}`);
+    process.stdout.write(body['revoked'] === true ? `Revoked ${arg}; its connections were closed.\n` : `${arg} was already revoked.\n`);
+    return;
+  }
+  throw new CliError('Usage: switchboard token create <agent> | list | revoke <id>');
+}

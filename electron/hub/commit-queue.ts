@@ -1,0 +1,96 @@
+/**
+ * Group commit: every write that arrives in one turn of the event loop goes into one transaction,
+ * and only after that transaction commits are the writers told (acks, fan-out). This is what makes a
+ * durable hub fast: one commit per batch instead of one per message.
+ */
+import type { Db } from './store/database.js';
+import type { Logger } from './logger.js';
+
+export interface Write<T> {
+  /** Runs inside the batch's transaction; throwing rolls back this write only. */
+  apply(): T;
+  /** Runs after the commit with the value `apply` returned. */
+  committed(value: T): void;
+  /** Runs when the write could not be stored; nothing was acknowledged. */
+  failed(error: unknown): void;
+}
+
+export interface CommitStats {
+  batches: number;
+  writes: number;
+  largestBatch: number;
+}
+
+export interface CommitQueue {
+  enqueue<T>(write: Write<T>): void;
+  /** Commits whatever is queued now (used on shutdown). */
+  flush(): void;
+  readonly stats: CommitStats;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * @param onRollback called after a batch rolled back, so in-memory caches filled during it can reload.
+ */
+export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void = () => {}): CommitQueue {
+  let pending: Write<unknown>[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  const stats: CommitStats = { batches: 0, writes: 0, largestBatch: 0 };
+
+  const runBatch = db.transaction((batch: Write<unknown>[]): Outcome[] =>
+    batch.map((write) => ({ ok: true, value: write.apply() })),
+  );
+  const runOne = db.transaction((write: Write<unknown>): unknown => write.apply());
+
+  // When a batch fails, each write is retried alone so one bad write never takes its batch-mates down.
+  const runEachAlone = (batch: Write<unknown>[]): Outcome[] =>
+    batch.map((write) => {
+      try {
+        return { ok: true, value: runOne(write) };
+      } catch (error) {
+        onRollback();
+        return { ok: false, error };
+      }
+    });
+
+  const flush = (): void => {
+    scheduled = undefined;
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = runBatch(batch);
+    } catch (error) {
+      onRollback();
+      logger.warn('a batch failed to commit; retrying its writes one by one', { writes: batch.length, error: String(error) });
+      outcomes = runEachAlone(batch);
+    }
+    stats.batches++;
+    stats.writes += batch.length;
+    if (batch.length > stats.largestBatch) stats.largestBatch = batch.length;
+    for (let i = 0; i < batch.length; i++) {
+      const write = batch[i] as Write<unknown>;
+      const outcome = outcomes[i] as Outcome;
+      try {
+        if (outcome.ok) write.committed(outcome.value);
+        else write.failed(outcome.error);
+      } catch (error) {
+        logger.error('a commit callback threw', { error: String(error) });
+      }
+    }
+  };
+
+  return {
+    enqueue<T>(write: Write<T>): void {
+      pending.push(write as Write<unknown>);
+      scheduled ??= setImmediate(flush);
+    },
+    flush(): void {
+      if (scheduled !== undefined) clearImmediate(scheduled);
+      flush();
+    },
+    stats,
+  };
+}

@@ -1,0 +1,81 @@
+/** Hub configuration: defaults, and validation that lists every problem at once. */
+import { DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT, type Limits } from '../../shared/protocol/index.js';
+
+export interface HubConfig extends Limits {
+  /** Address to bind; loopback by default so nothing off the machine can reach the hub. */
+  host: string;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** When the port is taken, try the next ones (only when the port was not chosen explicitly). */
+  portFallback: boolean;
+  /** Folder holding the database, logs and connection.json. */
+  dataDir: string;
+  /** Extra browser Origins allowed to call the hub (the hub's own origin is always allowed). */
+  allowedOrigins: string[];
+  /** Extra Host header values accepted besides the bound address, localhost and 127.0.0.1. */
+  allowedHosts: string[];
+}
+
+export type HubSettings = Partial<HubConfig> & { dataDir: string };
+
+/** Raised with every problem found, so a person fixes their settings in one go. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
+  port: [0, 65535],
+  maxConnections: [1, 1_000_000],
+  heartbeatIntervalMs: [100, 3_600_000],
+  idleTimeoutMs: [100, 86_400_000],
+  maxFrameBytes: [1024, 256 * 1024 * 1024],
+  helloTimeoutMs: [100, 600_000],
+  maxBufferedBytes: [64 * 1024, 4 * 1024 * 1024 * 1024],
+  maxWaitSeconds: [0, 3600],
+  maxStreamBytes: [1024, 1024 * 1024 * 1024],
+};
+
+/** Merges settings over the defaults and validates them; throws ConfigError listing every problem. */
+export function resolveConfig(settings: HubSettings): HubConfig {
+  const config: HubConfig = {
+    host: DEFAULT_HOST,
+    port: DEFAULT_PORT,
+    portFallback: settings.port === undefined,
+    allowedOrigins: [],
+    allowedHosts: [],
+    ...DEFAULT_LIMITS,
+    ...stripUndefined(settings),
+    dataDir: settings.dataDir,
+  };
+  const problems: string[] = [];
+  for (const [key, [min, max]] of Object.entries(INTEGER_RANGES) as [keyof typeof INTEGER_RANGES, [number, number]][]) {
+    const value: unknown = config[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+    }
+  }
+  if (typeof config.host !== 'string' || config.host.trim() === '') problems.push('host must be an address such as 127.0.0.1');
+  if (typeof config.dataDir !== 'string' || config.dataDir.trim() === '') problems.push('dataDir must be a folder path');
+  for (const key of ['allowedOrigins', 'allowedHosts'] as const) {
+    if (!Array.isArray(config[key]) || config[key].some((v) => typeof v !== 'string')) {
+      problems.push(`${key} must be a list of strings`);
+    }
+  }
+  if (problems.length === 0 && config.idleTimeoutMs <= config.heartbeatIntervalMs) {
+    problems.push(
+      `idleTimeoutMs (${config.idleTimeoutMs}) must be longer than heartbeatIntervalMs (${config.heartbeatIntervalMs}), or live connections would be closed`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

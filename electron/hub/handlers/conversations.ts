@@ -1,0 +1,29 @@
+/** `create_conversation` and `list_conversations`. */
+import { createConversationFrame, listConversationsFrame } from '../../../shared/index.js';
+import { identityOf, reply, type HandlerSpec } from '../router.js';
+import type { HubServices } from '../services.js';
+import { mayAccess } from '../store/conversation-store.js';
+import { createConversation } from '../conversation-service.js';
+
+export function createConversationHandler(s: HubServices): HandlerSpec<typeof createConversationFrame> {
+  return {
+    type: 'create_conversation',
+    schema: createConversationFrame,
+    handle(ctx) {
+      const { conversation, created } = createConversation(s, identityOf(ctx), ctx.frame);
+      reply(ctx, { type: 'create_conversation_response', conversation, created });
+    },
+  };
+}
+
+export function listConversationsHandler(s: HubServices): HandlerSpec<typeof listConversationsFrame> {
+  return {
+    type: 'list_conversations',
+    schema: listConversationsFrame,
+    handle(ctx) {
+      const identity = identityOf(ctx);
+      const conversations = s.conversations.list().filter((c) => mayAccess(c, identity.agent, identity.admin));
+      reply(ctx, { type: 'list_conversations_response', conversations });
+    },
+  };
+}

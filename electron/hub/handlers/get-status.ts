@@ -1,0 +1,15 @@
+/** `get_status` (seed): connection statistics as `status_response`. */
+import { getStatusFrame } from '../../../shared/index.js';
+import { reply, type HandlerSpec } from '../router.js';
+import type { HubServices } from '../services.js';
+import { epochSeconds, statusData } from '../status.js';
+
+export function getStatusHandler(s: HubServices): HandlerSpec<typeof getStatusFrame> {
+  return {
+    type: 'get_status',
+    schema: getStatusFrame,
+    handle(ctx) {
+      reply(ctx, { type: 'status_response', data: statusData(s), timestamp: epochSeconds(s.clock.now()), client_id: ctx.conn.id });
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/** `hello`: authenticate a connection with a token and name the agent it speaks for. */
+import { helloFrame, HUB_VERSION, PROTOCOL_VERSION, SwitchboardError, type WelcomeFrame } from '../../../shared/index.js';
+import type { Connection, Identity } from '../connection.js';
+import type { RequestId, HandlerSpec } from '../router.js';
+import type { HubServices } from '../services.js';
+import type { AgentProfile } from '../store/agent-store.js';
+
+/** Marks the connection authenticated, brings its agent online and sends `welcome`. */
+export function admit(s: HubServices, conn: Connection, identity: Identity, profile: AgentProfile, re?: RequestId): void {
+  conn.identity = identity;
+  clearTimeout(conn.helloTimer);
+  s.presence.join(conn, identity.agent, profile);
+  s.logger.debug('agent connected', { client: conn.id, agent: identity.agent });
+  const welcome: WelcomeFrame = {
+    type: 'welcome',
+    client_id: conn.id,
+    agent: { id: identity.agent, admin: identity.admin },
+    hub: { version: HUB_VERSION, protocol: PROTOCOL_VERSION },
+    limits: {
+      max_connections: s.config.maxConnections,
+      max_frame_bytes: s.config.maxFrameBytes,
+      heartbeat_interval_ms: s.config.heartbeatIntervalMs,
+      idle_timeout_ms: s.config.idleTimeoutMs,
+    },
+    last_seq: s.messages.lastSeq(),
+  };
+  if (re !== undefined) welcome.re = re;
+  conn.sendFrame(welcome);
+}
+
+export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {
+  return {
+    type: 'hello',
+    schema: helloFrame,
+    public: true,
+    handle(ctx) {
+      if (ctx.conn.identity !== undefined) {
+        throw new SwitchboardError('SB_ERR_CONFLICT', `this connection is already authenticated as "${ctx.conn.identity.agent}"`);
+      }
+      const frame = ctx.frame;
+      let identity: Identity;
+      try {
+        identity = s.auth.identify(frame.token, frame.agent, `ws ${ctx.conn.id}`);
+      } catch (error) {
+        if (error instanceof SwitchboardError) ctx.conn.fail(error);
+        return;
+      }
+      admit(s, ctx.conn, identity, { display_name: frame.display_name, kind: frame.kind, capabilities: frame.capabilities }, ctx.re);
+    },
+  };
+}

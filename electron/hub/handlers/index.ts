@@ -1,0 +1,31 @@
+/** The registry of frame handlers, one module per frame type (or family). */
+import type { Router } from '../router.js';
+import type { HubServices } from '../services.js';
+import { createConversationHandler, listConversationsHandler } from './conversations.js';
+import { getStatusHandler } from './get-status.js';
+import { heartbeatHandler } from './heartbeat.js';
+import { helloHandler } from './hello.js';
+import { historyHandler } from './history.js';
+import { listAgentsHandler } from './list-agents.js';
+import { pingHandler } from './ping.js';
+import { sendMessageHandler } from './send-message.js';
+import { streamChunkHandler, streamEndHandler, streamStartHandler } from './stream.js';
+import { subscribeHandler } from './subscribe.js';
+import { unsubscribeHandler } from './unsubscribe.js';
+
+export function registerHandlers(router: Router, s: HubServices): void {
+  router.register(helloHandler(s));
+  router.register(heartbeatHandler(s));
+  router.register(pingHandler(s));
+  router.register(getStatusHandler(s));
+  router.register(sendMessageHandler(s));
+  router.register(subscribeHandler(s));
+  router.register(unsubscribeHandler(s));
+  router.register(historyHandler(s));
+  router.register(createConversationHandler(s));
+  router.register(listConversationsHandler(s));
+  router.register(listAgentsHandler(s));
+  router.register(streamStartHandler(s));
+  router.register(streamChunkHandler(s));
+  router.register(streamEndHandler(s));
+}

@@ -1,0 +1,14 @@
+/** `list_agents`: every agent the hub knows, with presence. */
+import { listAgentsFrame } from '../../../shared/index.js';
+import { reply, type HandlerSpec } from '../router.js';
+import type { HubServices } from '../services.js';
+
+export function listAgentsHandler(s: HubServices): HandlerSpec<typeof listAgentsFrame> {
+  return {
+    type: 'list_agents',
+    schema: listAgentsFrame,
+    handle(ctx) {
+      reply(ctx, { type: 'list_agents_response', agents: s.presence.list() });
+    },
+  };
+}

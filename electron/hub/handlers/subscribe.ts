@@ -1,0 +1,31 @@
+/** `subscribe`: replay stored messages after `since`, then deliver live ones; optionally presence too. */
+import { subscribeFrame, SwitchboardError } from '../../../shared/index.js';
+import { replay } from '../replay.js';
+import { identityOf, reply, type HandlerSpec } from '../router.js';
+import type { HubServices } from '../services.js';
+import { mayAccess } from '../store/conversation-store.js';
+
+export function subscribeHandler(s: HubServices): HandlerSpec<typeof subscribeFrame> {
+  return {
+    type: 'subscribe',
+    schema: subscribeFrame,
+    handle(ctx) {
+      const { frame, conn } = ctx;
+      const identity = identityOf(ctx);
+      if (frame.presence !== undefined) s.presence.watch(conn, frame.presence);
+      const selector = frame.conversations;
+      if (selector === undefined) {
+        reply(ctx, { type: 'subscribed', conversations: [], presence: frame.presence ?? false, last_seq: s.messages.lastSeq() });
+        return;
+      }
+      const keys = selector === '*' ? ['*'] : [...new Set(selector)];
+      for (const key of keys) {
+        if (key !== '*' && !mayAccess(s.conversations.meta(key), identity.agent, identity.admin)) {
+          throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${identity.agent}" is not a member of conversation "${key}"`);
+        }
+      }
+      reply(ctx, { type: 'subscribed', conversations: selector, since: frame.since ?? null, last_seq: s.messages.lastSeq() });
+      replay(s, conn, keys, frame.since, ctx.re);
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** `unsubscribe`: stop receiving some conversations, all of them (`"*"` or none named), or presence. */
+import { unsubscribeFrame } from '../../../shared/index.js';
+import { reply, type HandlerSpec } from '../router.js';
+import type { HubServices } from '../services.js';
+
+export function unsubscribeHandler(s: HubServices): HandlerSpec<typeof unsubscribeFrame> {
+  return {
+    type: 'unsubscribe',
+    schema: unsubscribeFrame,
+    handle(ctx) {
+      const { frame, conn } = ctx;
+      if (frame.presence === true) s.presence.watch(conn, false);
+      const selector = frame.conversations;
+      if (selector === '*' || (selector === undefined && frame.presence === undefined)) s.subscriptions.removeAll(conn);
+      else if (selector !== undefined) for (const key of selector) s.subscriptions.remove(conn, key);
+      reply(ctx, { type: 'unsubscribed', remaining: [...conn.subscriptions.keys()] });
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/** A tiny HTTP router: method + path pattern, auth level, and errors turned into JSON in one place. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SwitchboardError } from '../../../shared/index.js';
+import type { Identity } from '../connection.js';
+import type { HubServices } from '../services.js';
+import type { Guard } from './guard.js';
+import { readJson, sendError, sendJson } from './respond.js';
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Undefined only on public routes. */
+  identity: Identity | undefined;
+  body(): Promise<unknown>;
+}
+
+export interface RouteResult {
+  status?: number;
+  body: unknown;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** A path such as `/api/conversations/:id/messages`. */
+  path: string;
+  access: 'public' | 'token' | 'admin';
+  handle(ctx: RouteContext): RouteResult | Promise<RouteResult>;
+}
+
+interface CompiledRoute extends Route {
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path.replace(/:([a-z_]+)/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { ...route, pattern: new RegExp(`^${source}$`), names };
+}
+
+export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[]) {
+  const compiled = routes.map(compile);
+
+  const match = (method: string, path: string): { route: CompiledRoute; params: Record<string, string> } => {
+    let pathMatched = false;
+    for (const route of compiled) {
+      const found = route.pattern.exec(path);
+      if (found === null) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]));
+      return { route, params };
+    }
+    if (pathMatched) throw new SwitchboardError('SB_ERR_METHOD', `${method} is not allowed on ${path}`);
+    throw new SwitchboardError('SB_ERR_NOT_FOUND', `no endpoint ${method} ${path}`);
+  };
+
+  return {
+    routes: compiled,
+    async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      try {
+        guard.check(req);
+        const url = new URL(req.url ?? '/', 'http://hub');
+        const { route, params } = match(req.method ?? 'GET', url.pathname);
+        let identity: Identity | undefined;
+        if (route.access !== 'public') {
+          const agentHeader = req.headers['x-agent-name'];
+          identity = s.auth.identify(s.auth.tokenFromHeaders(req.headers), typeof agentHeader === 'string' ? agentHeader : undefined, `http ${route.method} ${route.path}`);
+          if (route.access === 'admin' && !identity.admin) {
+            throw new SwitchboardError('SB_ERR_FORBIDDEN', 'this endpoint needs the admin token (from connection.json)');
+          }
+        }
+        const result = await route.handle({
+          req,
+          res,
+          params,
+          query: url.searchParams,
+          identity,
+          body: () => readJson(req, s.config.maxFrameBytes),
+        });
+        if (!res.headersSent) sendJson(res, result.status ?? 200, result.body);
+      } catch (error) {
+        sendError(res, error, s.logger);
+      }
+    },
+  };
+}
+
+/** The identity on a route that required a token. */
+export function requireIdentity(ctx: RouteContext): Identity {
+  if (ctx.identity === undefined) throw new SwitchboardError('SB_ERR_AUTH_REQUIRED');
+  return ctx.identity;
+}

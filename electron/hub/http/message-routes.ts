@@ -1,0 +1,107 @@
+/** Messages over plain HTTP for agents that cannot hold a socket: post, read after a cursor with long-poll, conversations. */
+import { z } from 'zod';
+import { createConversationFrame, describeIssues, MAX_PAGE, sendMessageFrame, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
+import { createConversation } from '../conversation-service.js';
+import type { HubServices } from '../services.js';
+import { mayAccess } from '../store/conversation-store.js';
+import { requireIdentity, type Route } from './http-router.js';
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid ${what}: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+const asObject = (body: unknown): Record<string, unknown> =>
+  body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : { body };
+
+export function messageRoutes(s: HubServices): Route[] {
+  const readQuery = z.object({
+    since: z.coerce.number().int().min(0).default(0),
+    before: z.coerce.number().int().min(0).optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+    wait: z.coerce.number().min(0).max(s.config.maxWaitSeconds).default(0),
+  });
+
+  /** Resolves when a message arrives in the conversation, the wait is over, the client left or the hub stops. */
+  const waitForMessage = (conversationId: string, seconds: number, onClientGone: (done: () => void) => void): Promise<void> =>
+    new Promise((resolve) => {
+      let finished = false;
+      const done = (): void => {
+        if (finished) return;
+        finished = true;
+        off();
+        clearTimeout(timer);
+        s.lifetime.removeEventListener('abort', done);
+        resolve();
+      };
+      const off = s.messaging.onMessage((message: StoredMessage) => {
+        if (message.conversation_id === conversationId) done();
+      });
+      const timer = setTimeout(done, seconds * 1000);
+      s.lifetime.addEventListener('abort', done);
+      onClientGone(done);
+    });
+
+  return [
+    {
+      method: 'GET',
+      path: '/api/conversations',
+      access: 'token',
+      handle(ctx) {
+        const identity = requireIdentity(ctx);
+        return { body: { status: 'ok', conversations: s.conversations.list().filter((c) => mayAccess(c, identity.agent, identity.admin)) } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/conversations',
+      access: 'token',
+      async handle(ctx) {
+        const request = parse(createConversationFrame, { ...asObject(await ctx.body()), type: 'create_conversation' }, 'conversation');
+        const { conversation, created } = createConversation(s, requireIdentity(ctx), request);
+        return { status: created ? 201 : 200, body: { status: 'ok', conversation, created } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/messages',
+      access: 'token',
+      async handle(ctx) {
+        const sender = requireIdentity(ctx);
+        const frame = parse(sendMessageFrame, { ...asObject(await ctx.body()), type: 'send_message' }, 'message');
+        const target = s.messaging.resolve(sender, frame);
+        const posted = await s.messaging.post(sender, target, {
+          message_type: frame.message_type,
+          content: frame.content,
+          payload: frame.payload,
+          client_msg_id: frame.client_msg_id,
+        });
+        return { status: posted.created ? 201 : 200, body: { status: 'ok', duplicate: !posted.created, message: posted.message } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/conversations/:id/messages',
+      access: 'token',
+      async handle(ctx) {
+        const identity = requireIdentity(ctx);
+        const id = ctx.params['id'] ?? '';
+        if (!mayAccess(s.conversations.meta(id), identity.agent, identity.admin)) {
+          throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${identity.agent}" is not a member of conversation "${id}"`);
+        }
+        const query = parse(readQuery, Object.fromEntries(ctx.query), 'query');
+        if (query.before !== undefined) {
+          const rows = s.messages.before(id, query.before, query.limit);
+          return { body: { status: 'ok', conversation_id: id, messages: rows, next_since: rows.at(-1)?.seq ?? query.since } };
+        }
+        let messages = s.messages.after([id], query.since, query.limit);
+        if (messages.length === 0 && query.wait > 0) {
+          await waitForMessage(id, query.wait, (done) => ctx.res.on('close', done));
+          messages = s.messages.after([id], query.since, query.limit);
+        }
+        return { body: { status: 'ok', conversation_id: id, messages, next_since: messages.at(-1)?.seq ?? query.since } };
+      },
+    },
+  ];
+}

@@ -1,0 +1,43 @@
+/** HTTP responses: JSON bodies, and errors as {"status":"error","error":{code,message}} in one place. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SwitchboardError } from '../../../shared/index.js';
+import type { Logger } from '../logger.js';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+export function errorBody(error: SwitchboardError): { status: 'error'; error: { code: string; message: string } } {
+  return { status: 'error', error: { code: error.code, message: error.message } };
+}
+
+export function sendError(res: ServerResponse, error: unknown, logger: Logger): void {
+  if (!(error instanceof SwitchboardError)) {
+    logger.error('an HTTP route failed', { error: error instanceof Error ? error.stack : String(error) });
+  }
+  const known = error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_INTERNAL');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, known.status, errorBody(known));
+}
+
+/** Reads a JSON body up to `limit` bytes; an empty body is `{}`. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new SwitchboardError('SB_ERR_FRAME_TOO_LARGE', `the body is larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new SwitchboardError('SB_ERR_BAD_JSON', 'the request body is not valid JSON');
+  }
+}

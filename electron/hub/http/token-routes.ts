@@ -1,0 +1,62 @@
+/** Agents and their tokens over HTTP: list agents; create (shown once), list and revoke tokens (admin only). */
+import { z } from 'zod';
+import { agentName, describeIssues, SwitchboardError } from '../../../shared/index.js';
+import type { HubServices } from '../services.js';
+import type { Route } from './http-router.js';
+import { requireIdentity } from './http-router.js';
+
+const createTokenBody = z.object({
+  agent: agentName,
+  label: z.string().max(200).optional(),
+  admin: z.boolean().default(false),
+});
+
+export function tokenRoutes(s: HubServices): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/agents',
+      access: 'token',
+      handle() {
+        return { body: { status: 'ok', agents: s.presence.list() } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/tokens',
+      access: 'admin',
+      handle() {
+        return { body: { status: 'ok', tokens: s.tokens.list() } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/tokens',
+      access: 'admin',
+      async handle(ctx) {
+        const parsed = createTokenBody.safeParse(await ctx.body());
+        if (!parsed.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid token request: ${describeIssues(parsed.error)}`);
+        const { token, record } = s.tokens.create({ agent: parsed.data.agent, admin: parsed.data.admin, label: parsed.data.label }, s.clock.now());
+        s.events.record('token_created', s.clock.now(), { actor: requireIdentity(ctx).agent, subject: record.id, detail: { agent: record.agent, admin: record.admin } });
+        return { status: 201, body: { status: 'ok', token: { ...record, token } } };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/tokens/:id',
+      access: 'admin',
+      handle(ctx) {
+        const id = ctx.params['id'] ?? '';
+        if (s.tokens.get(id) === undefined) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no token "${id}"`);
+        const revoked = s.tokens.revoke(id, s.clock.now());
+        if (revoked) {
+          s.events.record('token_revoked', s.clock.now(), { actor: requireIdentity(ctx).agent, subject: id });
+          for (const conn of s.connections.all()) {
+            if (conn.identity?.tokenId === id) conn.failWith('SB_ERR_AUTH', 'the token was revoked');
+          }
+        }
+        return { body: { status: 'ok', revoked } };
+      },
+    },
+  ];
+}

@@ -1,0 +1,191 @@
+/**
+ * The hub as a library: createHub(settings) → start(), stop(). The headless CLI and the Electron main
+ * process are two thin hosts of it. Owns, and closes in reverse order: HTTP server, sockets, timers,
+ * pending commits, the database.
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAuthenticator } from './auth.js';
+import { createCommitQueue } from './commit-queue.js';
+import { resolveConfig, type HubConfig, type HubSettings } from './config.js';
+import { connectionInfo, readConnectionFile, writeConnectionFile, type ConnectionInfo } from './connection-file.js';
+import { createConnectionRegistry } from './connection-registry.js';
+import { ensureDataDir } from './data-dir.js';
+import { registerHandlers } from './handlers/index.js';
+import { createGuard } from './http/guard.js';
+import { createHttpRouter } from './http/http-router.js';
+import { messageRoutes } from './http/message-routes.js';
+import { systemRoutes } from './http/system-routes.js';
+import { tokenRoutes } from './http/token-routes.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMessaging } from './messaging.js';
+import { authMiddleware, countingMiddleware, validationMiddleware } from './middleware.js';
+import { createPresence } from './presence.js';
+import { createRouter } from './router.js';
+import type { Clock, HubServices } from './services.js';
+import { closeDatabase, openDatabase, type Db } from './store/database.js';
+import { createAgentStore } from './store/agent-store.js';
+import { createConversationStore } from './store/conversation-store.js';
+import { createEventStore } from './store/event-store.js';
+import { createMessageStore } from './store/message-store.js';
+import { createTokenStore, type TokenStore } from './store/token-store.js';
+import { createStreams } from './streams.js';
+import { createSubscriptionIndex } from './subscriptions.js';
+import { createWsEndpoint } from './ws-server.js';
+
+export const DATABASE_FILE = 'switchboard.db';
+
+/** How many ports after a taken default port are tried. */
+const PORT_FALLBACK_TRIES = 20;
+
+export interface HubOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface StartedHub {
+  port: number;
+  /** The port asked for, when it was taken and another one was used. */
+  portTaken?: number;
+  connection: ConnectionInfo;
+}
+
+export interface Hub {
+  readonly config: HubConfig;
+  start(): Promise<StartedHub>;
+  stop(): Promise<void>;
+  /** The wiring, for hosts and tests that need to look inside. */
+  readonly services: HubServices;
+}
+
+/** Builds a hub; throws ConfigError listing every invalid setting. Nothing is opened until start(). */
+export function createHub(settings: HubSettings, options: HubOptions = {}): Hub {
+  const config = resolveConfig(settings);
+  const clock = options.clock ?? { now: () => Date.now() };
+  let services: HubServices | undefined;
+  let server: Server | undefined;
+  let closeWs: (() => void) | undefined;
+  let lifetime: AbortController | undefined;
+  let database: Db | undefined;
+
+  const wire = (): HubServices => {
+    ensureDataDir(config.dataDir);
+    const logger = options.logger ?? createLogger({ file: join(config.dataDir, 'logs', 'hub.log') });
+    const now = (): number => clock.now();
+    const db = openDatabase(join(config.dataDir, DATABASE_FILE));
+    database = db;
+    const messages = createMessageStore(db);
+    const conversations = createConversationStore(db);
+    const agents = createAgentStore(db);
+    const tokens = createTokenStore(db);
+    const events = createEventStore(db);
+    const commits = createCommitQueue(db, logger, conversations.reload);
+    const subscriptions = createSubscriptionIndex();
+    const presence = createPresence({ agents, now });
+    const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, now });
+    lifetime = new AbortController();
+    const s: HubServices = {
+      config,
+      clock,
+      logger,
+      startedAt: now(),
+      messages,
+      conversations,
+      agents,
+      tokens,
+      events,
+      commits,
+      connections: createConnectionRegistry(config, now),
+      subscriptions,
+      presence,
+      messaging,
+      streams: createStreams({ messaging, conversations, logger, maxStreamBytes: config.maxStreamBytes, now }),
+      auth: createAuthenticator({ tokens, events, logger, now }),
+      router: createRouter(logger),
+      frameCounts: new Map(),
+      lifetime: lifetime.signal,
+    };
+    s.router.use(countingMiddleware(s.frameCounts));
+    s.router.use(authMiddleware);
+    s.router.use(validationMiddleware);
+    registerHandlers(s.router, s);
+    return s;
+  };
+
+  const hub: Hub = {
+    config,
+    get services(): HubServices {
+      if (services === undefined) throw new Error('the hub has not been started');
+      return services;
+    },
+    async start() {
+      if (services !== undefined) throw new Error('the hub is already running');
+      const s = wire();
+      services = s;
+      let port = config.port;
+      const guard = createGuard(config, () => port);
+      const http = createHttpRouter(s, guard, [...systemRoutes(s), ...messageRoutes(s), ...tokenRoutes(s)]);
+      const ws = createWsEndpoint(s, guard);
+      closeWs = ws.closeAll;
+      server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => void http.handle(req, res));
+      server.on('upgrade', ws.upgrade);
+      server.on('clientError', (_error, socket) => socket.destroy());
+      const taken = await listen(server, config, (p) => (port = p));
+      const token = adminToken(s.tokens, config.dataDir, clock.now());
+      const connection = connectionInfo(config.host, port, token);
+      writeConnectionFile(config.dataDir, connection);
+      s.events.record('hub_started', clock.now(), { detail: { port, host: config.host, pid: process.pid } });
+      s.logger.info('hub started', { port, host: config.host });
+      return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
+    },
+    async stop() {
+      const s = services;
+      if (s === undefined) return;
+      services = undefined;
+      lifetime?.abort();
+      const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server?.close(() => resolve()));
+      closeWs?.();
+      server?.closeAllConnections();
+      await closed;
+      s.connections.close();
+      s.commits.flush();
+      s.events.record('hub_stopped', clock.now());
+      s.logger.info('hub stopped');
+      if (database !== undefined) closeDatabase(database);
+      database = undefined;
+    },
+  };
+  return hub;
+}
+
+/** Listens on the configured port; when the default port is taken, moves to the next free one. */
+async function listen(server: Server, config: HubConfig, onPort: (port: number) => void): Promise<number | undefined> {
+  const tries = config.portFallback && config.port !== 0 ? PORT_FALLBACK_TRIES : 1;
+  for (let i = 0; i < tries; i++) {
+    const port = config.port === 0 ? 0 : config.port + i;
+    try {
+      server.listen(port, config.host);
+      await once(server, 'listening');
+      onPort((server.address() as AddressInfo).port);
+      return i === 0 ? undefined : config.port;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || i === tries - 1) throw error;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+/** Reuses the admin token in connection.json while it is valid; otherwise mints one and revokes older local ones. */
+function adminToken(tokens: TokenStore, dataDir: string, now: number): string {
+  const existing = readConnectionFile(dataDir);
+  if (existing !== undefined && tokens.verify(existing.token, now)?.admin === true) return existing.token;
+  for (const record of tokens.list()) {
+    if (record.label === LOCAL_ADMIN_LABEL && record.revoked_at === null) tokens.revoke(record.id, now);
+  }
+  return tokens.create({ agent: null, admin: true, label: LOCAL_ADMIN_LABEL }, now).token;
+}
+
+const LOCAL_ADMIN_LABEL = 'local admin (connection.json)';
+

@@ -1,0 +1,58 @@
+/** A small JSON-lines logger that never writes a token. */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const TOKEN_PATTERN = /sb_[A-Za-z0-9_-]{8,}/g;
+const SECRET_KEYS = /token|secret|password|authorization|api[-_]?key/i;
+
+/** Masks anything that looks like a Switchboard token and any field whose name suggests a secret. */
+export function redact(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(TOKEN_PATTERN, 'sb_***');
+  if (Array.isArray(value)) return value.map(redact);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '***' : redact(v)]),
+    );
+  }
+  return value;
+}
+
+export interface LoggerOptions {
+  /** File the log lines are appended to. */
+  file?: string;
+  /** Also write lines at or above this level to stderr. */
+  stderrLevel?: LogLevel;
+  /** Lowest level written to the file (default info). */
+  level?: LogLevel;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = ORDER[options.level ?? 'info'];
+  const stderrLevel = options.stderrLevel === undefined ? Infinity : ORDER[options.stderrLevel];
+  if (options.file !== undefined) mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+  const write = (lvl: LogLevel, message: string, fields?: Record<string, unknown>): void => {
+    const rank = ORDER[lvl];
+    if (rank < level && rank < stderrLevel) return;
+    const line = `${JSON.stringify({ time: new Date().toISOString(), level: lvl, message: redact(message), ...(fields ? (redact(fields) as object) : {}) })}\n`;
+    if (options.file !== undefined && rank >= level) appendFileSync(options.file, line);
+    if (rank >= stderrLevel) process.stderr.write(line);
+  };
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+  };
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,121 @@
+/** Storing a message (group-committed) and then delivering it: one serialisation per fan-out. */
+import { SwitchboardError, type StoredMessage } from '../../shared/protocol/index.js';
+import type { CommitQueue } from './commit-queue.js';
+import type { Identity } from './connection.js';
+import type { Presence } from './presence.js';
+import { directConversationId, mayAccess, type ConversationMeta, type ConversationStore } from './store/conversation-store.js';
+import type { InsertResult, MessageStore } from './store/message-store.js';
+import type { SubscriptionIndex } from './subscriptions.js';
+
+export interface Address {
+  conversation_id?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface OutgoingMessage {
+  message_type: string;
+  content: string;
+  payload?: unknown;
+  client_msg_id?: string | undefined;
+  incomplete?: boolean;
+}
+
+export interface Posted extends InsertResult {
+  /** The stored message serialised once, reused for the ack and every recipient. */
+  json: string;
+}
+
+/** Builds the frame subscribers receive from the serialised message: `new_message` unless a stream ended. */
+export type FrameBuilder = (messageJson: string) => string;
+
+export const newMessageFrame: FrameBuilder = (json) => `{"type":"new_message",${json.slice(1)}`;
+
+/** The acknowledgement of a stored message, built around the one serialisation of it. */
+export function ackFrame(re: string | number | undefined, posted: Posted): string {
+  const reField = re === undefined ? '' : `"re":${JSON.stringify(re)},`;
+  return `{"type":"ack",${reField}"duplicate":${posted.created ? 'false' : 'true'},"message":${posted.json}}`;
+}
+
+export interface Resolved {
+  id: string;
+  kind: 'channel' | 'direct';
+  members?: string[];
+}
+
+export type Messaging = ReturnType<typeof createMessaging>;
+
+export function createMessaging(deps: {
+  messages: MessageStore;
+  conversations: ConversationStore;
+  commits: CommitQueue;
+  subscriptions: SubscriptionIndex;
+  presence: Presence;
+  now: () => number;
+}) {
+  const listeners = new Set<(message: StoredMessage) => void>();
+  const counters = { stored: 0, delivered: 0 };
+
+  /** Which conversation an address means, and whether the sender may post there. */
+  const resolve = (sender: Identity, address: Address): Resolved => {
+    if (address.to !== undefined) {
+      const members = [sender.agent, address.to].sort();
+      return { id: directConversationId(sender.agent, address.to), kind: 'direct', members };
+    }
+    const id = address.conversation_id ?? '';
+    const meta = deps.conversations.meta(id);
+    if (!mayAccess(meta, sender.agent, sender.admin)) {
+      throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${sender.agent}" is not a member of conversation "${id}"`);
+    }
+    return { id, kind: meta?.kind ?? 'channel' };
+  };
+
+  /** Sends a frame built from the stored message to everyone who should see it live. */
+  const deliver = (message: StoredMessage, frame: string): number => {
+    const meta: ConversationMeta | undefined = deps.conversations.meta(message.conversation_id);
+    let sent = 0;
+    for (const conn of deps.subscriptions.recipients(message, meta, deps.presence.connectionsOf)) {
+      if (conn.send(frame)) sent++;
+    }
+    counters.delivered += sent;
+    for (const listener of listeners) listener(message);
+    return sent;
+  };
+
+  return {
+    resolve,
+    counters,
+    /** Stores a message and, once committed, delivers it; resolves only after the commit. */
+    post(sender: Identity, target: Resolved, outgoing: OutgoingMessage, buildFrame: FrameBuilder = newMessageFrame): Promise<Posted> {
+      return new Promise((resolvePosted, reject) => {
+        const now = deps.now();
+        deps.commits.enqueue<InsertResult>({
+          apply: () => {
+            deps.conversations.ensure(target.id, sender.agent, now, { kind: target.kind, members: target.members });
+            return deps.messages.insert({ conversation_id: target.id, sender: sender.agent, ...outgoing }, now);
+          },
+          committed: (result) => {
+            const json = JSON.stringify(result.message);
+            if (result.created) {
+              counters.stored++;
+              deliver(result.message, buildFrame(json));
+            }
+            resolvePosted({ ...result, json });
+          },
+          failed: (error) => {
+            reject(new SwitchboardError('SB_ERR_STORAGE', `the message was not stored: ${String(error)}`));
+          },
+        });
+      });
+    },
+    /** Delivers a frame that is not stored (a stream chunk) to the conversation's live audience. */
+    relay(conversationId: string, frame: string): void {
+      const meta = deps.conversations.meta(conversationId);
+      for (const conn of deps.subscriptions.audience(conversationId, meta, deps.presence.connectionsOf)) conn.send(frame);
+    },
+    /** Called with every newly stored message after it is delivered (long-polls, tails). */
+    onMessage(listener: (message: StoredMessage) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

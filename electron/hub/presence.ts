@@ -1,0 +1,67 @@
+/** Which agents are online (in memory, from their open connections) and telling interested clients. */
+import type { AgentInfo, PresenceFrame } from '../../shared/protocol/index.js';
+import type { Connection } from './connection.js';
+import type { AgentProfile, AgentRow, AgentStore } from './store/agent-store.js';
+
+export type Presence = ReturnType<typeof createPresence>;
+
+export function createPresence(deps: { agents: AgentStore; now: () => number }) {
+  const byAgent = new Map<string, Set<Connection>>();
+  const watchers = new Set<Connection>();
+  const none: ReadonlySet<Connection> = new Set();
+
+  const info = (row: AgentRow): AgentInfo => ({
+    id: row.id,
+    display_name: row.display_name,
+    kind: row.kind,
+    capabilities: row.capabilities,
+    online: byAgent.has(row.id),
+    connections: byAgent.get(row.id)?.size ?? 0,
+    last_seen: row.last_seen === null ? null : new Date(row.last_seen).toISOString(),
+  });
+
+  const announce = (type: PresenceFrame['type'], agent: string): void => {
+    if (watchers.size === 0) return;
+    const row = deps.agents.get(agent) ?? { id: agent, display_name: null, kind: null, capabilities: [], last_seen: deps.now() };
+    const data = JSON.stringify({ type, agent: info(row) } satisfies PresenceFrame);
+    for (const conn of watchers) conn.send(data);
+  };
+
+  return {
+    /** An authenticated connection joined; the first one of an agent brings it online. */
+    join(conn: Connection, agent: string, profile: AgentProfile): void {
+      let set = byAgent.get(agent);
+      const first = set === undefined;
+      if (set === undefined) byAgent.set(agent, (set = new Set()));
+      set.add(conn);
+      deps.agents.seen(agent, profile, deps.now());
+      if (first) announce('agent_online', agent);
+    },
+    /** A connection closed; the last one of an agent takes it offline. */
+    leave(conn: Connection): void {
+      watchers.delete(conn);
+      const agent = conn.identity?.agent;
+      if (agent === undefined) return;
+      const set = byAgent.get(agent);
+      if (set === undefined || !set.delete(conn)) return;
+      deps.agents.touch(agent, deps.now());
+      if (set.size === 0) {
+        byAgent.delete(agent);
+        announce('agent_offline', agent);
+      }
+    },
+    watch(conn: Connection, on: boolean): void {
+      if (on) watchers.add(conn);
+      else watchers.delete(conn);
+    },
+    connectionsOf(agent: string): ReadonlySet<Connection> {
+      return byAgent.get(agent) ?? none;
+    },
+    onlineCount(): number {
+      return byAgent.size;
+    },
+    list(): AgentInfo[] {
+      return deps.agents.list().map(info);
+    },
+  };
+}

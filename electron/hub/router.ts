@@ -1,0 +1,117 @@
+/**
+ * The frame router: a registry of handlers by frame type, wrapped in middleware. New frame types are
+ * one handler module each; errors become error frames here and nowhere else.
+ */
+import type { z } from 'zod';
+import { SwitchboardError } from '../../shared/protocol/index.js';
+import type { Connection, Identity } from './connection.js';
+import type { Logger } from './logger.js';
+
+export type RequestId = string | number | undefined;
+
+export interface FrameContext {
+  conn: Connection;
+  type: string;
+  /** The request id the reply must echo as `re`. */
+  re: RequestId;
+  /** The parsed JSON object as received. */
+  raw: Record<string, unknown>;
+  /** The frame after its schema parsed it (set by the validation middleware). */
+  frame: unknown;
+  handler: HandlerSpec;
+}
+
+export interface HandlerSpec<S extends z.ZodType = z.ZodType> {
+  type: string;
+  schema: S;
+  /** True for frames allowed before authentication (only hello). */
+  public?: boolean;
+  handle(ctx: FrameContext & { frame: z.output<S> }): void | Promise<void>;
+}
+
+export type Middleware = { name: string; run(ctx: FrameContext, next: () => void | Promise<void>): void | Promise<void> };
+
+/** Adds `re` to a reply when the request carried an id. */
+export function reply(ctx: FrameContext, frame: Record<string, unknown>): void {
+  ctx.conn.sendFrame(ctx.re === undefined ? frame : { ...frame, re: ctx.re });
+}
+
+/** The identity of an authenticated connection; the auth middleware guarantees there is one. */
+export function identityOf(ctx: FrameContext): Identity {
+  const identity = ctx.conn.identity;
+  if (identity === undefined) throw new SwitchboardError('SB_ERR_AUTH_REQUIRED');
+  return identity;
+}
+
+export function sendError(conn: Connection, re: RequestId, error: SwitchboardError): void {
+  const frame: Record<string, unknown> = { type: 'error', code: error.code, message: error.message };
+  if (re !== undefined) frame['re'] = re;
+  conn.sendFrame(frame);
+}
+
+export function createRouter(logger: Logger) {
+  const handlers = new Map<string, HandlerSpec>();
+  const middleware: Middleware[] = [];
+
+  const fail = (conn: Connection, re: RequestId, error: unknown): void => {
+    if (error instanceof SwitchboardError) {
+      sendError(conn, re, error);
+      return;
+    }
+    logger.error('a frame handler failed', { error: error instanceof Error ? error.stack : String(error), client: conn.id });
+    sendError(conn, re, new SwitchboardError('SB_ERR_INTERNAL', 'the hub could not handle this frame; it keeps running'));
+  };
+
+  const run = (ctx: FrameContext, index: number): void | Promise<void> => {
+    const layer = middleware[index];
+    if (layer === undefined) return ctx.handler.handle(ctx);
+    return layer.run(ctx, () => run(ctx, index + 1));
+  };
+
+  return {
+    register<S extends z.ZodType>(spec: HandlerSpec<S>): void {
+      if (handlers.has(spec.type)) throw new Error(`a handler for "${spec.type}" is already registered`);
+      handlers.set(spec.type, spec as unknown as HandlerSpec);
+    },
+    use(layer: Middleware): void {
+      middleware.push(layer);
+    },
+    types(): string[] {
+      return [...handlers.keys()];
+    },
+    middlewareNames(): string[] {
+      return middleware.map((m) => m.name);
+    },
+    /** Handles one text frame; nothing a client sends can throw out of here. */
+    dispatch(conn: Connection, text: string): void {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        fail(conn, undefined, new SwitchboardError('SB_ERR_BAD_JSON', `the frame is not valid JSON (${text.length} characters received)`));
+        return;
+      }
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || typeof (raw as { type?: unknown }).type !== 'string') {
+        fail(conn, undefined, new SwitchboardError('SB_ERR_BAD_FRAME', 'a frame must be a JSON object with a string "type"'));
+        return;
+      }
+      const object = raw as Record<string, unknown>;
+      const id = object['id'];
+      const re: RequestId = typeof id === 'string' || typeof id === 'number' ? id : undefined;
+      const type = object['type'] as string;
+      const handler = handlers.get(type);
+      if (handler === undefined) {
+        fail(conn, re, new SwitchboardError('SB_ERR_UNKNOWN_TYPE', `unknown frame type "${type.slice(0, 100)}"; GET /ws/handlers lists the known ones`));
+        return;
+      }
+      try {
+        const pending = run({ conn, type, re, raw: object, frame: undefined, handler }, 0);
+        if (pending !== undefined) pending.catch((error: unknown) => fail(conn, re, error));
+      } catch (error) {
+        fail(conn, re, error);
+      }
+    },
+  };
+}
+
+export type Router = ReturnType<typeof createRouter>;

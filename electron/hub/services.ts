@@ -1,0 +1,43 @@
+/** Everything a frame handler or HTTP route may use, built once by createHub and passed in. */
+import type { HubConfig } from './config.js';
+import type { CommitQueue } from './commit-queue.js';
+import type { ConnectionRegistry } from './connection-registry.js';
+import type { Logger } from './logger.js';
+import type { Messaging } from './messaging.js';
+import type { Presence } from './presence.js';
+import type { Router } from './router.js';
+import type { Streams } from './streams.js';
+import type { AgentStore } from './store/agent-store.js';
+import type { ConversationStore } from './store/conversation-store.js';
+import type { EventStore } from './store/event-store.js';
+import type { MessageStore } from './store/message-store.js';
+import type { TokenStore } from './store/token-store.js';
+import type { SubscriptionIndex } from './subscriptions.js';
+import type { Authenticator } from './auth.js';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface HubServices {
+  config: HubConfig;
+  clock: Clock;
+  logger: Logger;
+  startedAt: number;
+  messages: MessageStore;
+  conversations: ConversationStore;
+  agents: AgentStore;
+  tokens: TokenStore;
+  events: EventStore;
+  commits: CommitQueue;
+  connections: ConnectionRegistry;
+  subscriptions: SubscriptionIndex;
+  presence: Presence;
+  messaging: Messaging;
+  streams: Streams;
+  auth: Authenticator;
+  router: Router;
+  frameCounts: Map<string, number>;
+  /** Aborted when the hub stops, so long waits (long-polls) end at once. */
+  lifetime: AbortSignal;
+}

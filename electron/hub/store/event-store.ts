@@ -1,0 +1,41 @@
+/** The append-only audit trail: auth failures, tokens, start/stop and other hub events. */
+import type { Db } from './database.js';
+
+export interface AuditEvent {
+  id: number;
+  ts: string;
+  kind: string;
+  actor: string | null;
+  subject: string | null;
+  detail: unknown;
+}
+
+interface EventRow {
+  id: number;
+  ts: number;
+  kind: string;
+  actor: string | null;
+  subject: string | null;
+  detail: string | null;
+}
+
+export type EventStore = ReturnType<typeof createEventStore>;
+
+export function createEventStore(db: Db) {
+  const insert = db.prepare<[number, string, string | null, string | null, string | null]>(
+    'INSERT INTO events (ts, kind, actor, subject, detail) VALUES (?, ?, ?, ?, ?)',
+  );
+  const latest = db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?');
+  return {
+    record(kind: string, now: number, fields: { actor?: string | null; subject?: string | null; detail?: unknown } = {}): void {
+      insert.run(now, kind, fields.actor ?? null, fields.subject ?? null, fields.detail === undefined ? null : JSON.stringify(fields.detail));
+    },
+    /** The newest `limit` events, oldest first. */
+    latest(limit: number): AuditEvent[] {
+      return latest
+        .all(limit)
+        .reverse()
+        .map((row) => ({ ...row, ts: new Date(row.ts).toISOString(), detail: row.detail === null ? null : JSON.parse(row.detail) }));
+    },
+  };
+}

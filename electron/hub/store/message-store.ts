@@ -1,0 +1,127 @@
+/** Messages: insert (with client_msg_id de-duplication) and reads by cursor, all through prepared statements. */
+import type { StoredMessage } from '../../../shared/protocol/index.js';
+import type { Db } from './database.js';
+
+export interface NewMessage {
+  conversation_id: string;
+  sender: string;
+  message_type: string;
+  content: string;
+  payload?: unknown;
+  client_msg_id?: string | undefined;
+  incomplete?: boolean;
+}
+
+export interface InsertResult {
+  message: StoredMessage;
+  /** False when the same sender already stored this client_msg_id; `message` is then the first one. */
+  created: boolean;
+}
+
+interface MessageRow {
+  seq: number;
+  conversation_id: string;
+  sender: string;
+  message_type: string;
+  content: string;
+  payload: string | null;
+  client_msg_id: string | null;
+  incomplete: number;
+  created_at: number;
+}
+
+export function rowToMessage(row: MessageRow): StoredMessage {
+  const message: StoredMessage = {
+    id: `m_${row.seq}`,
+    seq: row.seq,
+    conversation_id: row.conversation_id,
+    sender: row.sender,
+    message_type: row.message_type,
+    content: row.content,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+  if (row.payload !== null) message.payload = JSON.parse(row.payload);
+  if (row.client_msg_id !== null) message.client_msg_id = row.client_msg_id;
+  if (row.incomplete === 1) message.incomplete = true;
+  return message;
+}
+
+export type MessageStore = ReturnType<typeof createMessageStore>;
+
+export function createMessageStore(db: Db) {
+  const insert = db.prepare<[string, string, string, string, string | null, string | null, number, number]>(
+    `INSERT OR IGNORE INTO messages (conversation_id, sender, message_type, content, payload, client_msg_id, incomplete, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const byClientId = db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender = ? AND client_msg_id = ?');
+  const bySeq = db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE seq = ?');
+  const afterInConversation = db.prepare<[string, number, number], MessageRow>(
+    'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  );
+  const afterInConversations = db.prepare<[number, string, number], MessageRow>(
+    'SELECT * FROM messages WHERE seq > ? AND conversation_id IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?',
+  );
+  const afterAll = db.prepare<[number, number], MessageRow>('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?');
+  const beforeInConversation = db.prepare<[string, number, number], MessageRow>(
+    'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+  );
+  const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM messages');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages');
+
+  return {
+    /** Inserts one message; must run inside the caller's transaction so the ack waits for the commit. */
+    insert(input: NewMessage, now: number): InsertResult {
+      const payload = input.payload === undefined ? null : JSON.stringify(input.payload);
+      const result = insert.run(
+        input.conversation_id,
+        input.sender,
+        input.message_type,
+        input.content,
+        payload,
+        input.client_msg_id ?? null,
+        input.incomplete === true ? 1 : 0,
+        now,
+      );
+      if (result.changes === 0 && input.client_msg_id !== undefined) {
+        const first = byClientId.get(input.sender, input.client_msg_id);
+        if (first !== undefined) return { message: rowToMessage(first), created: false };
+      }
+      const seq = Number(result.lastInsertRowid);
+      const message: StoredMessage = {
+        id: `m_${seq}`,
+        seq,
+        conversation_id: input.conversation_id,
+        sender: input.sender,
+        message_type: input.message_type,
+        content: input.content,
+        created_at: new Date(now).toISOString(),
+      };
+      if (input.payload !== undefined) message.payload = input.payload;
+      if (input.client_msg_id !== undefined) message.client_msg_id = input.client_msg_id;
+      if (input.incomplete === true) message.incomplete = true;
+      return { message, created: true };
+    },
+    get(seq: number): StoredMessage | undefined {
+      const row = bySeq.get(seq);
+      return row === undefined ? undefined : rowToMessage(row);
+    },
+    /** Messages after `since` in the given conversations (or all), oldest first. */
+    after(conversations: readonly string[] | '*', since: number, limit: number): StoredMessage[] {
+      let rows: MessageRow[];
+      if (conversations === '*') rows = afterAll.all(since, limit);
+      else if (conversations.length === 1) rows = afterInConversation.all(conversations[0] ?? '', since, limit);
+      else rows = afterInConversations.all(since, JSON.stringify(conversations), limit);
+      return rows.map(rowToMessage);
+    },
+    /** The `limit` messages before `before` in one conversation, oldest first. */
+    before(conversationId: string, before: number, limit: number): StoredMessage[] {
+      return beforeInConversation.all(conversationId, before, limit).reverse().map(rowToMessage);
+    },
+    lastSeq(): number {
+      return lastSeq.get()?.seq ?? 0;
+    },
+    count(): number {
+      return count.get()?.n ?? 0;
+    },
+  };
+}

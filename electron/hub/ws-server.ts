@@ -1,0 +1,88 @@
+/** The WebSocket endpoint at /ws: checks on upgrade, the connection limit, and wiring frames to the router. */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { agentName, SwitchboardError } from '../../shared/index.js';
+import type { Connection, Identity } from './connection.js';
+import { admit } from './handlers/hello.js';
+import type { Guard } from './http/guard.js';
+import { errorBody } from './http/respond.js';
+import type { HubServices } from './services.js';
+
+/** Answers a refused upgrade with a plain HTTP error carrying the JSON error body. */
+function refuse(socket: Duplex, error: SwitchboardError): void {
+  const body = JSON.stringify(errorBody(error));
+  socket.end(
+    `HTTP/1.1 ${error.status} ${error.code}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export function createWsEndpoint(s: HubServices, guard: Guard) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: s.config.maxFrameBytes, clientTracking: false, perMessageDeflate: false });
+
+  const onClose = (conn: Connection): void => {
+    clearTimeout(conn.helloTimer);
+    s.connections.remove(conn);
+    s.subscriptions.removeAll(conn);
+    s.streams.abandon(conn);
+    s.presence.leave(conn);
+    s.logger.debug('connection closed', { client: conn.id, agent: conn.identity?.agent });
+  };
+
+  const onOpen = (socket: WebSocket, identity: Identity | undefined): void => {
+    const conn = s.connections.add(socket);
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      conn.lastActivity = s.clock.now();
+      if (isBinary) {
+        conn.sendFrame({ type: 'error', code: 'SB_ERR_BAD_FRAME', message: 'binary frames are not supported; send JSON text frames' });
+        return;
+      }
+      s.router.dispatch(conn, data.toString('utf8'));
+    });
+    socket.on('pong', () => {
+      conn.lastActivity = s.clock.now();
+    });
+    socket.on('close', () => onClose(conn));
+    // ws closes the socket itself on protocol errors (such as 1009 for a frame over the limit); log only.
+    socket.on('error', (error) => s.logger.debug('socket error', { client: conn.id, error: error.message }));
+    if (s.connections.size > s.config.maxConnections) {
+      conn.failWith('SB_ERR_TOO_MANY_CONNECTIONS', `the hub allows ${s.config.maxConnections} connections at once; try again later`);
+      return;
+    }
+    if (identity !== undefined) {
+      admit(s, conn, identity, {});
+      return;
+    }
+    conn.helloTimer = setTimeout(
+      () => conn.failWith('SB_ERR_AUTH_TIMEOUT', `send {"type":"hello","token":"…"} within ${s.config.helloTimeoutMs} ms`),
+      s.config.helloTimeoutMs,
+    );
+  };
+
+  return {
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      socket.on('error', () => socket.destroy());
+      let identity: Identity | undefined;
+      try {
+        guard.check(req);
+        const url = new URL(req.url ?? '/', 'http://hub');
+        if (url.pathname !== '/ws') throw new SwitchboardError('SB_ERR_NOT_FOUND', `no WebSocket endpoint at ${url.pathname}; use /ws`);
+        const token = s.auth.tokenFromHeaders(req.headers);
+        if (token !== undefined) {
+          const requested = req.headers['x-agent-name'] ?? url.searchParams.get('agent') ?? undefined;
+          const name = typeof requested === 'string' ? agentName.safeParse(requested) : undefined;
+          if (name !== undefined && !name.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid agent name "${String(requested)}"`);
+          identity = s.auth.identify(token, name?.data, 'ws upgrade');
+        }
+      } catch (error) {
+        refuse(socket, error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_INTERNAL'));
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, identity));
+    },
+    /** Closes every connection with 1001 so clients know to reconnect later. */
+    closeAll(): void {
+      for (const conn of [...s.connections.all()]) conn.failWith('SB_ERR_SHUTTING_DOWN', 'the hub is stopping; reconnect and resume from your last seq');
+    },
+  };
+}

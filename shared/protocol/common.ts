@@ -1,0 +1,34 @@
+/** Field schemas used by more than one frame family. */
+import { z } from 'zod';
+
+/** A request id chosen by the client; the reply echoes it as `re`. */
+export const requestId = z.union([z.string().max(200), z.number()]).optional();
+
+/** Conversation ids are strings; the seed's integer ids are accepted and stored as their decimal string. */
+export const conversationId = z
+  .union([z.string().min(1).max(200), z.number().int()])
+  .transform((value) => String(value));
+
+export const agentName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'use letters, digits, ".", "_", "@" and "-", starting with a letter or digit');
+
+export const messageType = z.string().min(1).max(50);
+
+/** A sequence cursor: the `seq` of the last message the client has seen (0 = from the beginning). */
+export const seqCursor = z.number().int().min(0);
+
+export const pageLimit = z.number().int().min(1).max(1000);
+
+export const jsonPayload = z.json();
+
+/** Exactly one of `conversation_id` and `to` addresses a message or stream. */
+export const exactlyOneAddress: [
+  (frame: { conversation_id?: string | undefined; to?: string | undefined }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (frame) => (frame.conversation_id === undefined) !== (frame.to === undefined),
+  { message: 'give exactly one of "conversation_id" or "to"', path: ['conversation_id'] },
+];

@@ -1,0 +1,48 @@
+/** The one catalogue of Switchboard error codes: a code for programs, a message for people, an HTTP status and a WebSocket close code for the wire. */
+
+export const ERROR_CATALOGUE = {
+  SB_ERR_BAD_JSON: { status: 400, summary: 'The frame is not valid JSON.' },
+  SB_ERR_BAD_FRAME: { status: 400, summary: 'The frame is not a JSON object with a string "type".' },
+  SB_ERR_UNKNOWN_TYPE: { status: 400, summary: 'No handler is registered for this frame type.' },
+  SB_ERR_VALIDATION: { status: 400, summary: 'A field is missing or has the wrong type.' },
+  SB_ERR_AUTH: { status: 401, summary: 'The token is missing, wrong or revoked.', close: 4001 },
+  SB_ERR_AUTH_REQUIRED: { status: 401, summary: 'Authenticate first with a token.', close: 4001 },
+  SB_ERR_AUTH_TIMEOUT: { status: 401, summary: 'No hello frame arrived in time.', close: 4001 },
+  SB_ERR_FORBIDDEN: { status: 403, summary: 'This token may not do that.' },
+  SB_ERR_HOST: { status: 421, summary: "The Host header is not this hub's address." },
+  SB_ERR_ORIGIN: { status: 403, summary: 'Requests from this Origin are not allowed.' },
+  SB_ERR_TOO_MANY_CONNECTIONS: { status: 503, summary: 'The connection limit is reached.', close: 1013 },
+  SB_ERR_FRAME_TOO_LARGE: { status: 413, summary: 'The frame or body is larger than the limit.', close: 1009 },
+  SB_ERR_SLOW_CONSUMER: { status: 503, summary: 'The client reads too slowly; its buffer is full.', close: 1008 },
+  SB_ERR_IDLE: { status: 408, summary: 'Nothing was received for too long.', close: 1001 },
+  SB_ERR_NOT_FOUND: { status: 404, summary: 'No such resource.' },
+  SB_ERR_METHOD: { status: 405, summary: 'This method is not allowed here.' },
+  SB_ERR_CONFLICT: { status: 409, summary: 'The resource already exists or is in another state.' },
+  SB_ERR_STREAM: { status: 400, summary: 'The stream is unknown, not yours or too large.' },
+  SB_ERR_STORAGE: { status: 503, summary: 'The database could not store this; nothing was acknowledged.' },
+  SB_ERR_SHUTTING_DOWN: { status: 503, summary: 'The hub is shutting down.', close: 1001 },
+  SB_ERR_INTERNAL: { status: 500, summary: 'An unexpected error; the hub keeps running.' },
+} as const satisfies Record<string, { status: number; summary: string; close?: number }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error the hub reports to a client: `code` is stable, `message` says exactly what went wrong. */
+export class SwitchboardError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string = ERROR_CATALOGUE[code].summary) {
+    super(message);
+    this.name = 'SwitchboardError';
+    this.code = code;
+  }
+
+  get status(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+}
+
+/** The WebSocket close code that goes with an error code, if that error ends the connection. */
+export function closeCodeFor(code: ErrorCode): number | undefined {
+  const entry = ERROR_CATALOGUE[code];
+  return 'close' in entry ? entry.close : undefined;
+}

@@ -1,0 +1,49 @@
+/** The protocol: one schema per client frame type, looked up by `type`, plus the server frame shapes. */
+import type { z } from 'zod';
+import { getStatusFrame, heartbeatFrame, helloFrame, pingFrame } from './connection-frames.js';
+import {
+  createConversationFrame,
+  historyFrame,
+  listAgentsFrame,
+  listConversationsFrame,
+  sendMessageFrame,
+  subscribeFrame,
+  unsubscribeFrame,
+} from './message-frames.js';
+import { streamChunkFrame, streamEndFrame, streamStartFrame } from './stream-frames.js';
+
+export * from './errors.js';
+export * from './limits.js';
+export * from './server-frames.js';
+export * from './connection-frames.js';
+export * from './message-frames.js';
+export * from './stream-frames.js';
+export { agentName } from './common.js';
+
+export const clientFrameSchemas = {
+  hello: helloFrame,
+  heartbeat: heartbeatFrame,
+  ping: pingFrame,
+  get_status: getStatusFrame,
+  send_message: sendMessageFrame,
+  subscribe: subscribeFrame,
+  unsubscribe: unsubscribeFrame,
+  history: historyFrame,
+  create_conversation: createConversationFrame,
+  list_conversations: listConversationsFrame,
+  list_agents: listAgentsFrame,
+  stream_start: streamStartFrame,
+  stream_chunk: streamChunkFrame,
+  stream_end: streamEndFrame,
+} as const satisfies Record<string, z.ZodType>;
+
+export type ClientFrameType = keyof typeof clientFrameSchemas;
+export type ClientFrame<T extends ClientFrameType> = z.output<(typeof clientFrameSchemas)[T]>;
+
+/** Turns a schema failure into one exact sentence naming the field, e.g. `content: expected string, received number`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

@@ -1,0 +1,28 @@
+/** Defaults shared by the hub, the SDK and the GUI, so every side agrees on the numbers. */
+
+export const DEFAULT_PORT = 8765;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export const DEFAULT_LIMITS = {
+  /** Open WebSocket connections accepted at once (seed: 100). */
+  maxConnections: 100,
+  /** Interval between WebSocket pings, in ms (seed: 30 s). */
+  heartbeatIntervalMs: 30_000,
+  /** A connection from which nothing (frame or pong) arrived for this long is closed, in ms (seed: 300 s). */
+  idleTimeoutMs: 300_000,
+  /** Largest accepted frame or HTTP body, in bytes (seed: 1 MiB). */
+  maxFrameBytes: 1024 * 1024,
+  /** Time a connection without an upgrade token has to send `hello`, in ms. */
+  helloTimeoutMs: 5_000,
+  /** Bytes queued for one client before it counts as a slow consumer and is cut off. */
+  maxBufferedBytes: 16 * 1024 * 1024,
+  /** Longest accepted long-poll wait on HTTP reads, in seconds. */
+  maxWaitSeconds: 30,
+  /** Largest accumulated streamed message, in bytes. */
+  maxStreamBytes: 16 * 1024 * 1024,
+} as const;
+
+export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+
+/** Largest page returned by one replay, history or read call. */
+export const MAX_PAGE = 1000;

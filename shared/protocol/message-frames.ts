@@ -1,0 +1,72 @@
+/** Frames for conversations and messages: send, subscribe with a cursor, history, listings. */
+import { z } from 'zod';
+import { agentName, conversationId, exactlyOneAddress, jsonPayload, messageType, pageLimit, requestId, seqCursor } from './common.js';
+
+/** Fields that address a message: a conversation, or `to` an agent for a direct message. */
+const addressed = {
+  conversation_id: conversationId.optional(),
+  to: agentName.optional(),
+};
+
+
+export const sendMessageFrame = z
+  .object({
+    type: z.literal('send_message'),
+    id: requestId,
+    ...addressed,
+    message_type: messageType.default('message'),
+    content: z.string(),
+    payload: jsonPayload.optional(),
+    client_msg_id: z.string().min(1).max(200).optional(),
+  })
+  .refine(...exactlyOneAddress);
+
+const conversationSelector = z.union([z.literal('*'), z.array(conversationId).min(1).max(1000)]);
+
+export const subscribeFrame = z.object({
+  type: z.literal('subscribe'),
+  id: requestId,
+  conversations: conversationSelector.optional(),
+  since: seqCursor.optional(),
+  presence: z.boolean().optional(),
+});
+
+export const unsubscribeFrame = z.object({
+  type: z.literal('unsubscribe'),
+  id: requestId,
+  conversations: conversationSelector.optional(),
+  presence: z.boolean().optional(),
+});
+
+export const historyFrame = z.object({
+  type: z.literal('history'),
+  id: requestId,
+  conversation_id: conversationId,
+  before: seqCursor.optional(),
+  after: seqCursor.optional(),
+  limit: pageLimit.default(100),
+});
+
+export const createConversationFrame = z.object({
+  type: z.literal('create_conversation'),
+  id: requestId,
+  conversation_id: conversationId.optional(),
+  title: z.string().max(200).optional(),
+  members: z.array(agentName).max(1000).optional(),
+});
+
+export const listConversationsFrame = z.object({
+  type: z.literal('list_conversations'),
+  id: requestId,
+});
+
+export const listAgentsFrame = z.object({
+  type: z.literal('list_agents'),
+  id: requestId,
+});
+
+export type SendMessageFrame = z.output<typeof sendMessageFrame>;
+export type SubscribeFrame = z.output<typeof subscribeFrame>;
+export type UnsubscribeFrame = z.output<typeof unsubscribeFrame>;
+export type HistoryFrame = z.output<typeof historyFrame>;
+export type CreateConversationFrame = z.output<typeof createConversationFrame>;

@@ -1,0 +1,76 @@
+/** The shapes of what the hub sends: stored records and server-to-client frames. */
+
+/** A message as stored and delivered. `seq` is the hub-wide cursor; `id` is `m_<seq>`. */
+export interface StoredMessage {
+  id: string;
+  seq: number;
+  conversation_id: string;
+  sender: string;
+  message_type: string;
+  content: string;
+  payload?: unknown;
+  client_msg_id?: string;
+  /** Set on a streamed message whose sender disconnected before `stream_end`. */
+  incomplete?: true;
+  /** ISO 8601 time the hub stored the message. */
+  created_at: string;
+}
+
+export interface ConversationInfo {
+  id: string;
+  title: string | null;
+  kind: 'channel' | 'direct';
+  /** Agents allowed in the conversation; null means open to every agent. */
+  members: string[] | null;
+  created_by: string;
+  created_at: string;
+  last_seq: number;
+  message_count: number;
+}
+
+export interface AgentInfo {
+  id: string;
+  display_name: string | null;
+  kind: string | null;
+  capabilities: string[];
+  online: boolean;
+  connections: number;
+  last_seen: string | null;
+}
+
+export interface LimitsInForce {
+  max_connections: number;
+  max_frame_bytes: number;
+  heartbeat_interval_ms: number;
+  idle_timeout_ms: number;
+}
+
+export interface WelcomeFrame {
+  type: 'welcome';
+  re?: string | number;
+  client_id: string;
+  agent: { id: string; admin: boolean };
+  hub: { version: string; protocol: number };
+  limits: LimitsInForce;
+  last_seq: number;
+}
+
+export interface ErrorFrame {
+  type: 'error';
+  re?: string | number;
+  code: string;
+  message: string;
+}
+
+export interface StatusData {
+  total_connections: number;
+  active_connections: number;
+  total_messages: number;
+  max_connections: number;
+  uptime: number;
+}
+
+export type PresenceFrame = {
+  type: 'agent_online' | 'agent_offline';
+  agent: AgentInfo;
+};
