@@ -66,7 +66,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   const clock = options.clock ?? { now: () => Date.now() };
   let services: HubServices | undefined;
   let server: Server | undefined;
-  let closeWs: (() => void) | undefined;
+  let closeWs: (() => Promise<void>) | undefined;
   let lifetime: AbortController | undefined;
   let database: Db | undefined;
 
@@ -146,7 +146,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       services = undefined;
       lifetime?.abort();
       const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server?.close(() => resolve()));
-      closeWs?.();
+      await closeWs?.();
       server?.closeAllConnections();
       await closed;
       s.connections.close();

@@ -1,4 +1,5 @@
 /** The WebSocket endpoint at /ws: checks on upgrade, the connection limit, and wiring frames to the router. */
+import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -80,9 +81,12 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
       }
       wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, identity));
     },
-    /** Closes every connection with 1001 so clients know to reconnect later. */
-    closeAll(): void {
-      for (const conn of [...s.connections.all()]) conn.failWith('SB_ERR_SHUTTING_DOWN', 'the hub is stopping; reconnect and resume from your last seq');
+    /** Closes every connection with 1001 so clients know to reconnect later; resolves once all are gone. */
+    async closeAll(): Promise<void> {
+      const open = [...s.connections.all()];
+      const gone = open.map((conn) => (conn.socket.readyState === conn.socket.CLOSED ? Promise.resolve() : once(conn.socket, 'close')));
+      for (const conn of open) conn.failWith('SB_ERR_SHUTTING_DOWN', 'the hub is stopping; reconnect and resume from your last seq');
+      await Promise.all(gone);
     },
   };
 }

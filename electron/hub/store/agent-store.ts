@@ -20,12 +20,13 @@ type RawRow = Omit<AgentRow, 'capabilities'> & { capabilities: string };
 export type AgentStore = ReturnType<typeof createAgentStore>;
 
 export function createAgentStore(db: Db) {
-  const upsert = db.prepare<[string, string | null, string | null, string | null, number, number]>(
-    `INSERT INTO agents (id, display_name, kind, capabilities, created_at, last_seen) VALUES (?, ?, ?, coalesce(?, '[]'), ?, ?)
+  const upsert = db.prepare<[{ id: string; display_name: string | null; kind: string | null; capabilities: string | null; now: number }]>(
+    `INSERT INTO agents (id, display_name, kind, capabilities, created_at, last_seen)
+     VALUES (@id, @display_name, @kind, coalesce(@capabilities, '[]'), @now, @now)
      ON CONFLICT (id) DO UPDATE SET
        display_name = coalesce(excluded.display_name, agents.display_name),
        kind = coalesce(excluded.kind, agents.kind),
-       capabilities = CASE WHEN ?4 IS NULL THEN agents.capabilities ELSE excluded.capabilities END,
+       capabilities = coalesce(@capabilities, agents.capabilities),
        last_seen = excluded.last_seen`,
   );
   const touch = db.prepare<[number, string]>('UPDATE agents SET last_seen = ? WHERE id = ?');
@@ -36,14 +37,13 @@ export function createAgentStore(db: Db) {
   return {
     /** Records that an agent connected, updating whatever profile fields it sent. */
     seen(id: string, profile: AgentProfile, now: number): void {
-      upsert.run(
+      upsert.run({
         id,
-        profile.display_name ?? null,
-        profile.kind ?? null,
-        profile.capabilities === undefined ? null : JSON.stringify(profile.capabilities),
+        display_name: profile.display_name ?? null,
+        kind: profile.kind ?? null,
+        capabilities: profile.capabilities === undefined ? null : JSON.stringify(profile.capabilities),
         now,
-        now,
-      );
+      });
     },
     touch(id: string, now: number): void {
       touch.run(now, id);

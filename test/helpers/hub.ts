@@ -1,0 +1,157 @@
+/** Test helpers: a real hub on port 0 with a temp data folder, and real WebSocket and HTTP clients for it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { HubSettings } from '../../electron/hub/config.js';
+import { createHub, type Hub } from '../../electron/hub/hub.js';
+import { silentLogger, type Logger } from '../../electron/hub/logger.js';
+
+export interface TestHub {
+  hub: Hub;
+  port: number;
+  /** The local admin token from connection.json. */
+  token: string;
+  dataDir: string;
+  http: string;
+  wsUrl: string;
+  stop(): Promise<void>;
+}
+
+export function tempDir(prefix = 'switchboard-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Starts a hub on a free port; `stop()` closes it and removes its folder. */
+export async function startHub(settings: Partial<HubSettings> = {}, logger: Logger = silentLogger): Promise<TestHub> {
+  const dataDir = settings.dataDir ?? tempDir();
+  const hub = createHub({ port: 0, ...settings, dataDir }, { logger });
+  const started = await hub.start();
+  return {
+    hub,
+    port: started.port,
+    token: started.connection.token,
+    dataDir,
+    http: `http://127.0.0.1:${started.port}`,
+    wsUrl: `ws://127.0.0.1:${started.port}/ws`,
+    async stop() {
+      await hub.stop();
+      if (settings.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Frame = Record<string, unknown> & { type: string };
+
+/** A WebSocket client that records every frame and can wait for the next one matching a predicate. */
+export class TestClient {
+  readonly socket: WebSocket;
+  readonly frames: Frame[] = [];
+  closed: { code: number; reason: string } | undefined;
+  /** Frames before this index were already returned by `next`; it works through frames like a queue. */
+  private consumed = 0;
+  private waiters: { match: (f: Frame) => boolean; resolve: (f: Frame, index: number) => void; from: number }[] = [];
+  private closeWaiters: ((c: { code: number; reason: string }) => void)[] = [];
+
+  constructor(socket: WebSocket) {
+    this.socket = socket;
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as Frame;
+      this.frames.push(frame);
+      const index = this.frames.length - 1;
+      this.waiters = this.waiters.filter((w) => {
+        if (index >= w.from && w.match(frame)) {
+          w.resolve(frame, index);
+          return false;
+        }
+        return true;
+      });
+    });
+    socket.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+      for (const resolve of this.closeWaiters) resolve(this.closed);
+    });
+    socket.on('error', () => {});
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /**
+   * Resolves with the first matching frame not yet returned by an earlier `next` (or received after
+   * `from`, when given), waiting for it if it has not arrived.
+   */
+  next(match: string | ((f: Frame) => boolean), options: { timeoutMs?: number; from?: number } = {}): Promise<Frame> {
+    const predicate = typeof match === 'string' ? (f: Frame) => f.type === match : match;
+    const from = options.from ?? this.consumed;
+    const found = (index: number): void => {
+      if (options.from === undefined) this.consumed = index + 1;
+    };
+    const at = this.frames.findIndex((f, i) => i >= from && predicate(f));
+    if (at >= 0) {
+      found(at);
+      return Promise.resolve(this.frames[at] as Frame);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for a frame (${String(match)}); got ${JSON.stringify(this.frames.slice(from).slice(-5))}`)), options.timeoutMs ?? 5000);
+      this.waiters.push({ match: predicate, from, resolve: (f, index) => (clearTimeout(timer), found(index), resolve(f)) });
+    });
+  }
+
+  /** Sends a request with an id and resolves with the reply that carries `re` = that id. */
+  async request(frame: Record<string, unknown>, timeoutMs?: number): Promise<Frame> {
+    const id = `r${Math.random().toString(36).slice(2)}`;
+    const from = this.frames.length;
+    this.send({ ...frame, id });
+    return this.next((f) => f['re'] === id, { from, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  }
+
+  waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    if (this.closed !== undefined) return Promise.resolve(this.closed);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for the connection to close')), timeoutMs);
+      this.closeWaiters.push((c) => (clearTimeout(timer), resolve(c)));
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed !== undefined) return Promise.resolve();
+    this.socket.close(1000);
+    return this.waitClosed().then(() => undefined);
+  }
+}
+
+/** Opens a raw WebSocket (no auth) and waits until it is open. */
+export async function openSocket(url: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+  const socket = new WebSocket(url, options);
+  const client = new TestClient(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with HTTP ${res.statusCode}`)));
+    socket.once('error', reject);
+  });
+  return client;
+}
+
+/** Connects, sends hello as `agent` and waits for `welcome`. */
+export async function connectAgent(hub: TestHub, agent: string, token: string = hub.token): Promise<TestClient> {
+  const client = await openSocket(hub.wsUrl);
+  const welcome = await client.request({ type: 'hello', token, agent });
+  if (welcome.type !== 'welcome') throw new Error(`hello failed: ${JSON.stringify(welcome)}`);
+  return client;
+}
+
+/** Calls the hub's HTTP API with a token (the admin token by default). */
+export async function api(hub: TestHub, method: string, path: string, options: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = { ...options.headers };
+  const token = options.token === undefined ? hub.token : options.token;
+  if (token !== null) headers['authorization'] = `Bearer ${token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${hub.http}${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
