@@ -1,0 +1,62 @@
+// Lint rules, including the layering rule: which folder may import what (see CONTRIBUTING.md).
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+
+/** A no-restricted-imports rule naming what a layer must not import and why. */
+function layer(message, { paths = [], patterns = [] }) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: paths.map((name) => ({ name, message })),
+        patterns: patterns.map((group) => ({ group: [group], message })),
+      },
+    ],
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'release/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: 'error',
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: layer('shared/ is pure TypeScript used by hub, SDK and GUI: no Node built-ins, no Electron, no DOM-only or server packages.', {
+      paths: [...nodeBuiltins, 'electron', 'ws', 'better-sqlite3', 'react'],
+      patterns: ['**/electron/**', '**/renderer/**'],
+    }),
+  },
+  {
+    files: ['electron/hub/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: layer('The hub and the CLI run under plain Node: never import Electron or the renderer.', {
+      paths: ['electron'],
+      patterns: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**'],
+    }),
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: layer('The renderer runs in a browser: it talks to the hub over WebSocket/HTTP and imports only shared/ and browser packages.', {
+      paths: [...nodeBuiltins, 'electron', 'ws', 'better-sqlite3'],
+      patterns: ['**/electron/**'],
+    }),
+  },
+  {
+    files: ['test/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);
