@@ -35,8 +35,9 @@ export async function serve(argv: string[]): Promise<void> {
     strict: true,
   });
   const dataDir = resolveDataDir(values['data-dir']);
+  const fromFile = readSettingsFile(dataDir);
   const settings = {
-    ...readSettingsFile(dataDir),
+    ...fromFile,
     dataDir,
     ...(values.port === undefined ? {} : { port: /^\d+$/.test(values.port) ? Number(values.port) : values.port }),
     ...(values.host === undefined ? {} : { host: values.host }),
@@ -48,7 +49,12 @@ export async function serve(argv: string[]): Promise<void> {
   } catch (error) {
     await hub.stop();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`Port ${hub.config.port} on ${hub.config.host} is already in use. Choose another with --port.`);
+    if (code === 'EADDRINUSE') {
+      // A port the person chose (flag or settings.json) is kept to, never silently moved; say where it was chosen.
+      const inFile = values.port === undefined && fromFile['port'] !== undefined;
+      const advice = inFile ? `It is set in ${join(dataDir, SETTINGS_FILE)}: change it there, or choose another with --port.` : 'Choose another with --port.';
+      throw new CliError(`Port ${hub.config.port} on ${hub.config.host} is already in use. ${advice}`);
+    }
     throw error;
   }
   if (started.portTaken !== undefined) {
@@ -56,8 +62,7 @@ export async function serve(argv: string[]): Promise<void> {
       `Port ${started.portTaken} is already in use (another local agent tool may have it); Switchboard is using port ${started.port} instead.\n`,
     );
   }
-  process.stdout.write(`Switchboard hub listening on http://${hub.config.host}:${started.port}\n`);
-  process.stderr.write(`Data folder: ${dataDir} (agents connect with ${join(dataDir, 'connection.json')})\n`);
+  // Ready for a clean stop before saying so: a supervisor may send SIGTERM as soon as it reads the line below.
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -72,4 +77,6 @@ export async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.stdout.write(`Switchboard hub listening on http://${hub.config.host}:${started.port}\n`);
+  process.stderr.write(`Data folder: ${dataDir} (agents connect with ${join(dataDir, 'connection.json')})\n`);
 }

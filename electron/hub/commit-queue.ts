@@ -32,8 +32,9 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * @param onRollback called after a batch rolled back, so in-memory caches filled during it can reload.
+ * @param onCommitted called after each batch was written (the WAL checkpointer listens).
  */
-export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void = () => {}): CommitQueue {
+export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void = () => {}, onCommitted: () => void = () => {}): CommitQueue {
   let pending: Write<unknown>[] = [];
   let scheduled: NodeJS.Immediate | undefined;
   const stats: CommitStats = { batches: 0, writes: 0, largestBatch: 0 };
@@ -47,7 +48,7 @@ export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void
   const runEachAlone = (batch: Write<unknown>[]): Outcome[] =>
     batch.map((write) => {
       try {
-        return { ok: true, value: runOne(write) };
+        return { ok: true, value: runOne.immediate(write) };
       } catch (error) {
         onRollback();
         return { ok: false, error };
@@ -61,12 +62,15 @@ export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void
     pending = [];
     let outcomes: Outcome[];
     try {
-      outcomes = runBatch(batch);
+      // IMMEDIATE: take the write lock up front (waiting for the checkpoint worker if it holds it), so a
+      // write that follows a read in the batch is never refused with SQLITE_BUSY.
+      outcomes = runBatch.immediate(batch);
     } catch (error) {
       onRollback();
       logger.warn('a batch failed to commit; retrying its writes one by one', { writes: batch.length, error: String(error) });
       outcomes = runEachAlone(batch);
     }
+    onCommitted();
     stats.batches++;
     stats.writes += batch.length;
     if (batch.length > stats.largestBatch) stats.largestBatch = batch.length;

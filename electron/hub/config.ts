@@ -41,6 +41,16 @@ const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   maxStreamBytes: [1024, 1024 * 1024 * 1024],
 };
 
+const KNOWN_KEYS = new Set<string>([
+  'host',
+  'port',
+  'portFallback',
+  'dataDir',
+  'allowedOrigins',
+  'allowedHosts',
+  ...Object.keys(DEFAULT_LIMITS),
+]);
+
 /** Merges settings over the defaults and validates them; throws ConfigError listing every problem. */
 export function resolveConfig(settings: HubSettings): HubConfig {
   const config: HubConfig = {
@@ -54,6 +64,9 @@ export function resolveConfig(settings: HubSettings): HubConfig {
     dataDir: settings.dataDir,
   };
   const problems: string[] = [];
+  for (const key of Object.keys(settings)) {
+    if (!KNOWN_KEYS.has(key)) problems.push(`unknown setting "${key}" (known: ${[...KNOWN_KEYS].sort().join(', ')})`);
+  }
   for (const [key, [min, max]] of Object.entries(INTEGER_RANGES) as [keyof typeof INTEGER_RANGES, [number, number]][]) {
     const value: unknown = config[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

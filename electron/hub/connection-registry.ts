@@ -15,7 +15,7 @@ export function createConnectionRegistry(config: HubConfig, now: () => number) {
     const time = now();
     for (const conn of open.values()) {
       if (time - conn.lastActivity > config.idleTimeoutMs) {
-        conn.failWith('SB_ERR_IDLE', `nothing received for ${Math.round(config.idleTimeoutMs / 1000)} s`);
+        conn.failWith('SB_ERR_IDLE', `nothing received for ${formatDuration(config.idleTimeoutMs)}`);
       } else if (conn.isOpen) {
         conn.socket.ping();
       }
@@ -55,4 +55,9 @@ export function createConnectionRegistry(config: HubConfig, now: () => number) {
       clearInterval(sweeper);
     },
   };
+}
+
+/** Whole seconds when the duration is a whole number of seconds, else milliseconds (never rounded to a wrong figure). */
+function formatDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

@@ -1,4 +1,5 @@
 /** One client's WebSocket: who it is, what it subscribed to, and a send that cuts off slow consumers. */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { closeCodeFor, SwitchboardError, type ErrorCode } from '../../shared/protocol/index.js';
 import type { Subscription } from './subscriptions.js';
@@ -11,6 +12,20 @@ export interface Identity {
 
 /** How long a connection that was asked to close may take before its socket is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
+
+/** A corked socket holding this much is written out at once rather than at the end of the tick. */
+const CORK_FLUSH_BYTES = 64 * 1024;
+
+/** Frames go out as text frames, also when given as bytes; one options object for every send. */
+const TEXT = { binary: false } as const;
+
+/** Connections whose TCP socket is corked until the end of the current tick. */
+const corked: Connection[] = [];
+
+function uncorkAll(): void {
+  for (const conn of corked) conn.uncork();
+  corked.length = 0;
+}
 
 export class Connection {
   readonly id: string;
@@ -26,6 +41,9 @@ export class Connection {
   framesOut = 0;
   private closing = false;
   private readonly maxBufferedBytes: number;
+  /** The TCP socket under `socket`, when known: sends are corked on it and written once per tick. */
+  private transport: Duplex | undefined;
+  private isCorked = false;
 
   constructor(id: string, socket: WebSocket, now: number, maxBufferedBytes: number) {
     this.id = id;
@@ -39,9 +57,14 @@ export class Connection {
     return !this.closing && this.socket.readyState === this.socket.OPEN;
   }
 
-  /** Sends an already serialised frame; a client whose unread backlog passes the limit is cut off. */
-  send(data: string): boolean {
+  /**
+   * Sends an already serialised frame (a string, or its UTF-8 bytes when one frame goes to many); a client
+   * whose unread backlog passes the limit is cut off.
+   */
+  send(data: string | Buffer): boolean {
     if (!this.isOpen) return false;
+    // Frames corked in this tick are not a backlog yet: hand them to the kernel before judging the client.
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) this.flushCorked();
     if (this.socket.bufferedAmount > this.maxBufferedBytes) {
       this.fail(
         new SwitchboardError(
@@ -52,8 +75,40 @@ export class Connection {
       return false;
     }
     this.framesOut++;
-    this.socket.send(data);
+    const transport = this.transport;
+    if (transport === undefined) {
+      this.socket.send(data, TEXT);
+      return true;
+    }
+    // One turn often sends many frames to one socket (a batch's acks, a fan-out): corked, they leave in
+    // one write at the end of the tick instead of one write (a syscall and a TCP segment) each.
+    if (!this.isCorked) {
+      this.isCorked = true;
+      transport.cork();
+      if (corked.push(this) === 1) process.nextTick(uncorkAll);
+    }
+    this.socket.send(data, TEXT);
+    if (transport.writableLength > CORK_FLUSH_BYTES) this.flushCorked();
     return true;
+  }
+
+  /** Writes out what is corked now; the socket stays corked for the rest of the tick. */
+  private flushCorked(): void {
+    if (!this.isCorked || this.transport === undefined) return;
+    this.transport.uncork();
+    this.transport.cork();
+  }
+
+  /** Lets sends be batched per tick on the TCP socket the WebSocket runs over. */
+  batchWritesOn(transport: Duplex): void {
+    this.transport = transport;
+  }
+
+  /** Writes out what this tick's sends corked (called once per tick for every corked connection). */
+  uncork(): void {
+    if (!this.isCorked) return;
+    this.isCorked = false;
+    this.transport?.uncork();
   }
 
   sendFrame(frame: object): boolean {

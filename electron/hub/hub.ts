@@ -25,6 +25,7 @@ import { authMiddleware, countingMiddleware, validationMiddleware } from './midd
 import { createPresence } from './presence.js';
 import { createRouter } from './router.js';
 import type { Clock, HubServices } from './services.js';
+import { createCheckpointer, type Checkpointer } from './store/checkpointer.js';
 import { closeDatabase, openDatabase, type Db } from './store/database.js';
 import { createAgentStore } from './store/agent-store.js';
 import { createConversationStore } from './store/conversation-store.js';
@@ -69,19 +70,22 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let closeWs: (() => Promise<void>) | undefined;
   let lifetime: AbortController | undefined;
   let database: Db | undefined;
+  let checkpointer: Checkpointer | undefined;
 
   const wire = (): HubServices => {
     ensureDataDir(config.dataDir);
     const logger = options.logger ?? createLogger({ file: join(config.dataDir, 'logs', 'hub.log') });
     const now = (): number => clock.now();
-    const db = openDatabase(join(config.dataDir, DATABASE_FILE));
+    const file = join(config.dataDir, DATABASE_FILE);
+    const db = openDatabase(file);
     database = db;
+    checkpointer = createCheckpointer(db, file, logger);
     const messages = createMessageStore(db);
     const conversations = createConversationStore(db);
     const agents = createAgentStore(db);
     const tokens = createTokenStore(db);
     const events = createEventStore(db);
-    const commits = createCommitQueue(db, logger, conversations.reload);
+    const commits = createCommitQueue(db, logger, conversations.reload, checkpointer.written);
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
     const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, now });
@@ -153,6 +157,8 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       s.commits.flush();
       s.events.record('hub_stopped', clock.now());
       s.logger.info('hub stopped');
+      await checkpointer?.close();
+      checkpointer = undefined;
       if (database !== undefined) closeDatabase(database);
       database = undefined;
     },

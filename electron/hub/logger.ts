@@ -44,7 +44,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const rank = ORDER[lvl];
     if (rank < level && rank < stderrLevel) return;
     const line = `${JSON.stringify({ time: new Date().toISOString(), level: lvl, message: redact(message), ...(fields ? (redact(fields) as object) : {}) })}\n`;
-    if (options.file !== undefined && rank >= level) appendFileSync(options.file, line);
+    if (options.file !== undefined && rank >= level) appendFileSync(options.file, line, { mode: 0o600 });
     if (rank >= stderrLevel) process.stderr.write(line);
   };
   return {

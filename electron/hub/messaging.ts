@@ -72,40 +72,55 @@ export function createMessaging(deps: {
   /** Sends a frame built from the stored message to everyone who should see it live. */
   const deliver = (message: StoredMessage, frame: string): number => {
     const meta: ConversationMeta | undefined = deps.conversations.meta(message.conversation_id);
+    const recipients = deps.subscriptions.recipients(message, meta, deps.presence.connectionsOf);
     let sent = 0;
-    for (const conn of deps.subscriptions.recipients(message, meta, deps.presence.connectionsOf)) {
-      if (conn.send(frame)) sent++;
+    if (recipients.size > 0) {
+      // Encoded to UTF-8 once; every socket then writes the same bytes.
+      const bytes = Buffer.from(frame);
+      for (const conn of recipients) if (conn.send(bytes)) sent++;
     }
     counters.delivered += sent;
     for (const listener of listeners) listener(message);
     return sent;
   };
 
+  /**
+   * Stores a message and, once committed, delivers it and calls `done`; `failed` when it was not stored.
+   * Callbacks rather than a promise: this is the per-message hot path of `send_message`.
+   */
+  const store = (
+    sender: Identity,
+    target: Resolved,
+    outgoing: OutgoingMessage,
+    done: (posted: Posted) => void,
+    failed: (error: SwitchboardError) => void,
+    buildFrame: FrameBuilder = newMessageFrame,
+  ): void => {
+    const now = deps.now();
+    deps.commits.enqueue<InsertResult>({
+      apply: () => {
+        deps.conversations.ensure(target.id, sender.agent, now, { kind: target.kind, members: target.members });
+        return deps.messages.insert({ conversation_id: target.id, sender: sender.agent, ...outgoing }, now);
+      },
+      committed: (result) => {
+        const json = JSON.stringify(result.message);
+        if (result.created) {
+          counters.stored++;
+          deliver(result.message, buildFrame(json));
+        }
+        done({ message: result.message, created: result.created, json });
+      },
+      failed: (error) => failed(new SwitchboardError('SB_ERR_STORAGE', `the message was not stored: ${String(error)}`)),
+    });
+  };
+
   return {
     resolve,
     counters,
+    store,
     /** Stores a message and, once committed, delivers it; resolves only after the commit. */
     post(sender: Identity, target: Resolved, outgoing: OutgoingMessage, buildFrame: FrameBuilder = newMessageFrame): Promise<Posted> {
-      return new Promise((resolvePosted, reject) => {
-        const now = deps.now();
-        deps.commits.enqueue<InsertResult>({
-          apply: () => {
-            deps.conversations.ensure(target.id, sender.agent, now, { kind: target.kind, members: target.members });
-            return deps.messages.insert({ conversation_id: target.id, sender: sender.agent, ...outgoing }, now);
-          },
-          committed: (result) => {
-            const json = JSON.stringify(result.message);
-            if (result.created) {
-              counters.stored++;
-              deliver(result.message, buildFrame(json));
-            }
-            resolvePosted({ ...result, json });
-          },
-          failed: (error) => {
-            reject(new SwitchboardError('SB_ERR_STORAGE', `the message was not stored: ${String(error)}`));
-          },
-        });
-      });
+      return new Promise((resolvePosted, reject) => store(sender, target, outgoing, resolvePosted, reject, buildFrame));
     },
     /** Delivers a frame that is not stored (a stream chunk) to the conversation's live audience. */
     relay(conversationId: string, frame: string): void {

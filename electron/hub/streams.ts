@@ -40,15 +40,22 @@ export function createStreams(deps: {
   };
 
   /** Stores the stream as one message; subscribers get `stream_end` with `full_content` and the stored fields. */
-  const finish = (stream: OpenStream, fullContent: string, payload: unknown, incomplete: boolean): Promise<Posted> => {
+  const finish = async (stream: OpenStream, fullContent: string, payload: unknown, incomplete: boolean): Promise<Posted> => {
     open.delete(stream.id);
     const head = JSON.stringify({ type: 'stream_end', stream_id: stream.id, full_content: fullContent, ...(incomplete ? { incomplete: true } : {}) });
-    return deps.messaging.post(
+    const posted = await deps.messaging.post(
       stream.sender,
       stream.target,
       { message_type: stream.messageType, content: fullContent, payload, client_msg_id: stream.clientMsgId, incomplete },
       (json) => `${head.slice(0, -1)},${json.slice(1)}`,
     );
+    if (!posted.created) {
+      // A resend of a message stored before: nothing new is delivered, but those who watched this stream
+      // grow must still see it end, with the message that was kept.
+      const duplicateHead = JSON.stringify({ type: 'stream_end', stream_id: stream.id, full_content: posted.message.content, duplicate: true });
+      deps.messaging.relay(stream.target.id, `${duplicateHead.slice(0, -1)},${posted.json.slice(1)}`);
+    }
+    return posted;
   };
 
   return {
@@ -87,6 +94,8 @@ export function createStreams(deps: {
     abandon(conn: Connection): void {
       for (const stream of [...open.values()]) {
         if (stream.owner !== conn) continue;
+        // The part is kept without its client_msg_id, so a full resend under that id is stored, not refused as a duplicate.
+        stream.clientMsgId = undefined;
         finish(stream, stream.chunks.join(''), undefined, true).then(
           (posted: { message: StoredMessage }) => deps.logger.info('stored an abandoned stream as incomplete', { stream: stream.id, seq: posted.message.seq }),
           (error: unknown) => deps.logger.error('could not store an abandoned stream', { stream: stream.id, error: String(error) }),

@@ -30,9 +30,13 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     s.logger.debug('connection closed', { client: conn.id, agent: conn.identity?.agent });
   };
 
-  const onOpen = (socket: WebSocket, identity: Identity | undefined): void => {
+  const onOpen = (socket: WebSocket, transport: Duplex, identity: Identity | undefined): void => {
     const conn = s.connections.add(socket);
+    conn.batchWritesOn(transport);
     socket.on('message', (data: Buffer, isBinary: boolean) => {
+      // A connection the hub is closing (revoked token, limit, idle, shutdown) gets nothing more done,
+      // even when its client ignores the close frame and keeps sending.
+      if (!conn.isOpen) return;
       conn.lastActivity = s.clock.now();
       if (isBinary) {
         conn.sendFrame({ type: 'error', code: 'SB_ERR_BAD_FRAME', message: 'binary frames are not supported; send JSON text frames' });
@@ -79,7 +83,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
         refuse(socket, error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_INTERNAL'));
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, identity));
+      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, socket, identity));
     },
     /** Closes every connection with 1001 so clients know to reconnect later; resolves once all are gone. */
     async closeAll(): Promise<void> {

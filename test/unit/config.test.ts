@@ -47,6 +47,10 @@ describe('hub configuration', () => {
     expect((error as ConfigError).message).toContain('Invalid configuration:\n  - port must be');
   });
 
+  it('names an unknown setting, so a typo in settings.json is not silently ignored', () => {
+    expect(() => resolveConfig({ dataDir: '/d', maxConection: 5 } as never)).toThrow(/unknown setting "maxConection" \(known: allowedHosts, allowedOrigins, /);
+  });
+
   it('refuses an idle timeout no longer than the heartbeat, which would close live connections', () => {
     expect(() => resolveConfig({ dataDir: '/d', heartbeatIntervalMs: 1000, idleTimeoutMs: 1000 })).toThrow(/idleTimeoutMs \(1000\) must be longer/);
   });

@@ -1,7 +1,7 @@
 /** `hello`: authenticate a connection with a token and name the agent it speaks for. */
-import { helloFrame, HUB_VERSION, PROTOCOL_VERSION, SwitchboardError, type WelcomeFrame } from '../../../shared/index.js';
+import { closeCodeFor, helloFrame, HUB_VERSION, PROTOCOL_VERSION, SwitchboardError, type WelcomeFrame } from '../../../shared/index.js';
 import type { Connection, Identity } from '../connection.js';
-import type { RequestId, HandlerSpec } from '../router.js';
+import { sendError, type RequestId, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
 import type { AgentProfile } from '../store/agent-store.js';
 
@@ -42,7 +42,10 @@ export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {
       try {
         identity = s.auth.identify(frame.token, frame.agent, `ws ${ctx.conn.id}`);
       } catch (error) {
-        if (error instanceof SwitchboardError) ctx.conn.fail(error);
+        if (!(error instanceof SwitchboardError)) throw error;
+        // The refusal is the reply to this hello, so it carries its `re` like any other; then the connection closes.
+        sendError(ctx.conn, ctx.re, error);
+        ctx.conn.close(closeCodeFor(error.code) ?? 1008, `${error.code}: ${error.message}`);
         return;
       }
       admit(s, ctx.conn, identity, { display_name: frame.display_name, kind: frame.kind, capabilities: frame.capabilities }, ctx.re);

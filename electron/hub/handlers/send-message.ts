@@ -1,24 +1,24 @@
 /** `send_message` (seed): store the message, acknowledge after the commit, deliver `new_message` to subscribers. */
 import { sendMessageFrame } from '../../../shared/index.js';
 import { ackFrame } from '../messaging.js';
-import { identityOf, type HandlerSpec } from '../router.js';
+import { identityOf, sendError, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
 
 export function sendMessageHandler(s: HubServices): HandlerSpec<typeof sendMessageFrame> {
   return {
     type: 'send_message',
     schema: sendMessageFrame,
-    async handle(ctx) {
-      const { frame, conn } = ctx;
+    handle(ctx) {
+      const { frame, conn, re } = ctx;
       const sender = identityOf(ctx);
       const target = s.messaging.resolve(sender, frame);
-      const posted = await s.messaging.post(sender, target, {
-        message_type: frame.message_type,
-        content: frame.content,
-        payload: frame.payload,
-        client_msg_id: frame.client_msg_id,
-      });
-      conn.send(ackFrame(ctx.re, posted));
+      s.messaging.store(
+        sender,
+        target,
+        { message_type: frame.message_type, content: frame.content, payload: frame.payload, client_msg_id: frame.client_msg_id },
+        (posted) => conn.send(ackFrame(re, posted)),
+        (error) => sendError(conn, re, error),
+      );
     },
   };
 }

@@ -24,7 +24,7 @@ export function createGuard(config: HubConfig, port: () => number): Guard {
     ownOrigins,
     check(req) {
       const host = req.headers.host;
-      const allowedHosts = [...hostNames().map((name) => `${name}:${port()}`), ...config.allowedHosts];
+      const allowedHosts = [...hostNames().map((name) => `${name}:${port()}`), ...config.allowedHosts.map((h) => h.toLowerCase())];
       if (host === undefined || !allowedHosts.includes(host.toLowerCase())) {
         throw new SwitchboardError('SB_ERR_HOST', `Host "${host ?? ''}" is not this hub's address (use ${allowedHosts[0] ?? ''})`);
       }

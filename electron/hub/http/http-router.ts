@@ -1,6 +1,6 @@
 /** A tiny HTTP router: method + path pattern, auth level, and errors turned into JSON in one place. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SwitchboardError } from '../../../shared/index.js';
+import { agentName, SwitchboardError } from '../../../shared/index.js';
 import type { Identity } from '../connection.js';
 import type { HubServices } from '../services.js';
 import type { Guard } from './guard.js';
@@ -69,8 +69,7 @@ export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[]) 
         const { route, params } = match(req.method ?? 'GET', url.pathname);
         let identity: Identity | undefined;
         if (route.access !== 'public') {
-          const agentHeader = req.headers['x-agent-name'];
-          identity = s.auth.identify(s.auth.tokenFromHeaders(req.headers), typeof agentHeader === 'string' ? agentHeader : undefined, `http ${route.method} ${route.path}`);
+          identity = s.auth.identify(s.auth.tokenFromHeaders(req.headers), requestedAgent(req), `http ${route.method} ${route.path}`);
           if (route.access === 'admin' && !identity.admin) {
             throw new SwitchboardError('SB_ERR_FORBIDDEN', 'this endpoint needs the admin token (from connection.json)');
           }
@@ -89,6 +88,15 @@ export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[]) 
       }
     },
   };
+}
+
+/** The agent named by `X-Agent-Name`, checked like the name on a WebSocket upgrade. */
+function requestedAgent(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-agent-name'];
+  if (typeof header !== 'string') return undefined;
+  const name = agentName.safeParse(header);
+  if (!name.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid agent name "${header}" in X-Agent-Name`);
+  return name.data;
 }
 
 /** The identity on a route that required a token. */

@@ -93,7 +93,8 @@ export function messageRoutes(s: HubServices): Route[] {
         const query = parse(readQuery, Object.fromEntries(ctx.query), 'query');
         if (query.before !== undefined) {
           const rows = s.messages.before(id, query.before, query.limit);
-          return { body: { status: 'ok', conversation_id: id, messages: rows, next_since: rows.at(-1)?.seq ?? query.since } };
+          // Paging backwards: the next (older) page is the one before this page's first message.
+          return { body: { status: 'ok', conversation_id: id, messages: rows, next_before: rows[0]?.seq ?? null } };
         }
         let messages = s.messages.after([id], query.since, query.limit);
         if (messages.length === 0 && query.wait > 0) {

@@ -30,6 +30,17 @@ interface MessageRow {
   created_at: number;
 }
 
+/** `created_at` as ISO text; the messages of one batch mostly share a millisecond and so one conversion. */
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 export function rowToMessage(row: MessageRow): StoredMessage {
   const message: StoredMessage = {
     id: `m_${row.seq}`,
@@ -38,7 +49,7 @@ export function rowToMessage(row: MessageRow): StoredMessage {
     sender: row.sender,
     message_type: row.message_type,
     content: row.content,
-    created_at: new Date(row.created_at).toISOString(),
+    created_at: isoTime(row.created_at),
   };
   if (row.payload !== null) message.payload = JSON.parse(row.payload);
   if (row.client_msg_id !== null) message.client_msg_id = row.client_msg_id;
@@ -94,7 +105,7 @@ export function createMessageStore(db: Db) {
         sender: input.sender,
         message_type: input.message_type,
         content: input.content,
-        created_at: new Date(now).toISOString(),
+        created_at: isoTime(now),
       };
       if (input.payload !== undefined) message.payload = input.payload;
       if (input.client_msg_id !== undefined) message.client_msg_id = input.client_msg_id;

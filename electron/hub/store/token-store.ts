@@ -23,6 +23,8 @@ interface TokenRow {
   revoked_at: number | null;
 }
 
+const TOUCH_EVERY_MS = 60_000;
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -67,7 +69,8 @@ export function createTokenStore(db: Db) {
     verify(token: string, now: number): TokenRecord | undefined {
       const row = byHash.get(hashToken(token));
       if (row === undefined) return undefined;
-      touch.run(now, row.id);
+      // Recorded at most once a minute, so a busy HTTP agent does not cost a write per request.
+      if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS) touch.run(now, row.id);
       return toRecord(row);
     },
     revoke(id: string, now: number): boolean {

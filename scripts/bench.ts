@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: measures a real hub in a child process and prints a report — durable throughput,
+ * publish→deliver latency at fixed rates, and memory per idle connection.
+ * Usage: node dist/scripts/bench.js [throughput] [latency] [memory]   (all three when none is named)
+ */
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { startHubProcess, stopAllHubs, type HubProcess, type HubStatus } from './bench/hub-process.js';
+import { measureLatency, type Percentiles } from './bench/latency.js';
+import { measureMemory } from './bench/memory.js';
+import { formatInt, formatMs, table, type Row } from './bench/report.js';
+import { measureThroughput } from './bench/throughput.js';
+
+const CONTENT_BYTES = 256;
+const WINDOW = 2000;
+const THROUGHPUT = { maxMessages: 200_000, maxSeconds: 5 };
+const LATENCY_SECONDS = 5;
+const IDLE_CONNECTIONS = 5000;
+
+const TARGETS = {
+  oneToOne: 70_000,
+  oneToOneStretch: 100_000,
+  p99At1k: 2,
+  p99At5k: 4,
+  kibPerConnection: 16,
+};
+
+type Section = 'throughput' | 'latency' | 'memory';
+const SECTIONS: readonly Section[] = ['throughput', 'latency', 'memory'];
+
+function selectedSections(argv: readonly string[]): Set<Section> {
+  const unknown = argv.filter((arg) => !SECTIONS.includes(arg as Section));
+  if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`);
+  return new Set(argv.length === 0 ? SECTIONS : (argv as Section[]));
+}
+
+const pct = (share: number): string => `${Math.round(share * 100)}%`;
+
+async function throughputRows(hub: HubProcess): Promise<Row[]> {
+  const base = { window: WINDOW, contentBytes: CONTENT_BYTES };
+  // Warm-up: lets both processes' JIT settle before anything is measured.
+  await measureThroughput(hub, { ...base, conversation: 'bench-warmup', subscribers: 1, maxMessages: 30_000, maxSeconds: 5 });
+  const rows: Row[] = [];
+  for (const subscribers of [1, 10]) {
+    const result = await measureThroughput(hub, { ...base, ...THROUGHPUT, conversation: `bench-1to${subscribers}`, subscribers });
+    const target = subscribers === 1 ? `>= ${formatInt(TARGETS.oneToOne)} (stretch ${formatInt(TARGETS.oneToOneStretch)})` : '';
+    rows.push({
+      measure: `durable msgs/s, 1 -> ${subscribers} subscriber${subscribers === 1 ? '' : 's'}`,
+      result: formatInt(result.rate),
+      target,
+      ...(subscribers === 1 ? { pass: result.rate >= TARGETS.oneToOne } : {}),
+    });
+    const microseconds = ((result.hubCpu / result.rate) * 1e6).toFixed(1);
+    rows.push({
+      measure: '  run',
+      result: `${formatInt(result.messages)} msgs, ${formatInt(result.deliveries)} deliveries in ${result.seconds.toFixed(2)} s; CPU: hub ${pct(result.hubCpu)} (${microseconds} µs/msg), clients ${pct(result.clientCpu)}`,
+      target: '',
+    });
+  }
+  return rows;
+}
+
+async function latencyRows(hub: HubProcess): Promise<Row[]> {
+  // A long-running hub has its hot path compiled; so should the one measured here, also when run alone.
+  await measureThroughput(hub, {
+    conversation: 'bench-latency-warmup',
+    subscribers: 1,
+    window: WINDOW,
+    contentBytes: CONTENT_BYTES,
+    maxMessages: 30_000,
+    maxSeconds: 5,
+  });
+  const rows: Row[] = [];
+  for (const [rate, limit] of [
+    [1000, TARGETS.p99At1k],
+    [5000, TARGETS.p99At5k],
+  ] as const) {
+    const result = await measureLatency(hub, {
+      conversation: `bench-latency-${rate}`,
+      ratePerSecond: rate,
+      seconds: LATENCY_SECONDS,
+      warmupSeconds: 1,
+      contentBytes: CONTENT_BYTES,
+    });
+    const d = result.deliver;
+    rows.push({
+      measure: `publish->deliver ms at ${formatInt(rate)} msgs/s`,
+      result: `${percentileText(d)}  (${formatInt(result.messages)} msgs)`,
+      target: `p99 <= ${limit} ms`,
+      pass: d.p99 <= limit,
+    });
+    rows.push({ measure: '  publish->ack ms', result: percentileText(result.ack), target: '' });
+    rows.push({ measure: '  noise: bench 1 ms timer late by (ms)', result: percentileText(result.timerLateness), target: '' });
+  }
+  return rows;
+}
+
+function percentileText(p: Percentiles): string {
+  return `p50 ${formatMs(p.p50)}  p99 ${formatMs(p.p99)}  p99.9 ${formatMs(p.p999)}  max ${formatMs(p.max)}`;
+}
+
+async function memoryRows(): Promise<Row[]> {
+  const hub = await startHubProcess({ maxConnections: IDLE_CONNECTIONS + 1000 });
+  try {
+    const result = await measureMemory(hub, { connections: IDLE_CONNECTIONS, concurrency: 50, settleMs: 1000 });
+    const kib = result.perConnection / 1024;
+    const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+    return [
+      {
+        measure: `KiB per idle authenticated connection`,
+        result: kib.toFixed(1),
+        target: `<= ${TARGETS.kibPerConnection}`,
+        pass: kib <= TARGETS.kibPerConnection,
+      },
+      {
+        measure: '  run',
+        result: `${formatInt(result.connections)} connections: RSS ${mib(result.rssBefore)} -> ${mib(result.rssAfter)}, heap ${mib(result.heapBefore)} -> ${mib(result.heapAfter)}`,
+        target: '',
+      },
+    ];
+  } finally {
+    await hub.stop();
+  }
+}
+
+function commitLine(stats: HubStatus['commits']): string {
+  const perBatch = stats.batches === 0 ? 0 : stats.writes / stats.batches;
+  return `hub commits: ${formatInt(stats.batches)} batches, ${formatInt(stats.writes)} writes (${perBatch.toFixed(1)} per batch), largest batch ${formatInt(stats.largestBatch)}`;
+}
+
+async function main(): Promise<void> {
+  const sections = selectedSections(process.argv.slice(2));
+  process.stdout.write(`Switchboard bench — node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})\n`);
+  // Other work on the machine shares the cores with the hub and the clients: show how busy it was.
+  const load = loadavg().map((l) => l.toFixed(2));
+  process.stdout.write(`load average before the run: ${load.join(' ')}\n`);
+  process.stdout.write(`${CONTENT_BYTES}-byte messages, window ${formatInt(WINDOW)} in flight, hub in a child process\n\n`);
+  const rows: Row[] = [];
+  let commits: HubStatus['commits'] | undefined;
+  if (sections.has('throughput') || sections.has('latency')) {
+    const hub = await startHubProcess();
+    try {
+      if (sections.has('throughput')) rows.push(...(await throughputRows(hub)));
+      if (sections.has('latency')) rows.push(...(await latencyRows(hub)));
+      commits = (await hub.status()).commits;
+    } finally {
+      await hub.stop();
+    }
+  }
+  if (sections.has('memory')) rows.push(...(await memoryRows()));
+  process.stdout.write(`${table(rows)}\n`);
+  if (commits !== undefined) process.stdout.write(`\n${commitLine(commits)}\n`);
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    void stopAllHubs().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    // Interrupted: the runs fail as their hubs go away; the signal handler cleans up and exits.
+    if (interrupted) return;
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

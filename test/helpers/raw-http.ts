@@ -1,0 +1,75 @@
+/**
+ * Plain `node:http` requests for what fetch and the ws client will not send: any Host header, raw
+ * WebSocket upgrade requests whose refusal body we want to read, and polling until a condition holds.
+ */
+import { request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+
+export interface RawResponse {
+  status: number;
+  /** The parsed JSON body, or the text when it is not JSON. */
+  body: unknown;
+}
+
+/** Sends one HTTP request to 127.0.0.1:port with exactly these headers (Host included, when given). */
+export function rawRequest(
+  port: number,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path ?? '/', headers: options.headers ?? {}, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON: keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, body: undefined });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Sends a WebSocket upgrade request to /ws (or `path`); resolves with 101 when accepted, else the refusal. */
+export function rawUpgrade(port: number, headers: Record<string, string> = {}, path = '/ws'): Promise<RawResponse> {
+  return rawRequest(port, {
+    path,
+    headers: {
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      'sec-websocket-version': '13',
+      'sec-websocket-key': randomBytes(16).toString('base64'),
+      ...headers,
+    },
+  });
+}
+
+/** Polls until `check` returns a value other than undefined; fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The standard JSON error body, for toEqual. */
+export function errorBody(code: string, message: unknown): { status: 'error'; error: { code: string; message: unknown } } {
+  return { status: 'error', error: { code, message } };
+}

@@ -1,0 +1,280 @@
+/** The HTTP side: health and WebSocket statistics (seed), messages for agents without a socket, long-poll, errors. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredMessage } from '../../shared/index.js';
+import { api, connectAgent, startHub, type TestClient, type TestHub } from '../helpers/hub.js';
+import { publish } from '../helpers/messages.js';
+
+let hub: TestHub;
+let clients: TestClient[];
+
+beforeEach(async () => {
+  hub = await startHub();
+  clients = [];
+});
+afterEach(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await hub.stop();
+});
+
+async function connect(name: string): Promise<TestClient> {
+  const client = await connectAgent(hub, name);
+  clients.push(client);
+  return client;
+}
+
+const stored = (fields: Partial<StoredMessage>): Record<string, unknown> => ({
+  id: expect.any(String),
+  seq: expect.any(Number),
+  message_type: 'message',
+  created_at: expect.any(String),
+  ...fields,
+});
+
+describe('health and statistics', () => {
+  it('answers GET /api/health without a token with the seed shape', async () => {
+    await connect('alice');
+    const health = await api(hub, 'GET', '/api/health', { token: null });
+    expect(health).toEqual({ status: 200, body: { status: 'healthy', connections: 1, database: 'ok', timestamp: expect.any(String) } });
+    expect(Date.parse(health.body['timestamp'] as string)).not.toBeNaN();
+  });
+
+  it('reports connection statistics on GET /ws/status, with each connection', async () => {
+    const alice = await connect('alice');
+    await alice.request({ type: 'subscribe', conversations: ['room'] });
+    await alice.request({ type: 'send_message', conversation_id: 'room', content: 'hi' });
+    const status = await api(hub, 'GET', '/ws/status');
+    expect(status).toEqual({
+      status: 200,
+      body: {
+        status: 'ok',
+        total_connections: 1,
+        active_connections: 1,
+        total_messages: 1,
+        max_connections: 100,
+        uptime: expect.any(Number),
+        agents_online: 1,
+        open_streams: 0,
+        commits: expect.any(Object),
+        memory: { rss: expect.any(Number), heap_used: expect.any(Number) },
+        frames: { hello: 1, subscribe: 1, send_message: 1 },
+        connections: [
+          {
+            client_id: expect.any(String),
+            agent: 'alice',
+            connected_at: expect.any(String),
+            last_activity: expect.any(String),
+            subscriptions: ['room'],
+            frames_in: 3,
+            frames_out: expect.any(Number),
+          },
+        ],
+      },
+    });
+  });
+
+  it('lists every registered frame type and the middleware on GET /ws/handlers', async () => {
+    expect(await api(hub, 'GET', '/ws/handlers')).toEqual({
+      status: 200,
+      body: {
+        status: 'ok',
+        handlers: [
+          'hello',
+          'heartbeat',
+          'ping',
+          'get_status',
+          'send_message',
+          'subscribe',
+          'unsubscribe',
+          'history',
+          'create_conversation',
+          'list_conversations',
+          'list_agents',
+          'stream_start',
+          'stream_chunk',
+          'stream_end',
+        ],
+        middleware: ['count', 'auth', 'validate'],
+      },
+    });
+  });
+
+  it('needs a token for /ws/status and /ws/handlers', async () => {
+    const refused = { status: 401, body: { status: 'error', error: { code: 'SB_ERR_AUTH', message: 'a token is required' } } };
+    expect([await api(hub, 'GET', '/ws/status', { token: null }), await api(hub, 'GET', '/ws/handlers', { token: null })]).toEqual([refused, refused]);
+  });
+});
+
+describe('posting messages over HTTP', () => {
+  it('stores a message with 201, delivers it to subscribers, and answers a resend with the same client_msg_id with 200 duplicate', async () => {
+    const bob = await connect('bob');
+    await bob.request({ type: 'subscribe', conversations: ['room'] });
+    const body = { conversation_id: 'room', content: 'over http', message_type: 'insight', payload: { confidence: 0.9 }, client_msg_id: 'h-1' };
+    const first = await api(hub, 'POST', '/api/messages', { body, headers: { 'x-agent-name': 'poller' } });
+    const message = stored({
+      seq: 1,
+      conversation_id: 'room',
+      sender: 'poller',
+      message_type: 'insight',
+      content: 'over http',
+      payload: { confidence: 0.9 },
+      client_msg_id: 'h-1',
+    });
+    expect(first).toEqual({ status: 201, body: { status: 'ok', duplicate: false, message } });
+    expect(await bob.next('new_message')).toEqual({ type: 'new_message', ...(first.body['message'] as object) });
+
+    const again = await api(hub, 'POST', '/api/messages', { body, headers: { 'x-agent-name': 'poller' } });
+    expect(again).toEqual({ status: 200, body: { status: 'ok', duplicate: true, message: first.body['message'] } });
+    const read = await api(hub, 'GET', '/api/conversations/room/messages');
+    expect(read.body['messages']).toEqual([first.body['message']]);
+  });
+
+  it('sends a direct message with "to" and creates a members-only conversation with POST /api/conversations', async () => {
+    const dm = await api(hub, 'POST', '/api/messages', { body: { to: 'bob', content: 'hi bob' }, headers: { 'x-agent-name': 'alice' } });
+    expect(dm).toEqual({
+      status: 201,
+      body: { status: 'ok', duplicate: false, message: stored({ conversation_id: 'dm:alice:bob', sender: 'alice', content: 'hi bob' }) },
+    });
+    const created = await api(hub, 'POST', '/api/conversations', {
+      body: { conversation_id: 'team', title: 'Team', members: ['bob'] },
+      headers: { 'x-agent-name': 'alice' },
+    });
+    const team = {
+      id: 'team',
+      title: 'Team',
+      kind: 'channel',
+      members: ['bob'],
+      created_by: 'alice',
+      created_at: expect.any(String),
+      last_seq: 0,
+      message_count: 0,
+    };
+    expect(created).toEqual({ status: 201, body: { status: 'ok', created: true, conversation: team } });
+    const repeated = await api(hub, 'POST', '/api/conversations', { body: { conversation_id: 'team', title: 'Other' } });
+    expect(repeated).toEqual({ status: 200, body: { status: 'ok', created: false, conversation: team } });
+  });
+});
+
+describe('reading a conversation over HTTP', () => {
+  it('pages forwards with since and limit, giving next_since for the following page', async () => {
+    const alice = await connect('alice');
+    await publish(alice, 'room', 7, (i) => `r${i + 1}`);
+    await publish(alice, 'elsewhere', 2);
+    const read = async (query: string): Promise<{ contents: string[]; next_since: unknown }> => {
+      const { status, body } = await api(hub, 'GET', `/api/conversations/room/messages?${query}`);
+      expect(status).toBe(200);
+      return { contents: (body['messages'] as StoredMessage[]).map((m) => m.content), next_since: body['next_since'] };
+    };
+    expect([await read('since=0&limit=3'), await read('since=3&limit=3'), await read('since=6&limit=3'), await read('since=7&limit=3')]).toEqual([
+      { contents: ['r1', 'r2', 'r3'], next_since: 3 },
+      { contents: ['r4', 'r5', 'r6'], next_since: 6 },
+      { contents: ['r7'], next_since: 7 },
+      { contents: [], next_since: 7 },
+    ]);
+  });
+
+  it('pages backwards with before and limit, giving next_before for the older page', async () => {
+    const alice = await connect('alice');
+    await publish(alice, 'room', 5, (i) => `r${i + 1}`);
+    const read = async (query: string): Promise<{ contents: string[]; next_before: unknown }> => {
+      const { body } = await api(hub, 'GET', `/api/conversations/room/messages?${query}`);
+      return { contents: (body['messages'] as StoredMessage[]).map((m) => m.content), next_before: body['next_before'] };
+    };
+    const newest = await read('before=1000000&limit=2');
+    const older = await read(`before=${String(newest.next_before)}&limit=2`);
+    const oldest = await read(`before=${String(older.next_before)}&limit=2`);
+    const beyond = await read(`before=${String(oldest.next_before)}&limit=2`);
+    expect([newest, older, oldest, beyond]).toEqual([
+      { contents: ['r4', 'r5'], next_before: 4 },
+      { contents: ['r2', 'r3'], next_before: 2 },
+      { contents: ['r1'], next_before: 1 },
+      { contents: [], next_before: null },
+    ]);
+  });
+
+  it('holds a long-poll with wait until a message arrives, then returns it', async () => {
+    const alice = await connect('alice');
+    await alice.request({ type: 'send_message', conversation_id: 'room', content: 'already read' });
+    const polling = api(hub, 'GET', '/api/conversations/room/messages?since=1&wait=5');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await alice.request({ type: 'send_message', conversation_id: 'room', content: 'arrived' });
+    expect(await polling).toEqual({
+      status: 200,
+      body: {
+        status: 'ok',
+        conversation_id: 'room',
+        messages: [stored({ seq: 2, conversation_id: 'room', sender: 'alice', content: 'arrived' })],
+        next_since: 2,
+      },
+    });
+  });
+
+  it('ignores messages in other conversations while long-polling', async () => {
+    const alice = await connect('alice');
+    const polling = api(hub, 'GET', '/api/conversations/quiet/messages?wait=5');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await alice.request({ type: 'send_message', conversation_id: 'noisy', content: 'not for you' });
+    await alice.request({ type: 'send_message', conversation_id: 'quiet', content: 'for you' });
+    expect(((await polling).body['messages'] as StoredMessage[]).map((m) => m.content)).toEqual(['for you']);
+  });
+
+  it('returns an empty page after the wait when nothing arrives', async () => {
+    expect(await api(hub, 'GET', '/api/conversations/quiet/messages?since=0&wait=1')).toEqual({
+      status: 200,
+      body: { status: 'ok', conversation_id: 'quiet', messages: [], next_since: 0 },
+    });
+  });
+
+  it('answers a pending long-poll with an empty page when the hub stops', async () => {
+    const polling = fetch(`${hub.http}/api/conversations/quiet/messages?wait=30`, { headers: { authorization: `Bearer ${hub.token}` } }).then(
+      async (response) => ({ status: response.status, body: (await response.json()) as unknown }),
+      (error: unknown) => ({ error: String(error) }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await hub.stop();
+    expect(await polling).toEqual({ status: 200, body: { status: 'ok', conversation_id: 'quiet', messages: [], next_since: 0 } });
+    hub = await startHub();
+  });
+});
+
+describe('HTTP errors', () => {
+  const validation = (message: string) => ({ status: 400, body: { status: 'error', error: { code: 'SB_ERR_VALIDATION', message } } });
+
+  it('answers an invalid message body with 400 SB_ERR_VALIDATION naming the field', async () => {
+    expect([
+      await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'room' } }),
+      await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'room', content: 42 } }),
+      await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'room', to: 'bob', content: 'both' } }),
+    ]).toEqual([
+      validation('invalid message: content: Invalid input: expected string, received undefined'),
+      validation('invalid message: content: Invalid input: expected string, received number'),
+      validation('invalid message: conversation_id: give exactly one of "conversation_id" or "to"'),
+    ]);
+  });
+
+  it('answers an invalid read query with 400 SB_ERR_VALIDATION naming the parameter', async () => {
+    const [limit, since, wait] = await Promise.all([
+      api(hub, 'GET', '/api/conversations/room/messages?limit=0'),
+      api(hub, 'GET', '/api/conversations/room/messages?since=abc'),
+      api(hub, 'GET', '/api/conversations/room/messages?wait=31'),
+    ]);
+    expect([limit, since, wait]).toEqual([
+      validation(expect.stringMatching(/^invalid query: limit: /) as unknown as string),
+      validation(expect.stringMatching(/^invalid query: since: /) as unknown as string),
+      validation(expect.stringMatching(/^invalid query: wait: /) as unknown as string),
+    ]);
+  });
+
+  it('answers a body that is not JSON with 400 SB_ERR_BAD_JSON', async () => {
+    expect(await api(hub, 'POST', '/api/messages', { body: '{"conversation_id": "room", ' })).toEqual({
+      status: 400,
+      body: { status: 'error', error: { code: 'SB_ERR_BAD_JSON', message: 'the request body is not valid JSON' } },
+    });
+  });
+
+  it('answers an unknown path with 404 JSON and a wrong method with 405 JSON', async () => {
+    expect([await api(hub, 'GET', '/api/nothing-here'), await api(hub, 'DELETE', '/api/messages')]).toEqual([
+      { status: 404, body: { status: 'error', error: { code: 'SB_ERR_NOT_FOUND', message: 'no endpoint GET /api/nothing-here' } } },
+      { status: 405, body: { status: 'error', error: { code: 'SB_ERR_METHOD', message: 'DELETE is not allowed on /api/messages' } } },
+    ]);
+  });
+});
