@@ -1,5 +1,5 @@
 /** Storing a message (group-committed) and then delivering it: one serialisation per fan-out. */
-import { SwitchboardError, type StoredMessage } from '../../shared/protocol/index.js';
+import { SwitchboardError, type SendMessageFrame, type StoredMessage } from '../../shared/protocol/index.js';
 import type { CommitQueue } from './commit-queue.js';
 import type { Identity } from './connection.js';
 import type { Presence } from './presence.js';
@@ -29,6 +29,11 @@ export interface Posted extends InsertResult {
 export type FrameBuilder = (messageJson: string) => string;
 
 export const newMessageFrame: FrameBuilder = (json) => `{"type":"new_message",${json.slice(1)}`;
+
+/** The message a `send_message` frame (or the same body over HTTP) asks to store. */
+export function outgoingOf(frame: SendMessageFrame): OutgoingMessage {
+  return { message_type: frame.message_type, content: frame.content, payload: frame.payload, client_msg_id: frame.client_msg_id };
+}
 
 /** The acknowledgement of a stored message, built around the one serialisation of it. */
 export function ackFrame(re: string | number | undefined, posted: Posted): string {

@@ -1,6 +1,6 @@
 /** `send_message` (seed): store the message, acknowledge after the commit, deliver `new_message` to subscribers. */
 import { sendMessageFrame } from '../../../shared/index.js';
-import { ackFrame } from '../messaging.js';
+import { ackFrame, outgoingOf } from '../messaging.js';
 import { identityOf, sendError, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
 
@@ -15,7 +15,7 @@ export function sendMessageHandler(s: HubServices): HandlerSpec<typeof sendMessa
       s.messaging.store(
         sender,
         target,
-        { message_type: frame.message_type, content: frame.content, payload: frame.payload, client_msg_id: frame.client_msg_id },
+        outgoingOf(frame),
         (posted) => conn.send(ackFrame(re, posted)),
         (error) => sendError(conn, re, error),
       );

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { createConversationFrame, describeIssues, MAX_PAGE, sendMessageFrame, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
 import { createConversation } from '../conversation-service.js';
+import { outgoingOf } from '../messaging.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 import { requireIdentity, type Route } from './http-router.js';
@@ -71,12 +72,7 @@ export function messageRoutes(s: HubServices): Route[] {
         const sender = requireIdentity(ctx);
         const frame = parse(sendMessageFrame, { ...asObject(await ctx.body()), type: 'send_message' }, 'message');
         const target = s.messaging.resolve(sender, frame);
-        const posted = await s.messaging.post(sender, target, {
-          message_type: frame.message_type,
-          content: frame.content,
-          payload: frame.payload,
-          client_msg_id: frame.client_msg_id,
-        });
+        const posted = await s.messaging.post(sender, target, outgoingOf(frame));
         return { status: posted.created ? 201 : 200, body: { status: 'ok', duplicate: !posted.created, message: posted.message } };
       },
     },
