@@ -3,6 +3,11 @@ import { connect as netConnect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { HubProcess } from './hub-process.js';
 
+/** Byte prefixes the bench matches frames by, without parsing JSON on its own hot path. */
+export const ACK = Buffer.from('{"type":"ack","re":');
+export const NEW_MESSAGE = Buffer.from('{"type":"new_message",');
+export const RE_KEY = Buffer.from('"re":');
+
 export interface BenchClient {
   readonly ws: WebSocket;
   /** The TCP socket under `ws`, so a burst of sends can be corked into one write. */

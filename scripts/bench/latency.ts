@@ -1,5 +1,5 @@
 /** Publish→deliver latency at a fixed rate: paced sends stamped with process.hrtime, one subscriber in the same process. */
-import { connectClient, intAfter, startsWith } from './client.js';
+import { ACK, connectClient, intAfter, NEW_MESSAGE, RE_KEY, startsWith } from './client.js';
 import type { HubProcess } from './hub-process.js';
 import { quantile } from './report.js';
 
@@ -33,9 +33,6 @@ export interface LatencyResult {
   timerLateness: Percentiles;
 }
 
-const ACK = Buffer.from('{"type":"ack","re":');
-const NEW_MESSAGE = Buffer.from('{"type":"new_message",');
-const RE_KEY = Buffer.from('"re":');
 const CONTENT_KEY = Buffer.from('"content":"');
 const TICK_MS = 1;
 const DRAIN_TIMEOUT_MS = 10_000;

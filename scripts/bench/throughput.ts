@@ -1,6 +1,6 @@
 /** Durable throughput: one pipelining publisher, N subscribers; a message counts once acked and delivered to all. */
 import { performance } from 'node:perf_hooks';
-import { connectClient, intAfter, startsWith, type BenchClient } from './client.js';
+import { ACK, connectClient, intAfter, NEW_MESSAGE, RE_KEY, startsWith, type BenchClient } from './client.js';
 import type { HubProcess } from './hub-process.js';
 
 export interface ThroughputOptions {
@@ -24,9 +24,6 @@ export interface ThroughputResult {
   clientCpu: number;
 }
 
-const ACK = Buffer.from('{"type":"ack","re":');
-const NEW_MESSAGE = Buffer.from('{"type":"new_message",');
-const RE_KEY = Buffer.from('"re":');
 const SEQ_KEY = Buffer.from('"seq":');
 const DUPLICATE_FALSE = Buffer.from('"duplicate":false');
 

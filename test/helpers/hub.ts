@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import WebSocket from 'ws';
 import type { HubSettings } from '../../electron/hub/config.js';
 import { createHub, type Hub } from '../../electron/hub/hub.js';
@@ -154,4 +155,50 @@ export async function api(hub: TestHub, method: string, path: string, options: {
     ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Mints a token that speaks only for `agent` (not an admin), using the hub's admin token. */
+export async function agentToken(hub: TestHub, agent: string): Promise<string> {
+  const { status, body } = await api(hub, 'POST', '/api/tokens', { body: { agent } });
+  if (status !== 201) throw new Error(`could not create a token for ${agent}: ${JSON.stringify(body)}`);
+  return (body['token'] as { token: string }).token;
+}
+
+/** A fresh hub for each test, and the clients connected to it, which are closed after the test. */
+export interface HubFixture {
+  /** This test's hub (started before it, stopped after it). */
+  readonly hub: TestHub;
+  /** Connects an agent with a token of its own (not the admin token), so members-only rules apply to it. */
+  agent(name: string): Promise<TestClient>;
+  /** Connects an agent with the hub's admin token. */
+  admin(name: string): Promise<TestClient>;
+  /** Closes a client opened some other way after the test; returns it. */
+  track(client: TestClient): TestClient;
+}
+
+/**
+ * Registers beforeEach/afterEach in the calling file or describe block: a hub started with `settings`
+ * before each test; after it, every client connected through the fixture is closed and the hub stopped.
+ */
+export function useHub(settings: Partial<HubSettings> = {}): HubFixture {
+  let current: TestHub | undefined;
+  const clients: TestClient[] = [];
+  beforeEach(async () => {
+    current = await startHub(settings);
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await current?.stop();
+    current = undefined;
+  });
+  const fixture: HubFixture = {
+    get hub(): TestHub {
+      if (current === undefined) throw new Error('useHub: the hub runs only inside a test');
+      return current;
+    },
+    track: (client) => (clients.push(client), client),
+    agent: async (name) => fixture.track(await connectAgent(fixture.hub, name, await agentToken(fixture.hub, name))),
+    admin: async (name) => fixture.track(await connectAgent(fixture.hub, name)),
+  };
+  return fixture;
 }

@@ -1,12 +1,17 @@
-/** Helpers for message tests: agent tokens, publishing in bulk, and reading a conversation back over HTTP. */
+/** Helpers for message tests: the stored-message shape, publishing in bulk, and reading a conversation back over HTTP. */
+import { expect } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
 import { api, type Frame, type TestClient, type TestHub } from './hub.js';
 
-/** Mints a token that speaks only for `agent` (not an admin), using the hub's admin token. */
-export async function agentToken(hub: TestHub, agent: string): Promise<string> {
-  const { status, body } = await api(hub, 'POST', '/api/tokens', { body: { agent } });
-  if (status !== 201) throw new Error(`could not create a token for ${agent}: ${JSON.stringify(body)}`);
-  return (body['token'] as { token: string }).token;
+/** A stored message as toEqual expects it: any id, seq and created_at, type "message", then `fields`. */
+export function storedMessage(fields: Partial<StoredMessage>): Record<string, unknown> {
+  return {
+    id: expect.any(String),
+    seq: expect.any(Number),
+    message_type: 'message',
+    created_at: expect.any(String),
+    ...fields,
+  };
 }
 
 let batch = 0;
@@ -61,15 +66,4 @@ export async function storedMessages(hub: TestHub, conversationId: string, token
 /** The `new_message` frames a client received for one conversation (or all), in arrival order. */
 export function received(client: TestClient, conversationId?: string): Frame[] {
   return client.frames.filter((f) => f.type === 'new_message' && (conversationId === undefined || f['conversation_id'] === conversationId));
-}
-
-/** Polls until `check` returns a value other than undefined. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

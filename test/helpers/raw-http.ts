@@ -1,6 +1,6 @@
 /**
- * Plain `node:http` requests for what fetch and the ws client will not send: any Host header, raw
- * WebSocket upgrade requests whose refusal body we want to read, and polling until a condition holds.
+ * Plain `node:http` requests for what fetch and the ws client will not send: any Host header, and raw
+ * WebSocket upgrade requests whose refusal body we want to read.
  */
 import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -56,17 +56,6 @@ export function rawUpgrade(port: number, headers: Record<string, string> = {}, p
       ...headers,
     },
   });
-}
-
-/** Polls until `check` returns a value other than undefined; fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** The standard JSON error body, for toEqual. */

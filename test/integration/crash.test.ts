@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
 import { serveCli, type CliHub } from '../helpers/cli-process.js';
 import { openSocket, tempDir } from '../helpers/hub.js';
-import { waitFor } from '../helpers/raw-http.js';
+import { eventually } from '../helpers/wait.js';
 
 const CLIENTS = 4;
 const IN_FLIGHT = 16;
@@ -95,7 +95,7 @@ describe('crash safety', () => {
 
     const bursts = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => burst(first, `agent-${i}`)));
     const ackCount = (): number => bursts.reduce((n, b) => n + b.acks.length, 0);
-    await waitFor(() => (ackCount() >= KILL_AFTER_ACKS ? true : undefined), `${KILL_AFTER_ACKS} acks`, 15_000);
+    await eventually(() => (ackCount() >= KILL_AFTER_ACKS ? true : undefined), `${KILL_AFTER_ACKS} acks`, 15_000);
     first.child.kill('SIGKILL');
     const killed = await first.exited;
     const closeCodes = await Promise.all(bursts.map((b) => b.closed));

@@ -1,48 +1,25 @@
 /** The HTTP side: health and WebSocket statistics (seed), messages for agents without a socket, long-poll, errors. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
-import { api, connectAgent, startHub, type TestClient, type TestHub } from '../helpers/hub.js';
-import { publish } from '../helpers/messages.js';
+import { api, useHub } from '../helpers/hub.js';
+import { publish, storedMessage } from '../helpers/messages.js';
 
-let hub: TestHub;
-let clients: TestClient[];
-
-beforeEach(async () => {
-  hub = await startHub();
-  clients = [];
-});
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await hub.stop();
-});
-
-async function connect(name: string): Promise<TestClient> {
-  const client = await connectAgent(hub, name);
-  clients.push(client);
-  return client;
-}
-
-const stored = (fields: Partial<StoredMessage>): Record<string, unknown> => ({
-  id: expect.any(String),
-  seq: expect.any(Number),
-  message_type: 'message',
-  created_at: expect.any(String),
-  ...fields,
-});
+const ctx = useHub();
+const { admin } = ctx;
 
 describe('health and statistics', () => {
   it('answers GET /api/health without a token with the seed shape', async () => {
-    await connect('alice');
-    const health = await api(hub, 'GET', '/api/health', { token: null });
+    await admin('alice');
+    const health = await api(ctx.hub, 'GET', '/api/health', { token: null });
     expect(health).toEqual({ status: 200, body: { status: 'healthy', connections: 1, database: 'ok', timestamp: expect.any(String) } });
     expect(Date.parse(health.body['timestamp'] as string)).not.toBeNaN();
   });
 
   it('reports connection statistics on GET /ws/status, with each connection', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     await alice.request({ type: 'subscribe', conversations: ['room'] });
     await alice.request({ type: 'send_message', conversation_id: 'room', content: 'hi' });
-    const status = await api(hub, 'GET', '/ws/status');
+    const status = await api(ctx.hub, 'GET', '/ws/status');
     expect(status).toEqual({
       status: 200,
       body: {
@@ -73,7 +50,7 @@ describe('health and statistics', () => {
   });
 
   it('lists every registered frame type and the middleware on GET /ws/handlers', async () => {
-    expect(await api(hub, 'GET', '/ws/handlers')).toEqual({
+    expect(await api(ctx.hub, 'GET', '/ws/handlers')).toEqual({
       status: 200,
       body: {
         status: 'ok',
@@ -100,17 +77,17 @@ describe('health and statistics', () => {
 
   it('needs a token for /ws/status and /ws/handlers', async () => {
     const refused = { status: 401, body: { status: 'error', error: { code: 'SB_ERR_AUTH', message: 'a token is required' } } };
-    expect([await api(hub, 'GET', '/ws/status', { token: null }), await api(hub, 'GET', '/ws/handlers', { token: null })]).toEqual([refused, refused]);
+    expect([await api(ctx.hub, 'GET', '/ws/status', { token: null }), await api(ctx.hub, 'GET', '/ws/handlers', { token: null })]).toEqual([refused, refused]);
   });
 });
 
 describe('posting messages over HTTP', () => {
   it('stores a message with 201, delivers it to subscribers, and answers a resend with the same client_msg_id with 200 duplicate', async () => {
-    const bob = await connect('bob');
+    const bob = await admin('bob');
     await bob.request({ type: 'subscribe', conversations: ['room'] });
     const body = { conversation_id: 'room', content: 'over http', message_type: 'insight', payload: { confidence: 0.9 }, client_msg_id: 'h-1' };
-    const first = await api(hub, 'POST', '/api/messages', { body, headers: { 'x-agent-name': 'poller' } });
-    const message = stored({
+    const first = await api(ctx.hub, 'POST', '/api/messages', { body, headers: { 'x-agent-name': 'poller' } });
+    const message = storedMessage({
       seq: 1,
       conversation_id: 'room',
       sender: 'poller',
@@ -122,19 +99,19 @@ describe('posting messages over HTTP', () => {
     expect(first).toEqual({ status: 201, body: { status: 'ok', duplicate: false, message } });
     expect(await bob.next('new_message')).toEqual({ type: 'new_message', ...(first.body['message'] as object) });
 
-    const again = await api(hub, 'POST', '/api/messages', { body, headers: { 'x-agent-name': 'poller' } });
+    const again = await api(ctx.hub, 'POST', '/api/messages', { body, headers: { 'x-agent-name': 'poller' } });
     expect(again).toEqual({ status: 200, body: { status: 'ok', duplicate: true, message: first.body['message'] } });
-    const read = await api(hub, 'GET', '/api/conversations/room/messages');
+    const read = await api(ctx.hub, 'GET', '/api/conversations/room/messages');
     expect(read.body['messages']).toEqual([first.body['message']]);
   });
 
   it('sends a direct message with "to" and creates a members-only conversation with POST /api/conversations', async () => {
-    const dm = await api(hub, 'POST', '/api/messages', { body: { to: 'bob', content: 'hi bob' }, headers: { 'x-agent-name': 'alice' } });
+    const dm = await api(ctx.hub, 'POST', '/api/messages', { body: { to: 'bob', content: 'hi bob' }, headers: { 'x-agent-name': 'alice' } });
     expect(dm).toEqual({
       status: 201,
-      body: { status: 'ok', duplicate: false, message: stored({ conversation_id: 'dm:alice:bob', sender: 'alice', content: 'hi bob' }) },
+      body: { status: 'ok', duplicate: false, message: storedMessage({ conversation_id: 'dm:alice:bob', sender: 'alice', content: 'hi bob' }) },
     });
-    const created = await api(hub, 'POST', '/api/conversations', {
+    const created = await api(ctx.hub, 'POST', '/api/conversations', {
       body: { conversation_id: 'team', title: 'Team', members: ['bob'] },
       headers: { 'x-agent-name': 'alice' },
     });
@@ -149,18 +126,18 @@ describe('posting messages over HTTP', () => {
       message_count: 0,
     };
     expect(created).toEqual({ status: 201, body: { status: 'ok', created: true, conversation: team } });
-    const repeated = await api(hub, 'POST', '/api/conversations', { body: { conversation_id: 'team', title: 'Other' } });
+    const repeated = await api(ctx.hub, 'POST', '/api/conversations', { body: { conversation_id: 'team', title: 'Other' } });
     expect(repeated).toEqual({ status: 200, body: { status: 'ok', created: false, conversation: team } });
   });
 });
 
 describe('reading a conversation over HTTP', () => {
   it('pages forwards with since and limit, giving next_since for the following page', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     await publish(alice, 'room', 7, (i) => `r${i + 1}`);
     await publish(alice, 'elsewhere', 2);
     const read = async (query: string): Promise<{ contents: string[]; next_since: unknown }> => {
-      const { status, body } = await api(hub, 'GET', `/api/conversations/room/messages?${query}`);
+      const { status, body } = await api(ctx.hub, 'GET', `/api/conversations/room/messages?${query}`);
       expect(status).toBe(200);
       return { contents: (body['messages'] as StoredMessage[]).map((m) => m.content), next_since: body['next_since'] };
     };
@@ -173,10 +150,10 @@ describe('reading a conversation over HTTP', () => {
   });
 
   it('pages backwards with before and limit, giving next_before for the older page', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     await publish(alice, 'room', 5, (i) => `r${i + 1}`);
     const read = async (query: string): Promise<{ contents: string[]; next_before: unknown }> => {
-      const { body } = await api(hub, 'GET', `/api/conversations/room/messages?${query}`);
+      const { body } = await api(ctx.hub, 'GET', `/api/conversations/room/messages?${query}`);
       return { contents: (body['messages'] as StoredMessage[]).map((m) => m.content), next_before: body['next_before'] };
     };
     const newest = await read('before=1000000&limit=2');
@@ -192,9 +169,9 @@ describe('reading a conversation over HTTP', () => {
   });
 
   it('holds a long-poll with wait until a message arrives, then returns it', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     await alice.request({ type: 'send_message', conversation_id: 'room', content: 'already read' });
-    const polling = api(hub, 'GET', '/api/conversations/room/messages?since=1&wait=5');
+    const polling = api(ctx.hub, 'GET', '/api/conversations/room/messages?since=1&wait=5');
     await new Promise((resolve) => setTimeout(resolve, 150));
     await alice.request({ type: 'send_message', conversation_id: 'room', content: 'arrived' });
     expect(await polling).toEqual({
@@ -202,15 +179,15 @@ describe('reading a conversation over HTTP', () => {
       body: {
         status: 'ok',
         conversation_id: 'room',
-        messages: [stored({ seq: 2, conversation_id: 'room', sender: 'alice', content: 'arrived' })],
+        messages: [storedMessage({ seq: 2, conversation_id: 'room', sender: 'alice', content: 'arrived' })],
         next_since: 2,
       },
     });
   });
 
   it('ignores messages in other conversations while long-polling', async () => {
-    const alice = await connect('alice');
-    const polling = api(hub, 'GET', '/api/conversations/quiet/messages?wait=5');
+    const alice = await admin('alice');
+    const polling = api(ctx.hub, 'GET', '/api/conversations/quiet/messages?wait=5');
     await new Promise((resolve) => setTimeout(resolve, 100));
     await alice.request({ type: 'send_message', conversation_id: 'noisy', content: 'not for you' });
     await alice.request({ type: 'send_message', conversation_id: 'quiet', content: 'for you' });
@@ -218,21 +195,20 @@ describe('reading a conversation over HTTP', () => {
   });
 
   it('returns an empty page after the wait when nothing arrives', async () => {
-    expect(await api(hub, 'GET', '/api/conversations/quiet/messages?since=0&wait=1')).toEqual({
+    expect(await api(ctx.hub, 'GET', '/api/conversations/quiet/messages?since=0&wait=1')).toEqual({
       status: 200,
       body: { status: 'ok', conversation_id: 'quiet', messages: [], next_since: 0 },
     });
   });
 
   it('answers a pending long-poll with an empty page when the hub stops', async () => {
-    const polling = fetch(`${hub.http}/api/conversations/quiet/messages?wait=30`, { headers: { authorization: `Bearer ${hub.token}` } }).then(
+    const polling = fetch(`${ctx.hub.http}/api/conversations/quiet/messages?wait=30`, { headers: { authorization: `Bearer ${ctx.hub.token}` } }).then(
       async (response) => ({ status: response.status, body: (await response.json()) as unknown }),
       (error: unknown) => ({ error: String(error) }),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await hub.stop();
+    await ctx.hub.stop();
     expect(await polling).toEqual({ status: 200, body: { status: 'ok', conversation_id: 'quiet', messages: [], next_since: 0 } });
-    hub = await startHub();
   });
 });
 
@@ -241,9 +217,9 @@ describe('HTTP errors', () => {
 
   it('answers an invalid message body with 400 SB_ERR_VALIDATION naming the field', async () => {
     expect([
-      await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'room' } }),
-      await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'room', content: 42 } }),
-      await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'room', to: 'bob', content: 'both' } }),
+      await api(ctx.hub, 'POST', '/api/messages', { body: { conversation_id: 'room' } }),
+      await api(ctx.hub, 'POST', '/api/messages', { body: { conversation_id: 'room', content: 42 } }),
+      await api(ctx.hub, 'POST', '/api/messages', { body: { conversation_id: 'room', to: 'bob', content: 'both' } }),
     ]).toEqual([
       validation('invalid message: content: Invalid input: expected string, received undefined'),
       validation('invalid message: content: Invalid input: expected string, received number'),
@@ -253,9 +229,9 @@ describe('HTTP errors', () => {
 
   it('answers an invalid read query with 400 SB_ERR_VALIDATION naming the parameter', async () => {
     const [limit, since, wait] = await Promise.all([
-      api(hub, 'GET', '/api/conversations/room/messages?limit=0'),
-      api(hub, 'GET', '/api/conversations/room/messages?since=abc'),
-      api(hub, 'GET', '/api/conversations/room/messages?wait=31'),
+      api(ctx.hub, 'GET', '/api/conversations/room/messages?limit=0'),
+      api(ctx.hub, 'GET', '/api/conversations/room/messages?since=abc'),
+      api(ctx.hub, 'GET', '/api/conversations/room/messages?wait=31'),
     ]);
     expect([limit, since, wait]).toEqual([
       validation(expect.stringMatching(/^invalid query: limit: /) as unknown as string),
@@ -265,14 +241,14 @@ describe('HTTP errors', () => {
   });
 
   it('answers a body that is not JSON with 400 SB_ERR_BAD_JSON', async () => {
-    expect(await api(hub, 'POST', '/api/messages', { body: '{"conversation_id": "room", ' })).toEqual({
+    expect(await api(ctx.hub, 'POST', '/api/messages', { body: '{"conversation_id": "room", ' })).toEqual({
       status: 400,
       body: { status: 'error', error: { code: 'SB_ERR_BAD_JSON', message: 'the request body is not valid JSON' } },
     });
   });
 
   it('answers an unknown path with 404 JSON and a wrong method with 405 JSON', async () => {
-    expect([await api(hub, 'GET', '/api/nothing-here'), await api(hub, 'DELETE', '/api/messages')]).toEqual([
+    expect([await api(ctx.hub, 'GET', '/api/nothing-here'), await api(ctx.hub, 'DELETE', '/api/messages')]).toEqual([
       { status: 404, body: { status: 'error', error: { code: 'SB_ERR_NOT_FOUND', message: 'no endpoint GET /api/nothing-here' } } },
       { status: 405, body: { status: 'error', error: { code: 'SB_ERR_METHOD', message: 'DELETE is not allowed on /api/messages' } } },
     ]);

@@ -7,7 +7,7 @@ import { createHub } from '../../electron/hub/hub.js';
 import type { Connection } from '../../electron/hub/connection.js';
 import { api, connectAgent, openSocket, startHub, tempDir, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { runCli } from '../helpers/cli-process.js';
-import { waitFor } from '../helpers/raw-http.js';
+import { eventually } from '../helpers/wait.js';
 
 /** The hub side of an agent's connection, to look at what the hub is holding for it. */
 function hubConnection(hub: TestHub, agent: string): Connection {
@@ -47,7 +47,7 @@ describe('limits', () => {
     const stillOpen = await openConnections(h);
     // A freed slot is given to the next client.
     await first[0]?.close();
-    await waitFor(async () => ((await openConnections(h)) === 99 ? true : undefined), 'the hub to see the closed connection');
+    await eventually(async () => ((await openConnections(h)) === 99 ? true : undefined), 'the hub to see the closed connection');
     const next = track(await openSocket(h.wsUrl, auth));
     const welcome = await next.next((f) => f.type === 'welcome' || f.type === 'error');
     expect({ error, closed, pongs: new Set(pongs), stillOpen, extraFrames: extra.frames.length, welcome: welcome.type }).toEqual({
@@ -229,7 +229,7 @@ describe('limits', () => {
       acks: { count: acks.length, types: new Set(acks) },
       fastReceived,
       publisherOpen: publisher.closed,
-      connections: await waitFor(async () => ((await openConnections(h)) === 2 ? 2 : undefined), 'the slow consumer to be gone'),
+      connections: await eventually(async () => ((await openConnections(h)) === 2 ? 2 : undefined), 'the slow consumer to be gone'),
     }).toEqual({
       cutOff: true,
       heldWithinLimit: true,

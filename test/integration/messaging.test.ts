@@ -1,35 +1,12 @@
 /** Sending messages: ordering, conversations, members-only access, idempotent resend, direct messages, presence. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
-import { api, connectAgent, openSocket, startHub, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
-import { agentToken, eventually, received } from '../helpers/messages.js';
+import { agentToken, api, connectAgent, openSocket, useHub, type Frame } from '../helpers/hub.js';
+import { received, storedMessage } from '../helpers/messages.js';
+import { eventually } from '../helpers/wait.js';
 
-let hub: TestHub;
-let clients: TestClient[];
-
-beforeEach(async () => {
-  hub = await startHub();
-  clients = [];
-});
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await hub.stop();
-});
-
-/** Connects an agent with a token of its own (not the admin token), so members-only rules apply to it. */
-async function agent(name: string): Promise<TestClient> {
-  const client = await connectAgent(hub, name, await agentToken(hub, name));
-  clients.push(client);
-  return client;
-}
-
-const message = (fields: Partial<StoredMessage>): Record<string, unknown> => ({
-  id: expect.any(String),
-  seq: expect.any(Number),
-  message_type: 'message',
-  created_at: expect.any(String),
-  ...fields,
-});
+const ctx = useHub();
+const { agent } = ctx;
 
 describe('sending messages', () => {
   it('gives every stored message a higher seq than the one before, across conversations', async () => {
@@ -75,7 +52,7 @@ describe('sending messages', () => {
     };
     const listed = await alice.request({ type: 'list_conversations' });
     expect(listed).toEqual({ type: 'list_conversations_response', re: expect.any(String), conversations: [expected] });
-    const overHttp = await api(hub, 'GET', '/api/conversations');
+    const overHttp = await api(ctx.hub, 'GET', '/api/conversations');
     expect(overHttp).toEqual({ status: 200, body: { status: 'ok', conversations: [expected] } });
   });
 
@@ -117,7 +94,10 @@ describe('members-only conversations', () => {
     await bob.request({ type: 'subscribe', conversations: ['secret'] });
     const sent = await alice.request({ type: 'send_message', conversation_id: 'secret', content: 'members only' });
     expect(sent['type']).toBe('ack');
-    expect(await bob.next('new_message')).toEqual({ type: 'new_message', ...message({ conversation_id: 'secret', sender: 'alice', content: 'members only' }) });
+    expect(await bob.next('new_message')).toEqual({
+      type: 'new_message',
+      ...storedMessage({ conversation_id: 'secret', sender: 'alice', content: 'members only' }),
+    });
 
     const forbidden = { type: 'error', re: expect.any(String), code: 'SB_ERR_FORBIDDEN', message: 'agent "carol" is not a member of conversation "secret"' };
     const attempts = [
@@ -128,10 +108,10 @@ describe('members-only conversations', () => {
     ];
     expect(attempts).toEqual([forbidden, forbidden, forbidden, forbidden]);
 
-    const carolToken = await agentToken(hub, 'carol');
+    const carolToken = await agentToken(ctx.hub, 'carol');
     const overHttp = await Promise.all([
-      api(hub, 'GET', '/api/conversations/secret/messages', { token: carolToken }),
-      api(hub, 'POST', '/api/messages', { token: carolToken, body: { conversation_id: 'secret', content: 'let me in' } }),
+      api(ctx.hub, 'GET', '/api/conversations/secret/messages', { token: carolToken }),
+      api(ctx.hub, 'POST', '/api/messages', { token: carolToken, body: { conversation_id: 'secret', content: 'let me in' } }),
     ]);
     const httpForbidden = { status: 403, body: { status: 'error', error: { code: 'SB_ERR_FORBIDDEN', message: forbidden.message } } };
     expect(overHttp).toEqual([httpForbidden, httpForbidden]);
@@ -162,7 +142,7 @@ describe('idempotent resend', () => {
     await bob.request({ type: 'subscribe', conversations: ['room'] });
     const first = await alice.request({ type: 'send_message', conversation_id: 'room', content: 'once', client_msg_id: 'k-1' });
     const again = await alice.request({ type: 'send_message', conversation_id: 'room', content: 'once', client_msg_id: 'k-1' });
-    const stored = message({ id: 'm_1', seq: 1, conversation_id: 'room', sender: 'alice', content: 'once', client_msg_id: 'k-1' });
+    const stored = storedMessage({ id: 'm_1', seq: 1, conversation_id: 'room', sender: 'alice', content: 'once', client_msg_id: 'k-1' });
     expect([first, again]).toEqual([
       { type: 'ack', re: expect.any(String), duplicate: false, message: stored },
       { type: 'ack', re: expect.any(String), duplicate: true, message: first['message'] },
@@ -170,7 +150,7 @@ describe('idempotent resend', () => {
     await alice.request({ type: 'send_message', conversation_id: 'room', content: 'marker' });
     await bob.next((f) => f['content'] === 'marker');
     expect(received(bob).map((f) => f['seq'])).toEqual([1, 2]);
-    const read = await api(hub, 'GET', '/api/conversations/room/messages');
+    const read = await api(ctx.hub, 'GET', '/api/conversations/room/messages');
     expect((read.body['messages'] as StoredMessage[]).map((m) => m.content)).toEqual(['once', 'marker']);
   });
 
@@ -182,7 +162,7 @@ describe('idempotent resend', () => {
     const [x, y] = await Promise.all([alice.next((f) => f['re'] === 'x', { from }), alice.next((f) => f['re'] === 'y', { from })]);
     expect([x['duplicate'], y['duplicate']]).toEqual([false, true]);
     expect(y['message']).toEqual(x['message']);
-    const read = await api(hub, 'GET', '/api/conversations/room/messages');
+    const read = await api(ctx.hub, 'GET', '/api/conversations/room/messages');
     expect(read.body['messages']).toEqual([x['message']]);
   });
 
@@ -196,13 +176,13 @@ describe('idempotent resend', () => {
         type: 'ack',
         re: expect.any(String),
         duplicate: false,
-        message: message({ seq: 1, conversation_id: 'room', sender: 'alice', content: 'hi', client_msg_id: 'k-1' }),
+        message: storedMessage({ seq: 1, conversation_id: 'room', sender: 'alice', content: 'hi', client_msg_id: 'k-1' }),
       },
       {
         type: 'ack',
         re: expect.any(String),
         duplicate: false,
-        message: message({ seq: 2, conversation_id: 'room', sender: 'bob', content: 'hi', client_msg_id: 'k-1' }),
+        message: storedMessage({ seq: 2, conversation_id: 'room', sender: 'bob', content: 'hi', client_msg_id: 'k-1' }),
       },
     ]);
   });
@@ -217,7 +197,7 @@ describe('direct messages', () => {
     await carol.request({ type: 'subscribe', conversations: '*' });
 
     const ack = await alice.request({ type: 'send_message', to: 'bob', content: 'psst' });
-    const stored = message({ conversation_id: 'dm:alice:bob', sender: 'alice', content: 'psst' });
+    const stored = storedMessage({ conversation_id: 'dm:alice:bob', sender: 'alice', content: 'psst' });
     expect(ack).toEqual({ type: 'ack', re: expect.any(String), duplicate: false, message: stored });
     expect(await Promise.all([bobLaptop.next('new_message'), bobPhone.next('new_message')])).toEqual([
       { type: 'new_message', ...stored },
@@ -228,7 +208,7 @@ describe('direct messages', () => {
     const answer = await bobPhone.request({ type: 'send_message', to: 'alice', content: 'yes?' });
     expect((answer['message'] as StoredMessage).conversation_id).toBe('dm:alice:bob');
 
-    await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'public', content: 'marker' } });
+    await api(ctx.hub, 'POST', '/api/messages', { body: { conversation_id: 'public', content: 'marker' } });
     await carol.next((f) => f['content'] === 'marker');
     expect(received(carol).map((f) => f['content'])).toEqual(['marker']);
 
@@ -258,10 +238,10 @@ describe('presence', () => {
     const subscribed = await watcher.request({ type: 'subscribe', presence: true });
     expect(subscribed).toEqual({ type: 'subscribed', re: expect.any(String), conversations: [], presence: true, last_seq: 0 });
 
-    const aliceToken = await agentToken(hub, 'alice');
-    const first = await openSocket(hub.wsUrl);
+    const aliceToken = await agentToken(ctx.hub, 'alice');
+    const first = await openSocket(ctx.hub.wsUrl);
     await first.request({ type: 'hello', token: aliceToken, display_name: 'Alice', kind: 'assistant', capabilities: ['search'] });
-    const second = await connectAgent(hub, 'alice', aliceToken);
+    const second = await connectAgent(ctx.hub, 'alice', aliceToken);
     const online = await watcher.next('agent_online');
     expect(online).toEqual({
       type: 'agent_online',
@@ -307,7 +287,7 @@ describe('presence', () => {
       { id: 'alice', ...seen, online: false, connections: 0 },
       { id: 'watcher', ...seen, online: true, connections: 1 },
     ]);
-    const overHttp = await api(hub, 'GET', '/api/agents');
+    const overHttp = await api(ctx.hub, 'GET', '/api/agents');
     expect(overHttp.body).toEqual({ status: 'ok', agents });
   });
 });

@@ -2,26 +2,15 @@
  * The seed's frames, exactly as the original clients send them: no request id, a token on the upgrade
  * request (the seed's client never sends hello), and replies compared key for key.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, connectAgent, openSocket, startHub, type TestClient, type TestHub } from '../helpers/hub.js';
+import { describe, expect, it } from 'vitest';
+import { api, openSocket, useHub, type TestClient } from '../helpers/hub.js';
 
 describe('seed frames', () => {
-  let hub: TestHub;
-  let clients: TestClient[];
-
-  beforeEach(async () => {
-    hub = await startHub();
-    clients = [];
-  });
-  afterEach(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await hub.stop();
-  });
+  const ctx = useHub();
 
   /** Connects the way the seed's client does: a plain socket, authenticated by the upgrade request. */
   const seedClient = async (agent: string): Promise<{ client: TestClient; clientId: string }> => {
-    const client = await openSocket(hub.wsUrl, { headers: { authorization: `Bearer ${hub.token}`, 'x-agent-name': agent } });
-    clients.push(client);
+    const client = ctx.track(await openSocket(ctx.hub.wsUrl, { headers: { authorization: `Bearer ${ctx.hub.token}`, 'x-agent-name': agent } }));
     const welcome = await client.next('welcome');
     return { client, clientId: welcome['client_id'] as string };
   };
@@ -49,12 +38,10 @@ describe('seed frames', () => {
 
   it('answers get_status with status_response carrying exactly the five seed statistics', async () => {
     const { client, clientId } = await seedClient('seed');
-    const other = await connectAgent(hub, 'other');
-    clients.push(other);
-    await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'general', content: 'one' } });
+    await ctx.admin('other');
+    await api(ctx.hub, 'POST', '/api/messages', { body: { conversation_id: 'general', content: 'one' } });
     // A socket that has not said hello yet counts as a connection but not as an active one.
-    const pending = await openSocket(hub.wsUrl);
-    clients.push(pending);
+    ctx.track(await openSocket(ctx.hub.wsUrl));
     client.send({ type: 'get_status', timestamp: 1234567890.123 });
     const response = await client.next('status_response');
     expect(response).toEqual({
@@ -81,7 +68,7 @@ describe('seed frames', () => {
     const stored = { id: 'm_1', seq: 1, conversation_id: '1', sender: 'ai-1', message_type: 'message', content: 'Hello!', created_at: expect.any(String) };
     expect(ack).toEqual({ type: 'ack', duplicate: false, message: stored });
     // Acknowledged means stored: it can be read back at once.
-    const read = await api(hub, 'GET', '/api/conversations/1/messages?since=0');
+    const read = await api(ctx.hub, 'GET', '/api/conversations/1/messages?since=0');
     expect(read.body['messages']).toEqual([{ ...stored, created_at: (ack['message'] as { created_at: string }).created_at }]);
 
     const delivered = await Promise.all([byId.next('new_message'), everything.next('new_message')]);
@@ -93,7 +80,7 @@ describe('seed frames', () => {
     expect(Date.parse(delivered[0]['created_at'] as string)).not.toBeNaN();
 
     // The sender did not subscribe and the other subscriber watches conversation 2: neither gets it.
-    const marker = await api(hub, 'POST', '/api/messages', { body: { conversation_id: 2, content: 'marker' } });
+    const marker = await api(ctx.hub, 'POST', '/api/messages', { body: { conversation_id: 2, content: 'marker' } });
     await elsewhere.next('new_message');
     expect(marker.status).toBe(201);
     expect(elsewhere.frames.filter((f) => f.type === 'new_message').map((f) => f['content'])).toEqual(['marker']);

@@ -1,26 +1,12 @@
 /** Streamed messages: relayed live as they grow, stored once at the end, kept as incomplete if the sender leaves. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
-import { api, connectAgent, startHub, type TestClient, type TestHub } from '../helpers/hub.js';
-import { agentToken, eventually, storedMessages } from '../helpers/messages.js';
+import { agentToken, api, connectAgent, useHub, type TestClient } from '../helpers/hub.js';
+import { storedMessage, storedMessages } from '../helpers/messages.js';
+import { eventually } from '../helpers/wait.js';
 
-let hub: TestHub;
-let clients: TestClient[];
-
-beforeEach(async () => {
-  hub = await startHub();
-  clients = [];
-});
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await hub.stop();
-});
-
-async function agent(name: string): Promise<TestClient> {
-  const client = await connectAgent(hub, name, await agentToken(hub, name));
-  clients.push(client);
-  return client;
-}
+const ctx = useHub();
+const { agent } = ctx;
 
 const streamFrames = (client: TestClient): Record<string, unknown>[] => client.frames.filter((f) => f.type.startsWith('stream_'));
 
@@ -56,7 +42,7 @@ describe('streamed messages', () => {
       { type: 'stream_end', stream_id: 'reply-1', full_content: "Hello! I'm doing well.", ...stored },
     ]);
     // Chunks are not stored; the finished message is, once.
-    expect(await storedMessages(hub, 'room')).toEqual([{ ...stored, created_at: (ended['message'] as StoredMessage).created_at }]);
+    expect(await storedMessages(ctx.hub, 'room')).toEqual([{ ...stored, created_at: (ended['message'] as StoredMessage).created_at }]);
     expect(bob.frames.filter((f) => f.type === 'new_message')).toEqual([]);
   });
 
@@ -115,33 +101,26 @@ describe('streamed messages', () => {
       created_at: expect.any(String),
     };
     expect(end).toEqual({ type: 'stream_end', stream_id: 'cut', full_content: 'The answer is', ...stored });
-    expect(await storedMessages(hub, 'room')).toEqual([stored]);
-    const status = await api(hub, 'GET', '/ws/status');
+    expect(await storedMessages(ctx.hub, 'room')).toEqual([stored]);
+    const status = await api(ctx.hub, 'GET', '/ws/status');
     expect(status.body['open_streams']).toBe(0);
   });
 
   it('stores a stream resent with the same client_msg_id after its sender dropped mid-way, keeping the incomplete part too', async () => {
-    const aliceToken = await agentToken(hub, 'alice');
-    const dropped = await connectAgent(hub, 'alice', aliceToken);
+    const aliceToken = await agentToken(ctx.hub, 'alice');
+    const dropped = await connectAgent(ctx.hub, 'alice', aliceToken);
     await dropped.request({ type: 'stream_start', stream_id: 'first-try', conversation_id: 'room', client_msg_id: 'answer-1' });
     await dropped.request({ type: 'stream_chunk', stream_id: 'first-try', content: 'The ans' });
     await dropped.close();
-    await eventually(async () => ((await storedMessages(hub, 'room')).length === 1 ? true : undefined), 'the incomplete message');
+    await eventually(async () => ((await storedMessages(ctx.hub, 'room')).length === 1 ? true : undefined), 'the incomplete message');
 
     const again = await agent('alice');
     await again.request({ type: 'stream_start', stream_id: 'second-try', conversation_id: 'room', client_msg_id: 'answer-1' });
     again.send({ type: 'stream_chunk', stream_id: 'second-try', content: 'The answer is 42.' });
     const ended = await again.request({ type: 'stream_end', stream_id: 'second-try' });
     expect(ended['duplicate']).toBe(false);
-    const base = {
-      id: expect.any(String),
-      seq: expect.any(Number),
-      conversation_id: 'room',
-      sender: 'alice',
-      message_type: 'message',
-      created_at: expect.any(String),
-    };
-    expect(await storedMessages(hub, 'room')).toEqual([
+    const base = storedMessage({ conversation_id: 'room', sender: 'alice' });
+    expect(await storedMessages(ctx.hub, 'room')).toEqual([
       { ...base, content: 'The ans', incomplete: true },
       { ...base, content: 'The answer is 42.', client_msg_id: 'answer-1' },
     ]);
@@ -193,7 +172,7 @@ describe('streamed messages', () => {
       duplicate: true,
       ...(first['message'] as StoredMessage),
     });
-    expect(await storedMessages(hub, 'room')).toEqual([first['message']]);
+    expect(await storedMessages(ctx.hub, 'room')).toEqual([first['message']]);
   });
 
   it('refuses a second stream_start with a stream id that is still open', async () => {
@@ -213,6 +192,6 @@ describe('streamed messages', () => {
     await alice.request({ type: 'create_conversation', conversation_id: 'secret', members: [] });
     const refused = await carol.request({ type: 'stream_start', conversation_id: 'secret' });
     expect(refused['code']).toBe('SB_ERR_FORBIDDEN');
-    await eventually(async () => ((await api(hub, 'GET', '/ws/status')).body['open_streams'] === 0 ? true : undefined), 'no open streams');
+    await eventually(async () => ((await api(ctx.hub, 'GET', '/ws/status')).body['open_streams'] === 0 ? true : undefined), 'no open streams');
   });
 });

@@ -1,26 +1,12 @@
 /** Subscribing with a cursor (replay, then live, no gap, no duplicate), unsubscribing, and history paging. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
-import { connectAgent, startHub, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
-import { ackedSeq, agentToken, eventually, publish, received, storedMessages } from '../helpers/messages.js';
+import { useHub, type Frame, type TestClient } from '../helpers/hub.js';
+import { ackedSeq, publish, received, storedMessages } from '../helpers/messages.js';
+import { eventually } from '../helpers/wait.js';
 
-let hub: TestHub;
-let clients: TestClient[];
-
-beforeEach(async () => {
-  hub = await startHub();
-  clients = [];
-});
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await hub.stop();
-});
-
-async function connect(name: string): Promise<TestClient> {
-  const client = await connectAgent(hub, name);
-  clients.push(client);
-  return client;
-}
+const ctx = useHub();
+const { admin, agent } = ctx;
 
 /** Keeps publishing batches to a conversation until stopped; resolves with every acknowledged seq. */
 function keepPublishing(client: TestClient, conversationId: string, stop: { now: boolean }): Promise<number[]> {
@@ -40,9 +26,9 @@ const seqsOf = (frames: Frame[]): number[] => frames.map((f) => f['seq'] as numb
 
 describe('subscribe with a since cursor', () => {
   it('replays stored messages after the cursor, then caught_up, then live ones', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     const acks = await publish(alice, 'room', 5, (i) => `old ${i}`);
-    const bob = await connect('bob');
+    const bob = await admin('bob');
     const subscribed = await bob.request({ type: 'subscribe', conversations: ['room'], since: ackedSeq(acks[1] as Frame) });
     expect(subscribed).toEqual({ type: 'subscribed', re: expect.any(String), conversations: ['room'], since: 2, last_seq: 5 });
     const caughtUp = await bob.next('caught_up');
@@ -54,9 +40,9 @@ describe('subscribe with a since cursor', () => {
   });
 
   it('sends only live messages when subscribing without a cursor', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     await publish(alice, 'room', 3);
-    const bob = await connect('bob');
+    const bob = await admin('bob');
     expect(await bob.request({ type: 'subscribe', conversations: ['room'] })).toEqual({
       type: 'subscribed',
       re: expect.any(String),
@@ -71,7 +57,7 @@ describe('subscribe with a since cursor', () => {
   });
 
   it('replays thousands of messages across pages while three clients publish, then goes live with no gap and no duplicate', async () => {
-    const seeder = await connect('seeder');
+    const seeder = await admin('seeder');
     // 3000 in "busy" interleaved with 600 elsewhere: replay spans several pages of 1000 and must filter.
     const preloadedSeqs: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -80,7 +66,7 @@ describe('subscribe with a since cursor', () => {
     }
     const preloaded = preloadedSeqs.at(-1) ?? 0;
 
-    const publishers = await Promise.all([connect('p1'), connect('p2'), connect('p3')]);
+    const publishers = await Promise.all([admin('p1'), admin('p2'), admin('p3')]);
     const stop = { now: false };
     const pumps = [
       keepPublishing(publishers[0] as TestClient, 'busy', stop),
@@ -88,9 +74,9 @@ describe('subscribe with a since cursor', () => {
       keepPublishing(publishers[2] as TestClient, 'other', stop),
     ];
 
-    const one = await connect('one');
-    const all = await connect('all');
-    const middle = await connect('middle');
+    const one = await admin('one');
+    const all = await admin('all');
+    const middle = await admin('middle');
     const cursor = Math.floor(preloaded / 2);
     const [subOne, subAll, subMiddle] = await Promise.all([
       one.request({ type: 'subscribe', conversations: ['busy'], since: 0 }),
@@ -112,8 +98,8 @@ describe('subscribe with a since cursor', () => {
     stop.now = true;
     const [fromP1, fromP2] = await Promise.all(pumps);
 
-    const busy = await storedMessages(hub, 'busy');
-    const other = await storedMessages(hub, 'other');
+    const busy = await storedMessages(ctx.hub, 'busy');
+    const other = await storedMessages(ctx.hub, 'other');
     const everything = [...busy, ...other].map((m) => m.seq).sort((a, b) => a - b);
     const lastBusy = busy.at(-1)?.seq ?? 0;
     const lastAny = everything.at(-1) ?? 0;
@@ -157,14 +143,13 @@ describe('subscribe with a since cursor', () => {
   }, 60_000);
 
   it('replays to an agent subscribed to everything only what it may read: open conversations and its own direct messages', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     await alice.request({ type: 'create_conversation', conversation_id: 'secret', members: [] });
     await alice.request({ type: 'send_message', conversation_id: 'secret', content: 'hidden' });
     await alice.request({ type: 'send_message', conversation_id: 'open', content: 'visible' });
     await alice.request({ type: 'send_message', to: 'carol', content: 'for carol' });
     await alice.request({ type: 'send_message', to: 'bob', content: 'for bob' });
-    const carol = await connectAgent(hub, 'carol', await agentToken(hub, 'carol'));
-    clients.push(carol);
+    const carol = await agent('carol');
     await carol.request({ type: 'subscribe', conversations: '*', since: 0 });
     expect(await carol.next('caught_up')).toEqual({ type: 'caught_up', re: expect.any(String), conversations: '*', seq: 4, replayed: 2 });
     await alice.request({ type: 'send_message', conversation_id: 'secret', content: 'hidden live' });
@@ -174,9 +159,9 @@ describe('subscribe with a since cursor', () => {
   });
 
   it('replaces a subscription when the same conversation is subscribed again, replaying from the new cursor', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     await publish(alice, 'room', 4);
-    const bob = await connect('bob');
+    const bob = await admin('bob');
     await bob.request({ type: 'subscribe', conversations: ['room'], since: 2 });
     await bob.next('caught_up');
     await bob.request({ type: 'subscribe', conversations: ['room'], since: 3 });
@@ -189,8 +174,8 @@ describe('subscribe with a since cursor', () => {
 
 describe('unsubscribe', () => {
   it('stops delivery of the conversations named and keeps the others', async () => {
-    const alice = await connect('alice');
-    const bob = await connect('bob');
+    const alice = await admin('alice');
+    const bob = await admin('bob');
     await bob.request({ type: 'subscribe', conversations: ['room', 'marker'] });
     await alice.request({ type: 'send_message', conversation_id: 'room', content: 'before' });
     await bob.next((f) => f['content'] === 'before');
@@ -206,9 +191,9 @@ describe('unsubscribe', () => {
   });
 
   it('stops every subscription when no conversation is named', async () => {
-    const alice = await connect('alice');
-    const bob = await connect('bob');
-    const watcher = await connect('watcher');
+    const alice = await admin('alice');
+    const bob = await admin('bob');
+    const watcher = await admin('watcher');
     await bob.request({ type: 'subscribe', conversations: ['a', 'b'] });
     await watcher.request({ type: 'subscribe', conversations: ['a', 'b'] });
     expect(await bob.request({ type: 'unsubscribe' })).toEqual({ type: 'unsubscribed', re: expect.any(String), remaining: [] });
@@ -224,7 +209,7 @@ describe('history', () => {
   const contents = (frame: Frame): string[] => (frame['messages'] as StoredMessage[]).map((m) => m.content);
 
   it('pages backwards with before and forwards with after, saying whether more pages exist', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     await publish(alice, 'h', 25, (i) => `h${i + 1}`);
     await publish(alice, 'noise', 5);
     const page = async (fields: Record<string, unknown>): Promise<{ contents: string[]; has_more: unknown }> => {
@@ -248,7 +233,7 @@ describe('history', () => {
   });
 
   it('returns whole stored messages with the conversation id, and an empty page for an unknown conversation', async () => {
-    const alice = await connect('alice');
+    const alice = await admin('alice');
     await alice.request({ type: 'send_message', conversation_id: 7, content: 'seven', payload: { n: 7 } });
     expect(await alice.request({ type: 'history', conversation_id: 7 })).toEqual({
       type: 'history_response',
