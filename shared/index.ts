@@ -1,3 +1,5 @@
 /** Everything pure that the hub, the SDK and the GUI share. */
 export * from './protocol/index.js';
 export * from './version.js';
+export * from './tasks/task-states.js';
+export type * from './tasks/task-record.js';

@@ -14,6 +14,8 @@ export interface HubConfig extends Limits {
   allowedOrigins: string[];
   /** Extra Host header values accepted besides the bound address, localhost and 127.0.0.1. */
   allowedHosts: string[];
+  /** Hosts that task callbacks may reach although they are link-local or metadata addresses. */
+  allowedCallbackHosts: string[];
 }
 
 export type HubSettings = Partial<HubConfig> & { dataDir: string };
@@ -29,7 +31,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
+const INTEGER_RANGES: Record<keyof Limits | "port", [number, number]> = {
   port: [0, 65535],
   maxConnections: [1, 1_000_000],
   heartbeatIntervalMs: [100, 3_600_000],
@@ -39,6 +41,14 @@ const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   maxBufferedBytes: [64 * 1024, 4 * 1024 * 1024 * 1024],
   maxWaitSeconds: [0, 3600],
   maxStreamBytes: [1024, 1024 * 1024 * 1024],
+  taskLeaseMs: [100, 86_400_000],
+  taskTimeoutMs: [100, 7 * 86_400_000],
+  maxTasksInFlight: [1, 10_000],
+  taskRetryBaseMs: [1, 3_600_000],
+  taskRetryMaxMs: [1, 86_400_000],
+  callbackRetries: [0, 20],
+  callbackBaseDelayMs: [1, 3_600_000],
+  callbackTimeoutMs: [100, 600_000],
 };
 
 const KNOWN_KEYS = new Set<string>([
@@ -48,6 +58,7 @@ const KNOWN_KEYS = new Set<string>([
   'dataDir',
   'allowedOrigins',
   'allowedHosts',
+  'allowedCallbackHosts',
   ...Object.keys(DEFAULT_LIMITS),
 ]);
 
@@ -59,6 +70,7 @@ export function resolveConfig(settings: HubSettings): HubConfig {
     portFallback: settings.port === undefined,
     allowedOrigins: [],
     allowedHosts: [],
+    allowedCallbackHosts: [],
     ...DEFAULT_LIMITS,
     ...stripUndefined(settings),
     dataDir: settings.dataDir,
@@ -75,7 +87,7 @@ export function resolveConfig(settings: HubSettings): HubConfig {
   }
   if (typeof config.host !== 'string' || config.host.trim() === '') problems.push('host must be an address such as 127.0.0.1');
   if (typeof config.dataDir !== 'string' || config.dataDir.trim() === '') problems.push('dataDir must be a folder path');
-  for (const key of ['allowedOrigins', 'allowedHosts'] as const) {
+  for (const key of ['allowedOrigins', 'allowedHosts', 'allowedCallbackHosts'] as const) {
     if (!Array.isArray(config[key]) || config[key].some((v) => typeof v !== 'string')) {
       problems.push(`${key} must be a list of strings`);
     }

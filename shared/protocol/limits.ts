@@ -20,6 +20,21 @@ export const DEFAULT_LIMITS = {
   maxWaitSeconds: 30,
   /** Largest accumulated streamed message, in bytes. */
   maxStreamBytes: 16 * 1024 * 1024,
+  /** Time a child has to accept an offered task, in ms. */
+  taskLeaseMs: 30_000,
+  /** Default time a child has to finish an accepted task (each progress report renews it), in ms. */
+  taskTimeoutMs: 300_000,
+  /** Tasks one agent may hold (offered or working) at once. */
+  maxTasksInFlight: 4,
+  /** Delay before a task's second attempt; doubles per attempt, with jitter, up to taskRetryMaxMs. */
+  taskRetryBaseMs: 1_000,
+  taskRetryMaxMs: 60_000,
+  /** Retries of a failed HTTP callback after the first try (seed: 3), with exponential backoff. */
+  callbackRetries: 3,
+  /** Delay before the first callback retry; doubles for each next one, in ms. */
+  callbackBaseDelayMs: 1_000,
+  /** Time one callback request may take, in ms. */
+  callbackTimeoutMs: 10_000,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

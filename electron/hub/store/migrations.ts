@@ -52,6 +52,64 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_by_ts ON events (ts);
   `,
+  `
+  CREATE TABLE tasks (
+    task_id TEXT PRIMARY KEY,
+    from_agent TEXT NOT NULL,
+    to_target TEXT NOT NULL,
+    type TEXT NOT NULL DEFAULT 'task',
+    cmd TEXT NOT NULL,
+    payload TEXT,
+    text TEXT,
+    priority INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    assigned_to TEXT,
+    lease_until INTEGER,
+    run_at INTEGER NOT NULL,
+    timeout_ms INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    idempotency_key TEXT,
+    callback_url TEXT,
+    result TEXT,
+    error TEXT,
+    question TEXT,
+    progress TEXT,
+    retry_of TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE UNIQUE INDEX tasks_idempotency ON tasks (from_agent, idempotency_key) WHERE idempotency_key IS NOT NULL;
+  -- The dispatcher's queue: due submitted tasks, highest priority first.
+  CREATE INDEX tasks_queue ON tasks (state, priority DESC, run_at) WHERE assigned_to IS NULL;
+  CREATE INDEX tasks_leases ON tasks (lease_until) WHERE lease_until IS NOT NULL;
+  CREATE INDEX tasks_by_state ON tasks (state, updated_at);
+  CREATE TABLE task_attempts (
+    task_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    agent TEXT NOT NULL,
+    assigned_at INTEGER NOT NULL,
+    accepted_at INTEGER,
+    ended_at INTEGER,
+    outcome TEXT NOT NULL,
+    detail TEXT,
+    PRIMARY KEY (task_id, attempt)
+  );
+  -- HTTP callbacks still to deliver: written with the state change, so none is lost in a crash.
+  CREATE TABLE callbacks (
+    id INTEGER PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    last_error TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX callbacks_due ON callbacks (next_at) WHERE state = 'pending';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
