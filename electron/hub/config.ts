@@ -31,7 +31,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_RANGES: Record<keyof Limits | "port", [number, number]> = {
+const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   port: [0, 65535],
   maxConnections: [1, 1_000_000],
   heartbeatIntervalMs: [100, 3_600_000],
