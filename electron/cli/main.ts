@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-/** The `switchboard` command: serve the hub headless, and small tools for people (status, tokens, send, tail). */
+/** The `switchboard` command: serve the hub headless, and small tools for people (status, tokens, send, tail, export). */
 import { ConfigError } from '../hub/config.js';
 import { HUB_VERSION } from '../../shared/index.js';
+import { exportCommand } from './export.js';
 import { CliError } from './hub-client.js';
 import { send } from './send.js';
 import { serve } from './serve.js';
@@ -18,11 +19,12 @@ Usage:
   switchboard token list | revoke <id>
   switchboard send <conversation> <text> [--type T] [--as AGENT]
   switchboard tail [conversation] [--since SEQ] [--json]     print messages live
+  switchboard export audit [--since TIME] > audit.jsonl      the audit trail as JSON Lines (TIME: ISO or ms)
 
 Every command takes --data-dir DIR (else SWITCHBOARD_HOME, else the app-data folder).
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, status, token, send, tail };
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, status, token, send, tail, export: exportCommand };
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

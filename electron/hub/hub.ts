@@ -35,6 +35,11 @@ import { createTokenStore, type TokenStore } from './store/token-store.js';
 import { createStreams } from './streams.js';
 import { createSubscriptionIndex } from './subscriptions.js';
 import { createWsEndpoint } from './ws-server.js';
+import { createRelay, type Relay } from './relay/relay.js';
+import { createAudit } from './audit.js';
+import { auditRoutes } from './http/audit-routes.js';
+import { relayRoutes } from './http/relay-routes.js';
+import { taskRoutes } from './http/task-routes.js';
 
 export const DATABASE_FILE = 'switchboard.db';
 
@@ -44,6 +49,8 @@ const PORT_FALLBACK_TRIES = 20;
 export interface HubOptions {
   logger?: Logger;
   clock?: Clock;
+  /** Numbers in [0, 1) for retry jitter (default Math.random). */
+  random?: () => number;
 }
 
 export interface StartedHub {
@@ -71,6 +78,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let lifetime: AbortController | undefined;
   let database: Db | undefined;
   let checkpointer: Checkpointer | undefined;
+  let relay: Relay | undefined;
 
   const wire = (): HubServices => {
     ensureDataDir(config.dataDir);
@@ -89,6 +97,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
     const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, now });
+    relay = createRelay({ db, events, commits, presence, config, logger, clock, random: options.random ?? Math.random });
     lifetime = new AbortController();
     const s: HubServices = {
       config,
@@ -110,6 +119,8 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       router: createRouter(logger),
       frameCounts: new Map(),
       lifetime: lifetime.signal,
+      relay,
+      audit: createAudit(db),
     };
     s.router.use(countingMiddleware(s.frameCounts));
     s.router.use(authMiddleware);
@@ -130,7 +141,8 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       services = s;
       let port = config.port;
       const guard = createGuard(config, () => port);
-      const http = createHttpRouter(s, guard, [...systemRoutes(s), ...messageRoutes(s), ...tokenRoutes(s)]);
+      const routes = [...systemRoutes(s), ...messageRoutes(s), ...tokenRoutes(s), ...relayRoutes(s), ...taskRoutes(s), ...auditRoutes(s, s.audit)];
+      const http = createHttpRouter(s, guard, routes);
       const ws = createWsEndpoint(s, guard);
       closeWs = ws.closeAll;
       server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => void http.handle(req, res));
@@ -142,6 +154,9 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       writeConnectionFile(config.dataDir, connection);
       s.events.record('hub_started', clock.now(), { detail: { port, host: config.host, pid: process.pid } });
       s.logger.info('hub started', { port, host: config.host });
+      // Leases left by a crash run out and are re-offered; queued tasks go to agents as they connect.
+      s.relay.dispatcher.kick();
+      s.relay.callbacks.wake();
       return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
     },
     async stop() {
@@ -154,6 +169,8 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       server?.closeAllConnections();
       await closed;
       s.connections.close();
+      await relay?.close();
+      relay = undefined;
       s.commits.flush();
       s.events.record('hub_stopped', clock.now());
       s.logger.info('hub stopped');

@@ -9,6 +9,9 @@ export function createPresence(deps: { agents: AgentStore; now: () => number }) 
   const byAgent = new Map<string, Set<Connection>>();
   const watchers = new Set<Connection>();
   const none: ReadonlySet<Connection> = new Set();
+  /** Profiles of the agents online, so the relay can match roles and capabilities without a query. */
+  const profiles = new Map<string, AgentRow>();
+  const listeners = { online: new Set<(agent: string) => void>(), offline: new Set<(agent: string) => void>() };
 
   const info = (row: AgentRow): AgentInfo => ({
     id: row.id,
@@ -35,7 +38,12 @@ export function createPresence(deps: { agents: AgentStore; now: () => number }) 
       if (set === undefined) byAgent.set(agent, (set = new Set()));
       set.add(conn);
       deps.agents.seen(agent, profile, deps.now());
-      if (first) announce('agent_online', agent);
+      const row = deps.agents.get(agent);
+      if (row !== undefined) profiles.set(agent, row);
+      if (first) {
+        announce('agent_online', agent);
+        for (const listener of listeners.online) listener(agent);
+      }
     },
     /** A connection closed; the last one of an agent takes it offline. */
     leave(conn: Connection): void {
@@ -47,7 +55,9 @@ export function createPresence(deps: { agents: AgentStore; now: () => number }) 
       deps.agents.touch(agent, deps.now());
       if (set.size === 0) {
         byAgent.delete(agent);
+        profiles.delete(agent);
         announce('agent_offline', agent);
+        for (const listener of listeners.offline) listener(agent);
       }
     },
     watch(conn: Connection, on: boolean): void {
@@ -56,6 +66,14 @@ export function createPresence(deps: { agents: AgentStore; now: () => number }) 
     },
     connectionsOf(agent: string): ReadonlySet<Connection> {
       return byAgent.get(agent) ?? none;
+    },
+    /** The online agents and their profiles. */
+    online(): ReadonlyMap<string, AgentRow> {
+      return profiles;
+    },
+    /** Called when an agent's first connection opens (`online`) or its last one closes (`offline`). */
+    on(event: 'online' | 'offline', listener: (agent: string) => void): void {
+      listeners[event].add(listener);
     },
     onlineCount(): number {
       return byAgent.size;

@@ -14,6 +14,8 @@ import type { MessageStore } from './store/message-store.js';
 import type { TokenStore } from './store/token-store.js';
 import type { SubscriptionIndex } from './subscriptions.js';
 import type { Authenticator } from './auth.js';
+import type { Relay } from './relay/relay.js';
+import type { Audit } from './audit.js';
 
 export interface Clock {
   now(): number;
@@ -38,6 +40,8 @@ export interface HubServices {
   auth: Authenticator;
   router: Router;
   frameCounts: Map<string, number>;
+  relay: Relay;
+  audit: Audit;
   /** Aborted when the hub stops, so long waits (long-polls) end at once. */
   lifetime: AbortSignal;
 }

@@ -27,6 +27,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     s.subscriptions.removeAll(conn);
     s.streams.abandon(conn);
     s.presence.leave(conn);
+    s.relay.notifier.forget(conn);
     s.logger.debug('connection closed', { client: conn.id, agent: conn.identity?.agent });
   };
 

@@ -11,6 +11,19 @@ import {
   unsubscribeFrame,
 } from './message-frames.js';
 import { streamChunkFrame, streamEndFrame, streamStartFrame } from './stream-frames.js';
+import {
+  taskAcceptFrame,
+  taskCancelFrame,
+  taskGetFrame,
+  taskInputFrame,
+  taskInputRequiredFrame,
+  taskListFrame,
+  taskProgressFrame,
+  taskRejectFrame,
+  taskResultFrame,
+  taskRetryFrame,
+  taskSendFrame,
+} from './task-frames.js';
 
 export * from './errors.js';
 export * from './limits.js';
@@ -18,6 +31,7 @@ export * from './server-frames.js';
 export * from './connection-frames.js';
 export * from './message-frames.js';
 export * from './stream-frames.js';
+export * from './task-frames.js';
 export { agentName } from './common.js';
 
 export const clientFrameSchemas = {
@@ -35,6 +49,17 @@ export const clientFrameSchemas = {
   stream_start: streamStartFrame,
   stream_chunk: streamChunkFrame,
   stream_end: streamEndFrame,
+  task_send: taskSendFrame,
+  task_accept: taskAcceptFrame,
+  task_reject: taskRejectFrame,
+  task_progress: taskProgressFrame,
+  task_input_required: taskInputRequiredFrame,
+  task_input: taskInputFrame,
+  task_result: taskResultFrame,
+  task_cancel: taskCancelFrame,
+  task_retry: taskRetryFrame,
+  task_get: taskGetFrame,
+  task_list: taskListFrame,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ClientFrameType = keyof typeof clientFrameSchemas;

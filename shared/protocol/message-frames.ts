@@ -29,6 +29,8 @@ export const subscribeFrame = z.object({
   conversations: conversationSelector.optional(),
   since: seqCursor.optional(),
   presence: z.boolean().optional(),
+  /** Also receive `task_updated` for every task (the GUI); masters always get their own tasks' updates. */
+  tasks: z.boolean().optional(),
 });
 
 export const unsubscribeFrame = z.object({
@@ -36,6 +38,7 @@ export const unsubscribeFrame = z.object({
   id: requestId,
   conversations: conversationSelector.optional(),
   presence: z.boolean().optional(),
+  tasks: z.boolean().optional(),
 });
 
 export const historyFrame = z.object({

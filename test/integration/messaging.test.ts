@@ -236,7 +236,7 @@ describe('presence', () => {
   it('announces an agent online with its first connection and offline with its last', async () => {
     const watcher = await agent('watcher');
     const subscribed = await watcher.request({ type: 'subscribe', presence: true });
-    expect(subscribed).toEqual({ type: 'subscribed', re: expect.any(String), conversations: [], presence: true, last_seq: 0 });
+    expect(subscribed).toEqual({ type: 'subscribed', re: expect.any(String), conversations: [], presence: true, tasks: false, last_seq: 0 });
 
     const aliceToken = await agentToken(ctx.hub, 'alice');
     const first = await openSocket(ctx.hub.wsUrl);

@@ -48,7 +48,7 @@ describe('hub configuration', () => {
   });
 
   it('names an unknown setting, so a typo in settings.json is not silently ignored', () => {
-    expect(() => resolveConfig({ dataDir: '/d', maxConection: 5 } as never)).toThrow(/unknown setting "maxConection" \(known: allowedHosts, allowedOrigins, /);
+    expect(() => resolveConfig({ dataDir: '/d', maxConection: 5 } as never)).toThrow(/unknown setting "maxConection" \(known: allowedCallbackHosts, allowedHosts, allowedOrigins, /);
   });
 
   it('refuses an idle timeout no longer than the heartbeat, which would close live connections', () => {

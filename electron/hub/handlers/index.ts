@@ -11,6 +11,8 @@ import { sendMessageHandler } from './send-message.js';
 import { streamChunkHandler, streamEndHandler, streamStartHandler } from './stream.js';
 import { subscribeHandler } from './subscribe.js';
 import { unsubscribeHandler } from './unsubscribe.js';
+import { taskChildHandlers } from './task-child.js';
+import { taskMasterHandlers } from './task-master.js';
 
 export function registerHandlers(router: Router, s: HubServices): void {
   router.register(helloHandler(s));
@@ -27,4 +29,5 @@ export function registerHandlers(router: Router, s: HubServices): void {
   router.register(streamStartHandler(s));
   router.register(streamChunkHandler(s));
   router.register(streamEndHandler(s));
+  for (const handler of [...taskMasterHandlers(s), ...taskChildHandlers(s)]) router.register(handler);
 }

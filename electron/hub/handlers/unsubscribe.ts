@@ -10,8 +10,9 @@ export function unsubscribeHandler(s: HubServices): HandlerSpec<typeof unsubscri
     handle(ctx) {
       const { frame, conn } = ctx;
       if (frame.presence === true) s.presence.watch(conn, false);
+      if (frame.tasks === true) s.relay.notifier.watch(conn, false);
       const selector = frame.conversations;
-      if (selector === '*' || (selector === undefined && frame.presence === undefined)) s.subscriptions.removeAll(conn);
+      if (selector === '*' || (selector === undefined && frame.presence === undefined && frame.tasks === undefined)) s.subscriptions.removeAll(conn);
       else if (selector !== undefined) for (const key of selector) s.subscriptions.remove(conn, key);
       reply(ctx, { type: 'unsubscribed', remaining: [...conn.subscriptions.keys()] });
     },

@@ -1,20 +1,12 @@
 /** Messages over plain HTTP for agents that cannot hold a socket: post, read after a cursor with long-poll, conversations. */
 import { z } from 'zod';
-import { createConversationFrame, describeIssues, MAX_PAGE, sendMessageFrame, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
+import { createConversationFrame, MAX_PAGE, sendMessageFrame, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
 import { createConversation } from '../conversation-service.js';
+import { asObject, parseWith } from './parse.js';
 import { outgoingOf } from '../messaging.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 import { requireIdentity, type Route } from './http-router.js';
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid ${what}: ${describeIssues(result.error)}`);
-  return result.data;
-}
-
-const asObject = (body: unknown): Record<string, unknown> =>
-  body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : { body };
 
 export function messageRoutes(s: HubServices): Route[] {
   const readQuery = z.object({
@@ -59,7 +51,7 @@ export function messageRoutes(s: HubServices): Route[] {
       path: '/api/conversations',
       access: 'token',
       async handle(ctx) {
-        const request = parse(createConversationFrame, { ...asObject(await ctx.body()), type: 'create_conversation' }, 'conversation');
+        const request = parseWith(createConversationFrame, { ...asObject(await ctx.body()), type: 'create_conversation' }, 'conversation');
         const { conversation, created } = createConversation(s, requireIdentity(ctx), request);
         return { status: created ? 201 : 200, body: { status: 'ok', conversation, created } };
       },
@@ -70,7 +62,7 @@ export function messageRoutes(s: HubServices): Route[] {
       access: 'token',
       async handle(ctx) {
         const sender = requireIdentity(ctx);
-        const frame = parse(sendMessageFrame, { ...asObject(await ctx.body()), type: 'send_message' }, 'message');
+        const frame = parseWith(sendMessageFrame, { ...asObject(await ctx.body()), type: 'send_message' }, 'message');
         const target = s.messaging.resolve(sender, frame);
         const posted = await s.messaging.post(sender, target, outgoingOf(frame));
         return { status: posted.created ? 201 : 200, body: { status: 'ok', duplicate: !posted.created, message: posted.message } };
@@ -86,7 +78,7 @@ export function messageRoutes(s: HubServices): Route[] {
         if (!mayAccess(s.conversations.meta(id), identity.agent, identity.admin)) {
           throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${identity.agent}" is not a member of conversation "${id}"`);
         }
-        const query = parse(readQuery, Object.fromEntries(ctx.query), 'query');
+        const query = parseWith(readQuery, Object.fromEntries(ctx.query), 'query');
         if (query.before !== undefined) {
           const rows = s.messages.before(id, query.before, query.limit);
           // Paging backwards: the next (older) page is the one before this page's first message.

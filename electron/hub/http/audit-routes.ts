@@ -1,0 +1,94 @@
+/** The audit trail over HTTP: the latest entries (`/api/relay/logs`, seed) and the whole trail as JSON Lines. */
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Audit, AuditEntry } from '../audit.js';
+import type { HubServices } from '../services.js';
+import { requireIdentity, type Route } from './http-router.js';
+import { parseWith } from './parse.js';
+
+/** Most entries one `/api/relay/logs` answer holds. */
+export const MAX_LOG_LIMIT = 1000;
+/** Lines are gathered into chunks of about this many characters before a write. */
+const CHUNK_CHARS = 64 * 1024;
+
+const logsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_LOG_LIMIT).default(50),
+});
+
+/** `since` as milliseconds since the epoch (digits only) or an ISO 8601 date or time. */
+const exportQuery = z.object({
+  since: z
+    .string()
+    .transform((text, ctx) => {
+      const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+      if (Number.isSafeInteger(ms)) return ms;
+      ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time such as 2025-01-31T12:00:00Z, or milliseconds since the epoch' });
+      return z.NEVER;
+    })
+    .optional(),
+});
+
+/** Resolves when the response can take more, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Writes one JSON object per line, waiting for 'drain' whenever the socket's buffer is full, so a slow
+ * reader holds back the export instead of filling the hub's memory. Stops when the client leaves or the
+ * hub stops; the entries' iterator is then closed.
+ */
+async function sendJsonLines(res: ServerResponse, entries: Iterable<AuditEntry>, lifetime: AbortSignal): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'application/x-ndjson; charset=utf-8',
+    'content-disposition': 'attachment; filename="switchboard-audit.jsonl"',
+    'cache-control': 'no-store',
+  });
+  let chunk = '';
+  for (const entry of entries) {
+    chunk += `${JSON.stringify(entry)}\n`;
+    if (chunk.length < CHUNK_CHARS) continue;
+    const more = res.write(chunk);
+    chunk = '';
+    if (!more) await drained(res);
+    if (res.destroyed || lifetime.aborted) {
+      res.destroy();
+      return;
+    }
+  }
+  if (!res.destroyed) res.end(chunk);
+}
+
+export function auditRoutes(s: HubServices, audit: Audit): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/relay/logs',
+      access: 'token',
+      handle(ctx) {
+        const identity = requireIdentity(ctx);
+        const { limit } = parseWith(logsQuery, Object.fromEntries(ctx.query), 'query');
+        const logs = audit.latest(limit, identity.admin ? {} : { reader: identity.agent });
+        return { body: { status: 'ok', logs } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/audit/export',
+      access: 'admin',
+      async handle(ctx) {
+        const { since } = parseWith(exportQuery, Object.fromEntries(ctx.query), 'query');
+        await sendJsonLines(ctx.res, audit.export(since === undefined ? {} : { since }), s.lifetime);
+        return { body: null };
+      },
+    },
+  ];
+}

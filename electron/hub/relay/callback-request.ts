@@ -1,0 +1,93 @@
+/** One attempt to deliver a task callback: a guarded HTTP(S) POST whose outcome is a value, never a throw. */
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { HUB_VERSION } from '../../../shared/version.js';
+import { CallbackRefusedError, checkCallbackUrl } from './ssrf-guard.js';
+
+export type PostOutcome =
+  /** The receiver answered 2xx. */
+  | { kind: 'delivered'; status: number }
+  /** Worth a retry: a non-2xx answer, a network error or no answer in time. */
+  | { kind: 'failed'; error: string }
+  /** The SSRF guard refused the URL or what its host resolves to; no request reached anyone. */
+  | { kind: 'refused'; error: string }
+  /** Cut short because the hub is stopping; not an attempt that counts. */
+  | { kind: 'aborted' };
+
+export interface PostOptions {
+  /** Hosts the guard lets through although they are link-local or metadata addresses. */
+  allowedHosts: readonly string[];
+  /** The guard's lookup (see createGuardedLookup). */
+  lookup: LookupFunction;
+  /** Time the whole exchange may take, from connecting to the end of the answer, in ms. */
+  timeoutMs: number;
+  /** Aborted when the sender closes. */
+  signal: AbortSignal;
+}
+
+/** POSTs `body` (JSON text) to `url` for task `taskId`; resolves with the outcome. */
+export function postCallback(url: string, body: string, taskId: string, options: PostOptions): Promise<PostOutcome> {
+  const problem = checkCallbackUrl(url, options.allowedHosts);
+  if (problem !== undefined) return Promise.resolve({ kind: 'refused', error: problem });
+  return new Promise((resolve) => {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutMs);
+    const onShutdown = (): void => controller.abort();
+    options.signal.addEventListener('abort', onShutdown, { once: true });
+    let settled = false;
+    const settle = (outcome: PostOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onShutdown);
+      resolve(outcome);
+    };
+    const cutShort = (error: unknown): PostOutcome => {
+      if (error instanceof CallbackRefusedError) return { kind: 'refused', error: error.message };
+      if (options.signal.aborted) return { kind: 'aborted' };
+      if (timedOut) return { kind: 'failed', error: `no answer within ${options.timeoutMs} ms` };
+      return { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
+    };
+    try {
+      const target = new URL(url);
+      const request = (target.protocol === 'https:' ? https : http).request(
+        target,
+        {
+          method: 'POST',
+          // No keep-alive pool: callbacks are rare, and a pooled socket would outlive close().
+          agent: false,
+          lookup: options.lookup,
+          signal: controller.signal,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': `Switchboard/${HUB_VERSION}`,
+            'x-switchboard-task': taskId,
+          },
+        },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          // The answer's body is not needed, but reading it to the end lets the socket close cleanly.
+          response.resume();
+          // Errors here (a cut-off answer) are judged on 'close' from `complete`; the listener only keeps them from throwing.
+          response.on('error', () => {});
+          response.on('close', () => {
+            if (!response.complete) settle(cutShort(new Error('the answer was cut off')));
+            else if (status >= 200 && status < 300) settle({ kind: 'delivered', status });
+            else settle({ kind: 'failed', error: `HTTP ${status}` });
+          });
+        },
+      );
+      request.on('error', (error) => settle(cutShort(error)));
+      request.end(body);
+    } catch (error) {
+      // request() throws at once for a header it cannot send (a task id holding a newline); counted as a failed attempt.
+      settle({ kind: 'failed', error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+}

@@ -1,0 +1,195 @@
+/** Tasks and their attempts in SQLite: one row per task, saved whole after each transition, by prepared statements. */
+import type { TaskAttempt, TaskRecord, TaskState } from '../../../shared/index.js';
+import type { Db } from './database.js';
+
+/** A task as the hub works with it: times as epoch ms, JSON fields parsed. */
+export interface Task {
+  task_id: string;
+  from: string;
+  to: string;
+  type: string;
+  cmd: string;
+  payload: unknown;
+  text: string | null;
+  priority: number;
+  state: TaskState;
+  assigned_to: string | null;
+  lease_until: number | null;
+  run_at: number;
+  timeout_ms: number;
+  attempts: number;
+  max_attempts: number;
+  idempotency_key: string | null;
+  callback_url: string | null;
+  result: unknown;
+  error: string | null;
+  question: string | null;
+  progress: unknown;
+  retry_of: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+interface TaskRow extends Omit<Task, 'from' | 'to' | 'payload' | 'result' | 'progress'> {
+  from_agent: string;
+  to_target: string;
+  payload: string | null;
+  result: string | null;
+  progress: string | null;
+}
+
+interface AttemptRow {
+  task_id: string;
+  attempt: number;
+  agent: string;
+  assigned_at: number;
+  accepted_at: number | null;
+  ended_at: number | null;
+  outcome: string;
+  detail: string | null;
+}
+
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function fromRow(row: TaskRow): Task {
+  const { from_agent, to_target, payload, result, progress, ...rest } = row;
+  return { ...rest, from: from_agent, to: to_target, payload: parse(payload), result: parse(result), progress: parse(progress) };
+}
+
+function toParams(task: Task): Record<string, unknown> {
+  const { from, to, payload, result, progress, ...rest } = task;
+  return { ...rest, from_agent: from, to_target: to, payload: json(payload), result: json(result), progress: json(progress) };
+}
+
+/** The public shape: ISO times, for frames, HTTP and the GUI. */
+export function taskRecord(task: Task): TaskRecord {
+  return {
+    ...task,
+    lease_until: iso(task.lease_until),
+    run_at: new Date(task.run_at).toISOString(),
+    created_at: new Date(task.created_at).toISOString(),
+    updated_at: new Date(task.updated_at).toISOString(),
+    finished_at: iso(task.finished_at),
+  };
+}
+
+export interface TaskFilter {
+  state?: TaskState | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  cmd?: string | undefined;
+  limit: number;
+}
+
+export type TaskStore = ReturnType<typeof createTaskStore>;
+
+export function createTaskStore(db: Db) {
+  const columns =
+    'task_id, from_agent, to_target, type, cmd, payload, text, priority, state, assigned_to, lease_until, run_at, timeout_ms, attempts, max_attempts, idempotency_key, callback_url, result, error, question, progress, retry_of, created_at, updated_at, finished_at';
+  const insert = db.prepare(`INSERT INTO tasks (${columns}) VALUES (${columns.split(', ').map((c) => `@${c}`).join(', ')})`);
+  const save = db.prepare(
+    `UPDATE tasks SET state = @state, assigned_to = @assigned_to, lease_until = @lease_until, run_at = @run_at, attempts = @attempts,
+       result = @result, error = @error, question = @question, progress = @progress, updated_at = @updated_at, finished_at = @finished_at
+     WHERE task_id = @task_id`,
+  );
+  const byId = db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE task_id = ?');
+  const byKey = db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE from_agent = ? AND idempotency_key = ?');
+  const due = db.prepare<[number, number], TaskRow>(
+    "SELECT * FROM tasks WHERE state = 'submitted' AND assigned_to IS NULL AND run_at <= ? ORDER BY priority DESC, run_at LIMIT ?",
+  );
+  const expired = db.prepare<[number], TaskRow>('SELECT * FROM tasks WHERE lease_until IS NOT NULL AND lease_until <= ? ORDER BY lease_until');
+  const nextRunAt = db.prepare<[number], { t: number | null }>(
+    "SELECT min(run_at) AS t FROM tasks WHERE state = 'submitted' AND assigned_to IS NULL AND run_at > ?",
+  );
+  const nextLease = db.prepare<[], { t: number | null }>('SELECT min(lease_until) AS t FROM tasks WHERE lease_until IS NOT NULL');
+  const held = db.prepare<[], { agent: string; n: number }>(
+    "SELECT assigned_to AS agent, count(*) AS n FROM tasks WHERE assigned_to IS NOT NULL AND state IN ('submitted', 'working', 'input-required') GROUP BY assigned_to",
+  );
+  const heldBy = db.prepare<[string], TaskRow>(
+    "SELECT * FROM tasks WHERE assigned_to = ? AND state IN ('submitted', 'working', 'input-required')",
+  );
+  // Named parameters: better-sqlite3 refuses positional values for numbered ones (?1), so each filter is bound by name.
+  const list = db.prepare<[{ state: string | null; from: string | null; to: string | null; cmd: string | null; limit: number }], TaskRow>(
+    `SELECT * FROM tasks WHERE (@state IS NULL OR state = @state) AND (@from IS NULL OR from_agent = @from) AND (@to IS NULL OR to_target = @to OR assigned_to = @to)
+       AND (@cmd IS NULL OR cmd = @cmd) ORDER BY updated_at DESC LIMIT @limit`,
+  );
+  const countByState = db.prepare<[], { state: TaskState; n: number }>('SELECT state, count(*) AS n FROM tasks GROUP BY state');
+  const insertAttempt = db.prepare<[string, number, string, number]>(
+    "INSERT INTO task_attempts (task_id, attempt, agent, assigned_at, outcome) VALUES (?, ?, ?, ?, 'offered')",
+  );
+  const updateAttempt = db.prepare<{ task_id: string; attempt: number; outcome: string; detail: string | null; accepted_at: number | null; ended_at: number | null }>(
+    `UPDATE task_attempts SET outcome = @outcome, detail = coalesce(@detail, detail), accepted_at = coalesce(@accepted_at, accepted_at),
+       ended_at = coalesce(@ended_at, ended_at) WHERE task_id = @task_id AND attempt = @attempt`,
+  );
+  const attempts = db.prepare<[string], AttemptRow>('SELECT * FROM task_attempts WHERE task_id = ? ORDER BY attempt');
+
+  return {
+    insert(task: Task): void {
+      insert.run(toParams(task));
+    },
+    save(task: Task): void {
+      save.run(toParams(task));
+    },
+    get(taskId: string): Task | undefined {
+      const row = byId.get(taskId);
+      return row === undefined ? undefined : fromRow(row);
+    },
+    byIdempotencyKey(from: string, key: string): Task | undefined {
+      const row = byKey.get(from, key);
+      return row === undefined ? undefined : fromRow(row);
+    },
+    /** Queued tasks due at `now`, highest priority first, then oldest. */
+    due(now: number, limit: number): Task[] {
+      return due.all(now, limit).map(fromRow);
+    },
+    /** Tasks whose offer or attempt ran out at `now`. */
+    expired(now: number): Task[] {
+      return expired.all(now).map(fromRow);
+    },
+    /** The next time something becomes due after `now` (a delayed or backed-off task, or a lease), if any. */
+    nextWake(now: number): number | undefined {
+      const times = [nextRunAt.get(now)?.t, nextLease.get()?.t].filter((t): t is number => typeof t === 'number');
+      return times.length === 0 ? undefined : Math.min(...times);
+    },
+    /** How many unfinished tasks each agent holds. */
+    heldCounts(): Map<string, number> {
+      return new Map(held.all().map((row) => [row.agent, row.n]));
+    },
+    heldBy(agent: string): Task[] {
+      return heldBy.all(agent).map(fromRow);
+    },
+    list(filter: TaskFilter): Task[] {
+      return list.all({ state: filter.state ?? null, from: filter.from ?? null, to: filter.to ?? null, cmd: filter.cmd ?? null, limit: filter.limit }).map(fromRow);
+    },
+    countByState(): Record<string, number> {
+      return Object.fromEntries(countByState.all().map((row) => [row.state, row.n]));
+    },
+    startAttempt(taskId: string, attempt: number, agent: string, now: number): void {
+      insertAttempt.run(taskId, attempt, agent, now);
+    },
+    endAttempt(taskId: string, attempt: number, fields: { outcome: string; detail?: string | null; accepted_at?: number; ended_at?: number }): void {
+      updateAttempt.run({
+        task_id: taskId,
+        attempt,
+        outcome: fields.outcome,
+        detail: fields.detail ?? null,
+        accepted_at: fields.accepted_at ?? null,
+        ended_at: fields.ended_at ?? null,
+      });
+    },
+    attempts(taskId: string): TaskAttempt[] {
+      return attempts.all(taskId).map((row) => ({
+        attempt: row.attempt,
+        agent: row.agent,
+        assigned_at: new Date(row.assigned_at).toISOString(),
+        accepted_at: iso(row.accepted_at),
+        ended_at: iso(row.ended_at),
+        outcome: row.outcome,
+        detail: row.detail,
+      }));
+    },
+  };
+}
