@@ -61,7 +61,7 @@ export function createDispatcher(deps: {
   const expire = (task: Task, now: number, after: (() => void)[]): void => {
     const holder = task.assigned_to;
     const reason = task.state === 'submitted' ? `${holder ?? 'the agent'} did not accept it in time` : `no result from ${holder ?? 'the agent'} in time`;
-    tasks.endAttempt(task.task_id, task.attempts, { outcome: 'expired', detail: reason, ended_at: now });
+    tasks.endAttempt(task.task_id, { outcome: 'expired', detail: reason, ended_at: now });
     task.assigned_to = null;
     task.lease_until = null;
     task.updated_at = now;
@@ -92,11 +92,11 @@ export function createDispatcher(deps: {
     task.lease_until = now + config.taskLeaseMs;
     task.updated_at = now;
     tasks.save(task);
-    tasks.startAttempt(task.task_id, task.attempts, agent, now);
-    events.record('task.assigned', now, { subject: task.task_id, detail: { state: task.state, agent, attempt: task.attempts } });
+    const attempt = tasks.startAttempt(task.task_id, agent, now);
+    events.record('task.assigned', now, { subject: task.task_id, detail: { state: task.state, agent, attempt } });
     after.push(() => {
       const record = taskRecord(task);
-      notifier.toAgent(agent, { type: 'task_assigned', task: record, attempt: task.attempts, lease_until: record.lease_until });
+      notifier.toAgent(agent, { type: 'task_assigned', task: record, attempt, lease_until: record.lease_until });
       notifier.changed(task, 'assigned');
     });
   };
@@ -168,7 +168,9 @@ export function createDispatcher(deps: {
           const released: Task[] = [];
           for (const task of tasks.heldBy(agent)) {
             if (task.state !== 'submitted') continue;
-            tasks.endAttempt(task.task_id, task.attempts, { outcome: 'withdrawn', detail: `${agent} went offline before accepting`, ended_at: now });
+            tasks.endAttempt(task.task_id, { outcome: 'withdrawn', detail: `${agent} went offline before accepting`, ended_at: now });
+            // Never accepted, so this offer does not count against max_attempts.
+            task.attempts -= 1;
             task.assigned_to = null;
             task.lease_until = null;
             task.run_at = now;

@@ -209,14 +209,14 @@ export function createTaskService(deps: {
     accept(actor: Actor, taskId: string): Promise<TaskChange> {
       return transition(taskId, 'accept', actor, holds(actor), (task, now) => {
         task.lease_until = now + task.timeout_ms;
-        tasks.endAttempt(task.task_id, task.attempts, { outcome: 'working', accepted_at: now });
+        tasks.endAttempt(task.task_id, { outcome: 'working', accepted_at: now });
       });
     },
 
     reject(actor: Actor, taskId: string, reason: string | undefined): Promise<TaskChange> {
       return transition(taskId, 'reject', actor, holds(actor), (task, now) => {
         task.error = reason ?? `rejected by ${actor.agent}`;
-        tasks.endAttempt(task.task_id, task.attempts, { outcome: 'rejected', detail: task.error, ended_at: now });
+        tasks.endAttempt(task.task_id, { outcome: 'rejected', detail: task.error, ended_at: now });
       });
     },
 
@@ -261,7 +261,13 @@ export function createTaskService(deps: {
           const holder = task.assigned_to;
           task.result = result ?? null;
           task.error = status === 'failed' ? (error ?? 'failed') : null;
-          if (holder !== null) tasks.endAttempt(task.task_id, task.attempts, { outcome: status, detail: task.error, ended_at: now });
+          if (holder === actor.agent) tasks.endAttempt(task.task_id, { outcome: status, detail: task.error, ended_at: now });
+          else {
+            // Someone else finished it: the holder's attempt was revoked, and a late result belongs to the finisher's last attempt.
+            if (holder !== null) tasks.endAttempt(task.task_id, { outcome: 'revoked', detail: `finished by ${actor.agent}`, ended_at: now });
+            const own = tasks.attempts(task.task_id).filter((a) => a.agent === actor.agent).at(-1);
+            if (own !== undefined) tasks.endAttempt(task.task_id, { outcome: status, detail: task.error ?? `late result; the attempt was ${own.outcome}` }, own.attempt);
+          }
           task.assigned_to = actor.agent;
           return () => {
             if (holder !== null && holder !== actor.agent) {
@@ -276,7 +282,7 @@ export function createTaskService(deps: {
       return transition(taskId, 'cancel', actor, owns(actor), (task, now) => {
         const holder = task.assigned_to;
         task.error = reason ?? `canceled by ${actor.agent}`;
-        if (holder !== null) tasks.endAttempt(task.task_id, task.attempts, { outcome: 'canceled', detail: task.error, ended_at: now });
+        if (holder !== null) tasks.endAttempt(task.task_id, { outcome: 'canceled', detail: task.error, ended_at: now });
         return () => {
           if (holder !== null) notifier.toAllOf(holder, { type: 'task_canceled', task_id: task.task_id, reason: task.error });
         };

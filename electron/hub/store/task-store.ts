@@ -117,9 +117,12 @@ export function createTaskStore(db: Db) {
        AND (@cmd IS NULL OR cmd = @cmd) ORDER BY updated_at DESC LIMIT @limit`,
   );
   const countByState = db.prepare<[], { state: TaskState; n: number }>('SELECT state, count(*) AS n FROM tasks GROUP BY state');
-  const insertAttempt = db.prepare<[string, number, string, number]>(
-    "INSERT INTO task_attempts (task_id, attempt, agent, assigned_at, outcome) VALUES (?, ?, ?, ?, 'offered')",
+  // Offers are numbered on their own: an offer withdrawn because the agent left does not use up an attempt.
+  const insertAttempt = db.prepare<[string, string, string, number], { attempt: number }>(
+    `INSERT INTO task_attempts (task_id, attempt, agent, assigned_at, outcome)
+     VALUES (?, (SELECT coalesce(max(attempt), 0) + 1 FROM task_attempts WHERE task_id = ?), ?, ?, 'offered') RETURNING attempt`,
   );
+  const latestAttempt = db.prepare<[string], { n: number | null }>('SELECT max(attempt) AS n FROM task_attempts WHERE task_id = ?');
   const updateAttempt = db.prepare<{ task_id: string; attempt: number; outcome: string; detail: string | null; accepted_at: number | null; ended_at: number | null }>(
     `UPDATE task_attempts SET outcome = @outcome, detail = coalesce(@detail, detail), accepted_at = coalesce(@accepted_at, accepted_at),
        ended_at = coalesce(@ended_at, ended_at) WHERE task_id = @task_id AND attempt = @attempt`,
@@ -167,13 +170,15 @@ export function createTaskStore(db: Db) {
     countByState(): Record<string, number> {
       return Object.fromEntries(countByState.all().map((row) => [row.state, row.n]));
     },
-    startAttempt(taskId: string, attempt: number, agent: string, now: number): void {
-      insertAttempt.run(taskId, attempt, agent, now);
+    /** Records an offer and returns its number. */
+    startAttempt(taskId: string, agent: string, now: number): number {
+      return (insertAttempt.get(taskId, taskId, agent, now) as { attempt: number }).attempt;
     },
-    endAttempt(taskId: string, attempt: number, fields: { outcome: string; detail?: string | null; accepted_at?: number; ended_at?: number }): void {
+    /** Updates an attempt: the given one, or else the latest. */
+    endAttempt(taskId: string, fields: { outcome: string; detail?: string | null; accepted_at?: number; ended_at?: number }, attempt?: number): void {
       updateAttempt.run({
         task_id: taskId,
-        attempt,
+        attempt: attempt ?? latestAttempt.get(taskId)?.n ?? 0,
         outcome: fields.outcome,
         detail: fields.detail ?? null,
         accepted_at: fields.accepted_at ?? null,
