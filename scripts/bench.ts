@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: measures a real hub in a child process and prints a report — durable throughput,
- * publish→deliver latency at fixed rates, and memory per idle connection.
- * Usage: node dist/scripts/bench.js [throughput] [latency] [memory]   (all three when none is named)
+ * publish→deliver latency at fixed rates, memory per idle connection, and the task relay end to end.
+ * Usage: node dist/scripts/bench.js [throughput] [latency] [memory] [tasks]   (all four when none is named)
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { startHubProcess, stopAllHubs, type HubProcess, type HubStatus } from './bench/hub-process.js';
 import { measureLatency, type Percentiles } from './bench/latency.js';
 import { measureMemory } from './bench/memory.js';
 import { formatInt, formatMs, table, type Row } from './bench/report.js';
+import { measureTaskLatency, measureTaskThroughput } from './bench/tasks.js';
 import { measureThroughput } from './bench/throughput.js';
 
 const CONTENT_BYTES = 256;
@@ -15,6 +16,12 @@ const WINDOW = 2000;
 const THROUGHPUT = { maxMessages: 200_000, maxSeconds: 5 };
 const LATENCY_SECONDS = 5;
 const IDLE_CONNECTIONS = 5000;
+/** The task relay: one master, this many children in one role; the hub lets each hold this many tasks. */
+const TASK_CHILDREN = 4;
+const TASK_SETTINGS = { maxTasksInFlight: 64 };
+const TASK_WINDOW = 500;
+const TASK_THROUGHPUT = { maxTasks: 20_000, maxSeconds: 5 };
+const TASK_LATENCY_RATE = 500;
 
 const TARGETS = {
   oneToOne: 70_000,
@@ -24,8 +31,8 @@ const TARGETS = {
   kibPerConnection: 16,
 };
 
-type Section = 'throughput' | 'latency' | 'memory';
-const SECTIONS: readonly Section[] = ['throughput', 'latency', 'memory'];
+type Section = 'throughput' | 'latency' | 'memory' | 'tasks';
+const SECTIONS: readonly Section[] = ['throughput', 'latency', 'memory', 'tasks'];
 
 function selectedSections(argv: readonly string[]): Set<Section> {
   const unknown = argv.filter((arg) => !SECTIONS.includes(arg as Section));
@@ -122,6 +129,56 @@ async function memoryRows(): Promise<Row[]> {
   }
 }
 
+async function taskRows(): Promise<Row[]> {
+  const hub = await startHubProcess(TASK_SETTINGS);
+  try {
+    const base = { children: TASK_CHILDREN, window: TASK_WINDOW };
+    // Warm-up in its own role (and so its own agents), so the measured run starts with compiled code.
+    await measureTaskThroughput(hub, { ...base, role: 'bench-warmup', maxTasks: 5000, maxSeconds: 3 });
+    const before = (await hub.status()).commits;
+    const result = await measureTaskThroughput(hub, { ...base, ...TASK_THROUGHPUT, role: 'bench-worker' });
+    const during = (await hub.status()).commits;
+    const latency = await measureTaskLatency(hub, {
+      role: 'bench-latency-worker',
+      children: TASK_CHILDREN,
+      ratePerSecond: TASK_LATENCY_RATE,
+      seconds: LATENCY_SECONDS,
+      warmupSeconds: 1,
+    });
+    const after = (await hub.status()).commits;
+    const batches = during.batches - before.batches;
+    const writesPerBatch = (during.writes - before.writes) / Math.max(1, batches);
+    const commitsPerTask = (after.batches - during.batches) / latency.sent;
+    return [
+      { measure: `tasks/s end to end, 1 master -> ${TASK_CHILDREN} children by role`, result: formatInt(result.rate), target: '' },
+      {
+        measure: '  run',
+        result:
+          `${formatInt(result.tasks)} tasks in ${result.seconds.toFixed(2)} s, per child ${result.perChild.map(formatInt).join('/')}; ` +
+          `${formatInt(batches)} commits of ${writesPerBatch.toFixed(0)} writes; CPU: hub ${pct(result.hubCpu)} (${cpuMicroseconds(result.hubCpu, result.rate)} µs/task), clients ${pct(result.clientCpu)}`,
+        target: '',
+      },
+      {
+        measure: `send->task_assigned ms at ${formatInt(TASK_LATENCY_RATE)} tasks/s`,
+        result: `${percentileText(latency.assign)}  (${formatInt(latency.tasks)} tasks)`,
+        target: '',
+      },
+      { measure: '  send->master told completed ms', result: percentileText(latency.complete), target: '' },
+      {
+        measure: '  run',
+        result: `${commitsPerTask.toFixed(1)} commits per task; CPU: hub ${pct(latency.hubCpu)} (${cpuMicroseconds(latency.hubCpu, TASK_LATENCY_RATE)} µs/task)`,
+        target: '',
+      },
+      { measure: '  noise: bench 1 ms timer late by (ms)', result: percentileText(latency.timerLateness), target: '' },
+    ];
+  } finally {
+    await hub.stop();
+  }
+}
+
+/** CPU per item: a share of one core at a rate per second, in microseconds. */
+const cpuMicroseconds = (cpuShare: number, rate: number): string => ((cpuShare / rate) * 1e6).toFixed(0);
+
 function commitLine(stats: HubStatus['commits']): string {
   const perBatch = stats.batches === 0 ? 0 : stats.writes / stats.batches;
   return `hub commits: ${formatInt(stats.batches)} batches, ${formatInt(stats.writes)} writes (${perBatch.toFixed(1)} per batch), largest batch ${formatInt(stats.largestBatch)}`;
@@ -133,7 +190,13 @@ async function main(): Promise<void> {
   // Other work on the machine shares the cores with the hub and the clients: show how busy it was.
   const load = loadavg().map((l) => l.toFixed(2));
   process.stdout.write(`load average before the run: ${load.join(' ')}\n`);
-  process.stdout.write(`${CONTENT_BYTES}-byte messages, window ${formatInt(WINDOW)} in flight, hub in a child process\n\n`);
+  process.stdout.write(`${CONTENT_BYTES}-byte messages, window ${formatInt(WINDOW)} in flight, hub in a child process\n`);
+  if (sections.has('tasks')) {
+    process.stdout.write(
+      `tasks: 1 master, ${TASK_CHILDREN} children in one role, window ${formatInt(TASK_WINDOW)}, maxTasksInFlight ${TASK_SETTINGS.maxTasksInFlight} per child\n`,
+    );
+  }
+  process.stdout.write('\n');
   const rows: Row[] = [];
   let commits: HubStatus['commits'] | undefined;
   if (sections.has('throughput') || sections.has('latency')) {
@@ -147,6 +210,7 @@ async function main(): Promise<void> {
     }
   }
   if (sections.has('memory')) rows.push(...(await memoryRows()));
+  if (sections.has('tasks')) rows.push(...(await taskRows()));
   process.stdout.write(`${table(rows)}\n`);
   if (commits !== undefined) process.stdout.write(`\n${commitLine(commits)}\n`);
 }

@@ -140,19 +140,19 @@ function* paged<Row>(page: (last: Row | undefined) => Row[]): Generator<Row> {
 }
 
 export function createAudit(db: Db): Audit {
-  const newestEvents = db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY ts DESC, id DESC LIMIT ?');
+  const newestEvents = db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY ts DESC, id DESC LIMIT +?');
   // seq and created_at grow together, so seq order is time order and the primary key serves every read.
-  const newestMessages = db.prepare<[number], MessageRow>('SELECT * FROM messages ORDER BY seq DESC LIMIT ?');
+  const newestMessages = db.prepare<[number], MessageRow>('SELECT * FROM messages ORDER BY seq DESC LIMIT +?');
   const newestReadable = db.prepare<[string, number], MessageRow>(
     `SELECT m.* FROM messages m
      WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = m.conversation_id AND c.members IS NOT NULL
                        AND NOT EXISTS (SELECT 1 FROM json_each(c.members) WHERE value = ?))
-     ORDER BY m.seq DESC LIMIT ?`,
+     ORDER BY m.seq DESC LIMIT +?`,
   );
   const eventsAfter = db.prepare<[number, number, number, number], EventRow>(
-    'SELECT * FROM events WHERE (ts, id) > (?, ?) AND id <= ? ORDER BY ts, id LIMIT ?',
+    'SELECT * FROM events WHERE (ts, id) > (?, ?) AND id <= ? ORDER BY ts, id LIMIT +?',
   );
-  const messagesAfter = db.prepare<[number, number, number], MessageRow>('SELECT * FROM messages WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?');
+  const messagesAfter = db.prepare<[number, number, number], MessageRow>('SELECT * FROM messages WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT +?');
   const lastEventId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM events');
   const seqRange = db.prepare<[], { low: number | null; high: number | null }>(
     'SELECT (SELECT min(seq) FROM messages) AS low, (SELECT max(seq) FROM messages) AS high',

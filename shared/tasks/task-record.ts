@@ -20,6 +20,8 @@ export interface TaskRecord {
   run_at: string;
   timeout_ms: number;
   attempts: number;
+  /** Offers made so far (an offer withdrawn because the agent left is not an attempt). */
+  offers: number;
   max_attempts: number;
   idempotency_key: string | null;
   callback_url: string | null;

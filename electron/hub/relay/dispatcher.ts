@@ -61,7 +61,7 @@ export function createDispatcher(deps: {
   const expire = (task: Task, now: number, after: (() => void)[]): void => {
     const holder = task.assigned_to;
     const reason = task.state === 'submitted' ? `${holder ?? 'the agent'} did not accept it in time` : `no result from ${holder ?? 'the agent'} in time`;
-    tasks.endAttempt(task.task_id, { outcome: 'expired', detail: reason, ended_at: now });
+    tasks.endAttempt(task.task_id, task.offers, { outcome: 'expired', detail: reason, ended_at: now });
     task.assigned_to = null;
     task.lease_until = null;
     task.updated_at = now;
@@ -88,11 +88,12 @@ export function createDispatcher(deps: {
   /** Offers a task to an agent: an attempt begins and a lease to accept it starts. */
   const offer = (task: Task, agent: string, now: number, after: (() => void)[]): void => {
     task.attempts += 1;
+    const attempt = ++task.offers;
     task.assigned_to = agent;
     task.lease_until = now + config.taskLeaseMs;
     task.updated_at = now;
     tasks.save(task);
-    const attempt = tasks.startAttempt(task.task_id, agent, now);
+    tasks.startAttempt(task.task_id, attempt, agent, now);
     events.record('task.assigned', now, { subject: task.task_id, detail: { state: task.state, agent, attempt } });
     after.push(() => {
       const record = taskRecord(task);
@@ -134,6 +135,8 @@ export function createDispatcher(deps: {
       let more = false;
       deps.commits.enqueue({
         apply: () => {
+          // A batch that failed is applied again alone: start from a clean list so no frame goes out twice.
+          after.length = 0;
           queued = false;
           more = round(deps.now(), after);
         },
@@ -168,7 +171,7 @@ export function createDispatcher(deps: {
           const released: Task[] = [];
           for (const task of tasks.heldBy(agent)) {
             if (task.state !== 'submitted') continue;
-            tasks.endAttempt(task.task_id, { outcome: 'withdrawn', detail: `${agent} went offline before accepting`, ended_at: now });
+            tasks.endAttempt(task.task_id, task.offers, { outcome: 'withdrawn', detail: `${agent} went offline before accepting`, ended_at: now });
             // Never accepted, so this offer does not count against max_attempts.
             task.attempts -= 1;
             task.assigned_to = null;

@@ -52,6 +52,9 @@ export function createTaskService(deps: {
   kick: () => void;
 }) {
   const { tasks, events, notifier } = deps;
+  // Ids stay unique when hundreds of tasks share a millisecond: a counter, behind a prefix that differs per hub run.
+  const idPrefix = randomBytes(3).toString('hex');
+  let idCounter = 0;
 
   /** Runs `work` inside the next group commit; resolves after the commit, then runs its `after`. */
   const commit = (work: (now: number) => Applied): Promise<TaskChange> =>
@@ -99,7 +102,7 @@ export function createTaskService(deps: {
 
   const insertTask = (from: string, input: Omit<NewTask, 'payload'> & { payload?: unknown }, now: number, retryOf: string | null = null): Task => {
     const task: Task = {
-      task_id: `t_${now}${randomBytes(3).toString('hex')}`,
+      task_id: `t_${now}${idPrefix}${(++idCounter).toString(36)}`,
       from,
       to: input.to,
       type: input.type,
@@ -113,6 +116,7 @@ export function createTaskService(deps: {
       run_at: input.run_at ?? now,
       timeout_ms: input.timeout_ms ?? deps.config.taskTimeoutMs,
       attempts: 0,
+      offers: 0,
       max_attempts: input.max_attempts,
       idempotency_key: input.idempotency_key ?? null,
       callback_url: input.callback_url ?? null,
@@ -209,14 +213,14 @@ export function createTaskService(deps: {
     accept(actor: Actor, taskId: string): Promise<TaskChange> {
       return transition(taskId, 'accept', actor, holds(actor), (task, now) => {
         task.lease_until = now + task.timeout_ms;
-        tasks.endAttempt(task.task_id, { outcome: 'working', accepted_at: now });
+        tasks.endAttempt(task.task_id, task.offers, { outcome: 'working', accepted_at: now });
       });
     },
 
     reject(actor: Actor, taskId: string, reason: string | undefined): Promise<TaskChange> {
       return transition(taskId, 'reject', actor, holds(actor), (task, now) => {
         task.error = reason ?? `rejected by ${actor.agent}`;
-        tasks.endAttempt(task.task_id, { outcome: 'rejected', detail: task.error, ended_at: now });
+        tasks.endAttempt(task.task_id, task.offers, { outcome: 'rejected', detail: task.error, ended_at: now });
       });
     },
 
@@ -261,12 +265,12 @@ export function createTaskService(deps: {
           const holder = task.assigned_to;
           task.result = result ?? null;
           task.error = status === 'failed' ? (error ?? 'failed') : null;
-          if (holder === actor.agent) tasks.endAttempt(task.task_id, { outcome: status, detail: task.error, ended_at: now });
+          if (holder === actor.agent) tasks.endAttempt(task.task_id, task.offers, { outcome: status, detail: task.error, ended_at: now });
           else {
             // Someone else finished it: the holder's attempt was revoked, and a late result belongs to the finisher's last attempt.
-            if (holder !== null) tasks.endAttempt(task.task_id, { outcome: 'revoked', detail: `finished by ${actor.agent}`, ended_at: now });
+            if (holder !== null) tasks.endAttempt(task.task_id, task.offers, { outcome: 'revoked', detail: `finished by ${actor.agent}`, ended_at: now });
             const own = tasks.attempts(task.task_id).filter((a) => a.agent === actor.agent).at(-1);
-            if (own !== undefined) tasks.endAttempt(task.task_id, { outcome: status, detail: task.error ?? `late result; the attempt was ${own.outcome}` }, own.attempt);
+            if (own !== undefined) tasks.endAttempt(task.task_id, own.attempt, { outcome: status, detail: task.error ?? `late result; the attempt was ${own.outcome}` });
           }
           task.assigned_to = actor.agent;
           return () => {
@@ -282,7 +286,7 @@ export function createTaskService(deps: {
       return transition(taskId, 'cancel', actor, owns(actor), (task, now) => {
         const holder = task.assigned_to;
         task.error = reason ?? `canceled by ${actor.agent}`;
-        if (holder !== null) tasks.endAttempt(task.task_id, { outcome: 'canceled', detail: task.error, ended_at: now });
+        if (holder !== null) tasks.endAttempt(task.task_id, task.offers, { outcome: 'canceled', detail: task.error, ended_at: now });
         return () => {
           if (holder !== null) notifier.toAllOf(holder, { type: 'task_canceled', task_id: task.task_id, reason: task.error });
         };

@@ -27,7 +27,7 @@ export function createCallbackStore(db: Db) {
   // passes their ids, as a JSON array, to leave them out.
   const due = db.prepare<[number, string, number], CallbackRow>(
     `SELECT * FROM callbacks WHERE state = 'pending' AND next_at <= ? AND id NOT IN (SELECT value FROM json_each(?))
-     ORDER BY next_at, id LIMIT ?`,
+     ORDER BY next_at, id LIMIT +?`,
   );
   const nextDue = db
     .prepare<[string], number>(`SELECT next_at FROM callbacks WHERE state = 'pending' AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_at LIMIT 1`)

@@ -25,7 +25,7 @@ export function createEventStore(db: Db) {
   const insert = db.prepare<[number, string, string | null, string | null, string | null]>(
     'INSERT INTO events (ts, kind, actor, subject, detail) VALUES (?, ?, ?, ?, ?)',
   );
-  const latest = db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?');
+  const latest = db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT +?');
   return {
     record(kind: string, now: number, fields: { actor?: string | null; subject?: string | null; detail?: unknown } = {}): void {
       insert.run(now, kind, fields.actor ?? null, fields.subject ?? null, fields.detail === undefined ? null : JSON.stringify(fields.detail));

@@ -67,14 +67,14 @@ export function createMessageStore(db: Db) {
   const byClientId = db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender = ? AND client_msg_id = ?');
   const bySeq = db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE seq = ?');
   const afterInConversation = db.prepare<[string, number, number], MessageRow>(
-    'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT +?',
   );
   const afterInConversations = db.prepare<[number, string, number], MessageRow>(
-    'SELECT * FROM messages WHERE seq > ? AND conversation_id IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?',
+    'SELECT * FROM messages WHERE seq > ? AND conversation_id IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT +?',
   );
-  const afterAll = db.prepare<[number, number], MessageRow>('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?');
+  const afterAll = db.prepare<[number, number], MessageRow>('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT +?');
   const beforeInConversation = db.prepare<[string, number, number], MessageRow>(
-    'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+    'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT +?',
   );
   const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM messages');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages');

@@ -68,6 +68,7 @@ export const MIGRATIONS: readonly string[] = [
     run_at INTEGER NOT NULL,
     timeout_ms INTEGER NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
+    offers INTEGER NOT NULL DEFAULT 0,
     max_attempts INTEGER NOT NULL,
     idempotency_key TEXT,
     callback_url TEXT,
