@@ -41,8 +41,8 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['electron/hub/**/*.ts', 'electron/cli/**/*.ts'],
-    rules: layer('The hub and the CLI run under plain Node: never import Electron or the renderer.', {
+    files: ['electron/hub/**/*.ts', 'electron/cli/**/*.ts', 'sdk/**/*.ts'],
+    rules: layer('The hub, the CLI and the SDK run under plain Node: never import Electron or the renderer.', {
       paths: ['electron'],
       patterns: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**'],
     }),

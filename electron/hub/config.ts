@@ -49,6 +49,7 @@ const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   callbackRetries: [0, 20],
   callbackBaseDelayMs: [1, 3_600_000],
   callbackTimeoutMs: [100, 600_000],
+  offlineQueueCapacity: [1, 1_000_000],
 };
 
 const KNOWN_KEYS = new Set<string>([

@@ -2,6 +2,7 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { closeCodeFor, SwitchboardError, type ErrorCode } from '../../shared/protocol/index.js';
+import type { GapRecord } from './store/inbox-store.js';
 import type { Subscription } from './subscriptions.js';
 
 export interface Identity {
@@ -39,6 +40,10 @@ export class Connection {
   helloTimer: NodeJS.Timeout | undefined;
   framesIn = 0;
   framesOut = 0;
+  /** True once this connection received its agent's offline queue; direct messages then reach it live. */
+  inboxLive = false;
+  /** The drop receipt (`gap`) last sent on this connection, cleared by an `inbox_ack` while still current. */
+  gapSent: GapRecord | undefined;
   private closing = false;
   private readonly maxBufferedBytes: number;
   /** The TCP socket under `socket`, when known: sends are corked on it and written once per tick. */

@@ -21,6 +21,7 @@ import { systemRoutes } from './http/system-routes.js';
 import { tokenRoutes } from './http/token-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMessaging } from './messaging.js';
+import { createOfflineQueue } from './offline-queue.js';
 import { authMiddleware, countingMiddleware, validationMiddleware } from './middleware.js';
 import { createPresence } from './presence.js';
 import { createRouter } from './router.js';
@@ -30,6 +31,7 @@ import { closeDatabase, openDatabase, type Db } from './store/database.js';
 import { createAgentStore } from './store/agent-store.js';
 import { createConversationStore } from './store/conversation-store.js';
 import { createEventStore } from './store/event-store.js';
+import { createInboxStore } from './store/inbox-store.js';
 import { createMessageStore } from './store/message-store.js';
 import { createTokenStore, type TokenStore } from './store/token-store.js';
 import { createStreams } from './streams.js';
@@ -93,10 +95,16 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const agents = createAgentStore(db);
     const tokens = createTokenStore(db);
     const events = createEventStore(db);
-    const commits = createCommitQueue(db, logger, conversations.reload, checkpointer.written);
+    const inbox = createInboxStore(db);
+    const onRollback = (): void => {
+      conversations.reload();
+      inbox.reload();
+    };
+    const commits = createCommitQueue(db, logger, onRollback, checkpointer.written);
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
-    const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, now });
+    const offlineQueue = createOfflineQueue({ inbox, events, presence, logger, config, now });
+    const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, offlineQueue, now });
     relay = createRelay({ db, events, commits, presence, config, logger, clock, random: options.random ?? Math.random });
     lifetime = new AbortController();
     const s: HubServices = {
@@ -114,6 +122,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       subscriptions,
       presence,
       messaging,
+      offlineQueue,
       streams: createStreams({ messaging, conversations, logger, maxStreamBytes: config.maxStreamBytes, now }),
       auth: createAuthenticator({ tokens, events, logger, now }),
       router: createRouter(logger),

@@ -1,7 +1,8 @@
 /** Storing a message (group-committed) and then delivering it: one serialisation per fan-out. */
 import { SwitchboardError, type SendMessageFrame, type StoredMessage } from '../../shared/protocol/index.js';
 import type { CommitQueue } from './commit-queue.js';
-import type { Identity } from './connection.js';
+import type { Connection, Identity } from './connection.js';
+import type { Held, OfflineQueue } from './offline-queue.js';
 import type { Presence } from './presence.js';
 import { directConversationId, mayAccess, type ConversationMeta, type ConversationStore } from './store/conversation-store.js';
 import type { InsertResult, MessageStore } from './store/message-store.js';
@@ -18,6 +19,11 @@ export interface OutgoingMessage {
   payload?: unknown;
   client_msg_id?: string | undefined;
   incomplete?: boolean;
+}
+
+/** What a message write returns: the insert, and the offline-queue entries made with it (direct messages only). */
+interface Stored extends InsertResult {
+  held?: Held;
 }
 
 export interface Posted extends InsertResult {
@@ -55,10 +61,12 @@ export function createMessaging(deps: {
   commits: CommitQueue;
   subscriptions: SubscriptionIndex;
   presence: Presence;
+  offlineQueue: OfflineQueue;
   now: () => number;
 }) {
   const listeners = new Set<(message: StoredMessage) => void>();
   const counters = { stored: 0, delivered: 0 };
+  const nobody: ReadonlySet<Connection> = new Set();
 
   /** Which conversation an address means, and whether the sender may post there. */
   const resolve = (sender: Identity, address: Address): Resolved => {
@@ -74,10 +82,15 @@ export function createMessaging(deps: {
     return { id, kind: meta?.kind ?? 'channel' };
   };
 
-  /** Sends a frame built from the stored message to everyone who should see it live. */
-  const deliver = (message: StoredMessage, frame: string): number => {
+  /**
+   * Sends a frame built from the stored message to everyone who should see it live. Members it was queued
+   * for are left to the offline queue's drain, which is what brings their connections live.
+   */
+  const deliver = (message: StoredMessage, frame: string, held?: Held): number => {
     const meta: ConversationMeta | undefined = deps.conversations.meta(message.conversation_id);
-    const recipients = deps.subscriptions.recipients(message, meta, deps.presence.connectionsOf);
+    const memberConnections =
+      held === undefined ? deps.presence.connectionsOf : (agent: string) => (held.queued.includes(agent) ? nobody : deps.presence.connectionsOf(agent));
+    const recipients = deps.subscriptions.recipients(message, meta, memberConnections);
     let sent = 0;
     if (recipients.size > 0) {
       // Encoded to UTF-8 once; every socket then writes the same bytes.
@@ -102,16 +115,23 @@ export function createMessaging(deps: {
     buildFrame: FrameBuilder = newMessageFrame,
   ): void => {
     const now = deps.now();
-    deps.commits.enqueue<InsertResult>({
+    deps.commits.enqueue<Stored>({
       apply: () => {
-        deps.conversations.ensure(target.id, sender.agent, now, { kind: target.kind, members: target.members });
-        return deps.messages.insert({ conversation_id: target.id, sender: sender.agent, ...outgoing }, now);
+        const { meta } = deps.conversations.ensure(target.id, sender.agent, now, { kind: target.kind, members: target.members });
+        const result: Stored = deps.messages.insert({ conversation_id: target.id, sender: sender.agent, ...outgoing }, now);
+        // A direct message waits, in this same transaction, for members that are offline.
+        if (result.created && meta.kind === 'direct' && meta.members !== null) {
+          const held = deps.offlineQueue.hold(result.message, meta.members, now);
+          if (held !== undefined) result.held = held;
+        }
+        return result;
       },
       committed: (result) => {
         const json = JSON.stringify(result.message);
         if (result.created) {
           counters.stored++;
-          deliver(result.message, buildFrame(json));
+          if (result.held !== undefined) deps.offlineQueue.committed(result.held);
+          deliver(result.message, buildFrame(json), result.held);
         }
         done({ message: result.message, created: result.created, json });
       },

@@ -4,6 +4,7 @@ import type { CommitQueue } from './commit-queue.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 import type { Logger } from './logger.js';
 import type { Messaging } from './messaging.js';
+import type { OfflineQueue } from './offline-queue.js';
 import type { Presence } from './presence.js';
 import type { Router } from './router.js';
 import type { Streams } from './streams.js';
@@ -36,6 +37,8 @@ export interface HubServices {
   subscriptions: SubscriptionIndex;
   presence: Presence;
   messaging: Messaging;
+  /** Direct messages waiting for offline agents until they acknowledge them. */
+  offlineQueue: OfflineQueue;
   streams: Streams;
   auth: Authenticator;
   router: Router;

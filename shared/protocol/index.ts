@@ -4,6 +4,7 @@ import { getStatusFrame, heartbeatFrame, helloFrame, pingFrame } from './connect
 import {
   createConversationFrame,
   historyFrame,
+  inboxAckFrame,
   listAgentsFrame,
   listConversationsFrame,
   sendMessageFrame,
@@ -46,6 +47,7 @@ export const clientFrameSchemas = {
   create_conversation: createConversationFrame,
   list_conversations: listConversationsFrame,
   list_agents: listAgentsFrame,
+  inbox_ack: inboxAckFrame,
   stream_start: streamStartFrame,
   stream_chunk: streamChunkFrame,
   stream_end: streamEndFrame,

@@ -35,6 +35,11 @@ export const DEFAULT_LIMITS = {
   callbackBaseDelayMs: 1_000,
   /** Time one callback request may take, in ms. */
   callbackTimeoutMs: 10_000,
+  /**
+   * Direct messages kept for one offline agent until it acknowledges them; when full, the oldest is
+   * dropped (logged, recorded as an event, counted) and the agent gets a `gap` receipt on reconnect.
+   */
+  offlineQueueCapacity: 1000,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

@@ -8,7 +8,6 @@ const addressed = {
   to: agentName.optional(),
 };
 
-
 export const sendMessageFrame = z
   .object({
     type: z.literal('send_message'),
@@ -68,8 +67,16 @@ export const listAgentsFrame = z.object({
   id: requestId,
 });
 
+/** Acknowledges the offline queue: the hub deletes the agent's queued entries with seq <= `up_to`. */
+export const inboxAckFrame = z.object({
+  type: z.literal('inbox_ack'),
+  id: requestId,
+  up_to: seqCursor,
+});
+
 export type SendMessageFrame = z.output<typeof sendMessageFrame>;
 export type SubscribeFrame = z.output<typeof subscribeFrame>;
 export type UnsubscribeFrame = z.output<typeof unsubscribeFrame>;
 export type HistoryFrame = z.output<typeof historyFrame>;
 export type CreateConversationFrame = z.output<typeof createConversationFrame>;
+export type InboxAckFrame = z.output<typeof inboxAckFrame>;

@@ -36,6 +36,8 @@ export interface AgentInfo {
   online: boolean;
   connections: number;
   last_seen: string | null;
+  /** Direct messages waiting in the agent's offline queue (in agent listings, not in presence frames). */
+  queue_depth?: number;
 }
 
 export interface LimitsInForce {
@@ -74,3 +76,15 @@ export type PresenceFrame = {
   type: 'agent_online' | 'agent_offline';
   agent: AgentInfo;
 };
+
+/**
+ * The drop receipt: the first frame after `welcome` when the agent's full offline queue dropped direct
+ * messages since it last acknowledged a receipt — how many, and the seq range they spanned.
+ */
+export interface GapFrame {
+  type: 'gap';
+  dropped: number;
+  from_seq: number;
+  to_seq: number;
+  reason: 'capacity';
+}

@@ -32,6 +32,7 @@ describe('health and statistics', () => {
         agents_online: 1,
         open_streams: 0,
         commits: expect.any(Object),
+        offline_queue: { queued: 0, enqueued: 0, dropped: 0 },
         memory: { rss: expect.any(Number), heap_used: expect.any(Number) },
         frames: { hello: 1, subscribe: 1, send_message: 1 },
         connections: [
@@ -66,6 +67,7 @@ describe('health and statistics', () => {
           'create_conversation',
           'list_conversations',
           'list_agents',
+          'inbox_ack',
           'stream_start',
           'stream_chunk',
           'stream_end',

@@ -51,6 +51,13 @@ describe('hub configuration', () => {
     expect(() => resolveConfig({ dataDir: '/d', maxConection: 5 } as never)).toThrow(/unknown setting "maxConection" \(known: allowedCallbackHosts, allowedHosts, allowedOrigins, /);
   });
 
+  it('keeps 1000 direct messages per offline agent by default, and refuses a capacity below 1', () => {
+    expect(resolveConfig({ dataDir: '/d' }).offlineQueueCapacity).toBe(1000);
+    expect(resolveConfig({ dataDir: '/d', offlineQueueCapacity: 5 }).offlineQueueCapacity).toBe(5);
+    expect(() => resolveConfig({ dataDir: '/d', offlineQueueCapacity: 0 })).toThrow('offlineQueueCapacity must be a whole number from 1 to 1000000 (got 0)');
+    expect(() => resolveConfig({ dataDir: '/d', offlineQueueCapcity: 5 } as never)).toThrow(/unknown setting "offlineQueueCapcity" \(known: .*\bofflineQueueCapacity\b/);
+  });
+
   it('refuses an idle timeout no longer than the heartbeat, which would close live connections', () => {
     expect(() => resolveConfig({ dataDir: '/d', heartbeatIntervalMs: 1000, idleTimeoutMs: 1000 })).toThrow(/idleTimeoutMs \(1000\) must be longer/);
   });

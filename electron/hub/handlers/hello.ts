@@ -5,7 +5,7 @@ import { sendError, type RequestId, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
 import type { AgentProfile } from '../store/agent-store.js';
 
-/** Marks the connection authenticated, brings its agent online and sends `welcome`. */
+/** Marks the connection authenticated, brings its agent online, sends `welcome`, then its offline queue. */
 export function admit(s: HubServices, conn: Connection, identity: Identity, profile: AgentProfile, re?: RequestId): void {
   conn.identity = identity;
   clearTimeout(conn.helloTimer);
@@ -26,6 +26,7 @@ export function admit(s: HubServices, conn: Connection, identity: Identity, prof
   };
   if (re !== undefined) welcome.re = re;
   conn.sendFrame(welcome);
+  s.offlineQueue.drain(conn, identity.agent);
 }
 
 export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {

@@ -6,6 +6,7 @@ import { getStatusHandler } from './get-status.js';
 import { helloHandler } from './hello.js';
 import { heartbeatHandler, pingHandler } from './keepalive.js';
 import { historyHandler } from './history.js';
+import { inboxAckHandler } from './inbox-ack.js';
 import { listAgentsHandler } from './list-agents.js';
 import { sendMessageHandler } from './send-message.js';
 import { streamChunkHandler, streamEndHandler, streamStartHandler } from './stream.js';
@@ -26,6 +27,7 @@ export function registerHandlers(router: Router, s: HubServices): void {
   router.register(createConversationHandler(s));
   router.register(listConversationsHandler(s));
   router.register(listAgentsHandler(s));
+  router.register(inboxAckHandler(s));
   router.register(streamStartHandler(s));
   router.register(streamChunkHandler(s));
   router.register(streamEndHandler(s));

@@ -1,4 +1,4 @@
-/** `list_agents`: every agent the hub knows, with presence. */
+/** `list_agents`: every agent the hub knows, with presence and offline queue depth. */
 import { listAgentsFrame } from '../../../shared/index.js';
 import { reply, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
@@ -8,7 +8,7 @@ export function listAgentsHandler(s: HubServices): HandlerSpec<typeof listAgents
     type: 'list_agents',
     schema: listAgentsFrame,
     handle(ctx) {
-      reply(ctx, { type: 'list_agents_response', agents: s.presence.list() });
+      reply(ctx, { type: 'list_agents_response', agents: s.offlineQueue.withDepths(s.presence.list()) });
     },
   };
 }

@@ -43,6 +43,7 @@ export function systemRoutes(s: HubServices): Route[] {
             agents_online: s.presence.onlineCount(),
             open_streams: s.streams.size,
             commits: s.commits.stats,
+            offline_queue: s.offlineQueue.stats(),
             memory: { rss: process.memoryUsage.rss(), heap_used: process.memoryUsage().heapUsed },
             frames: Object.fromEntries(s.frameCounts),
             connections,

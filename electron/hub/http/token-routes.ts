@@ -18,7 +18,7 @@ export function tokenRoutes(s: HubServices): Route[] {
       path: '/api/agents',
       access: 'token',
       handle() {
-        return { body: { status: 'ok', agents: s.presence.list() } };
+        return { body: { status: 'ok', agents: s.offlineQueue.withDepths(s.presence.list()) } };
       },
     },
     {

@@ -33,8 +33,15 @@ const db = new Database(workerData.file);
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 let last = 0;
-parentPort.on('message', () => {
-  setTimeout(() => {
+let timer;
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    clearTimeout(timer);
+    db.close();
+    parentPort.close();
+    return;
+  }
+  timer = setTimeout(() => {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
     if (result.log > workerData.restartAbove) db.pragma('wal_checkpoint(RESTART)');
     last = Date.now();
@@ -42,6 +49,9 @@ parentPort.on('message', () => {
   }, Math.max(0, last + workerData.interval - Date.now()));
 });
 `;
+
+/** How long a worker may take to close its connection and end before it is terminated. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 export interface Checkpointer {
   /** Call after a commit: a checkpoint follows soon (at most one every INTERVAL_MS). */
@@ -94,9 +104,14 @@ export function createCheckpointer(db: Db, file: string, logger: Logger): Checkp
       worker = undefined;
       if (running === undefined) return;
       // Held while it stops: an unref'd worker would let a process with nothing else to do exit mid-stop.
-      // Terminating never cuts a checkpoint short (it lands between SQLite calls) and closes its connection.
       running.ref();
-      await running.terminate();
+      // Asked to end rather than terminated: terminating a worker that is still loading the native SQLite
+      // module aborts the whole process. The request waits in its port until the worker listens.
+      const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+      running.postMessage('close');
+      const timeout = setTimeout(() => void running.terminate(), CLOSE_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timeout);
     },
   };
 }

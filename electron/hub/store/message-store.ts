@@ -18,7 +18,7 @@ export interface InsertResult {
   created: boolean;
 }
 
-interface MessageRow {
+export interface MessageRow {
   seq: number;
   conversation_id: string;
   sender: string;

@@ -111,6 +111,21 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX callbacks_due ON callbacks (next_at) WHERE state = 'pending';
   `,
+  `
+  -- The offline queue: direct messages (by seq) waiting for an agent to acknowledge them.
+  CREATE TABLE inbox (
+    agent TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (agent, seq)
+  ) WITHOUT ROWID;
+  -- What an agent's full queue dropped since it last acknowledged a drop receipt.
+  CREATE TABLE inbox_gaps (
+    agent TEXT PRIMARY KEY,
+    dropped INTEGER NOT NULL,
+    from_seq INTEGER NOT NULL,
+    to_seq INTEGER NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

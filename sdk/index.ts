@@ -1,0 +1,98 @@
+/**
+ * The Switchboard agent SDK for Node: `const agent = await connect()` reads connection.json from the data
+ * folder and connects; sends survive disconnects and restarts (outbox on disk), subscriptions resume from
+ * the last seq, and `agent.handle(cmd, fn)` runs tasks without ever running a finished one twice.
+ */
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { readConnectionFile, connectionFilePath } from '../electron/hub/connection-file.js';
+import { resolveDataDir } from '../electron/hub/data-dir.js';
+import {
+  openStream,
+  SwitchboardClient,
+  TaskWorker,
+  webSocketTransport,
+  type BrowserLikeSocket,
+  type ClientOptions,
+  type MessageStream,
+  type SendOptions,
+  type TaskHandler,
+} from '../shared/client/index.js';
+import type { StoredMessage } from '../shared/index.js';
+import { fileFinishedTasks, fileOutboxStore } from './file-stores.js';
+
+export * from '../shared/client/index.js';
+export type { StoredMessage, TaskRecord } from '../shared/index.js';
+
+export interface ConnectOptions extends Partial<Pick<ClientOptions, 'agent' | 'profile' | 'outboxCapacity' | 'reconnect' | 'random'>> {
+  /** Hub WebSocket URL; default from connection.json. */
+  url?: string;
+  /** Token; default the admin token from connection.json. */
+  token?: string;
+  /** Data folder holding connection.json (default SWITCHBOARD_HOME, else the app-data folder). */
+  dataDir?: string;
+  /**
+   * Folder for this agent's outbox and finished tasks (default DATA_DIR/agents/<agent>); `false` keeps
+   * them in memory only.
+   */
+  stateDir?: string | false;
+}
+
+/** An agent: the client core plus task handling and streaming. */
+export class Agent extends SwitchboardClient {
+  private worker: TaskWorker | undefined;
+  private readonly stateDir: string | false;
+
+  constructor(options: ClientOptions, stateDir: string | false) {
+    super(options);
+    this.stateDir = stateDir;
+  }
+
+  /** Runs `handler` for every task with this `cmd` offered to this agent. */
+  handle(cmd: string, handler: TaskHandler): this {
+    this.worker ??= new TaskWorker(this, this.stateDir === false ? undefined : fileFinishedTasks(join(this.stateDir, 'finished-tasks.json')));
+    this.worker.handle(cmd, handler);
+    return this;
+  }
+
+  /** Starts a streamed message in a conversation (or to an agent with `{ to }`). */
+  stream(conversation: string | { to: string }, options: { type?: string } = {}): Promise<MessageStream> {
+    return openStream(this, typeof conversation === 'string' ? { conversation_id: conversation } : conversation, options);
+  }
+
+  /** A conversation's handle: send, subscribe, stream. */
+  conversation(id: string) {
+    return {
+      send: (content: string, options?: SendOptions): Promise<StoredMessage> => this.send(id, content, options),
+      subscribe: (handler: (message: StoredMessage) => void, options?: { since?: number }) => this.subscribe([id], handler, options),
+      stream: (options?: { type?: string }): Promise<MessageStream> => this.stream(id, options),
+    };
+  }
+}
+
+/** Connects to the hub with no configuration (connection.json), or with an explicit url and token. */
+export async function connect(options: ConnectOptions = {}): Promise<Agent> {
+  const dataDir = resolveDataDir(options.dataDir);
+  let { url, token } = options;
+  if (url === undefined || token === undefined) {
+    const info = readConnectionFile(dataDir);
+    if (info === undefined) throw new Error(`No Switchboard hub found: ${connectionFilePath(dataDir)} is missing. Start one with: npx switchboard serve`);
+    url ??= info.url;
+    token ??= info.token;
+  }
+  const stateDir = options.stateDir ?? join(dataDir, 'agents', options.agent ?? 'default');
+  const clientOptions: ClientOptions = {
+    url,
+    token,
+    transport: webSocketTransport(WebSocket as unknown as new (url: string) => BrowserLikeSocket),
+    ...(stateDir === false ? {} : { outbox: fileOutboxStore(join(stateDir, 'outbox.json')) }),
+    ...(options.agent === undefined ? {} : { agent: options.agent }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.outboxCapacity === undefined ? {} : { outboxCapacity: options.outboxCapacity }),
+    ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+  };
+  const agent = new Agent(clientOptions, stateDir);
+  await agent.start();
+  return agent;
+}

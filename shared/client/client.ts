@@ -1,0 +1,316 @@
+/**
+ * The Switchboard client core, shared by the Node SDK and the GUI: connects with a token, reconnects with
+ * backoff and jitter, resumes subscriptions from the last seq it delivered (every message once, in order),
+ * sends through an outbox with idempotent resend, and reports its status as typed events.
+ */
+import type { StoredMessage } from '../index.js';
+import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectPolicy } from './backoff.js';
+import { Emitter } from './emitter.js';
+import { CLIENT_CLOSED, DISCONNECTED, HubError } from './errors.js';
+import { memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
+import type { Transport, TransportFactory } from './transport.js';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'reconnecting' | 'closed';
+
+export type Frame = Record<string, unknown> & { type: string };
+
+export interface GapReceipt {
+  dropped: number;
+  from_seq: number;
+  to_seq: number;
+  reason: string;
+}
+
+export type ClientEvents = {
+  status: [status: ConnectionStatus];
+  /** Every stored message that reaches this client (subscriptions, direct messages, the offline queue). */
+  message: [message: StoredMessage];
+  /** The hub dropped queued direct messages while this agent was away. */
+  gap: [gap: GapReceipt];
+  /** The outbox was full: this many of the oldest unsent messages were dropped. */
+  dropped: [count: number];
+  /** Any frame from the hub, for what the core does not handle itself (tasks, presence, streams). */
+  frame: [frame: Frame];
+};
+
+export interface ClientOptions {
+  /** WebSocket URL of the hub, e.g. ws://127.0.0.1:8765/ws. */
+  url: string;
+  token: string;
+  /** The agent name to act as (admin tokens); an agent token's own name otherwise. */
+  agent?: string;
+  profile?: { display_name?: string; kind?: string; capabilities?: string[] };
+  transport: TransportFactory;
+  /** Where unacknowledged sends are kept (default: memory). */
+  outbox?: OutboxStore;
+  /** Outbox capacity (default 1000). */
+  outboxCapacity?: number;
+  reconnect?: ReconnectPolicy;
+  /** Numbers in [0, 1) for jitter (default Math.random). */
+  random?: () => number;
+}
+
+export interface SendOptions {
+  type?: string;
+  payload?: unknown;
+  /** Given for an idempotent resend across restarts; generated otherwise. */
+  clientMsgId?: string;
+}
+
+interface Pending {
+  resolve: (frame: Frame) => void;
+  reject: (error: Error) => void;
+}
+
+interface Subscription {
+  conversations: string[] | '*';
+  handler: (message: StoredMessage) => void;
+  /** The last seq delivered to the handler; resuming asks the hub for what came after. */
+  cursor: number | undefined;
+}
+
+export class SwitchboardClient extends Emitter<ClientEvents> {
+  private readonly options: ClientOptions;
+  private readonly outbox: Outbox;
+  private transport: Transport | undefined;
+  private statusValue: ConnectionStatus = 'connecting';
+  private readonly pending = new Map<string, Pending>();
+  private readonly sends = new Map<string, Pending>();
+  private readonly subscriptions = new Set<Subscription>();
+  private nextId = 1;
+  private attempt = 0;
+  private closed = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private welcome: Frame | undefined;
+  private firstConnect: { resolve: () => void; reject: (error: Error) => void } | undefined;
+
+  constructor(options: ClientOptions) {
+    super();
+    this.options = options;
+    this.outbox = new Outbox(options.outbox ?? memoryOutboxStore(), options.outboxCapacity ?? 1000);
+  }
+
+  get status(): ConnectionStatus {
+    return this.statusValue;
+  }
+
+  /** The agent name the hub knows this client by (after the first connection). */
+  get agent(): string | undefined {
+    return (this.welcome?.['agent'] as { id: string } | undefined)?.id;
+  }
+
+  /** Connects; resolves at the first `welcome`, rejects if the hub refuses the token. */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.firstConnect = { resolve, reject };
+      this.open();
+    });
+  }
+
+  /** Sends a request frame and resolves with the hub's reply (rejects with HubError on an error frame). */
+  request(frame: Record<string, unknown> & { type: string }): Promise<Frame> {
+    if (this.closed) return Promise.reject(new HubError(CLIENT_CLOSED, 'the client is closed'));
+    if (this.statusValue !== 'connected') return Promise.reject(new HubError(DISCONNECTED, 'not connected to the hub'));
+    const id = `q${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.transmit({ ...frame, id });
+    });
+  }
+
+  /** Stores a message; resolves with it once the hub committed it, even across reconnects and (with a file outbox) restarts. */
+  send(conversationId: string, content: string, options: SendOptions = {}): Promise<StoredMessage> {
+    return this.enqueue({ conversation_id: conversationId }, content, options);
+  }
+
+  /** Sends a direct message to another agent. */
+  sendDirect(agent: string, content: string, options: SendOptions = {}): Promise<StoredMessage> {
+    return this.enqueue({ to: agent }, content, options);
+  }
+
+  /**
+   * Delivers every message of the conversations (or `'*'`) to `handler`, once and in order: stored ones
+   * after `since` first, then live ones, resuming after reconnects from the last one delivered.
+   */
+  subscribe(conversations: string[] | '*', handler: (message: StoredMessage) => void, options: { since?: number } = {}): { close(): void } {
+    const subscription: Subscription = { conversations, handler, cursor: options.since };
+    this.subscriptions.add(subscription);
+    if (this.statusValue === 'connected') void this.resubscribe(subscription);
+    return {
+      close: () => {
+        this.subscriptions.delete(subscription);
+        if (this.statusValue === 'connected') this.transmit({ type: 'unsubscribe', conversations });
+      },
+    };
+  }
+
+  /** Closes for good: no reconnect; pending requests are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    this.transport?.close(1000, 'client closed');
+    this.transport = undefined;
+    this.failPending(new HubError(CLIENT_CLOSED, 'the client is closed'));
+    for (const send of this.sends.values()) send.reject(new HubError(CLIENT_CLOSED, 'the client closed before the hub acknowledged; the message stays in the outbox'));
+    this.sends.clear();
+    this.setStatus('closed');
+  }
+
+  /** Unacknowledged sends waiting in the outbox. */
+  get outboxSize(): number {
+    return this.outbox.size;
+  }
+
+  private enqueue(address: Record<string, string>, content: string, options: SendOptions): Promise<StoredMessage> {
+    if (this.closed) return Promise.reject(new HubError(CLIENT_CLOSED, 'the client is closed'));
+    const clientMsgId = options.clientMsgId ?? newClientMsgId();
+    const frame: Record<string, unknown> = { type: 'send_message', ...address, content, client_msg_id: clientMsgId };
+    if (options.type !== undefined) frame['message_type'] = options.type;
+    if (options.payload !== undefined) frame['payload'] = options.payload;
+    return new Promise((resolve, reject) => {
+      this.sends.set(clientMsgId, { resolve: (ack) => resolve(ack['message'] as StoredMessage), reject });
+      const dropped = this.outbox.has(clientMsgId) ? [] : this.outbox.add({ client_msg_id: clientMsgId, frame });
+      if (dropped.length > 0) {
+        for (const entry of dropped) this.sends.get(entry.client_msg_id)?.reject(new HubError('SB_ERR_OUTBOX_FULL', 'dropped from a full outbox'));
+        for (const entry of dropped) this.sends.delete(entry.client_msg_id);
+        this.emit('dropped', dropped.length);
+      }
+      if (this.statusValue === 'connected') this.transmit({ ...frame, id: `s:${clientMsgId}` });
+    });
+  }
+
+  private open(): void {
+    this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    this.transport = this.options.transport(this.options.url, {
+      open: () => {
+        const hello: Record<string, unknown> = { type: 'hello', id: 'hello', token: this.options.token, ...this.options.profile };
+        if (this.options.agent !== undefined) hello['agent'] = this.options.agent;
+        this.transport?.send(JSON.stringify(hello));
+      },
+      message: (data) => this.receive(data),
+      close: (code, reason) => this.lost(code, reason),
+    });
+  }
+
+  private receive(data: string): void {
+    let frame: Frame;
+    try {
+      frame = JSON.parse(data) as Frame;
+    } catch {
+      return;
+    }
+    const re = frame['re'];
+    if (frame.type === 'welcome') {
+      this.connected(frame);
+      return;
+    }
+    if (frame.type === 'error' && re === 'hello') {
+      const error = new HubError(String(frame['code']), String(frame['message']));
+      this.firstConnect?.reject(error);
+      this.firstConnect = undefined;
+      return;
+    }
+    if (typeof re === 'string' && re.startsWith('s:')) {
+      this.settleSend(re.slice(2), frame);
+      return;
+    }
+    if (typeof re === 'string' && this.pending.has(re)) {
+      const pending = this.pending.get(re) as Pending;
+      this.pending.delete(re);
+      if (frame.type === 'error') pending.reject(new HubError(String(frame['code']), String(frame['message'])));
+      else pending.resolve(frame);
+      return;
+    }
+    if (frame.type === 'new_message') this.deliver(frame as unknown as StoredMessage & { queued?: boolean });
+    else if (frame.type === 'gap') this.emit('gap', frame as unknown as GapReceipt);
+    this.emit('frame', frame);
+  }
+
+  private connected(welcome: Frame): void {
+    this.welcome = welcome;
+    this.attempt = 0;
+    this.setStatus('connected');
+    this.firstConnect?.resolve();
+    this.firstConnect = undefined;
+    for (const subscription of this.subscriptions) void this.resubscribe(subscription);
+    // Sends made while away, and sends whose ack was lost, go again in order with their client_msg_id.
+    for (const entry of this.outbox.pending()) this.transmit({ ...entry.frame, id: `s:${entry.client_msg_id}` });
+  }
+
+  private async resubscribe(subscription: Subscription): Promise<void> {
+    const frame: Record<string, unknown> & { type: string } = { type: 'subscribe', conversations: subscription.conversations };
+    if (subscription.cursor !== undefined) frame['since'] = subscription.cursor;
+    try {
+      const reply = await this.request(frame);
+      // Subscribed live without a cursor: resume after reconnects from what the hub had then.
+      subscription.cursor ??= reply['last_seq'] as number;
+    } catch {
+      // A lost connection resubscribes on reconnect; a refusal (forbidden) leaves the subscription idle.
+    }
+  }
+
+  private deliver(message: StoredMessage & { queued?: boolean }): void {
+    for (const subscription of this.subscriptions) {
+      const { conversations } = subscription;
+      if (conversations !== '*' && !conversations.includes(message.conversation_id)) continue;
+      if (subscription.cursor !== undefined && message.seq <= subscription.cursor) continue;
+      subscription.cursor = message.seq;
+      subscription.handler(message);
+    }
+    this.emit('message', message);
+    if (message.queued === true) this.transmit({ type: 'inbox_ack', up_to: message.seq });
+  }
+
+  private settleSend(clientMsgId: string, frame: Frame): void {
+    const send = this.sends.get(clientMsgId);
+    if (frame.type === 'error') {
+      const code = String(frame['code']);
+      // Storage trouble is worth another try; a refusal (validation, forbidden) is final.
+      if (code === 'SB_ERR_STORAGE') return;
+      this.outbox.remove(clientMsgId);
+      this.sends.delete(clientMsgId);
+      send?.reject(new HubError(code, String(frame['message'])));
+      return;
+    }
+    this.outbox.remove(clientMsgId);
+    this.sends.delete(clientMsgId);
+    send?.resolve(frame);
+  }
+
+  private lost(code: number, reason: string): void {
+    this.transport = undefined;
+    this.failPending(new HubError(DISCONNECTED, `the connection closed (${code}${reason === '' ? '' : `: ${reason}`})`));
+    if (this.closed) return;
+    // 4001: the token is wrong or was revoked; trying again would only be refused again.
+    if (code === 4001) {
+      this.firstConnect?.reject(new HubError('SB_ERR_AUTH', reason));
+      this.firstConnect = undefined;
+      this.closed = true;
+      this.setStatus('closed');
+      return;
+    }
+    this.setStatus('disconnected');
+    const delay = reconnectDelay(this.attempt++, (this.options.random ?? Math.random)(), this.options.reconnect ?? DEFAULT_RECONNECT);
+    this.reconnectTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private failPending(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+
+  private transmit(frame: Record<string, unknown>): void {
+    this.transport?.send(JSON.stringify(frame));
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.statusValue === status) return;
+    this.statusValue = status;
+    this.emit('status', status);
+  }
+}
+
+function newClientMsgId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
