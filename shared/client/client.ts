@@ -10,6 +10,9 @@ import { CLIENT_CLOSED, DISCONNECTED, HubError } from './errors.js';
 import { memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
 import type { Transport, TransportFactory } from './transport.js';
 
+/** How many recent message seqs the client remembers to drop duplicates. */
+const SEEN_LIMIT = 10_000;
+
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'reconnecting' | 'closed';
 
 export type Frame = Record<string, unknown> & { type: string };
@@ -83,6 +86,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private welcome: Frame | undefined;
   private firstConnect: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  private readonly seen = new Set<number>();
+  private inboxAckUpTo: number | undefined;
 
   constructor(options: ClientOptions) {
     super();
@@ -250,6 +255,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   }
 
   private deliver(message: StoredMessage & { queued?: boolean }): void {
+    if (message.queued === true) this.acknowledgeQueued(message.seq);
     for (const subscription of this.subscriptions) {
       const { conversations } = subscription;
       if (conversations !== '*' && !conversations.includes(message.conversation_id)) continue;
@@ -257,8 +263,23 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       subscription.cursor = message.seq;
       subscription.handler(message);
     }
+    // The same message may arrive twice (the offline queue and a subscription replay): same seq, shown once.
+    if (this.seen.has(message.seq)) return;
+    this.seen.add(message.seq);
+    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value as number);
     this.emit('message', message);
-    if (message.queued === true) this.transmit({ type: 'inbox_ack', up_to: message.seq });
+  }
+
+  /** Acknowledges queued direct messages once per turn, up to the highest seq received. */
+  private acknowledgeQueued(seq: number): void {
+    const scheduled = this.inboxAckUpTo !== undefined;
+    this.inboxAckUpTo = Math.max(this.inboxAckUpTo ?? 0, seq);
+    if (scheduled) return;
+    setTimeout(() => {
+      const upTo = this.inboxAckUpTo;
+      this.inboxAckUpTo = undefined;
+      if (upTo !== undefined) this.transmit({ type: 'inbox_ack', up_to: upTo });
+    }, 0);
   }
 
   private settleSend(clientMsgId: string, frame: Frame): void {
