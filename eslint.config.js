@@ -41,8 +41,8 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['electron/hub/**/*.ts', 'electron/cli/**/*.ts', 'sdk/**/*.ts'],
-    rules: layer('The hub, the CLI and the SDK run under plain Node: never import Electron or the renderer.', {
+    files: ['electron/hub/**/*.ts', 'electron/cli/**/*.ts', 'sdk/**/*.ts', 'examples/**/*.ts'],
+    rules: layer('The hub, the CLI, the SDK and the examples run under plain Node: never import Electron or the renderer.', {
       paths: ['electron'],
       patterns: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**'],
     }),
@@ -56,7 +56,7 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['test/**/*.ts', 'scripts/**/*.ts'],
+    files: ['test/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

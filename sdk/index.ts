@@ -13,6 +13,7 @@ import {
   TaskWorker,
   webSocketTransport,
   type BrowserLikeSocket,
+  type ClientEvents,
   type ClientOptions,
   type MessageStream,
   type SendOptions,
@@ -36,7 +37,15 @@ export interface ConnectOptions extends Partial<Pick<ClientOptions, 'agent' | 'p
    * them in memory only.
    */
   stateDir?: string | false;
+  /**
+   * Listeners attached before the first connection, so they also see what happens while `connect()`
+   * is still pending: the first `connecting` and `connected` statuses, or a failed first attempt.
+   */
+  on?: ClientListeners;
 }
+
+/** One listener per client event, e.g. `{ status: (s) => …, gap: (receipt) => … }`. */
+export type ClientListeners = { [K in keyof ClientEvents]?: (...args: ClientEvents[K]) => void };
 
 /** An agent: the client core plus task handling and streaming. */
 export class Agent extends SwitchboardClient {
@@ -93,6 +102,13 @@ export async function connect(options: ConnectOptions = {}): Promise<Agent> {
     ...(options.random === undefined ? {} : { random: options.random }),
   };
   const agent = new Agent(clientOptions, stateDir);
+  const listeners = options.on ?? {};
+  for (const event of Object.keys(listeners) as (keyof ClientEvents)[]) listen(agent, listeners, event);
   await agent.start();
   return agent;
+}
+
+function listen<K extends keyof ClientEvents>(agent: Agent, listeners: ClientListeners, event: K): void {
+  const listener = listeners[event];
+  if (listener !== undefined) agent.on(event, listener);
 }

@@ -88,6 +88,12 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   private firstConnect: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private readonly seen = new Set<number>();
   private inboxAckUpTo: number | undefined;
+  /**
+   * Frames that came with or right after the first `welcome` (the offline queue, its drop receipt, task
+   * offers), held until the next macrotask so code right after `await start()` can attach listeners first.
+   */
+  private held: string[] | undefined;
+  private opened = false;
 
   constructor(options: ClientOptions) {
     super();
@@ -185,6 +191,11 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   }
 
   private open(): void {
+    if (!this.opened) {
+      // The status starts as 'connecting', so the first one would not count as a change: say it anyway.
+      this.opened = true;
+      this.emit('status', 'connecting');
+    }
     this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
     this.transport = this.options.transport(this.options.url, {
       open: () => {
@@ -198,6 +209,10 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   }
 
   private receive(data: string): void {
+    if (this.held !== undefined) {
+      this.held.push(data);
+      return;
+    }
     let frame: Frame;
     try {
       frame = JSON.parse(data) as Frame;
@@ -226,8 +241,11 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       else pending.resolve(frame);
       return;
     }
-    if (frame.type === 'new_message') this.deliver(frame as unknown as StoredMessage & { queued?: boolean });
-    else if (frame.type === 'gap') this.emit('gap', frame as unknown as GapReceipt);
+    // A live stream ends with `stream_end` carrying the stored message: it is that message's delivery.
+    if (frame.type === 'new_message' || (frame.type === 'stream_end' && typeof frame['seq'] === 'number')) {
+      this.deliver(frame as unknown as StoredMessage & { queued?: boolean });
+    }
+    else if (frame.type === 'gap') this.emit('gap', { dropped: frame['dropped'], from_seq: frame['from_seq'], to_seq: frame['to_seq'], reason: frame['reason'] } as GapReceipt);
     this.emit('frame', frame);
   }
 
@@ -235,11 +253,22 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.welcome = welcome;
     this.attempt = 0;
     this.setStatus('connected');
+    if (this.firstConnect !== undefined) {
+      this.held = [];
+      setTimeout(() => this.release(), 0);
+    }
     this.firstConnect?.resolve();
     this.firstConnect = undefined;
     for (const subscription of this.subscriptions) void this.resubscribe(subscription);
     // Sends made while away, and sends whose ack was lost, go again in order with their client_msg_id.
     for (const entry of this.outbox.pending()) this.transmit({ ...entry.frame, id: `s:${entry.client_msg_id}` });
+  }
+
+  /** Handles the frames held after the first welcome. */
+  private release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const data of held) this.receive(data);
   }
 
   private async resubscribe(subscription: Subscription): Promise<void> {
@@ -299,6 +328,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   }
 
   private lost(code: number, reason: string): void {
+    this.release();
     this.transport = undefined;
     this.failPending(new HubError(DISCONNECTED, `the connection closed (${code}${reason === '' ? '' : `: ${reason}`})`));
     if (this.closed) return;

@@ -45,9 +45,9 @@ export interface CliHub {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `switchboard serve --port 0 --data-dir DIR` and resolves once it listens. */
-export function serveCli(dataDir: string, timeoutMs = 15_000): Promise<CliHub> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `switchboard serve --port PORT --data-dir DIR` (a free port by default) and resolves once it listens. */
+export function serveCli(dataDir: string, timeoutMs = 15_000, port = 0): Promise<CliHub> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
