@@ -9,6 +9,8 @@ import { readConnectionFile, connectionFilePath } from '../electron/hub/connecti
 import { resolveDataDir } from '../electron/hub/data-dir.js';
 import {
   openStream,
+  trackInteraction,
+  type InteractionTracker,
   SwitchboardClient,
   TaskWorker,
   webSocketTransport,
@@ -67,6 +69,11 @@ export class Agent extends SwitchboardClient {
   /** Starts a streamed message in a conversation (or to an agent with `{ to }`). */
   stream(conversation: string | { to: string }, options: { type?: string } = {}): Promise<MessageStream> {
     return openStream(this, typeof conversation === 'string' ? { conversation_id: conversation } : conversation, options);
+  }
+
+  /** Times `work` and reports it as an interaction (seed metrics frame): intent, tools, response time, success. */
+  trackInteraction<T>(input: string, work: (tracker: InteractionTracker) => T | Promise<T>, options?: { sessionId?: string }): Promise<T> {
+    return trackInteraction(this, input, work, options);
   }
 
   /** A conversation's handle: send, subscribe, stream. */

@@ -39,6 +39,9 @@ import { createSubscriptionIndex } from './subscriptions.js';
 import { createWsEndpoint } from './ws-server.js';
 import { createRelay, type Relay } from './relay/relay.js';
 import { createAudit } from './audit.js';
+import { createIngest } from './metrics/ingest.js';
+import { createInteractionStore } from './store/interaction-store.js';
+import { metricsRoutes } from './http/metrics-routes.js';
 import { auditRoutes } from './http/audit-routes.js';
 import { relayRoutes } from './http/relay-routes.js';
 import { taskRoutes } from './http/task-routes.js';
@@ -130,6 +133,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       lifetime: lifetime.signal,
       relay,
       audit: createAudit(db),
+      ingest: createIngest({ interactions: createInteractionStore(db), commits, now }),
     };
     s.router.use(countingMiddleware(s.frameCounts));
     s.router.use(authMiddleware);
@@ -150,7 +154,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       services = s;
       let port = config.port;
       const guard = createGuard(config, () => port);
-      const routes = [...systemRoutes(s), ...messageRoutes(s), ...tokenRoutes(s), ...relayRoutes(s), ...taskRoutes(s), ...auditRoutes(s, s.audit)];
+      const routes = [...systemRoutes(s), ...messageRoutes(s), ...tokenRoutes(s), ...relayRoutes(s), ...taskRoutes(s), ...auditRoutes(s, s.audit), ...metricsRoutes(s)];
       const http = createHttpRouter(s, guard, routes);
       const ws = createWsEndpoint(s, guard);
       closeWs = ws.closeAll;

@@ -17,6 +17,7 @@ import type { SubscriptionIndex } from './subscriptions.js';
 import type { Authenticator } from './auth.js';
 import type { Relay } from './relay/relay.js';
 import type { Audit } from './audit.js';
+import type { Ingest } from './metrics/ingest.js';
 
 export interface Clock {
   now(): number;
@@ -45,6 +46,7 @@ export interface HubServices {
   frameCounts: Map<string, number>;
   relay: Relay;
   audit: Audit;
+  ingest: Ingest;
   /** Aborted when the hub stops, so long waits (long-polls) end at once. */
   lifetime: AbortSignal;
 }

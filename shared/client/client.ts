@@ -101,6 +101,9 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.outbox = new Outbox(options.outbox ?? memoryOutboxStore(), options.outboxCapacity ?? 1000);
   }
 
+  /** Groups this client's interactions in metrics (one session per client). */
+  readonly sessionId: string = globalThis.crypto.randomUUID();
+
   get status(): ConnectionStatus {
     return this.statusValue;
   }

@@ -2,6 +2,7 @@
 export * from './backoff.js';
 export * from './client.js';
 export * from './errors.js';
+export * from './metrics.js';
 export * from './outbox.js';
 export * from './stream.js';
 export * from './transport.js';

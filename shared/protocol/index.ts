@@ -25,6 +25,7 @@ import {
   taskRetryFrame,
   taskSendFrame,
 } from './task-frames.js';
+import { metricsFrame } from './metrics-frames.js';
 
 export * from './errors.js';
 export * from './limits.js';
@@ -33,6 +34,7 @@ export * from './connection-frames.js';
 export * from './message-frames.js';
 export * from './stream-frames.js';
 export * from './task-frames.js';
+export * from './metrics-frames.js';
 export { agentName } from './common.js';
 
 export const clientFrameSchemas = {
@@ -62,6 +64,7 @@ export const clientFrameSchemas = {
   task_retry: taskRetryFrame,
   task_get: taskGetFrame,
   task_list: taskListFrame,
+  metrics: metricsFrame,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ClientFrameType = keyof typeof clientFrameSchemas;

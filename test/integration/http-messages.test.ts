@@ -82,6 +82,7 @@ describe('health and statistics', () => {
           'task_progress',
           'task_input_required',
           'task_result',
+          'metrics',
         ],
         middleware: ['count', 'auth', 'validate'],
       },

@@ -6,6 +6,7 @@ import { getStatusHandler } from './get-status.js';
 import { helloHandler } from './hello.js';
 import { heartbeatHandler, pingHandler } from './keepalive.js';
 import { historyHandler } from './history.js';
+import { metricsHandler } from './metrics.js';
 import { inboxAckHandler } from './inbox-ack.js';
 import { listAgentsHandler } from './list-agents.js';
 import { sendMessageHandler } from './send-message.js';
@@ -32,4 +33,5 @@ export function registerHandlers(router: Router, s: HubServices): void {
   router.register(streamChunkHandler(s));
   router.register(streamEndHandler(s));
   for (const handler of [...taskMasterHandlers(s), ...taskChildHandlers(s)]) router.register(handler);
+  router.register(metricsHandler(s));
 }

@@ -126,6 +126,24 @@ export const MIGRATIONS: readonly string[] = [
     to_seq INTEGER NOT NULL
   );
   `,
+  `
+  -- Interactions agents report (seed 001's metrics frame), raw; rollups and alerts are built from them.
+  CREATE TABLE interactions (
+    id INTEGER PRIMARY KEY,
+    agent TEXT NOT NULL,
+    session_id TEXT,
+    ts INTEGER NOT NULL,
+    user_input TEXT,
+    intent TEXT,
+    tools_used TEXT NOT NULL DEFAULT '[]',
+    response_time_ms REAL,
+    success INTEGER NOT NULL,
+    error_type TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX interactions_by_agent ON interactions (agent, ts);
+  CREATE INDEX interactions_by_ts ON interactions (ts);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,36 @@
+/** Taking in interactions: stored by group commit, acknowledged after the commit, then handed to rollups and alerts. */
+import { SwitchboardError, type InteractionRecord } from '../../../shared/index.js';
+import type { CommitQueue } from '../commit-queue.js';
+import type { Interaction, InteractionStore } from '../store/interaction-store.js';
+
+export type Ingest = ReturnType<typeof createIngest>;
+
+export function createIngest(deps: { interactions: InteractionStore; commits: CommitQueue; now: () => number }) {
+  const listeners = new Set<(interaction: Interaction) => void>();
+  let stored = 0;
+  return {
+    /** Stores the records of one agent in the next commit; resolves with them once committed. */
+    record(agent: string, records: InteractionRecord[]): Promise<Interaction[]> {
+      return new Promise((resolve, reject) => {
+        const now = deps.now();
+        deps.commits.enqueue<Interaction[]>({
+          apply: () => records.map((record) => deps.interactions.insert(agent, record, now)),
+          committed: (saved) => {
+            stored += saved.length;
+            for (const interaction of saved) for (const listener of listeners) listener(interaction);
+            resolve(saved);
+          },
+          failed: (error) => reject(new SwitchboardError('SB_ERR_STORAGE', `the interactions were not stored: ${String(error)}`)),
+        });
+      });
+    },
+    /** Called with every interaction after it is committed (rollups, alert rules). */
+    onInteraction(listener: (interaction: Interaction) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    get stored(): number {
+      return stored;
+    },
+  };
+}
