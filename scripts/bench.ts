@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: measures a real hub in a child process and prints a report — durable throughput,
- * publish→deliver latency at fixed rates, memory per idle connection, and the task relay end to end.
- * Usage: node dist/scripts/bench.js [throughput] [latency] [memory] [tasks]   (all four when none is named)
+ * publish→deliver latency at fixed rates, memory per idle connection, the task relay end to end, and
+ * interactions ingested per second with the alert rules on.
+ * Usage: node dist/scripts/bench.js [throughput] [latency] [memory] [tasks] [metrics]   (all when none is named)
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { startHubProcess, stopAllHubs, type HubProcess, type HubStatus } from './bench/hub-process.js';
 import { measureLatency, type Percentiles } from './bench/latency.js';
 import { measureMemory } from './bench/memory.js';
+import { measureIngest } from './bench/metrics.js';
 import { formatInt, formatMs, table, type Row } from './bench/report.js';
 import { measureTaskLatency, measureTaskThroughput } from './bench/tasks.js';
 import { measureThroughput } from './bench/throughput.js';
@@ -22,6 +24,8 @@ const TASK_SETTINGS = { maxTasksInFlight: 64 };
 const TASK_WINDOW = 500;
 const TASK_THROUGHPUT = { maxTasks: 20_000, maxSeconds: 5 };
 const TASK_LATENCY_RATE = 500;
+/** Interactions: this many agents pipeline metrics frames, each with this many in flight; one in 100 fails. */
+const INGEST = { agents: 2, window: 1000, maxInteractions: 200_000, maxSeconds: 5, failEvery: 100 };
 
 const TARGETS = {
   oneToOne: 70_000,
@@ -31,8 +35,8 @@ const TARGETS = {
   kibPerConnection: 16,
 };
 
-type Section = 'throughput' | 'latency' | 'memory' | 'tasks';
-const SECTIONS: readonly Section[] = ['throughput', 'latency', 'memory', 'tasks'];
+type Section = 'throughput' | 'latency' | 'memory' | 'tasks' | 'metrics';
+const SECTIONS: readonly Section[] = ['throughput', 'latency', 'memory', 'tasks', 'metrics'];
 
 function selectedSections(argv: readonly string[]): Set<Section> {
   const unknown = argv.filter((arg) => !SECTIONS.includes(arg as Section));
@@ -176,6 +180,43 @@ async function taskRows(): Promise<Row[]> {
   }
 }
 
+async function metricsRows(): Promise<Row[]> {
+  const hub = await startHubProcess();
+  try {
+    const since = Date.now();
+    await measureIngest(hub, { ...INGEST, name: 'bench-warmup', maxInteractions: 30_000, maxSeconds: 3 });
+    const before = (await hub.status()).commits;
+    const result = await measureIngest(hub, { ...INGEST, name: 'bench-agent' });
+    const after = (await hub.status()).commits;
+    // Every acknowledged interaction must be in the rollups (the query writes the open minutes first).
+    const totals = (await hub.getJson(`/api/metrics/agents?since=${since - 60_000}`)) as { agents: { agent: string; count: number }[] };
+    const rolledUp = totals.agents.filter((a) => a.agent.startsWith('bench-agent')).reduce((sum, a) => sum + a.count, 0);
+    const batches = after.batches - before.batches;
+    return [
+      {
+        measure: `interactions/s ingested, ${INGEST.agents} agents pipelining (alert rules on)`,
+        result: formatInt(result.rate),
+        target: '',
+      },
+      {
+        measure: '  run',
+        result:
+          `${formatInt(result.interactions)} interactions in ${result.seconds.toFixed(2)} s; ${formatInt(batches)} commits of ${((after.writes - before.writes) / Math.max(1, batches)).toFixed(0)} writes; ` +
+          `CPU: hub ${pct(result.hubCpu)} (${cpuMicroseconds(result.hubCpu, result.rate)} µs/interaction), clients ${pct(result.clientCpu)}`,
+        target: '',
+      },
+      {
+        measure: '  in the per-minute rollups',
+        result: formatInt(rolledUp),
+        target: `= ${formatInt(result.interactions)}`,
+        pass: rolledUp === result.interactions,
+      },
+    ];
+  } finally {
+    await hub.stop();
+  }
+}
+
 /** CPU per item: a share of one core at a rate per second, in microseconds. */
 const cpuMicroseconds = (cpuShare: number, rate: number): string => ((cpuShare / rate) * 1e6).toFixed(0);
 
@@ -211,6 +252,7 @@ async function main(): Promise<void> {
   }
   if (sections.has('memory')) rows.push(...(await memoryRows()));
   if (sections.has('tasks')) rows.push(...(await taskRows()));
+  if (sections.has('metrics')) rows.push(...(await metricsRows()));
   process.stdout.write(`${table(rows)}\n`);
   if (commits !== undefined) process.stdout.write(`\n${commitLine(commits)}\n`);
 }

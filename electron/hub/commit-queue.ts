@@ -3,6 +3,7 @@
  * and only after that transaction commits are the writers told (acks, fan-out). This is what makes a
  * durable hub fast: one commit per batch instead of one per message.
  */
+import { performance } from 'node:perf_hooks';
 import type { Db } from './store/database.js';
 import type { Logger } from './logger.js';
 
@@ -21,11 +22,16 @@ export interface CommitStats {
   largestBatch: number;
 }
 
+/** Told of each batch after it was written: its writes, and how long its transaction took, in seconds. */
+export type BatchObserver = (writes: number, seconds: number) => void;
+
 export interface CommitQueue {
   enqueue<T>(write: Write<T>): void;
   /** Commits whatever is queued now (used on shutdown). */
   flush(): void;
   readonly stats: CommitStats;
+  /** Adds an observer of batches (the Prometheus histograms); returns its removal. */
+  onBatch(observer: BatchObserver): () => void;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -38,6 +44,7 @@ export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void
   let pending: Write<unknown>[] = [];
   let scheduled: NodeJS.Immediate | undefined;
   const stats: CommitStats = { batches: 0, writes: 0, largestBatch: 0 };
+  const observers = new Set<BatchObserver>();
 
   const runBatch = db.transaction((batch: Write<unknown>[]): Outcome[] =>
     batch.map((write) => ({ ok: true, value: write.apply() })),
@@ -61,6 +68,7 @@ export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void
     const batch = pending;
     pending = [];
     let outcomes: Outcome[];
+    const started = performance.now();
     try {
       // IMMEDIATE: take the write lock up front (waiting for the checkpoint worker if it holds it), so a
       // write that follows a read in the batch is never refused with SQLITE_BUSY.
@@ -70,10 +78,12 @@ export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void
       logger.warn('a batch failed to commit; retrying its writes one by one', { writes: batch.length, error: String(error) });
       outcomes = runEachAlone(batch);
     }
+    const seconds = (performance.now() - started) / 1000;
     onCommitted();
     stats.batches++;
     stats.writes += batch.length;
     if (batch.length > stats.largestBatch) stats.largestBatch = batch.length;
+    for (const observer of observers) observer(batch.length, seconds);
     for (let i = 0; i < batch.length; i++) {
       const write = batch[i] as Write<unknown>;
       const outcome = outcomes[i] as Outcome;
@@ -96,5 +106,9 @@ export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void
       flush();
     },
     stats,
+    onBatch(observer) {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
   };
 }

@@ -50,6 +50,11 @@ const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   callbackBaseDelayMs: [1, 3_600_000],
   callbackTimeoutMs: [100, 600_000],
   offlineQueueCapacity: [1, 1_000_000],
+  loopMaxHops: [1, 1_000_000],
+  loopWindowMs: [100, 3_600_000],
+  loopMaxMessages: [0, 10_000],
+  retentionDays: [1, 36_500],
+  rollupRetentionDays: [1, 36_500],
 };
 
 const KNOWN_KEYS = new Set<string>([
@@ -97,6 +102,9 @@ export function resolveConfig(settings: HubSettings): HubConfig {
     problems.push(
       `idleTimeoutMs (${config.idleTimeoutMs}) must be longer than heartbeatIntervalMs (${config.heartbeatIntervalMs}), or live connections would be closed`,
     );
+  }
+  if (problems.length === 0 && config.rollupRetentionDays < config.retentionDays) {
+    problems.push(`rollupRetentionDays (${config.rollupRetentionDays}) must be at least retentionDays (${config.retentionDays}): rollups are what is left of older interactions`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

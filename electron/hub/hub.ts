@@ -20,6 +20,7 @@ import { messageRoutes } from './http/message-routes.js';
 import { systemRoutes } from './http/system-routes.js';
 import { tokenRoutes } from './http/token-routes.js';
 import { createLogger, type Logger } from './logger.js';
+import { createLoopBreaker } from './loop-breaker.js';
 import { createMessaging } from './messaging.js';
 import { createOfflineQueue } from './offline-queue.js';
 import { authMiddleware, countingMiddleware, validationMiddleware } from './middleware.js';
@@ -40,6 +41,14 @@ import { createWsEndpoint } from './ws-server.js';
 import { createRelay, type Relay } from './relay/relay.js';
 import { createAudit } from './audit.js';
 import { createIngest } from './metrics/ingest.js';
+import { createPrometheus, type Prometheus } from './metrics/prometheus.js';
+import { createRollups } from './metrics/rollups.js';
+import { createRetention } from './retention.js';
+import { createRollupStore } from './store/rollup-store.js';
+import { prometheusRoutes } from './http/prometheus-routes.js';
+import { rollupRoutes } from './http/rollup-routes.js';
+import { createAlertEngine } from './alerts/alert-engine.js';
+import { alertRoutes } from './http/alert-routes.js';
 import { createInteractionStore } from './store/interaction-store.js';
 import { metricsRoutes } from './http/metrics-routes.js';
 import { auditRoutes } from './http/audit-routes.js';
@@ -84,6 +93,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let database: Db | undefined;
   let checkpointer: Checkpointer | undefined;
   let relay: Relay | undefined;
+  let prometheus: Prometheus | undefined;
 
   const wire = (): HubServices => {
     ensureDataDir(config.dataDir);
@@ -107,8 +117,10 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
     const offlineQueue = createOfflineQueue({ inbox, events, presence, logger, config, now });
-    const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, offlineQueue, now });
+    const loopBreaker = createLoopBreaker({ config, messages, conversations, commits, events, subscriptions, presence, logger });
+    const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, offlineQueue, loopBreaker, now });
     relay = createRelay({ db, events, commits, presence, config, logger, clock, random: options.random ?? Math.random });
+    const ingest = createIngest({ interactions: createInteractionStore(db), commits, logger, now });
     lifetime = new AbortController();
     const s: HubServices = {
       config,
@@ -126,14 +138,18 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       presence,
       messaging,
       offlineQueue,
-      streams: createStreams({ messaging, conversations, logger, maxStreamBytes: config.maxStreamBytes, now }),
+      loopBreaker,
+      streams: createStreams({ messaging, conversations, loopBreaker, logger, maxStreamBytes: config.maxStreamBytes, now }),
       auth: createAuthenticator({ tokens, events, logger, now }),
       router: createRouter(logger),
       frameCounts: new Map(),
       lifetime: lifetime.signal,
       relay,
       audit: createAudit(db),
-      ingest: createIngest({ interactions: createInteractionStore(db), commits, now }),
+      ingest,
+      rollups: createRollups({ store: createRollupStore(db), commits, ingest, config, clock, logger }),
+      retention: createRetention({ db, commits, events, config, clock, logger }),
+      alerts: createAlertEngine({ db, ingest, events, config, clock, logger }),
     };
     s.router.use(countingMiddleware(s.frameCounts));
     s.router.use(authMiddleware);
@@ -154,7 +170,10 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       services = s;
       let port = config.port;
       const guard = createGuard(config, () => port);
-      const routes = [...systemRoutes(s), ...messageRoutes(s), ...tokenRoutes(s), ...relayRoutes(s), ...taskRoutes(s), ...auditRoutes(s, s.audit), ...metricsRoutes(s)];
+      // Before anything is taken in: minutes a crash left unwritten are rebuilt first.
+      s.rollups.start().catch((error: unknown) => s.logger.error('could not rebuild interaction rollups', { error: String(error) }));
+      prometheus = createPrometheus(s);
+      const routes = [...systemRoutes(s), ...messageRoutes(s), ...tokenRoutes(s), ...relayRoutes(s), ...taskRoutes(s), ...auditRoutes(s, s.audit), ...metricsRoutes(s), ...rollupRoutes(s), ...prometheusRoutes(prometheus), ...alertRoutes(s)];
       const http = createHttpRouter(s, guard, routes);
       const ws = createWsEndpoint(s, guard);
       closeWs = ws.closeAll;
@@ -170,6 +189,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       // Leases left by a crash run out and are re-offered; queued tasks go to agents as they connect.
       s.relay.dispatcher.kick();
       s.relay.callbacks.wake();
+      s.retention.start();
       return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
     },
     async stop() {
@@ -183,8 +203,15 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       await closed;
       s.connections.close();
       await relay?.close();
+      await s.alerts.close();
       relay = undefined;
+      await s.retention.close();
       s.commits.flush();
+      prometheus?.close();
+      prometheus = undefined;
+      const rolled = s.rollups.close();
+      s.commits.flush();
+      await rolled;
       s.events.record('hub_stopped', clock.now());
       s.logger.info('hub stopped');
       await checkpointer?.close();

@@ -2,6 +2,7 @@
 import { SwitchboardError, type SendMessageFrame, type StoredMessage } from '../../shared/protocol/index.js';
 import type { CommitQueue } from './commit-queue.js';
 import type { Connection, Identity } from './connection.js';
+import type { LoopBreaker } from './loop-breaker.js';
 import type { Held, OfflineQueue } from './offline-queue.js';
 import type { Presence } from './presence.js';
 import { directConversationId, mayAccess, type ConversationMeta, type ConversationStore } from './store/conversation-store.js';
@@ -19,6 +20,8 @@ export interface OutgoingMessage {
   payload?: unknown;
   client_msg_id?: string | undefined;
   incomplete?: boolean;
+  /** The seq of the message this one answers. */
+  in_reply_to?: number | undefined;
 }
 
 /** What a message write returns: the insert, and the offline-queue entries made with it (direct messages only). */
@@ -38,7 +41,13 @@ export const newMessageFrame: FrameBuilder = (json) => `{"type":"new_message",${
 
 /** The message a `send_message` frame (or the same body over HTTP) asks to store. */
 export function outgoingOf(frame: SendMessageFrame): OutgoingMessage {
-  return { message_type: frame.message_type, content: frame.content, payload: frame.payload, client_msg_id: frame.client_msg_id };
+  return {
+    message_type: frame.message_type,
+    content: frame.content,
+    payload: frame.payload,
+    client_msg_id: frame.client_msg_id,
+    in_reply_to: frame.in_reply_to,
+  };
 }
 
 /** The acknowledgement of a stored message, built around the one serialisation of it. */
@@ -62,6 +71,7 @@ export function createMessaging(deps: {
   subscriptions: SubscriptionIndex;
   presence: Presence;
   offlineQueue: OfflineQueue;
+  loopBreaker: LoopBreaker;
   now: () => number;
 }) {
   const listeners = new Set<(message: StoredMessage) => void>();
@@ -115,10 +125,18 @@ export function createMessaging(deps: {
     buildFrame: FrameBuilder = newMessageFrame,
   ): void => {
     const now = deps.now();
+    let hops: number;
+    try {
+      hops = deps.loopBreaker.admit(target.id, sender.agent, outgoing.in_reply_to, now);
+    } catch (error) {
+      // The loop breaker refused it (SB_ERR_PAUSED), or the replied-to message could not be read.
+      failed(error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_STORAGE', `the message was not stored: ${String(error)}`));
+      return;
+    }
     deps.commits.enqueue<Stored>({
       apply: () => {
         const { meta } = deps.conversations.ensure(target.id, sender.agent, now, { kind: target.kind, members: target.members });
-        const result: Stored = deps.messages.insert({ conversation_id: target.id, sender: sender.agent, ...outgoing }, now);
+        const result: Stored = deps.messages.insert({ conversation_id: target.id, sender: sender.agent, ...outgoing, hops }, now);
         // A direct message waits, in this same transaction, for members that are offline.
         if (result.created && meta.kind === 'direct' && meta.members !== null) {
           const held = deps.offlineQueue.hold(result.message, meta.members, now);

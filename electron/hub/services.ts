@@ -3,6 +3,7 @@ import type { HubConfig } from './config.js';
 import type { CommitQueue } from './commit-queue.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 import type { Logger } from './logger.js';
+import type { LoopBreaker } from './loop-breaker.js';
 import type { Messaging } from './messaging.js';
 import type { OfflineQueue } from './offline-queue.js';
 import type { Presence } from './presence.js';
@@ -18,6 +19,9 @@ import type { Authenticator } from './auth.js';
 import type { Relay } from './relay/relay.js';
 import type { Audit } from './audit.js';
 import type { Ingest } from './metrics/ingest.js';
+import type { Rollups } from './metrics/rollups.js';
+import type { Retention } from './retention.js';
+import type { AlertEngine } from './alerts/alert-engine.js';
 
 export interface Clock {
   now(): number;
@@ -40,6 +44,8 @@ export interface HubServices {
   messaging: Messaging;
   /** Direct messages waiting for offline agents until they acknowledge them. */
   offlineQueue: OfflineQueue;
+  /** Pauses runaway conversations (reply chains, two agents answering each other) until a person resumes them. */
+  loopBreaker: LoopBreaker;
   streams: Streams;
   auth: Authenticator;
   router: Router;
@@ -47,6 +53,12 @@ export interface HubServices {
   relay: Relay;
   audit: Audit;
   ingest: Ingest;
+  /** Interactions per agent and minute, for charts and totals. */
+  rollups: Rollups;
+  /** Deletes raw interactions and events past retention, and old rollups. */
+  retention: Retention;
+  /** Alert rules, alerts and their delivery (GUI push, webhook, `onAlert` for the desktop shell). */
+  alerts: AlertEngine;
   /** Aborted when the hub stops, so long waits (long-polls) end at once. */
   lifetime: AbortSignal;
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { SwitchboardError, type StoredMessage } from '../../shared/protocol/index.js';
 import type { Connection, Identity } from './connection.js';
 import type { Logger } from './logger.js';
+import type { LoopBreaker } from './loop-breaker.js';
 import type { Messaging, Posted, Resolved } from './messaging.js';
 import type { ConversationStore } from './store/conversation-store.js';
 
@@ -25,6 +26,7 @@ export type Streams = ReturnType<typeof createStreams>;
 export function createStreams(deps: {
   messaging: Messaging;
   conversations: ConversationStore;
+  loopBreaker: LoopBreaker;
   logger: Logger;
   maxStreamBytes: number;
   now: () => number;
@@ -62,6 +64,7 @@ export function createStreams(deps: {
     start(conn: Connection, sender: Identity, target: Resolved, options: { streamId?: string | undefined; messageType: string; clientMsgId?: string | undefined }): OpenStream {
       const id = options.streamId ?? `s_${randomBytes(8).toString('hex')}`;
       if (open.has(id)) throw new SwitchboardError('SB_ERR_CONFLICT', `stream "${id}" is already open`);
+      deps.loopBreaker.assertOpen(target.id);
       // The conversation exists from the first chunk on, so a direct partner sees the stream grow.
       deps.conversations.ensure(target.id, sender.agent, deps.now(), { kind: target.kind, members: target.members });
       const stream: OpenStream = { id, owner: conn, sender, target, messageType: options.messageType, clientMsgId: options.clientMsgId, chunks: [], bytes: 0 };

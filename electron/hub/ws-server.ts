@@ -28,6 +28,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     s.streams.abandon(conn);
     s.presence.leave(conn);
     s.relay.notifier.forget(conn);
+    s.alerts.forget(conn);
     s.logger.debug('connection closed', { client: conn.id, agent: conn.identity?.agent });
   };
 

@@ -21,6 +21,8 @@ export interface HubProcess {
   /** ws://127.0.0.1:PORT/ws */
   readonly wsUrl: string;
   status(): Promise<HubStatus>;
+  /** GET `path` with the admin token; the JSON body. */
+  getJson(path: string): Promise<unknown>;
   /** Resident set size from /proc, without asking the hub (so without allocating in it). */
   procRss(): number;
   /** CPU seconds (user + system) the hub has used so far, from /proc. */
@@ -68,6 +70,11 @@ export async function startHubProcess(settings: Record<string, unknown> = {}): P
       const response = await fetch(`${info.http}/ws/status`, { headers });
       if (!response.ok) throw new Error(`GET /ws/status answered ${response.status}`);
       return (await response.json()) as HubStatus;
+    },
+    async getJson(path) {
+      const response = await fetch(`${info.http}${path}`, { headers });
+      if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+      return (await response.json()) as unknown;
     },
     procRss() {
       const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${info.pid}/status`, 'utf8'));

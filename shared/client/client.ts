@@ -58,6 +58,8 @@ export interface SendOptions {
   payload?: unknown;
   /** Given for an idempotent resend across restarts; generated otherwise. */
   clientMsgId?: string;
+  /** The seq of the message this one answers: the hub counts hops along such chains (the loop breaker). */
+  inReplyTo?: number;
 }
 
 interface Pending {
@@ -181,6 +183,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     const frame: Record<string, unknown> = { type: 'send_message', ...address, content, client_msg_id: clientMsgId };
     if (options.type !== undefined) frame['message_type'] = options.type;
     if (options.payload !== undefined) frame['payload'] = options.payload;
+    if (options.inReplyTo !== undefined) frame['in_reply_to'] = options.inReplyTo;
     return new Promise((resolve, reject) => {
       this.sends.set(clientMsgId, { resolve: (ack) => resolve(ack['message'] as StoredMessage), reject });
       const dropped = this.outbox.has(clientMsgId) ? [] : this.outbox.add({ client_msg_id: clientMsgId, frame });

@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   SB_ERR_NOT_FOUND: { status: 404, summary: 'No such resource.' },
   SB_ERR_METHOD: { status: 405, summary: 'This method is not allowed here.' },
   SB_ERR_CONFLICT: { status: 409, summary: 'The resource already exists or is in another state.' },
+  SB_ERR_PAUSED: { status: 423, summary: 'The loop breaker paused this conversation; a person resumes it.' },
   SB_ERR_STREAM: { status: 400, summary: 'The stream is unknown, not yours or too large.' },
   SB_ERR_STORAGE: { status: 503, summary: 'The database could not store this; nothing was acknowledged.' },
   SB_ERR_SHUTTING_DOWN: { status: 503, summary: 'The hub is shutting down.', close: 1001 },

@@ -7,6 +7,7 @@ import {
   inboxAckFrame,
   listAgentsFrame,
   listConversationsFrame,
+  resumeConversationFrame,
   sendMessageFrame,
   subscribeFrame,
   unsubscribeFrame,
@@ -35,6 +36,7 @@ export * from './message-frames.js';
 export * from './stream-frames.js';
 export * from './task-frames.js';
 export * from './metrics-frames.js';
+export * from './alert-types.js';
 export { agentName } from './common.js';
 
 export const clientFrameSchemas = {
@@ -50,6 +52,7 @@ export const clientFrameSchemas = {
   list_conversations: listConversationsFrame,
   list_agents: listAgentsFrame,
   inbox_ack: inboxAckFrame,
+  resume_conversation: resumeConversationFrame,
   stream_start: streamStartFrame,
   stream_chunk: streamChunkFrame,
   stream_end: streamEndFrame,

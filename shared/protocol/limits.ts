@@ -40,6 +40,16 @@ export const DEFAULT_LIMITS = {
    * dropped (logged, recorded as an event, counted) and the agent gets a `gap` receipt on reconnect.
    */
   offlineQueueCapacity: 1000,
+  /** The loop breaker: a reply chain (`in_reply_to`) longer than this many hops pauses its conversation. */
+  loopMaxHops: 50,
+  /** The loop breaker's sliding window for messages alternating between the same two agents, in ms. */
+  loopWindowMs: 10_000,
+  /** More alternating messages than this within the window pause the conversation; 0 turns the rate rule off. */
+  loopMaxMessages: 60,
+  /** Raw interactions and audit events older than this many days are deleted by an hourly job (messages and tasks are kept). */
+  retentionDays: 30,
+  /** Interaction rollups (per agent and minute) are kept this many days; at least `retentionDays`. */
+  rollupRetentionDays: 365,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

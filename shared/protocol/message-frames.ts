@@ -17,6 +17,8 @@ export const sendMessageFrame = z
     content: z.string(),
     payload: jsonPayload.optional(),
     client_msg_id: z.string().min(1).max(200).optional(),
+    /** The seq of the message this one answers; the hub counts hops along such chains (the loop breaker). */
+    in_reply_to: z.number().int().min(1).optional(),
   })
   .refine(...exactlyOneAddress);
 
@@ -30,6 +32,8 @@ export const subscribeFrame = z.object({
   presence: z.boolean().optional(),
   /** Also receive `task_updated` for every task (the GUI); masters always get their own tasks' updates. */
   tasks: z.boolean().optional(),
+  /** Also receive `alert` frames (admin only). */
+  alerts: z.boolean().optional(),
 });
 
 export const unsubscribeFrame = z.object({
@@ -38,6 +42,7 @@ export const unsubscribeFrame = z.object({
   conversations: conversationSelector.optional(),
   presence: z.boolean().optional(),
   tasks: z.boolean().optional(),
+  alerts: z.boolean().optional(),
 });
 
 export const historyFrame = z.object({
@@ -74,9 +79,17 @@ export const inboxAckFrame = z.object({
   up_to: seqCursor,
 });
 
+/** Admin only: lifts the loop breaker's pause from a conversation. */
+export const resumeConversationFrame = z.object({
+  type: z.literal('resume_conversation'),
+  id: requestId,
+  conversation_id: conversationId,
+});
+
 export type SendMessageFrame = z.output<typeof sendMessageFrame>;
 export type SubscribeFrame = z.output<typeof subscribeFrame>;
 export type UnsubscribeFrame = z.output<typeof unsubscribeFrame>;
 export type HistoryFrame = z.output<typeof historyFrame>;
 export type CreateConversationFrame = z.output<typeof createConversationFrame>;
 export type InboxAckFrame = z.output<typeof inboxAckFrame>;
+export type ResumeConversationFrame = z.output<typeof resumeConversationFrame>;

@@ -12,6 +12,10 @@ export interface StoredMessage {
   client_msg_id?: string;
   /** Set on a streamed message whose sender disconnected before `stream_end`. */
   incomplete?: true;
+  /** The seq of the message this one answers, when the sender said so. */
+  in_reply_to?: number;
+  /** Replies in the chain before this message (only when not 0): the replied-to message's hops + 1. */
+  hops?: number;
   /** ISO 8601 time the hub stored the message. */
   created_at: string;
 }
@@ -26,6 +30,8 @@ export interface ConversationInfo {
   created_at: string;
   last_seq: number;
   message_count: number;
+  /** Set while the loop breaker holds the conversation paused: since when (ISO 8601) and why. */
+  paused: { at: string; reason: string } | null;
 }
 
 export interface AgentInfo {
@@ -87,4 +93,22 @@ export interface GapFrame {
   from_seq: number;
   to_seq: number;
   reason: 'capacity';
+}
+
+/** The loop breaker paused a conversation: sends are refused with SB_ERR_PAUSED until a person resumes it. */
+export interface ConversationPausedFrame {
+  type: 'conversation_paused';
+  conversation_id: string;
+  /** Which budget ran out: a reply chain too long (`hops`), or two agents alternating too fast (`rate`). */
+  rule: 'hops' | 'rate';
+  reason: string;
+  /** The agents of the loop, sorted: two, or one replying to itself. */
+  agents: string[];
+}
+
+export interface ConversationResumedFrame {
+  type: 'conversation_resumed';
+  conversation_id: string;
+  /** The agent name of the admin token that resumed it. */
+  by: string;
 }

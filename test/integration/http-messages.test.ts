@@ -66,6 +66,7 @@ describe('health and statistics', () => {
           'history',
           'create_conversation',
           'list_conversations',
+          'resume_conversation',
           'list_agents',
           'inbox_ack',
           'stream_start',
@@ -138,6 +139,7 @@ describe('posting messages over HTTP', () => {
       created_at: expect.any(String),
       last_seq: 0,
       message_count: 0,
+      paused: null,
     };
     expect(created).toEqual({ status: 201, body: { status: 'ok', created: true, conversation: team } });
     const repeated = await api(ctx.hub, 'POST', '/api/conversations', { body: { conversation_id: 'team', title: 'Other' } });

@@ -49,6 +49,7 @@ describe('sending messages', () => {
       created_at: expect.any(String),
       last_seq: 2,
       message_count: 2,
+      paused: null,
     };
     const listed = await alice.request({ type: 'list_conversations' });
     expect(listed).toEqual({ type: 'list_conversations_response', re: expect.any(String), conversations: [expected] });
@@ -89,6 +90,7 @@ describe('members-only conversations', () => {
         created_at: expect.any(String),
         last_seq: 0,
         message_count: 0,
+        paused: null,
       },
     });
     await bob.request({ type: 'subscribe', conversations: ['secret'] });
@@ -224,6 +226,7 @@ describe('direct messages', () => {
           created_at: expect.any(String),
           last_seq: 2,
           message_count: 2,
+          paused: null,
         },
       ]),
     );

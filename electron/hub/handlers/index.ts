@@ -9,6 +9,7 @@ import { historyHandler } from './history.js';
 import { metricsHandler } from './metrics.js';
 import { inboxAckHandler } from './inbox-ack.js';
 import { listAgentsHandler } from './list-agents.js';
+import { resumeConversationHandler } from './resume-conversation.js';
 import { sendMessageHandler } from './send-message.js';
 import { streamChunkHandler, streamEndHandler, streamStartHandler } from './stream.js';
 import { subscribeHandler } from './subscribe.js';
@@ -27,6 +28,7 @@ export function registerHandlers(router: Router, s: HubServices): void {
   router.register(historyHandler(s));
   router.register(createConversationHandler(s));
   router.register(listConversationsHandler(s));
+  router.register(resumeConversationHandler(s));
   router.register(listAgentsHandler(s));
   router.register(inboxAckHandler(s));
   router.register(streamStartHandler(s));

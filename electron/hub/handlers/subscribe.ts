@@ -14,9 +14,17 @@ export function subscribeHandler(s: HubServices): HandlerSpec<typeof subscribeFr
       const identity = identityOf(ctx);
       if (frame.presence !== undefined) s.presence.watch(conn, frame.presence);
       if (frame.tasks !== undefined) s.relay.notifier.watch(conn, frame.tasks);
+      if (frame.alerts !== undefined) s.alerts.watch(conn, frame.alerts);
       const selector = frame.conversations;
       if (selector === undefined) {
-        reply(ctx, { type: 'subscribed', conversations: [], presence: frame.presence ?? false, tasks: frame.tasks ?? false, last_seq: s.messages.lastSeq() });
+        reply(ctx, {
+          type: 'subscribed',
+          conversations: [],
+          presence: frame.presence ?? false,
+          tasks: frame.tasks ?? false,
+          ...(frame.alerts === undefined ? {} : { alerts: frame.alerts }),
+          last_seq: s.messages.lastSeq(),
+        });
         return;
       }
       const keys = selector === '*' ? ['*'] : [...new Set(selector)];

@@ -11,8 +11,10 @@ export function unsubscribeHandler(s: HubServices): HandlerSpec<typeof unsubscri
       const { frame, conn } = ctx;
       if (frame.presence === true) s.presence.watch(conn, false);
       if (frame.tasks === true) s.relay.notifier.watch(conn, false);
+      if (frame.alerts === true) s.alerts.watch(conn, false);
       const selector = frame.conversations;
-      if (selector === '*' || (selector === undefined && frame.presence === undefined && frame.tasks === undefined)) s.subscriptions.removeAll(conn);
+      const flagsOnly = frame.presence !== undefined || frame.tasks !== undefined || frame.alerts !== undefined;
+      if (selector === '*' || (selector === undefined && !flagsOnly)) s.subscriptions.removeAll(conn);
       else if (selector !== undefined) for (const key of selector) s.subscriptions.remove(conn, key);
       reply(ctx, { type: 'unsubscribed', remaining: [...conn.subscriptions.keys()] });
     },

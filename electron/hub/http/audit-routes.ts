@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Audit, AuditEntry } from '../audit.js';
 import type { HubServices } from '../services.js';
 import { requireIdentity, type Route } from './http-router.js';
-import { parseWith } from './parse.js';
+import { parseWith, timeParam } from './parse.js';
 
 /** Most entries one `/api/relay/logs` answer holds. */
 export const MAX_LOG_LIMIT = 1000;
@@ -15,18 +15,7 @@ const logsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LOG_LIMIT).default(50),
 });
 
-/** `since` as milliseconds since the epoch (digits only) or an ISO 8601 date or time. */
-const exportQuery = z.object({
-  since: z
-    .string()
-    .transform((text, ctx) => {
-      const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-      if (Number.isSafeInteger(ms)) return ms;
-      ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time such as 2025-01-31T12:00:00Z, or milliseconds since the epoch' });
-      return z.NEVER;
-    })
-    .optional(),
-});
+const exportQuery = z.object({ since: timeParam.optional() });
 
 /** Resolves when the response can take more, or is gone. */
 function drained(res: ServerResponse): Promise<void> {

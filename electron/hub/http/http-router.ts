@@ -22,7 +22,7 @@ export interface RouteResult {
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** A path such as `/api/conversations/:id/messages`. */
   path: string;
   access: 'public' | 'token' | 'admin';

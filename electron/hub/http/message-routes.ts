@@ -58,6 +58,17 @@ export function messageRoutes(s: HubServices): Route[] {
     },
     {
       method: 'POST',
+      path: '/api/conversations/:id/resume',
+      access: 'admin',
+      async handle(ctx) {
+        const id = ctx.params['id'] ?? '';
+        if (s.conversations.meta(id) === undefined) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no conversation "${id}"`);
+        const resumed = await s.loopBreaker.resume(id, requireIdentity(ctx).agent, s.clock.now());
+        return { body: { status: 'ok', conversation_id: id, resumed } };
+      },
+    },
+    {
+      method: 'POST',
       path: '/api/messages',
       access: 'token',
       async handle(ctx) {

@@ -1,11 +1,12 @@
 /** Taking in interactions: stored by group commit, acknowledged after the commit, then handed to rollups and alerts. */
 import { SwitchboardError, type InteractionRecord } from '../../../shared/index.js';
 import type { CommitQueue } from '../commit-queue.js';
+import type { Logger } from '../logger.js';
 import type { Interaction, InteractionStore } from '../store/interaction-store.js';
 
 export type Ingest = ReturnType<typeof createIngest>;
 
-export function createIngest(deps: { interactions: InteractionStore; commits: CommitQueue; now: () => number }) {
+export function createIngest(deps: { interactions: InteractionStore; commits: CommitQueue; logger: Logger; now: () => number }) {
   const listeners = new Set<(interaction: Interaction) => void>();
   let stored = 0;
   return {
@@ -17,7 +18,16 @@ export function createIngest(deps: { interactions: InteractionStore; commits: Co
           apply: () => records.map((record) => deps.interactions.insert(agent, record, now)),
           committed: (saved) => {
             stored += saved.length;
-            for (const interaction of saved) for (const listener of listeners) listener(interaction);
+            // One failing listener must not keep the interaction from the others (rollups, alerts).
+            for (const interaction of saved) {
+              for (const listener of listeners) {
+                try {
+                  listener(interaction);
+                } catch (error) {
+                  deps.logger.error('an interaction listener failed', { error: error instanceof Error ? error.stack : String(error) });
+                }
+              }
+            }
             resolve(saved);
           },
           failed: (error) => reject(new SwitchboardError('SB_ERR_STORAGE', `the interactions were not stored: ${String(error)}`)),

@@ -24,6 +24,8 @@ export interface PostOptions {
   timeoutMs: number;
   /** Aborted when the sender closes. */
   signal: AbortSignal;
+  /** The header that carries `taskId` (default `x-switchboard-task`; alert webhooks send `x-switchboard-alert`). */
+  idHeader?: string;
 }
 
 /** POSTs `body` (JSON text) to `url` for task `taskId`; resolves with the outcome. */
@@ -67,7 +69,7 @@ export function postCallback(url: string, body: string, taskId: string, options:
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
             'user-agent': `Switchboard/${HUB_VERSION}`,
-            'x-switchboard-task': taskId,
+            [options.idHeader ?? 'x-switchboard-task']: taskId,
           },
         },
         (response) => {

@@ -17,6 +17,16 @@ interface ConversationRow {
   created_at: number;
   last_seq: number | null;
   message_count: number;
+  paused_at: number | null;
+  paused_reason: string | null;
+}
+
+/** A conversation the loop breaker must know about at start: paused, or with hops spent before a resume. */
+export interface LoopRow {
+  id: string;
+  paused_at: number | null;
+  paused_reason: string | null;
+  hop_base: number;
 }
 
 /** The id of the direct conversation between two agents; the same whichever of them asks. */
@@ -37,6 +47,9 @@ export function createConversationStore(db: Db) {
   const list = db.prepare<[], ConversationRow>(`${listQuery} ORDER BY last_seq DESC NULLS LAST, c.created_at DESC`);
   const one = db.prepare<[string], ConversationRow>(`${listQuery} WHERE c.id = ?`);
   const all = db.prepare<[], { id: string; kind: 'channel' | 'direct'; members: string | null }>('SELECT id, kind, members FROM conversations');
+  const pause = db.prepare<[number, string, string]>('UPDATE conversations SET paused_at = ?, paused_reason = ? WHERE id = ?');
+  const resume = db.prepare<[number, string]>('UPDATE conversations SET paused_at = NULL, paused_reason = NULL, hop_base = ? WHERE id = ?');
+  const loopRows = db.prepare<[], LoopRow>('SELECT id, paused_at, paused_reason, hop_base FROM conversations WHERE paused_at IS NOT NULL OR hop_base > 0');
   const cache = new Map<string, ConversationMeta>();
   const reload = (): void => {
     cache.clear();
@@ -55,6 +68,7 @@ export function createConversationStore(db: Db) {
     created_at: new Date(row.created_at).toISOString(),
     last_seq: row.last_seq ?? 0,
     message_count: row.message_count,
+    paused: row.paused_at === null ? null : { at: new Date(row.paused_at).toISOString(), reason: row.paused_reason ?? '' },
   });
 
   return {
@@ -85,6 +99,17 @@ export function createConversationStore(db: Db) {
     },
     list(): ConversationInfo[] {
       return list.all().map(toInfo);
+    },
+    /** The loop breaker's pause, written in the caller's transaction. */
+    pause(id: string, at: number, reason: string): void {
+      pause.run(at, reason, id);
+    },
+    /** Lifts the pause; hops up to `hopBase` no longer count against the hop budget. */
+    resume(id: string, hopBase: number): void {
+      resume.run(hopBase, id);
+    },
+    loopRows(): LoopRow[] {
+      return loopRows.all();
     },
   };
 }

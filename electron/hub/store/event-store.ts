@@ -10,6 +10,15 @@ export interface AuditEvent {
   detail: unknown;
 }
 
+/** An event as handed to `onRecord` listeners. */
+export interface RecordedEvent {
+  kind: string;
+  ts: number;
+  actor: string | null;
+  subject: string | null;
+  detail: unknown;
+}
+
 interface EventRow {
   id: number;
   ts: number;
@@ -26,9 +35,20 @@ export function createEventStore(db: Db) {
     'INSERT INTO events (ts, kind, actor, subject, detail) VALUES (?, ?, ?, ?, ?)',
   );
   const latest = db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT +?');
+  const listeners = new Set<(event: RecordedEvent) => void>();
   return {
     record(kind: string, now: number, fields: { actor?: string | null; subject?: string | null; detail?: unknown } = {}): void {
       insert.run(now, kind, fields.actor ?? null, fields.subject ?? null, fields.detail === undefined ? null : JSON.stringify(fields.detail));
+      for (const listener of listeners)
+        listener({ kind, ts: now, actor: fields.actor ?? null, subject: fields.subject ?? null, detail: fields.detail ?? null });
+    },
+    /**
+     * Called with each event as it is recorded, often inside the transaction that records it (which
+     * may still roll back): a listener should only note it and act after the turn (the alert engine).
+     */
+    onRecord(listener: (event: RecordedEvent) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     /** The newest `limit` events, oldest first. */
     latest(limit: number): AuditEvent[] {

@@ -10,6 +10,9 @@ export interface NewMessage {
   payload?: unknown;
   client_msg_id?: string | undefined;
   incomplete?: boolean;
+  in_reply_to?: number | undefined;
+  /** Replies before this one in its chain (the loop breaker's count); 0 when it starts one. */
+  hops?: number;
 }
 
 export interface InsertResult {
@@ -28,6 +31,15 @@ export interface MessageRow {
   client_msg_id: string | null;
   incomplete: number;
   created_at: number;
+  hops: number;
+  in_reply_to: number | null;
+}
+
+/** What the loop breaker needs to know of a replied-to message. */
+export interface ParentRow {
+  conversation_id: string;
+  sender: string;
+  hops: number;
 }
 
 /** `created_at` as ISO text; the messages of one batch mostly share a millisecond and so one conversion. */
@@ -54,16 +66,20 @@ export function rowToMessage(row: MessageRow): StoredMessage {
   if (row.payload !== null) message.payload = JSON.parse(row.payload);
   if (row.client_msg_id !== null) message.client_msg_id = row.client_msg_id;
   if (row.incomplete === 1) message.incomplete = true;
+  if (row.in_reply_to !== null) message.in_reply_to = row.in_reply_to;
+  if (row.hops !== 0) message.hops = row.hops;
   return message;
 }
 
 export type MessageStore = ReturnType<typeof createMessageStore>;
 
 export function createMessageStore(db: Db) {
-  const insert = db.prepare<[string, string, string, string, string | null, string | null, number, number]>(
-    `INSERT OR IGNORE INTO messages (conversation_id, sender, message_type, content, payload, client_msg_id, incomplete, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  const insert = db.prepare<[string, string, string, string, string | null, string | null, number, number, number, number | null]>(
+    `INSERT OR IGNORE INTO messages (conversation_id, sender, message_type, content, payload, client_msg_id, incomplete, created_at, hops, in_reply_to)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const parent = db.prepare<[number], ParentRow>('SELECT conversation_id, sender, hops FROM messages WHERE seq = ?');
+  const maxHops = db.prepare<[string], { hops: number | null }>('SELECT max(hops) AS hops FROM messages WHERE conversation_id = ?');
   const byClientId = db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender = ? AND client_msg_id = ?');
   const bySeq = db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE seq = ?');
   const afterInConversation = db.prepare<[string, number, number], MessageRow>(
@@ -92,6 +108,8 @@ export function createMessageStore(db: Db) {
         input.client_msg_id ?? null,
         input.incomplete === true ? 1 : 0,
         now,
+        input.hops ?? 0,
+        input.in_reply_to ?? null,
       );
       if (result.changes === 0 && input.client_msg_id !== undefined) {
         const first = byClientId.get(input.sender, input.client_msg_id);
@@ -110,7 +128,17 @@ export function createMessageStore(db: Db) {
       if (input.payload !== undefined) message.payload = input.payload;
       if (input.client_msg_id !== undefined) message.client_msg_id = input.client_msg_id;
       if (input.incomplete === true) message.incomplete = true;
+      if (input.in_reply_to !== undefined) message.in_reply_to = input.in_reply_to;
+      if (input.hops !== undefined && input.hops !== 0) message.hops = input.hops;
       return { message, created: true };
+    },
+    /** The conversation, sender and hops of a stored message (an `in_reply_to` target). */
+    parent(seq: number): ParentRow | undefined {
+      return parent.get(seq);
+    },
+    /** The longest reply chain stored in a conversation, in hops. */
+    maxHops(conversationId: string): number {
+      return maxHops.get(conversationId)?.hops ?? 0;
     },
     get(seq: number): StoredMessage | undefined {
       const row = bySeq.get(seq);

@@ -144,6 +144,78 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX interactions_by_agent ON interactions (agent, ts);
   CREATE INDEX interactions_by_ts ON interactions (ts);
   `,
+  `
+  -- The loop breaker: reply chains (hops along in_reply_to) and conversations paused until a person resumes them.
+  ALTER TABLE messages ADD COLUMN hops INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN in_reply_to INTEGER;
+  ALTER TABLE conversations ADD COLUMN paused_at INTEGER;
+  ALTER TABLE conversations ADD COLUMN paused_reason TEXT;
+  -- Hops below this were spent before the last resume; the hop budget counts from here.
+  ALTER TABLE conversations ADD COLUMN hop_base INTEGER NOT NULL DEFAULT 0;
+  `,
+  `
+  -- Interactions per agent and minute (minutes since the epoch, UTC), kept longer than the raw rows.
+  CREATE TABLE interaction_rollups (
+    agent TEXT NOT NULL,
+    minute INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    sum_ms REAL NOT NULL,
+    max_ms REAL NOT NULL,
+    p50_ms REAL NOT NULL,
+    p95_ms REAL NOT NULL,
+    tools TEXT NOT NULL DEFAULT '{}',
+    error_types TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (agent, minute)
+  ) WITHOUT ROWID;
+  CREATE INDEX interaction_rollups_by_minute ON interaction_rollups (minute);
+  -- Every interaction with an id up to this one is in the rollups; a start after a crash redoes the minutes of later ones.
+  CREATE TABLE rollup_progress (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_interaction INTEGER NOT NULL
+  );
+  INSERT INTO rollup_progress (id, last_interaction) VALUES (1, 0);
+  `,
+  `
+  -- Alerts raised by the alert rules (seed 001's thresholds, delivery health); one unresolved per rule and subject.
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('warning', 'critical')),
+    state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
+    message TEXT NOT NULL,
+    value REAL,
+    threshold REAL,
+    occurrences INTEGER NOT NULL DEFAULT 1,
+    first_at INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    acknowledged_at INTEGER,
+    acknowledged_by TEXT
+  );
+  CREATE INDEX alerts_by_state ON alerts (state, id);
+  CREATE INDEX alerts_by_rule ON alerts (rule, subject, first_at);
+  -- Settings changed at run time, one JSON object per section ('alerts': the alert rules).
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  -- Alert webhooks still to deliver (an outbox like callbacks): retried with backoff, resumed after a restart.
+  CREATE TABLE webhook_deliveries (
+    id INTEGER PRIMARY KEY,
+    alert_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    last_error TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,228 @@
+/** The alert engine: runs the rules on interactions, hub events and a periodic health check; one alert per rule and subject, a cooldown, and delivery. */
+import { SwitchboardError, type AlertConfig, type AlertEventKind, type AlertFrame, type AlertRecord, type AlertState } from '../../../shared/index.js';
+import type { HubConfig } from '../config.js';
+import type { Connection } from '../connection.js';
+import type { Logger } from '../logger.js';
+import type { Ingest } from '../metrics/ingest.js';
+import type { Clock } from '../services.js';
+import type { Db } from '../store/database.js';
+import type { EventStore, RecordedEvent } from '../store/event-store.js';
+import { storedConfig } from './alert-config.js';
+import { newWindow, onEvent, onHealth, onInteraction, sweepWindow, type AgentWindow, type Decision } from './alert-rules.js';
+import { alertRecord, createAlertStore, type Alert } from './alert-store.js';
+import { createHealthProbe } from './health-probe.js';
+import { createWebhookSender } from './webhook-sender.js';
+
+/** What the desktop shell's hook receives: the same as an `alert` frame without its type. */
+export interface AlertEvent {
+  event: AlertEventKind;
+  alert: AlertRecord;
+}
+
+export type AlertEngine = ReturnType<typeof createAlertEngine>;
+
+/** Time between health checks. */
+export const HEALTH_CHECK_MS = 30_000;
+const MINUTE_MS = 60_000;
+/** Hub events that raise alerts on their own. */
+const WATCHED_EVENTS = new Set(['offline_queue_drop', 'task.failed', 'callback_failed', 'conversation_paused', 'conversation_resumed']);
+const SETTINGS_KEY = 'alerts';
+
+export function createAlertEngine(deps: { db: Db; ingest: Ingest; events: EventStore; config: HubConfig; clock: Clock; logger: Logger }) {
+  const { clock, logger } = deps;
+  const store = createAlertStore(deps.db);
+  const sender = createWebhookSender({ db: deps.db, clock, logger, events: deps.events, config: deps.config });
+  const probe = createHealthProbe(deps.db, deps.config.offlineQueueCapacity);
+  let settings = storedConfig(store.readSetting(SETTINGS_KEY));
+  const keyOf = (rule: string, subject: string): string => `${rule}\u0000${subject}`;
+  /** Unresolved alerts by rule and subject; `touched` ones have newer occurrences than the table. */
+  const active = new Map(store.unresolved().map((alert) => [keyOf(alert.rule, alert.subject), alert]));
+  const touched = new Set<Alert>();
+  /** When each rule and subject last got a new alert: the cooldown survives a restart. */
+  const lastRaised = new Map(store.lastRaised(clock.now() - 7 * 24 * 60 * MINUTE_MS).map((row) => [keyOf(row.rule, row.subject), row.at]));
+  const windows = new Map<string, AgentWindow>();
+  const watchers = new Set<Connection>();
+  const listeners = new Set<(event: AlertEvent) => void>();
+  const noted: RecordedEvent[] = [];
+  const stats = { raised: 0, suppressed: 0 };
+  let pendingEvents: NodeJS.Immediate | undefined;
+  let closed = false;
+
+  const flushTouched = (): void => {
+    for (const alert of touched) store.save(alert);
+    touched.clear();
+  };
+
+  /** Stores the change in the audit trail (`alert.raised`, …), pushes it to watchers, hands it to the hook and queues the webhook. */
+  const deliver = (event: AlertEventKind, alert: Alert, now: number): void => {
+    const actor = event === 'acknowledged' ? alert.acknowledged_by : null;
+    deps.events.record(`alert.${event}`, now, {
+      actor,
+      subject: alert.subject,
+      detail: { alert: alert.id, rule: alert.rule, level: alert.level, message: alert.message },
+    });
+    const frame: AlertFrame = { type: 'alert', event, alert: alertRecord(alert) };
+    const data = JSON.stringify(frame);
+    for (const conn of watchers) if (!conn.send(data) && !conn.isOpen) watchers.delete(conn);
+    for (const listener of listeners) {
+      try {
+        listener({ event, alert: frame.alert });
+      } catch (error) {
+        logger.error('an alert listener threw', { error: String(error) });
+      }
+    }
+    // The person acknowledged it themselves; the webhook hears about what the hub found.
+    if (event !== 'acknowledged' && settings.enabled && settings.webhook_url !== null) sender.enqueue(alert.id, settings.webhook_url, frame, now);
+  };
+
+  const apply = (decision: Decision, now: number): void => {
+    const key = keyOf(decision.rule, decision.subject);
+    const alert = active.get(key);
+    if (decision.kind === 'resolve') {
+      if (alert === undefined) return;
+      touched.delete(alert);
+      active.delete(key);
+      Object.assign(alert, { state: 'resolved', resolved_at: now });
+      store.save(alert);
+      logger.info('alert resolved', { id: alert.id, rule: alert.rule, subject: alert.subject, reason: decision.reason });
+      deliver('resolved', alert, now);
+      return;
+    }
+    if (alert !== undefined) {
+      Object.assign(alert, { occurrences: alert.occurrences + 1, last_at: now, value: decision.value, message: decision.message });
+      if (decision.level !== 'critical' || alert.level === 'critical') {
+        touched.add(alert);
+        return;
+      }
+      // Escalation is news even within the cooldown; an alert never goes back down to a warning.
+      alert.level = 'critical';
+      touched.delete(alert);
+      store.save(alert);
+      logger.info('alert escalated', { id: alert.id, rule: alert.rule, subject: alert.subject, message: alert.message });
+      deliver('escalated', alert, now);
+      return;
+    }
+    if (!settings.enabled) return;
+    const last = lastRaised.get(key);
+    if (last !== undefined && now - last < settings.alert_cooldown_minutes * MINUTE_MS) {
+      stats.suppressed++;
+      return;
+    }
+    const created = store.insert(decision, now);
+    active.set(key, created);
+    lastRaised.set(key, now);
+    stats.raised++;
+    logger.info('alert raised', { id: created.id, rule: created.rule, subject: created.subject, level: created.level, message: created.message });
+    deliver('raised', created, now);
+  };
+
+  const guarded = (what: string, work: () => void): void => {
+    if (closed) return;
+    try {
+      work();
+    } catch (error) {
+      logger.error(`the alert rules could not handle ${what}`, { error: String(error) });
+    }
+  };
+
+  const stopInteractions = deps.ingest.onInteraction((interaction) =>
+    guarded('an interaction', () => {
+      const now = clock.now();
+      let window = windows.get(interaction.agent);
+      if (window === undefined) windows.set(interaction.agent, (window = newWindow()));
+      for (const decision of onInteraction(window, interaction, settings, now)) apply(decision, now);
+    }),
+  );
+
+  // Events are often recorded inside a transaction: noted now, judged after the turn, once it committed.
+  const judgeEvents = (): void => {
+    pendingEvents = undefined;
+    guarded('a hub event', () => {
+      for (const event of noted.splice(0)) {
+        const decision = onEvent(event);
+        if (decision !== undefined) apply(decision, clock.now());
+      }
+    });
+  };
+  const stopEvents = deps.events.onRecord((event) => {
+    if (closed || !WATCHED_EVENTS.has(event.kind)) return;
+    noted.push(event);
+    pendingEvents ??= setImmediate(judgeEvents);
+  });
+
+  const check = (): void =>
+    guarded('the health check', () => {
+      const now = clock.now();
+      for (const [agent, window] of windows) {
+        for (const decision of sweepWindow(window, agent, settings, now)) apply(decision, now);
+        if (window.samples.length === 0 && window.consecutive === 0) windows.delete(agent);
+      }
+      const snapshot = probe(now, settings.task_wait_minutes * MINUTE_MS);
+      for (const decision of onHealth(snapshot, [...active.values()], settings, now)) apply(decision, now);
+      flushTouched();
+    });
+  const timer = setInterval(check, HEALTH_CHECK_MS);
+  timer.unref();
+
+  return {
+    stats,
+    get config(): AlertConfig {
+      return settings;
+    },
+    /** Replaces the settings (validated by alert-config.ts) and stores them. */
+    setConfig(next: AlertConfig): void {
+      store.writeSetting(SETTINGS_KEY, next, clock.now());
+      settings = next;
+    },
+    /** Newest first, optionally in one state. */
+    list(state: AlertState | undefined, limit: number): AlertRecord[] {
+      flushTouched();
+      return store.list(state, limit).map(alertRecord);
+    },
+    counts: () => store.counts(),
+    /** Unresolved alerts by level. */
+    openByLevel(): Record<string, number> {
+      const counts: Record<string, number> = {};
+      for (const alert of active.values()) counts[alert.level] = (counts[alert.level] ?? 0) + 1;
+      return counts;
+    },
+    /** Marks an alert seen by `by`; undefined when there is no such alert. A repeat changes nothing. */
+    acknowledge(id: number, by: string): AlertRecord | undefined {
+      flushTouched();
+      const alert = [...active.values()].find((a) => a.id === id) ?? store.get(id);
+      if (alert === undefined) return undefined;
+      if (alert.acknowledged_at !== null) return alertRecord(alert);
+      const now = clock.now();
+      Object.assign(alert, { acknowledged_at: now, acknowledged_by: by, state: alert.state === 'open' ? 'acknowledged' : alert.state });
+      store.save(alert);
+      deliver('acknowledged', alert, now);
+      return alertRecord(alert);
+    },
+    /** The desktop shell's hook: called with every raised, escalated, resolved and acknowledged alert. */
+    onAlert(listener: (event: AlertEvent) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** `subscribe` with `"alerts": true` (admin only) / false. */
+    watch(conn: Connection, on: boolean): void {
+      if (on && conn.identity?.admin !== true) throw new SwitchboardError('SB_ERR_FORBIDDEN', 'alerts are for the admin token (from connection.json)');
+      if (on) watchers.add(conn);
+      else watchers.delete(conn);
+    },
+    forget(conn: Connection): void {
+      watchers.delete(conn);
+    },
+    /** Runs the health check now (it also runs every 30 s); tests on a manual clock call it. */
+    check,
+    async close(): Promise<void> {
+      if (closed) return;
+      clearInterval(timer);
+      clearImmediate(pendingEvents);
+      stopInteractions();
+      stopEvents();
+      flushTouched();
+      closed = true;
+      await sender.close();
+    },
+  };
+}
