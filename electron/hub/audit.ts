@@ -1,5 +1,7 @@
 /** The audit trail as one time-ordered list: the `events` table merged at read time with `messages` (docs/decisions.md). */
 import type { Db } from './store/database.js';
+import type { EventRow } from './store/event-store.js';
+import type { MessageRow } from './store/message-store.js';
 
 /** Fields every entry has, whichever table it comes from. */
 interface EntryBase {
@@ -51,26 +53,6 @@ export interface Audit {
   export(options?: { since?: number }): Iterable<AuditEntry>;
 }
 
-interface EventRow {
-  id: number;
-  ts: number;
-  kind: string;
-  actor: string | null;
-  subject: string | null;
-  detail: string | null;
-}
-
-interface MessageRow {
-  seq: number;
-  conversation_id: string;
-  sender: string;
-  message_type: string;
-  content: string;
-  payload: string | null;
-  client_msg_id: string | null;
-  incomplete: number;
-  created_at: number;
-}
 
 /** Rows per page and table in an export: memory stays bounded whatever the size of the trail. */
 const PAGE = 256;

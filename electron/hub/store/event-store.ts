@@ -19,7 +19,7 @@ export interface RecordedEvent {
   detail: unknown;
 }
 
-interface EventRow {
+export interface EventRow {
   id: number;
   ts: number;
   kind: string;
