@@ -27,12 +27,16 @@ const zeroMask = (mask: Buffer): void => {
   mask.fill(0);
 };
 
-/** Opens a connection as agent `name` and resolves once the hub's `welcome` arrived. */
-export function connectClient(hub: HubProcess, name: string): Promise<BenchClient> {
+/**
+ * Opens a WebSocket to the hub on a TCP socket of our own (so a burst of sends can be corked into one
+ * write) and resolves once the hub's `welcome` arrived. `headers` authenticate on the upgrade; `hello`,
+ * when given, is sent once the socket is open, for connections that authenticate by frame instead.
+ */
+export function openSocket(hub: HubProcess, auth: { headers: Record<string, string> } | { hello: string }): Promise<{ ws: WebSocket; tcp: Socket }> {
   return new Promise((resolve, reject) => {
     let tcp: Socket | undefined;
     const ws = new WebSocket(hub.wsUrl, {
-      headers: { Authorization: `Bearer ${hub.token}`, 'X-Agent-Name': name },
+      ...('headers' in auth ? { headers: auth.headers } : {}),
       perMessageDeflate: false,
       generateMask: zeroMask,
       // Our own TCP connection (ws passes http.request options: URL port and host) so we hold the socket.
@@ -43,6 +47,7 @@ export function connectClient(hub: HubProcess, name: string): Promise<BenchClien
       },
     });
     ws.once('error', reject);
+    if ('hello' in auth) ws.once('open', () => ws.send(auth.hello));
     ws.once('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString('utf8')) as { type: string };
       if (frame.type !== 'welcome' || tcp === undefined) {
@@ -50,9 +55,28 @@ export function connectClient(hub: HubProcess, name: string): Promise<BenchClien
         return;
       }
       ws.off('error', reject);
-      resolve(makeClient(ws, tcp));
+      resolve({ ws, tcp });
     });
   });
+}
+
+/** Opens a connection as agent `name` and resolves once the hub's `welcome` arrived. */
+export async function connectClient(hub: HubProcess, name: string): Promise<BenchClient> {
+  const { ws, tcp } = await openSocket(hub, { headers: { Authorization: `Bearer ${hub.token}`, 'X-Agent-Name': name } });
+  return makeClient(ws, tcp);
+}
+
+/** Runs `run` and adds the CPU it used as a share of one core over its `seconds`: the hub's, and this process's (the clients'). */
+export async function withCpu<T extends { seconds: number }>(hub: HubProcess, run: () => Promise<T>): Promise<T & { hubCpu: number; clientCpu: number }> {
+  const hubBefore = hub.procCpuSeconds();
+  const clientBefore = process.cpuUsage();
+  const result = await run();
+  const client = process.cpuUsage(clientBefore);
+  return {
+    ...result,
+    hubCpu: (hub.procCpuSeconds() - hubBefore) / result.seconds,
+    clientCpu: (client.user + client.system) / 1e6 / result.seconds,
+  };
 }
 
 function makeClient(ws: WebSocket, tcp: Socket): BenchClient {

@@ -1,7 +1,9 @@
 /** Publish→deliver latency at a fixed rate: paced sends stamped with process.hrtime, one subscriber in the same process. */
 import { ACK, connectClient, intAfter, NEW_MESSAGE, RE_KEY, startsWith } from './client.js';
 import type { HubProcess } from './hub-process.js';
-import { quantile } from './report.js';
+import { percentiles, type Percentiles } from './report.js';
+
+export type { Percentiles } from './report.js';
 
 export interface LatencyOptions {
   conversation: string;
@@ -10,13 +12,6 @@ export interface LatencyOptions {
   /** Sent first at the same rate and left out of the figures. */
   warmupSeconds: number;
   contentBytes: number;
-}
-
-export interface Percentiles {
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
 }
 
 export interface LatencyResult {
@@ -107,9 +102,4 @@ export async function measureLatency(hub: HubProcess, options: LatencyOptions): 
     ack: percentiles(ackNs.subarray(warmup + 1)),
     timerLateness: percentiles(Float64Array.from(lateness)),
   };
-}
-
-function percentiles(nanoseconds: Float64Array): Percentiles {
-  const ms = Float64Array.from(nanoseconds, (ns) => ns / 1e6).sort();
-  return { p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), p999: quantile(ms, 0.999), max: ms[ms.length - 1] ?? Number.NaN };
 }

@@ -7,6 +7,19 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[rank] as number;
 }
 
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** The percentiles, in milliseconds, of durations in nanoseconds (in any order). */
+export function percentiles(nanoseconds: Float64Array): Percentiles {
+  const ms = Float64Array.from(nanoseconds, (ns) => ns / 1e6).sort();
+  return { p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), p999: quantile(ms, 0.999), max: ms[ms.length - 1] ?? Number.NaN };
+}
+
 export function formatInt(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }

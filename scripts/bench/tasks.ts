@@ -4,13 +4,12 @@
  * task counts once the master is told it `completed`. Two runs: pipelined tasks/s with a window, and the
  * send→`task_assigned` and send→`completed` latency at a fixed moderate rate.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { connectClient, intAfter, startsWith, type BenchClient } from './client.js';
+import { connectClient, intAfter, openSocket, RE_KEY, startsWith, withCpu, type BenchClient } from './client.js';
 import type { HubProcess } from './hub-process.js';
-import type { Percentiles } from './latency.js';
-import { quantile } from './report.js';
+import { percentiles, type Percentiles } from './report.js';
 
 export interface TaskRunOptions {
   /** The role the children announce in their hello (`kind`) and the master sends to. */
@@ -68,17 +67,11 @@ const DUPLICATE_FALSE = Buffer.from('"duplicate":false');
 const TASK_ID_KEY = Buffer.from('"task_id":"');
 /** The bench puts the task's number in its payload, so any frame carrying the task says which one it is. */
 const INDEX_KEY = Buffer.from('"payload":{"i":');
-const RE_KEY = Buffer.from('"re":');
 const QUOTE = 0x22;
 const TICK_MS = 1;
 const DRAIN_TIMEOUT_MS = 15_000;
 
 const nowNs = (): number => Number(process.hrtime.bigint());
-
-/** Client frames must be masked; an all-zero mask is valid and lets ws skip the XOR pass. */
-const zeroMask = (mask: Buffer): void => {
-  mask.fill(0);
-};
 
 /** A child: a connection that sends `hello` with its role as `kind`, and writes what it sends in one TCP write per tick. */
 interface Child {
@@ -88,30 +81,10 @@ interface Child {
   close(): Promise<void>;
 }
 
-function connectChild(hub: HubProcess, name: string, role: string): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    let tcp: Socket | undefined;
-    const ws = new WebSocket(hub.wsUrl, {
-      perMessageDeflate: false,
-      generateMask: zeroMask,
-      createConnection: (...args: unknown[]): Socket => {
-        const { port, host } = args[0] as { port: string | number; host: string };
-        tcp = netConnect(Number(port), host);
-        return tcp;
-      },
-    });
-    ws.once('error', reject);
-    ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', id: 'hello', token: hub.token, agent: name, kind: role, capabilities: [role] })));
-    ws.once('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as { type: string };
-      if (frame.type !== 'welcome' || tcp === undefined) {
-        reject(new Error(`expected welcome, got ${data.toString('utf8').slice(0, 200)}`));
-        return;
-      }
-      ws.off('error', reject);
-      resolve(makeChild(ws, tcp));
-    });
-  });
+async function connectChild(hub: HubProcess, name: string, role: string): Promise<Child> {
+  const hello = JSON.stringify({ type: 'hello', id: 'hello', token: hub.token, agent: name, kind: role, capabilities: [role] });
+  const { ws, tcp } = await openSocket(hub, { hello });
+  return makeChild(ws, tcp);
 }
 
 function makeChild(ws: WebSocket, tcp: Socket): Child {
@@ -209,17 +182,7 @@ async function withAgents<T>(
 const sendFrame = (role: string, index: number): string => `{"type":"task_send","id":${index},"task":{"to":"${role}","cmd":"work","payload":{"i":${index}}}}`;
 
 export function measureTaskThroughput(hub: HubProcess, options: TaskThroughputOptions): Promise<TaskThroughputResult> {
-  return withAgents(hub, options, `bench-tasks-${options.role}`, async (master, children) => {
-    const hubBefore = hub.procCpuSeconds();
-    const clientBefore = process.cpuUsage();
-    const result = await runThroughput(master, children, options);
-    const client = process.cpuUsage(clientBefore);
-    return {
-      ...result,
-      hubCpu: (hub.procCpuSeconds() - hubBefore) / result.seconds,
-      clientCpu: (client.user + client.system) / 1e6 / result.seconds,
-    };
-  });
+  return withAgents(hub, options, `bench-tasks-${options.role}`, (master, children) => withCpu(hub, () => runThroughput(master, children, options)));
 }
 
 function runThroughput(
@@ -362,9 +325,4 @@ export function measureTaskLatency(hub: HubProcess, options: TaskLatencyOptions)
       hubCpu: (hub.procCpuSeconds() - hubBefore) / seconds,
     };
   });
-}
-
-function percentiles(nanoseconds: Float64Array): Percentiles {
-  const ms = Float64Array.from(nanoseconds, (ns) => ns / 1e6).sort();
-  return { p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), p999: quantile(ms, 0.999), max: ms[ms.length - 1] ?? Number.NaN };
 }

@@ -1,6 +1,6 @@
 /** Durable throughput: one pipelining publisher, N subscribers; a message counts once acked and delivered to all. */
 import { performance } from 'node:perf_hooks';
-import { ACK, connectClient, intAfter, NEW_MESSAGE, RE_KEY, startsWith, type BenchClient } from './client.js';
+import { ACK, connectClient, intAfter, NEW_MESSAGE, RE_KEY, startsWith, withCpu, type BenchClient } from './client.js';
 import type { HubProcess } from './hub-process.js';
 
 export interface ThroughputOptions {
@@ -36,15 +36,7 @@ export async function measureThroughput(hub: HubProcess, options: ThroughputOpti
     subscribers.push(client);
   }
   try {
-    const hubBefore = hub.procCpuSeconds();
-    const clientBefore = process.cpuUsage();
-    const result = await run(publisher, subscribers, options);
-    const client = process.cpuUsage(clientBefore);
-    return {
-      ...result,
-      hubCpu: (hub.procCpuSeconds() - hubBefore) / result.seconds,
-      clientCpu: (client.user + client.system) / 1e6 / result.seconds,
-    };
+    return await withCpu(hub, () => run(publisher, subscribers, options));
   } finally {
     await Promise.all([publisher, ...subscribers].map((client) => client.close()));
   }

@@ -20,7 +20,7 @@ export interface TaskRecord {
   run_at: string;
   timeout_ms: number;
   attempts: number;
-  /** Offers made so far (an offer withdrawn because the agent left is not an attempt). */
+  /** Offers made so far; numbers the attempt records (an offer withdrawn because the agent left is not an attempt). */
   offers: number;
   max_attempts: number;
   idempotency_key: string | null;

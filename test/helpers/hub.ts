@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import WebSocket from 'ws';
 import type { HubSettings } from '../../electron/hub/config.js';
-import { createHub, type Hub } from '../../electron/hub/hub.js';
-import { silentLogger, type Logger } from '../../electron/hub/logger.js';
+import { createHub, type Hub, type HubOptions } from '../../electron/hub/hub.js';
+import { silentLogger } from '../../electron/hub/logger.js';
 
 export interface TestHub {
   hub: Hub;
@@ -23,10 +23,13 @@ export function tempDir(prefix = 'switchboard-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts a hub on a free port; `stop()` closes it and removes its folder. */
-export async function startHub(settings: Partial<HubSettings> = {}, logger: Logger = silentLogger): Promise<TestHub> {
+/**
+ * Starts a hub on a free port (silent unless `options` gives a logger); `stop()` closes it and removes
+ * its folder, unless `settings` named the folder.
+ */
+export async function startHub(settings: Partial<HubSettings> = {}, options: HubOptions = {}): Promise<TestHub> {
   const dataDir = settings.dataDir ?? tempDir();
-  const hub = createHub({ port: 0, ...settings, dataDir }, { logger });
+  const hub = createHub({ port: 0, ...settings, dataDir }, { logger: silentLogger, ...options });
   const started = await hub.start();
   return {
     hub,

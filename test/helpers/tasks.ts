@@ -1,11 +1,8 @@
 /** Helpers for task tests: agents with a kind and capabilities, a hub on a clock the test moves, and short task calls. */
-import { rmSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { HubSettings } from '../../electron/hub/config.js';
-import { createHub } from '../../electron/hub/hub.js';
-import { silentLogger } from '../../electron/hub/logger.js';
 import type { TaskAttempt, TaskRecord } from '../../shared/index.js';
-import { agentToken, openSocket, tempDir, type TestClient, type TestHub } from './hub.js';
+import { agentToken, openSocket, startHub, type TestClient, type TestHub } from './hub.js';
 
 /** A clock whose time moves only when the test says so. */
 export interface ManualClock {
@@ -25,22 +22,8 @@ export function manualClock(start = Date.now()): ManualClock {
  * A hub like `startHub`, but on an injected clock and jitter source, with timers that cannot fire
  * during a test (heartbeat, idle timeout), so leases and backoff move only with `clock.advance`.
  */
-export async function startClockedHub(settings: Partial<HubSettings>, clock: ManualClock, random: () => number = () => 0.5): Promise<TestHub> {
-  const dataDir = tempDir();
-  const hub = createHub({ port: 0, idleTimeoutMs: 3_600_000, heartbeatIntervalMs: 600_000, ...settings, dataDir }, { logger: silentLogger, clock, random });
-  const started = await hub.start();
-  return {
-    hub,
-    port: started.port,
-    token: started.connection.token,
-    dataDir,
-    http: `http://127.0.0.1:${started.port}`,
-    wsUrl: `ws://127.0.0.1:${started.port}/ws`,
-    async stop() {
-      await hub.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function startClockedHub(settings: Partial<HubSettings>, clock: ManualClock, random: () => number = () => 0.5): Promise<TestHub> {
+  return startHub({ idleTimeoutMs: 3_600_000, heartbeatIntervalMs: 600_000, ...settings }, { clock, random });
 }
 
 /** Connects `agent` with a token of its own, announcing a kind and capabilities in its hello. */

@@ -297,7 +297,7 @@ describe('authentication', () => {
     const logDir = tempDir('switchboard-log-');
     const file = join(logDir, 'hub.log');
     try {
-      hub = await startHub(SETTINGS, createLogger({ file, level: 'debug' }));
+      hub = await startHub(SETTINGS, { logger: createLogger({ file, level: 'debug' }) });
       const created = await createAgentToken(hub, 'alice');
       const plainSecret = 'plain-secret-without-the-sb-prefix-0123456789';
       const host = { host: `127.0.0.1:${hub.port}` };

@@ -3,14 +3,14 @@
  * and child (examples/) against a real hub, and the demo (scripts/demo.ts), which starts a hub of its own
  * when none answers and stops it again. Each runs as a child process with --data-dir.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage, TaskRecord } from '../../shared/index.js';
 import { startReceiver } from '../helpers/callback-receiver.js';
+import { ScriptRun } from '../helpers/cli-process.js';
 import { api, startHub, tempDir, type TestHub } from '../helpers/hub.js';
 import { eventually } from '../helpers/wait.js';
 
@@ -38,66 +38,13 @@ function folder(): string {
   return dir;
 }
 
-/** One run of a built script, its output collected as it comes. */
-class Script {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  private listeners: (() => void)[] = [];
-
+/** One run of a built script with node, its output collected as it comes. */
+class Script extends ScriptRun {
   constructor(argv: string[]) {
     const env = { ...process.env };
     delete env['SWITCHBOARD_HOME']; // the caller's shell must not point the scripts at another hub
-    this.child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    super(process.execPath, argv, env);
     running.push(this.child);
-    this.child.stdout?.on('data', (chunk: Buffer) => ((this.stdout += chunk.toString('utf8')), this.grew()));
-    this.child.stderr?.on('data', (chunk: Buffer) => ((this.stderr += chunk.toString('utf8')), this.grew()));
-    this.exited = once(this.child, 'exit').then(([code]) => (this.grew(), code as number | null));
-  }
-
-  private grew(): void {
-    for (const listener of this.listeners) listener();
-  }
-
-  private describe(): string {
-    return `stdout ${JSON.stringify(this.stdout)}, stderr ${JSON.stringify(this.stderr)}`;
-  }
-
-  /** Resolves once the output so far matches; rejects if the script exits first. */
-  until(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => stop(new Error(`timed out waiting for ${String(pattern)}; ${this.describe()}`)), timeoutMs);
-      const listener = (): void => {
-        if (pattern.test(this.stdout)) stop();
-        else if (this.child.exitCode !== null || this.child.signalCode !== null)
-          stop(new Error(`the script exited before printing ${String(pattern)}; ${this.describe()}`));
-      };
-      const stop = (error?: Error): void => {
-        clearTimeout(timer);
-        this.listeners = this.listeners.filter((l) => l !== listener);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      this.listeners.push(listener);
-      listener();
-    });
-  }
-
-  /** Waits for the script to end on its own and returns its exit code. */
-  async end(timeoutMs = 15_000): Promise<number | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        reject(new Error(`the script did not finish; ${this.describe()}`));
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
 

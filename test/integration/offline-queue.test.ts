@@ -219,7 +219,7 @@ describe('a full queue', () => {
       if (level === 'warn') warnings.push({ message, fields });
     };
     const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-    const hub = await startHub({ offlineQueueCapacity: 5 }, logger);
+    const hub = await startHub({ offlineQueueCapacity: 5 }, { logger });
     try {
       const alice = await connectAgent(hub, 'alice');
       const seqs = await sendDirect(

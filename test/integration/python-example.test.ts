@@ -3,7 +3,7 @@
  * child process with --data-dir pointing at the hub's folder, the way a user runs them. python3 must be
  * installed: without it these tests fail, they do not skip.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
+import { ScriptRun } from '../helpers/cli-process.js';
 import { api, tempDir, useHub, type TestHub } from '../helpers/hub.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
@@ -54,23 +55,14 @@ function folder(): string {
 }
 
 /** One run of an example script, its output collected as it comes. */
-class Python {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  private listeners: (() => void)[] = [];
-
+class Python extends ScriptRun {
   /** `argv`: the script and its arguments (or -c and a program). */
   constructor(argv: string[]) {
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
     // Settings from the caller's shell must not point the scripts at another hub or token.
     for (const name of ['SWITCHBOARD_HOME', 'LYNKER_API_BASE', 'RELAY_API_KEY']) delete env[name];
-    this.child = spawn(PYTHON, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    super(PYTHON, argv, env);
     running.push(this.child);
-    this.child.stdout?.on('data', (chunk: Buffer) => ((this.stdout += chunk.toString('utf8')), this.grew()));
-    this.child.stderr?.on('data', (chunk: Buffer) => ((this.stderr += chunk.toString('utf8')), this.grew()));
-    this.exited = once(this.child, 'exit').then(([code]) => (this.grew(), code as number | null));
   }
 
   /** The JSON lines printed so far. */
@@ -79,49 +71,6 @@ class Python {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-
-  private grew(): void {
-    for (const listener of this.listeners) listener();
-  }
-
-  private describe(): string {
-    return `stdout ${JSON.stringify(this.stdout)}, stderr ${JSON.stringify(this.stderr)}`;
-  }
-
-  /** Resolves once `check` holds for the output so far; rejects if the script exits first. */
-  until(check: (self: Python) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => stop(new Error(`timed out waiting for ${what}; ${this.describe()}`)), timeoutMs);
-      const listener = (): void => {
-        if (check(this)) stop();
-        else if (this.child.exitCode !== null || this.child.signalCode !== null) stop(new Error(`the script exited before ${what}; ${this.describe()}`));
-      };
-      const stop = (error?: Error): void => {
-        clearTimeout(timer);
-        this.listeners = this.listeners.filter((l) => l !== listener);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      this.listeners.push(listener);
-      listener();
-    });
-  }
-
-  /** Waits for the script to end on its own and returns its exit code. */
-  async end(timeoutMs = 15_000): Promise<number | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        reject(new Error(`the script did not finish; ${this.describe()}`));
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
 

@@ -1,24 +1,12 @@
 /** Alerts in SQLite (the `alerts` table) and the alert settings (the `alerts` row of the `settings` table). */
-import type { AlertLevel, AlertRecord, AlertRule, AlertState } from '../../../shared/index.js';
+import type { AlertRecord, AlertRule, AlertState } from '../../../shared/index.js';
 import type { Db } from '../store/database.js';
 
-/** An alert as the engine works with it: times as epoch ms. */
-export interface Alert {
-  id: number;
-  rule: AlertRule;
-  subject: string;
-  level: AlertLevel;
-  state: AlertState;
-  message: string;
-  value: number | null;
-  threshold: number | null;
-  occurrences: number;
-  first_at: number;
-  last_at: number;
-  resolved_at: number | null;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-}
+/** The alert times: ISO strings in an {@link AlertRecord}, epoch ms in an {@link Alert}. */
+type AlertTime = 'first_at' | 'last_at' | 'resolved_at' | 'acknowledged_at';
+
+/** An alert as the engine works with it: times as epoch ms; otherwise field for field an {@link AlertRecord}. */
+export type Alert = Omit<AlertRecord, AlertTime> & { [K in AlertTime]: null extends AlertRecord[K] ? number | null : number };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

@@ -1,47 +1,17 @@
 /** Task frames the child holding a task sends: `task_accept`, `task_reject`, `task_progress`, `task_input_required`, `task_result`. */
 import { taskAcceptFrame, taskInputRequiredFrame, taskProgressFrame, taskRejectFrame, taskResultFrame } from '../../../shared/index.js';
-import { identityOf, type HandlerSpec } from '../router.js';
+import type { HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
-import { ackTask } from './task-master.js';
+import { taskChange } from './task-master.js';
 
 export function taskChildHandlers(s: HubServices): HandlerSpec[] {
+  const tasks = s.relay.service;
   const handlers = [
-    {
-      type: 'task_accept',
-      schema: taskAcceptFrame,
-      async handle(ctx) {
-        ackTask(ctx, await s.relay.service.accept(identityOf(ctx), ctx.frame.task_id));
-      },
-    } satisfies HandlerSpec<typeof taskAcceptFrame>,
-    {
-      type: 'task_reject',
-      schema: taskRejectFrame,
-      async handle(ctx) {
-        ackTask(ctx, await s.relay.service.reject(identityOf(ctx), ctx.frame.task_id, ctx.frame.reason));
-      },
-    } satisfies HandlerSpec<typeof taskRejectFrame>,
-    {
-      type: 'task_progress',
-      schema: taskProgressFrame,
-      async handle(ctx) {
-        ackTask(ctx, await s.relay.service.progress(identityOf(ctx), ctx.frame.task_id, ctx.frame.progress, ctx.frame.message));
-      },
-    } satisfies HandlerSpec<typeof taskProgressFrame>,
-    {
-      type: 'task_input_required',
-      schema: taskInputRequiredFrame,
-      async handle(ctx) {
-        ackTask(ctx, await s.relay.service.ask(identityOf(ctx), ctx.frame.task_id, ctx.frame.question));
-      },
-    } satisfies HandlerSpec<typeof taskInputRequiredFrame>,
-    {
-      type: 'task_result',
-      schema: taskResultFrame,
-      async handle(ctx) {
-        const { task_id, status, result, error } = ctx.frame;
-        ackTask(ctx, await s.relay.service.result(identityOf(ctx), task_id, status, result, error));
-      },
-    } satisfies HandlerSpec<typeof taskResultFrame>,
+    taskChange('task_accept', taskAcceptFrame, (identity, frame) => tasks.accept(identity, frame.task_id)),
+    taskChange('task_reject', taskRejectFrame, (identity, frame) => tasks.reject(identity, frame.task_id, frame.reason)),
+    taskChange('task_progress', taskProgressFrame, (identity, frame) => tasks.progress(identity, frame.task_id, frame.progress, frame.message)),
+    taskChange('task_input_required', taskInputRequiredFrame, (identity, frame) => tasks.ask(identity, frame.task_id, frame.question)),
+    taskChange('task_result', taskResultFrame, (identity, { task_id, status, result, error }) => tasks.result(identity, task_id, status, result, error)),
   ];
   return handlers as unknown as HandlerSpec[];
 }

@@ -1,5 +1,7 @@
 /** Task frames a master (or the person) sends: `task_send`, `task_input`, `task_cancel`, `task_retry`, `task_get`, `task_list`. */
+import type { z } from 'zod';
 import { taskCancelFrame, taskGetFrame, taskInputFrame, taskListFrame, taskRetryFrame, taskSendFrame } from '../../../shared/index.js';
+import type { Identity } from '../connection.js';
 import type { TaskChange } from '../relay/task-service.js';
 import { identityOf, reply, type FrameContext, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
@@ -10,42 +12,40 @@ export function ackTask(ctx: FrameContext, change: TaskChange): void {
   reply(ctx, { type: 'ack', changed: change.changed, task: taskRecord(change.task) });
 }
 
+/** A handler that makes one task change for the sending agent and acks it with {@link ackTask}. */
+export function taskChange<S extends z.ZodType>(
+  type: string,
+  schema: S,
+  change: (identity: Identity, frame: z.output<S>) => Promise<TaskChange>,
+): HandlerSpec<S> {
+  return {
+    type,
+    schema,
+    async handle(ctx) {
+      ackTask(ctx, await change(identityOf(ctx), ctx.frame));
+    },
+  };
+}
+
 export function taskMasterHandlers(s: HubServices): HandlerSpec[] {
+  const tasks = s.relay.service;
   const handlers = [
     {
       type: 'task_send',
       schema: taskSendFrame,
       async handle(ctx) {
-        const change = await s.relay.service.create(identityOf(ctx).agent, ctx.frame.task);
+        const change = await tasks.create(identityOf(ctx).agent, ctx.frame.task);
         reply(ctx, { type: 'ack', duplicate: !change.changed, task: taskRecord(change.task) });
       },
     } satisfies HandlerSpec<typeof taskSendFrame>,
-    {
-      type: 'task_input',
-      schema: taskInputFrame,
-      async handle(ctx) {
-        ackTask(ctx, await s.relay.service.answer(identityOf(ctx), ctx.frame.task_id, ctx.frame.answer));
-      },
-    } satisfies HandlerSpec<typeof taskInputFrame>,
-    {
-      type: 'task_cancel',
-      schema: taskCancelFrame,
-      async handle(ctx) {
-        ackTask(ctx, await s.relay.service.cancel(identityOf(ctx), ctx.frame.task_id, ctx.frame.reason));
-      },
-    } satisfies HandlerSpec<typeof taskCancelFrame>,
-    {
-      type: 'task_retry',
-      schema: taskRetryFrame,
-      async handle(ctx) {
-        ackTask(ctx, await s.relay.service.retry(identityOf(ctx), ctx.frame.task_id, ctx.frame.to));
-      },
-    } satisfies HandlerSpec<typeof taskRetryFrame>,
+    taskChange('task_input', taskInputFrame, (identity, frame) => tasks.answer(identity, frame.task_id, frame.answer)),
+    taskChange('task_cancel', taskCancelFrame, (identity, frame) => tasks.cancel(identity, frame.task_id, frame.reason)),
+    taskChange('task_retry', taskRetryFrame, (identity, frame) => tasks.retry(identity, frame.task_id, frame.to)),
     {
       type: 'task_get',
       schema: taskGetFrame,
       handle(ctx) {
-        const task = s.relay.service.get(ctx.frame.task_id);
+        const task = tasks.get(ctx.frame.task_id);
         reply(ctx, { type: 'task_get_response', task: taskRecord(task), attempts: s.relay.tasks.attempts(task.task_id) });
       },
     } satisfies HandlerSpec<typeof taskGetFrame>,

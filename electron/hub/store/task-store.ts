@@ -2,36 +2,11 @@
 import type { TaskAttempt, TaskRecord, TaskState } from '../../../shared/index.js';
 import type { Db } from './database.js';
 
-/** A task as the hub works with it: times as epoch ms, JSON fields parsed. */
-export interface Task {
-  task_id: string;
-  from: string;
-  to: string;
-  type: string;
-  cmd: string;
-  payload: unknown;
-  text: string | null;
-  priority: number;
-  state: TaskState;
-  assigned_to: string | null;
-  lease_until: number | null;
-  run_at: number;
-  timeout_ms: number;
-  attempts: number;
-  /** Offers made so far; numbers the attempt records (an offer withdrawn by a departing agent is not an attempt). */
-  offers: number;
-  max_attempts: number;
-  idempotency_key: string | null;
-  callback_url: string | null;
-  result: unknown;
-  error: string | null;
-  question: string | null;
-  progress: unknown;
-  retry_of: string | null;
-  created_at: number;
-  updated_at: number;
-  finished_at: number | null;
-}
+/** The task times: ISO strings in a {@link TaskRecord}, epoch ms in a {@link Task}. */
+type TaskTime = 'lease_until' | 'run_at' | 'created_at' | 'updated_at' | 'finished_at';
+
+/** A task as the hub works with it: times as epoch ms, JSON fields parsed; otherwise field for field a {@link TaskRecord}. */
+export type Task = Omit<TaskRecord, TaskTime> & { [K in TaskTime]: null extends TaskRecord[K] ? number | null : number };
 
 interface TaskRow extends Omit<Task, 'from' | 'to' | 'payload' | 'result' | 'progress'> {
   from_agent: string;
@@ -112,9 +87,7 @@ export function createTaskStore(db: Db) {
   const held = db.prepare<[], { agent: string; n: number }>(
     "SELECT assigned_to AS agent, count(*) AS n FROM tasks WHERE assigned_to IS NOT NULL AND state IN ('submitted', 'working', 'input-required') GROUP BY assigned_to",
   );
-  const heldBy = db.prepare<[string], TaskRow>(
-    "SELECT * FROM tasks WHERE assigned_to = ? AND state IN ('submitted', 'working', 'input-required')",
-  );
+  const heldBy = db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE assigned_to = ? AND state IN ('submitted', 'working', 'input-required')");
   // Named parameters: better-sqlite3 refuses positional values for numbered ones (?1), so each filter is bound by name.
   const list = db.prepare<[{ state: string | null; from: string | null; to: string | null; cmd: string | null; limit: number }], TaskRow>(
     `SELECT * FROM tasks WHERE (@state IS NULL OR state = @state) AND (@from IS NULL OR from_agent = @from) AND (@to IS NULL OR to_target = @to OR assigned_to = @to)
@@ -124,7 +97,14 @@ export function createTaskStore(db: Db) {
   const insertAttempt = db.prepare<[string, number, string, number]>(
     "INSERT INTO task_attempts (task_id, attempt, agent, assigned_at, outcome) VALUES (?, ?, ?, ?, 'offered')",
   );
-  const updateAttempt = db.prepare<{ task_id: string; attempt: number; outcome: string; detail: string | null; accepted_at: number | null; ended_at: number | null }>(
+  const updateAttempt = db.prepare<{
+    task_id: string;
+    attempt: number;
+    outcome: string;
+    detail: string | null;
+    accepted_at: number | null;
+    ended_at: number | null;
+  }>(
     `UPDATE task_attempts SET outcome = @outcome, detail = coalesce(@detail, detail), accepted_at = coalesce(@accepted_at, accepted_at),
        ended_at = coalesce(@ended_at, ended_at) WHERE task_id = @task_id AND attempt = @attempt`,
   );
@@ -166,7 +146,9 @@ export function createTaskStore(db: Db) {
       return heldBy.all(agent).map(fromRow);
     },
     list(filter: TaskFilter): Task[] {
-      return list.all({ state: filter.state ?? null, from: filter.from ?? null, to: filter.to ?? null, cmd: filter.cmd ?? null, limit: filter.limit }).map(fromRow);
+      return list
+        .all({ state: filter.state ?? null, from: filter.from ?? null, to: filter.to ?? null, cmd: filter.cmd ?? null, limit: filter.limit })
+        .map(fromRow);
     },
     countByState(): Record<string, number> {
       return Object.fromEntries(countByState.all().map((row) => [row.state, row.n]));
