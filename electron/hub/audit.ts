@@ -1,7 +1,8 @@
 /** The audit trail as one time-ordered list: the `events` table merged at read time with `messages` (docs/decisions.md). */
 import type { Db } from './store/database.js';
 import type { EventRow } from './store/event-store.js';
-import type { MessageRow } from './store/message-store.js';
+import { rowToMessage, type MessageRow } from './store/message-store.js';
+import type { StoredMessage } from '../../shared/index.js';
 
 /** Fields every entry has, whichever table it comes from. */
 interface EntryBase {
@@ -24,17 +25,9 @@ export interface EventEntry extends EntryBase {
 }
 
 /** A stored message: the fields of the message itself, with `ts` for its `created_at`. */
-export interface MessageEntry extends EntryBase {
+export interface MessageEntry extends EntryBase, Omit<StoredMessage, 'id' | 'created_at'> {
   source: 'message';
   kind: 'message';
-  seq: number;
-  conversation_id: string;
-  sender: string;
-  message_type: string;
-  content: string;
-  payload?: unknown;
-  client_msg_id?: string;
-  incomplete?: true;
 }
 
 export type AuditEntry = EventEntry | MessageEntry;
@@ -73,23 +66,8 @@ function eventEntry(row: EventRow): EventEntry {
 }
 
 function messageEntry(row: MessageRow): MessageEntry {
-  const entry: MessageEntry = {
-    ts: new Date(row.created_at).toISOString(),
-    id: `m_${row.seq}`,
-    source: 'message',
-    kind: 'message',
-    actor: row.sender,
-    subject: row.conversation_id,
-    seq: row.seq,
-    conversation_id: row.conversation_id,
-    sender: row.sender,
-    message_type: row.message_type,
-    content: row.content,
-  };
-  if (row.payload !== null) entry.payload = JSON.parse(row.payload);
-  if (row.client_msg_id !== null) entry.client_msg_id = row.client_msg_id;
-  if (row.incomplete === 1) entry.incomplete = true;
-  return entry;
+  const { created_at, id, ...message } = rowToMessage(row);
+  return { ts: created_at, id, source: 'message', kind: 'message', actor: message.sender, subject: message.conversation_id, ...message };
 }
 
 /**
