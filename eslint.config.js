@@ -48,7 +48,7 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['renderer/**/*.{ts,tsx}'],
+    files: ['renderer/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: layer('The renderer runs in a browser: it talks to the hub over WebSocket/HTTP and imports only shared/ and browser packages.', {
       paths: [...nodeBuiltins, 'electron', 'ws', 'better-sqlite3'],

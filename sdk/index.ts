@@ -14,7 +14,6 @@ import {
   SwitchboardClient,
   TaskWorker,
   webSocketTransport,
-  type BrowserLikeSocket,
   type ClientEvents,
   type ClientOptions,
   type MessageStream,
@@ -100,7 +99,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Agent> {
   const clientOptions: ClientOptions = {
     url,
     token,
-    transport: webSocketTransport(WebSocket as unknown as new (url: string) => BrowserLikeSocket),
+    transport: webSocketTransport(WebSocket),
     ...(stateDir === false ? {} : { outbox: fileOutboxStore(join(stateDir, 'outbox.json')) }),
     ...(options.agent === undefined ? {} : { agent: options.agent }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),

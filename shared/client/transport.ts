@@ -29,11 +29,17 @@ export function webSocketTransport(WebSocketClass: new (url: string) => BrowserL
   };
 }
 
+/**
+ * A handler property as the DOM declares it. Declared through a method so it is checked bivariantly: the
+ * browser's `(ev: MessageEvent) => any` and `ws`'s own event types both fit without casts.
+ */
+type EventHandler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
+
 export interface BrowserLikeSocket {
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: EventHandler<unknown> | null;
+  onmessage: EventHandler<{ data: unknown }> | null;
+  onclose: EventHandler<{ code: number; reason: string }> | null;
+  onerror: EventHandler<unknown> | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
 }

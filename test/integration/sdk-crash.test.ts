@@ -7,7 +7,7 @@ import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Agent, connect, webSocketTransport, type BrowserLikeSocket, type TransportFactory } from '../../sdk/index.js';
+import { Agent, connect, webSocketTransport, type TransportFactory } from '../../sdk/index.js';
 import type { StoredMessage, TaskRecord } from '../../shared/index.js';
 import { serveCli, type CliHub } from '../helpers/cli-process.js';
 import { connectAgent, startHub, tempDir, type TestClient, type TestHub } from '../helpers/hub.js';
@@ -139,7 +139,7 @@ describe('the hub killed while an agent sends', () => {
     agents.push(sender);
     // The watcher reconnects only when the test opens the gate, after everything was stored without it.
     let gateOpen = true;
-    const ws = webSocketTransport(WebSocket as unknown as new (url: string) => BrowserLikeSocket);
+    const ws = webSocketTransport(WebSocket);
     const gated: TransportFactory = (url, handlers) => {
       if (gateOpen) return ws(url, handlers);
       setTimeout(() => handlers.close(1006, 'the test keeps this agent away'), 5);

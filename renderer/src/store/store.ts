@@ -1,0 +1,57 @@
+/** The window's one zustand store: live state from the hub plus the few actions views call. */
+import { create } from 'zustand';
+import type { StoredMessage } from '../../../shared/index.js';
+import { applyLiveItems, initialLiveState, tickRates, type LinkStatus, type LiveItem, type LiveState } from './live-state.js';
+
+export interface LiveActions {
+  applyItems(items: readonly LiveItem[]): void;
+  tick(): void;
+  setLink(link: LinkStatus, note?: string): void;
+  /** A (re)connect: views watching `epoch` refetch. */
+  connected(session: { agent: string; admin: boolean }): void;
+  /** Opens a conversation in the timeline with its newest page; clears its unread count. */
+  showConversation(id: string | undefined, newest: StoredMessage[]): void;
+  /** Older messages fetched while scrolling up, put in front of the timeline. */
+  prependOlder(id: string, older: StoredMessage[]): void;
+  /** Conversations' last seqs as listed by the hub, and the last seq the person saw in each (kept by the view). */
+  seedActivity(list: { id: string; last_seq: number; paused: boolean }[], seen: Record<string, number>): void;
+}
+
+export type Store = LiveState & LiveActions;
+
+export const useStore = create<Store>()((set, get) => ({
+  ...initialLiveState(),
+  applyItems: (items) => set((state) => applyLiveItems(state, items)),
+  tick: () => set((state) => tickRates(state)),
+  setLink: (link, note) => set({ link, linkNote: note }),
+  connected: (session) => set((state) => ({ session, link: 'connected', linkNote: undefined, epoch: state.epoch + 1 })),
+  showConversation: (id, newest) =>
+    set((state) => {
+      const activity = { ...state.activity };
+      if (id !== undefined) {
+        const entry = activity[id];
+        if (entry !== undefined) activity[id] = { ...entry, unread: 0, seen_seq: entry.last_seq };
+      }
+      return { openConversation: id, timeline: newest, activity };
+    }),
+  prependOlder: (id, older) => {
+    const state = get();
+    if (state.openConversation !== id || older.length === 0) return;
+    const first = state.timeline[0]?.seq ?? Number.POSITIVE_INFINITY;
+    set({ timeline: [...older.filter((m) => m.seq < first), ...state.timeline] });
+  },
+  seedActivity: (list, seen) =>
+    set((state) => {
+      const activity = { ...state.activity };
+      for (const conversation of list) {
+        const known = activity[conversation.id];
+        activity[conversation.id] = {
+          last_seq: Math.max(conversation.last_seq, known?.last_seq ?? 0),
+          unread: known?.unread ?? 0,
+          seen_seq: Math.max(known?.seen_seq ?? 0, seen[conversation.id] ?? 0),
+          paused: conversation.paused,
+        };
+      }
+      return { activity };
+    }),
+}));

@@ -1,0 +1,6 @@
+/** The audit view. */
+import { EmptyState } from '../../components/empty-state.js';
+
+export function AuditView() {
+  return <EmptyState title="Audit" />;
+}
