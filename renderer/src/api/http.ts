@@ -34,6 +34,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** The `error` of a failed answer. */
+interface HubErrorBody {
+  code?: string;
+  message?: string;
+  details?: Record<string, unknown>;
+  fields?: Record<string, string>;
+}
+
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { httpBase, token } = hubAccess();
   const url = new URL(path, httpBase);
@@ -56,8 +64,10 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const text = await response.text();
   const body: unknown = text === '' ? undefined : safeJson(text);
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
-    throw new HubRequestError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, error?.details);
+    const error = (body as { error?: HubErrorBody } | undefined)?.error;
+    // The hub names per-field problems (settings) as `error.fields`; they reach views as `details.fields`.
+    const details = error?.details ?? (error?.fields === undefined ? undefined : { fields: error.fields });
+    throw new HubRequestError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, details);
   }
   return body as T;
 }

@@ -4,12 +4,18 @@
  * through the per-animation-frame batcher. The core reconnects by itself; this says so in the header.
  */
 import { SwitchboardClient, webSocketTransport, type ConnectionStatus } from '../../../shared/client/index.js';
-import { animationFrameSchedule, FrameBatcher } from '../store/frame-batcher.js';
+import { FrameBatcher, type Schedule } from '../store/frame-batcher.js';
 import type { LiveItem } from '../store/live-state.js';
 import { useStore } from '../store/store.js';
 import type { HubAccess } from './hub-access.js';
 
 let client: SwitchboardClient | undefined;
+
+/** Once per animation frame; a hidden tab gets no frames, so fall back to a timer there. */
+const animationFrameSchedule: Schedule = (flush) => {
+  if (typeof document !== 'undefined' && document.visibilityState === 'hidden') setTimeout(flush, 250);
+  else requestAnimationFrame(() => flush());
+};
 
 /** The connected client, for views that send (post as the person). */
 export function liveClient(): SwitchboardClient {

@@ -31,9 +31,3 @@ export class FrameBatcher<T> {
     this.apply(items);
   }
 }
-
-/** Once per animation frame; a hidden tab gets no frames, so fall back to a timer there. */
-export const animationFrameSchedule: Schedule = (flush) => {
-  if (typeof document !== 'undefined' && document.visibilityState === 'hidden') setTimeout(flush, 250);
-  else requestAnimationFrame(() => flush());
-};

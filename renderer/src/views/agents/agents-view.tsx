@@ -1,6 +1,35 @@
-/** The agents view. */
+/** The agents view: every agent with its presence and load, live; and for the admin, the tokens agents connect with. */
 import { EmptyState } from '../../components/empty-state.js';
+import { HubErrorText } from '../../components/hub-error-text.js';
+import { useStore } from '../../store/store.js';
+import { AgentsTable } from './agents-table.js';
+import { TokensSection } from './tokens-section.js';
+import { useAgents } from './use-agents.js';
+import './agents.css';
 
 export function AgentsView() {
-  return <EmptyState title="Agents" />;
+  const { agents, loaded, error } = useAgents();
+  const admin = useStore((s) => s.session?.admin === true);
+  const online = agents.filter((agent) => agent.online).length;
+
+  return (
+    <div className="agents-view">
+      <section aria-label="Agents">
+        {agents.length === 0 ? null : (
+          <p className="muted agents-online" data-testid="agents-online">
+            {online} of {agents.length} online
+          </p>
+        )}
+        <HubErrorText error={error} />
+        {!loaded && agents.length === 0 ? null : agents.length === 0 ? (
+          <EmptyState title="No agents yet">
+            Run <code>npm run demo</code> or connect one with the SDK: <code>{"connect({ agent: 'planner' })"}</code> (see the README).
+          </EmptyState>
+        ) : (
+          <AgentsTable agents={agents} />
+        )}
+      </section>
+      {admin ? <TokensSection agentIds={agents.map((agent) => agent.id)} /> : null}
+    </div>
+  );
 }

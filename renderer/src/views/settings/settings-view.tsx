@@ -1,6 +1,269 @@
-/** The settings view. */
-import { EmptyState } from '../../components/empty-state.js';
+/**
+ * The settings view (admin): the hub's settings file (applied at the next start) and the alert thresholds
+ * (applied at once) in one form. Save sends only what changed, each part to its endpoint; a refused value
+ * is explained next to its field and the value in effect stays.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { AlertConfig } from '../../../../shared/index.js';
+import { api } from '../../api/http.js';
+import { HubErrorText, toHubError } from '../../components/hub-error-text.js';
+import { useHubQuery } from '../../components/use-hub-query.js';
+import { useStore } from '../../store/store.js';
+import { BackupsNote } from './backups-note.js';
+import { SettingInput } from './setting-input.js';
+import { ALL_FIELDS, SETTING_GROUPS, type SettingField, type SettingSource } from './settings-fields.js';
+import { fieldErrorsOf, isLoopback, parseInput, sameValue, toInput, type InputValue } from './settings-form.js';
+import './settings.css';
+
+interface HubSettingsAnswer {
+  effective: Record<string, unknown>;
+  file: Record<string, unknown>;
+  /** Where settings.json lives. */
+  path: string;
+}
+
+interface SaveOutcome {
+  hub?: { restart: string[] };
+  alerts?: true;
+}
+
+type Failures = Partial<Record<SettingSource, ReturnType<typeof toHubError>>>;
+
+const KNOWN_KEYS = new Set(ALL_FIELDS.map((f) => f.key));
+const LABELS = new Map(ALL_FIELDS.map((f) => [f.key, f.label]));
 
 export function SettingsView() {
-  return <EmptyState title="Settings" />;
+  const admin = useStore((s) => s.session?.admin === true);
+  const hub = useHubQuery<HubSettingsAnswer>(admin ? '/api/settings' : undefined);
+  const alerts = useHubQuery<{ config: AlertConfig }>(admin ? '/api/alerts/config' : undefined);
+  const [draft, setDraft] = useState<Record<string, InputValue>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failures, setFailures] = useState<Failures>({});
+  const [outcome, setOutcome] = useState<SaveOutcome | undefined>(undefined);
+  const [saving, setSaving] = useState(false);
+  // Saved edits stay in the form until the refetched settings hold them, so no field flashes its old value.
+  const settled = useRef<Record<SettingSource, string[]>>({ hub: [], alerts: [] });
+  const settle = (source: SettingSource): void => {
+    const keys = settled.current[source];
+    if (keys.length === 0) return;
+    settled.current[source] = [];
+    setDraft((current) => Object.fromEntries(Object.entries(current).filter(([key]) => !keys.includes(key))));
+  };
+  useEffect(() => settle('hub'), [hub.data]);
+  useEffect(() => settle('alerts'), [alerts.data]);
+
+  if (!admin) {
+    return (
+      <p className="muted" role="status">
+        Settings need the admin session: open the dashboard with a login link from the hub (<code>npx switchboard open</code>).
+      </p>
+    );
+  }
+
+  const effectiveOf = (field: SettingField): unknown =>
+    field.source === 'hub' ? hub.data?.effective[field.key] : alerts.data?.config[field.key as keyof AlertConfig];
+  /** What the form starts from: the file's value (it may be waiting for a restart), else the value in effect. */
+  const savedOf = (field: SettingField): unknown => {
+    if (field.source === 'alerts' || hub.data === undefined) return effectiveOf(field);
+    return field.key in hub.data.file ? hub.data.file[field.key] : hub.data.effective[field.key];
+  };
+  const baselineOf = (field: SettingField): InputValue => toInput(field, savedOf(field));
+  const valueOf = (field: SettingField): InputValue => draft[field.key] ?? baselineOf(field);
+  const isChanged = (field: SettingField): boolean => field.key in draft && !sameValue(field, valueOf(field), baselineOf(field));
+  const pendingOf = (field: SettingField): unknown => {
+    if (field.source !== 'hub' || hub.data === undefined || !(field.key in hub.data.file)) return undefined;
+    const saved = hub.data.file[field.key];
+    return JSON.stringify(saved) === JSON.stringify(hub.data.effective[field.key]) ? undefined : saved;
+  };
+  const loaded = (source: SettingSource): boolean => (source === 'hub' ? hub.data !== undefined : alerts.data !== undefined);
+  const changedFields = ALL_FIELDS.filter((f) => loaded(f.source) && isChanged(f));
+
+  const edit = (field: SettingField, value: InputValue): void => {
+    setDraft((current) => ({ ...current, [field.key]: value }));
+    setOutcome(undefined);
+    if (errors[field.key] !== undefined) {
+      setErrors((current) => {
+        const next = { ...current };
+        delete next[field.key];
+        return next;
+      });
+    }
+  };
+
+  const discard = (): void => {
+    setDraft({});
+    setErrors({});
+    setFailures({});
+  };
+
+  const save = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    const found: Record<string, string> = {};
+    const changes: Record<SettingSource, Record<string, unknown>> = { hub: {}, alerts: {} };
+    for (const field of changedFields) {
+      const parsed = parseInput(field, valueOf(field));
+      if (parsed.ok) changes[field.source][field.key] = parsed.value;
+      else found[field.key] = parsed.error;
+    }
+    setErrors(found);
+    setFailures({});
+    setOutcome(undefined);
+    if (Object.keys(found).length > 0 || changedFields.length === 0) return;
+
+    setSaving(true);
+    const done: SaveOutcome = {};
+    const failed: Failures = {};
+    const refused: Record<string, string> = {};
+    const send = async (source: SettingSource, request: () => Promise<void>): Promise<void> => {
+      if (Object.keys(changes[source]).length === 0) return;
+      try {
+        await request();
+        settled.current[source] = Object.keys(changes[source]);
+      } catch (caught) {
+        const error = toHubError(caught);
+        const byField = fieldErrorsOf(error, KNOWN_KEYS);
+        Object.assign(refused, byField);
+        // A problem no field explains (or one with a field the form does not show) is shown by the Save button.
+        if (Object.keys(byField).length === 0 || Object.keys(byField).some((key) => !KNOWN_KEYS.has(key))) failed[source] = error;
+      }
+    };
+    await send('hub', async () => {
+      const answer = await api<{ saved: boolean; restart_required: string[] }>('/api/settings', { method: 'PUT', body: changes.hub });
+      done.hub = { restart: answer.restart_required };
+    });
+    await send('alerts', async () => {
+      await api<{ config: AlertConfig }>('/api/alerts/config', { method: 'PUT', body: changes.alerts });
+      done.alerts = true;
+    });
+    setSaving(false);
+    setErrors(refused);
+    setFailures(failed);
+    if (done.hub !== undefined || done.alerts !== undefined) setOutcome(done);
+    if (done.hub !== undefined) hub.reload();
+    if (done.alerts !== undefined) alerts.reload();
+  };
+
+  const hostField = ALL_FIELDS.find((f) => f.key === 'host');
+  const hostValue = hostField === undefined || !loaded('hub') ? '' : String(valueOf(hostField));
+  const exposed = hostValue.trim() !== '' && !isLoopback(hostValue);
+
+  return (
+    <form className="settings" onSubmit={(event) => void save(event)} noValidate>
+      <section className="card settings-file" aria-label="Settings file">
+        <div className="stat-label">Settings file</div>
+        {hub.data === undefined ? (
+          <HubErrorText error={hub.error} />
+        ) : (
+          <>
+            <div className="mono settings-path" data-testid="settings-path">
+              {hub.data.path}
+            </div>
+            <p className="muted">
+              Hub settings are saved here and read when the hub starts; options given to <code>switchboard serve</code> (such as <code>--port</code>) override
+              them. Alert thresholds are kept in the hub’s database and apply as soon as they are saved.
+            </p>
+          </>
+        )}
+      </section>
+
+      {SETTING_GROUPS.map((group) => {
+        const source = group.fields[0]?.source ?? 'hub';
+        const query = source === 'hub' ? hub : alerts;
+        return (
+          <section key={group.id} className="card settings-group" aria-labelledby={`settings-${group.id}`} data-testid={`settings-group-${group.id}`}>
+            <div className="settings-group-head">
+              <h2 id={`settings-${group.id}`}>{group.title}</h2>
+              {group.note === undefined ? null : <span className="muted">{group.note}</span>}
+            </div>
+            {query.data === undefined ? (
+              query.error === undefined ? (
+                <p className="muted">Loading…</p>
+              ) : source === 'hub' ? (
+                <p className="muted">Not loaded: see the error under Settings file.</p>
+              ) : (
+                <HubErrorText error={query.error} />
+              )
+            ) : (
+              <>
+                {group.id === 'network' && exposed ? (
+                  <p className="settings-warning" role="alert" data-testid="host-warning">
+                    <strong>{hostValue.trim()}</strong> is not a loopback address: the hub would be reachable from other machines on the network, and anyone who
+                    can reach it can try tokens against it. Use this only on a network you trust, and keep tokens secret. 127.0.0.1 keeps the hub on this
+                    machine.
+                  </p>
+                ) : null}
+                <div className="settings-fields">
+                  {group.fields.map((field) => (
+                    <SettingInput
+                      key={field.key}
+                      field={field}
+                      value={valueOf(field)}
+                      effective={effectiveOf(field)}
+                      pending={pendingOf(field)}
+                      changed={isChanged(field)}
+                      error={errors[field.key]}
+                      onChange={(value) => edit(field, value)}
+                    />
+                  ))}
+                </div>
+              </>
+            )}
+          </section>
+        );
+      })}
+
+      <BackupsNote settingsPath={hub.data?.path} />
+
+      <div className="settings-savebar" role="region" aria-label="Save settings">
+        <div className="settings-savebar-status">
+          {outcome === undefined ? null : <SavedNote outcome={outcome} />}
+          <HubErrorText error={failures.hub} />
+          <HubErrorText error={failures.alerts} />
+          {Object.keys(errors).length > 0 ? (
+            <p className="field-error">
+              Not saved:{' '}
+              {Object.keys(errors)
+                .map((key) => LABELS.get(key) ?? key)
+                .join(', ')}{' '}
+              {Object.keys(errors).length === 1 ? 'was' : 'were'} not accepted (see the message next to each). Fix and save again — until then the hub keeps the
+              values in effect.
+            </p>
+          ) : null}
+          {outcome === undefined && Object.keys(errors).length === 0 ? (
+            <span className="muted">
+              {changedFields.length === 0 ? 'No unsaved changes.' : `${changedFields.length} unsaved ${changedFields.length === 1 ? 'change' : 'changes'}.`}
+            </span>
+          ) : null}
+        </div>
+        <button type="button" onClick={discard} disabled={saving || (changedFields.length === 0 && Object.keys(errors).length === 0)}>
+          Discard changes
+        </button>
+        <button type="submit" className="primary" disabled={saving || changedFields.length === 0}>
+          {saving ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SavedNote({ outcome }: { outcome: SaveOutcome }) {
+  const restart = outcome.hub?.restart ?? [];
+  return (
+    <p className="settings-saved" role="status" data-testid="settings-saved">
+      {outcome.hub === undefined ? null : (
+        <>
+          Hub settings saved.{' '}
+          {restart.length === 0 ? (
+            'The running hub already uses these values.'
+          ) : (
+            <>
+              Restart the hub to apply <span data-testid="restart-required">{restart.map((key) => LABELS.get(key) ?? key).join(', ')}</span> (desktop app: tray
+              → Stop hub, then Start hub; headless: stop <code>switchboard serve</code> and start it again).
+            </>
+          )}{' '}
+        </>
+      )}
+      {outcome.alerts === undefined ? null : 'Alert thresholds saved and applied.'}
+    </p>
+  );
 }

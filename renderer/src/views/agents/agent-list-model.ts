@@ -1,0 +1,28 @@
+/** Agents as listed by the hub with the presence pushes laid over them, pure. */
+import type { AgentInfo } from '../../../../shared/index.js';
+
+/** An agent as `GET /api/agents` lists it; `tasks_in_flight` is absent from hubs that do not count it. */
+export interface ListedAgent extends AgentInfo {
+  tasks_in_flight?: number;
+}
+
+/**
+ * Presence pushes carry `online`, `connections` and `last_seen` but not the listing's counts, so a pushed
+ * copy is merged into the listed one, unless the listing saw the agent later than the push did.
+ */
+export function overlayAgents(listed: readonly ListedAgent[], pushed: Readonly<Record<string, AgentInfo>>): ListedAgent[] {
+  const byId = new Map<string, ListedAgent>();
+  for (const agent of listed) byId.set(agent.id, agent);
+  for (const agent of Object.values(pushed)) {
+    const known = byId.get(agent.id);
+    if (known === undefined) byId.set(agent.id, agent);
+    else if ((agent.last_seen ?? '') >= (known.last_seen ?? '')) byId.set(agent.id, { ...known, ...agent });
+  }
+  return [...byId.values()].sort(byPresenceThenName);
+}
+
+/** Online agents first, then by name. */
+function byPresenceThenName(a: AgentInfo, b: AgentInfo): number {
+  if (a.online !== b.online) return a.online ? -1 : 1;
+  return a.id.localeCompare(b.id);
+}

@@ -1,0 +1,33 @@
+/**
+ * Saves the whole audit trail (`/api/audit/export`, JSON Lines) as a file. Fetched rather than linked, so
+ * the desktop app's bearer token is sent as well as a browser's session cookie.
+ */
+import { hubAccess, HubRequestError } from '../../api/http.js';
+
+export async function downloadAuditExport(): Promise<void> {
+  const { httpBase, token } = hubAccess();
+  const headers: Record<string, string> = { accept: 'application/x-ndjson' };
+  if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(new URL('/api/audit/export', httpBase), { headers, credentials: 'same-origin' });
+  } catch {
+    throw new HubRequestError(0, 'SB_ERR_UNREACHABLE', 'the hub is not reachable');
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+    throw new HubRequestError(response.status, body?.error?.code ?? `HTTP_${response.status}`, body?.error?.message ?? response.statusText);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  try {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `switchboard-audit-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } finally {
+    // The click has handed the blob to the download; a moment later the URL is no longer needed.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+}

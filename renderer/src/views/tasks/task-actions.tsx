@@ -1,0 +1,109 @@
+/**
+ * What the person may do with a task, offered only where its state allows: cancel an open task, retry a
+ * finished one as it was, or redrive it to another agent. Each retry is a new task linked to this one.
+ */
+import { useId, useState } from 'react';
+import { isTerminal, nextState, type TaskRecord } from '../../../../shared/index.js';
+import { api } from '../../api/http.js';
+import { HubErrorText } from '../../components/hub-error-text.js';
+import { useHubAction } from '../../components/use-hub-action.js';
+import type { ListedAgent } from '../agents/agent-list-model.js';
+import { shortTaskId, taskHref, type TaskListKind } from './task-links.js';
+
+interface TaskChangeAnswer {
+  task: TaskRecord;
+}
+
+interface TaskActionsProps {
+  task: TaskRecord;
+  agents: readonly ListedAgent[];
+  list: TaskListKind;
+  /** One line of buttons for a table row, without the cancel reason. */
+  compact?: boolean;
+}
+
+export function TaskActions({ task, agents, list, compact = false }: TaskActionsProps) {
+  const id = useId();
+  const [reason, setReason] = useState('');
+  const [redriveTo, setRedriveTo] = useState('');
+  const [retried, setRetried] = useState<TaskRecord | undefined>(undefined);
+  const action = useHubAction();
+  const path = `/api/tasks/${encodeURIComponent(task.task_id)}`;
+  const canCancel = nextState(task.state, 'cancel') !== undefined;
+  const canRetry = isTerminal(task.state);
+
+  const cancel = (): void => {
+    const body = reason.trim() === '' ? {} : { reason: reason.trim() };
+    void action
+      .run(() => api<TaskChangeAnswer>(`${path}/cancel`, { method: 'POST', body }))
+      .then((done) => {
+        if (done !== undefined) setReason('');
+      });
+  };
+  const retry = (to?: string): void => {
+    void action
+      .run(() => api<TaskChangeAnswer>(`${path}/retry`, { method: 'POST', body: to === undefined ? {} : { to } }))
+      .then((done) => {
+        if (done !== undefined) setRetried(done.task);
+      });
+  };
+
+  return (
+    <div className={compact ? 'task-actions compact' : 'task-actions'} aria-label="Task actions" role="group">
+      {compact ? null : (
+        <div className="row">
+          <label htmlFor={`${id}-reason`} className="sr-only">
+            Cancel reason
+          </label>
+          <input
+            id={`${id}-reason`}
+            value={reason}
+            placeholder="reason (optional)"
+            disabled={!canCancel}
+            onChange={(event) => setReason(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && canCancel && !action.busy) cancel();
+            }}
+          />
+          <button type="button" className="danger" disabled={!canCancel || action.busy} onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <div className="row">
+        <button type="button" disabled={!canRetry || action.busy} onClick={() => retry()} title="A new task with the same work, to the same agent or role">
+          Retry
+        </button>
+        <label htmlFor={`${id}-to`} className="sr-only">
+          Redrive to
+        </label>
+        <select id={`${id}-to`} value={redriveTo} disabled={!canRetry} onChange={(event) => setRedriveTo(event.target.value)}>
+          <option value="">{compact ? 'agent…' : 'another agent…'}</option>
+          {agents.map((agent) => (
+            <option key={agent.id} value={agent.id}>
+              {agent.id}
+              {agent.online ? '' : ' (offline)'}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          disabled={!canRetry || redriveTo === '' || action.busy}
+          onClick={() => retry(redriveTo)}
+          title="A new task with the same work, to the agent picked"
+        >
+          Redrive
+        </button>
+      </div>
+      {retried === undefined ? null : (
+        <p className="action-done" role="status">
+          {retried.to === task.to ? 'Retried' : `Redriven to ${retried.to}`} as{' '}
+          <a href={taskHref(retried.task_id, list)} className="mono" title={retried.task_id}>
+            {shortTaskId(retried.task_id)}
+          </a>
+        </p>
+      )}
+      <HubErrorText error={action.error} />
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+// The metrics view's pure parts: chart axes, series from rollups, and the live alert list.
+import { describe, expect, it } from 'vitest';
+import type { AlertRecord } from '../../shared/index.js';
+import { niceTicks, timeTicks } from '../../renderer/src/components/chart-scale.js';
+import { mergeAlerts } from '../../renderer/src/views/metrics/alert-list.js';
+import { agentColors, buildCharts, sumCounts, type InteractionSummary, type RollupsAnswer } from '../../renderer/src/views/metrics/metrics-data.js';
+
+const MINUTE = 60_000;
+
+function bucket(agent: string, start: number, fields: Partial<InteractionSummary> = {}): InteractionSummary & { start: string } {
+  return {
+    agent,
+    start: new Date(start).toISOString(),
+    count: 10,
+    errors: 1,
+    error_rate: 10,
+    avg_ms: 120,
+    p50_ms: 100,
+    p95_ms: 300,
+    p95_max_ms: 300,
+    max_ms: 400,
+    tools: {},
+    error_types: {},
+    ...fields,
+  };
+}
+
+function alert(id: number, fields: Partial<AlertRecord> = {}): AlertRecord {
+  return {
+    id,
+    rule: 'error_rate',
+    subject: 'coder',
+    level: 'warning',
+    state: 'open',
+    message: 'm',
+    value: 9,
+    threshold: 5,
+    occurrences: 1,
+    first_at: '2026-01-01T10:00:00.000Z',
+    last_at: '2026-01-01T10:00:00.000Z',
+    resolved_at: null,
+    acknowledged_at: null,
+    acknowledged_by: null,
+    ...fields,
+  };
+}
+
+describe('niceTicks', () => {
+  it('runs from 0 to a round value at or above the maximum', () => {
+    expect(niceTicks(6.3)).toEqual([0, 2, 4, 6, 8]);
+    expect(niceTicks(100)).toEqual([0, 25, 50, 75, 100]);
+    expect(niceTicks(0)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+  });
+});
+
+describe('timeTicks', () => {
+  it('puts ticks on round times inside the span, no more than asked', () => {
+    const from = Date.UTC(2026, 0, 1, 10, 3);
+    const ticks = timeTicks(from, from + 60 * MINUTE, 4);
+    expect(ticks.length).toBeLessThanOrEqual(4);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    for (const tick of ticks) {
+      expect(tick).toBeGreaterThanOrEqual(from);
+      expect(tick % MINUTE).toBe(0);
+    }
+  });
+});
+
+describe('buildCharts', () => {
+  const since = Date.UTC(2026, 0, 1, 10, 0);
+  const until = since + 5 * MINUTE;
+  const answer: RollupsAnswer = {
+    since: new Date(since).toISOString(),
+    until: new Date(until).toISOString(),
+    bucket: '1m',
+    rollups: [bucket('coder', since), bucket('coder', since + 2 * MINUTE, { count: 4, error_rate: 0 }), bucket('planner', since + MINUTE)],
+  };
+  const charts = buildCharts(answer, since, until, 1, agentColors(['coder', 'planner']));
+
+  it('has one requests and one error-rate line per agent and two latency lines', () => {
+    expect(charts.requests.map((s) => s.id)).toEqual(['coder', 'planner']);
+    expect(charts.errorRate).toHaveLength(2);
+    expect(charts.latency.map((s) => s.id)).toEqual(['coder-p50', 'coder-p95', 'planner-p50', 'planner-p95']);
+    expect(charts.latency[1]?.dashed).toBe(true);
+  });
+
+  it('counts an empty bucket as no requests but as no data for rates and latency', () => {
+    expect(charts.requests[0]?.points.map((p) => p.y)).toEqual([10, 0, 4, 0, 0]);
+    expect(charts.errorRate[0]?.points.map((p) => p.y)).toEqual([10, null, 0, null, null]);
+    expect(charts.latency[0]?.points.map((p) => p.y)).toEqual([100, null, 100, null, null]);
+  });
+
+  it('gives requests per minute for coarser buckets', () => {
+    const coarse = buildCharts({ ...answer, rollups: [bucket('coder', since, { count: 30 })] }, since, until, 15, agentColors(['coder']));
+    expect(coarse.requests[0]?.points[0]?.y).toBe(2);
+  });
+});
+
+describe('sumCounts', () => {
+  it('adds up tools across agents', () => {
+    const totals = [bucket('a', 0, { tools: { read: 2, git: 1 } }), bucket('b', 0, { tools: { read: 3 } })];
+    expect(sumCounts(totals, 'tools')).toEqual([
+      { label: 'read', value: 5 },
+      { label: 'git', value: 1 },
+    ]);
+  });
+});
+
+describe('mergeAlerts', () => {
+  it('lets the newer record of an alert win and adds pushed alerts the fetch did not hold', () => {
+    const fetched = [alert(1), alert(2)];
+    const pushed = { 2: alert(2, { state: 'resolved', resolved_at: '2026-01-01T10:05:00.000Z' }), 3: alert(3) };
+    const merged = mergeAlerts(fetched, [pushed], undefined);
+    expect(merged.map((a) => `${a.id}:${a.state}`)).toEqual(['3:open', '2:resolved', '1:open']);
+  });
+
+  it('keeps an acknowledgement over an older push, and filters by state after merging', () => {
+    const acked = { 1: alert(1, { state: 'acknowledged', acknowledged_at: '2026-01-01T10:01:00.000Z', acknowledged_by: 'user' }) };
+    expect(mergeAlerts([alert(1)], [{ 1: alert(1) }, acked], undefined)[0]?.state).toBe('acknowledged');
+    expect(mergeAlerts([alert(1)], [acked], 'open')).toEqual([]);
+  });
+});
