@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-/** The `switchboard` command: serve the hub headless, and small tools for people (status, tokens, send, tail, export). */
+/** The `switchboard` command: serve the hub headless, and small tools for people (dashboard, status, tokens, send, tail, export). */
 import { ConfigError } from '../hub/config.js';
 import { HUB_VERSION } from '../../shared/index.js';
 import { exportCommand } from './export.js';
 import { CliError } from './hub-client.js';
+import { open } from './open.js';
 import { send } from './send.js';
 import { serve } from './serve.js';
 import { status } from './status.js';
@@ -14,6 +15,7 @@ const USAGE = `Switchboard ${HUB_VERSION} — a local hub for AI agents
 
 Usage:
   switchboard serve [--port N] [--host H] [--data-dir DIR]   run the hub (default 127.0.0.1:8765)
+  switchboard open [--print]                                 the dashboard in your browser (--print: only print its login link)
   switchboard status [--json]                                is the hub running, and how busy
   switchboard token create <agent> [--label TEXT]            a token for one agent (shown once)
   switchboard token list | revoke <id>
@@ -24,7 +26,7 @@ Usage:
 Every command takes --data-dir DIR (else SWITCHBOARD_HOME, else the app-data folder).
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, status, token, send, tail, export: exportCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, open, status, token, send, tail, export: exportCommand };
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

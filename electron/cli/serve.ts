@@ -1,32 +1,12 @@
 /** `switchboard serve`: run the hub headless until SIGINT or SIGTERM. */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, type HubSettings } from '../hub/config.js';
+import type { HubSettings } from '../hub/config.js';
 import { resolveDataDir } from '../hub/data-dir.js';
 import { createHub } from '../hub/hub.js';
 import { createLogger } from '../hub/logger.js';
+import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
 import { CliError } from './hub-client.js';
-
-export const SETTINGS_FILE = 'settings.json';
-
-/** Settings from DATA_DIR/settings.json, if the person wrote one; flags override them. */
-function readSettingsFile(dataDir: string): Record<string, unknown> {
-  const file = join(dataDir, SETTINGS_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return {};
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as Record<string, unknown>;
-  } catch (error) {
-    throw new ConfigError([`${file} is not a JSON object (${(error as Error).message})`]);
-  }
-}
 
 export async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -52,7 +32,7 @@ export async function serve(argv: string[]): Promise<void> {
     if (code === 'EADDRINUSE') {
       // A port the person chose (flag or settings.json) is kept to, never silently moved; say where it was chosen.
       const inFile = values.port === undefined && fromFile['port'] !== undefined;
-      const advice = inFile ? `It is set in ${join(dataDir, SETTINGS_FILE)}: change it there, or choose another with --port.` : 'Choose another with --port.';
+      const advice = inFile ? `It is set in ${settingsFilePath(dataDir)}: change it there, or choose another with --port.` : 'Choose another with --port.';
       throw new CliError(`Port ${hub.config.port} on ${hub.config.host} is already in use. ${advice}`);
     }
     throw error;
@@ -78,5 +58,6 @@ export async function serve(argv: string[]): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.stdout.write(`Switchboard hub listening on http://${hub.config.host}:${started.port}\n`);
+  process.stdout.write(`Open the dashboard: ${hub.services.sessions.link(started.connection.http).url}\n`);
   process.stderr.write(`Data folder: ${dataDir} (agents connect with ${join(dataDir, 'connection.json')})\n`);
 }

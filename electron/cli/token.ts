@@ -3,6 +3,13 @@ import { parseArgs } from 'node:util';
 import type { TokenRecord } from '../hub/store/token-store.js';
 import { callHub, CliError, connectionFor } from './hub-client.js';
 
+const holder = (t: TokenRecord): string => (t.kind === 'session' ? '(browser session)' : t.admin ? '(admin)' : (t.agent ?? ''));
+
+function state(t: TokenRecord): string {
+  if (t.revoked_at !== null) return 'revoked';
+  return t.expires_at !== null && Date.parse(t.expires_at) <= Date.now() ? 'expired' : 'active';
+}
+
 export async function token(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -25,9 +32,7 @@ export async function token(argv: string[]): Promise<void> {
       process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
       return;
     }
-    const rows = tokens.map((t) =>
-      [t.id, t.admin ? '(admin)' : (t.agent ?? ''), t.revoked_at === null ? 'active' : 'revoked', t.created_at, t.last_used_at ?? 'never'].join('  '),
-    );
+    const rows = tokens.map((t) => [t.id, holder(t), state(t), t.created_at, t.last_used_at ?? 'never'].join('  '));
     process.stdout.write(`${['id  agent  state  created  last used', ...rows].join('\n')}\n`);
     return;
   }

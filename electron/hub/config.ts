@@ -23,11 +23,24 @@ export type HubSettings = Partial<HubConfig> & { dataDir: string };
 /** Raised with every problem found, so a person fixes their settings in one go. */
 export class ConfigError extends Error {
   readonly problems: string[];
+  /** The setting each problem is about, in step with `problems`; none for a problem with the file itself. */
+  readonly #keys: readonly (string | undefined)[];
 
-  constructor(problems: string[]) {
+  constructor(problems: string[], keys: readonly (string | undefined)[] = []) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
     this.problems = problems;
+    this.#keys = keys;
+  }
+
+  /** The problems by setting, for a form that shows each next to its field (a setting's problems joined by "; "). */
+  get fields(): Record<string, string> {
+    const fields: Record<string, string> = {};
+    this.problems.forEach((message, i) => {
+      const key = this.#keys[i];
+      if (key !== undefined) fields[key] = fields[key] === undefined ? message : `${fields[key]}; ${message}`;
+    });
+    return fields;
   }
 }
 
@@ -82,31 +95,40 @@ export function resolveConfig(settings: HubSettings): HubConfig {
     dataDir: settings.dataDir,
   };
   const problems: string[] = [];
+  const keys: string[] = [];
+  const problem = (key: string, message: string): void => {
+    problems.push(message);
+    keys.push(key);
+  };
   for (const key of Object.keys(settings)) {
-    if (!KNOWN_KEYS.has(key)) problems.push(`unknown setting "${key}" (known: ${[...KNOWN_KEYS].sort().join(', ')})`);
+    if (!KNOWN_KEYS.has(key)) problem(key, `unknown setting "${key}" (known: ${[...KNOWN_KEYS].sort().join(', ')})`);
   }
   for (const [key, [min, max]] of Object.entries(INTEGER_RANGES) as [keyof typeof INTEGER_RANGES, [number, number]][]) {
     const value: unknown = config[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${key} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+      problem(key, `${key} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
     }
   }
-  if (typeof config.host !== 'string' || config.host.trim() === '') problems.push('host must be an address such as 127.0.0.1');
-  if (typeof config.dataDir !== 'string' || config.dataDir.trim() === '') problems.push('dataDir must be a folder path');
+  if (typeof config.host !== 'string' || config.host.trim() === '') problem('host', 'host must be an address such as 127.0.0.1');
+  if (typeof config.dataDir !== 'string' || config.dataDir.trim() === '') problem('dataDir', 'dataDir must be a folder path');
   for (const key of ['allowedOrigins', 'allowedHosts', 'allowedCallbackHosts'] as const) {
     if (!Array.isArray(config[key]) || config[key].some((v) => typeof v !== 'string')) {
-      problems.push(`${key} must be a list of strings`);
+      problem(key, `${key} must be a list of strings`);
     }
   }
   if (problems.length === 0 && config.idleTimeoutMs <= config.heartbeatIntervalMs) {
-    problems.push(
+    problem(
+      'idleTimeoutMs',
       `idleTimeoutMs (${config.idleTimeoutMs}) must be longer than heartbeatIntervalMs (${config.heartbeatIntervalMs}), or live connections would be closed`,
     );
   }
   if (problems.length === 0 && config.rollupRetentionDays < config.retentionDays) {
-    problems.push(`rollupRetentionDays (${config.rollupRetentionDays}) must be at least retentionDays (${config.retentionDays}): rollups are what is left of older interactions`);
+    problem(
+      'rollupRetentionDays',
+      `rollupRetentionDays (${config.rollupRetentionDays}) must be at least retentionDays (${config.retentionDays}): rollups are what is left of older interactions`,
+    );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, keys);
   return config;
 }
 

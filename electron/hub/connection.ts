@@ -5,10 +5,14 @@ import { closeCodeFor, SwitchboardError, type ErrorCode } from '../../shared/pro
 import type { GapRecord } from './store/inbox-store.js';
 import type { Subscription } from './subscriptions.js';
 
+/** How a client proved who it is: a token (header or `hello`), or a browser session's cookie. */
+export type CredentialSource = 'token' | 'cookie';
+
 export interface Identity {
   agent: string;
   admin: boolean;
   tokenId: string;
+  via: CredentialSource;
 }
 
 /** How long a connection that was asked to close may take before its socket is destroyed. */

@@ -54,6 +54,14 @@ import { metricsRoutes } from './http/metrics-routes.js';
 import { auditRoutes } from './http/audit-routes.js';
 import { relayRoutes } from './http/relay-routes.js';
 import { taskRoutes } from './http/task-routes.js';
+import { sessionRoutes } from './http/session-routes.js';
+import { searchRoutes } from './http/search-routes.js';
+import { settingsRoutes } from './http/settings-routes.js';
+import { statsRoutes } from './http/stats-routes.js';
+import { createStaticSite, DEFAULT_RENDERER_DIR } from './http/static-site.js';
+import { createSessions } from './sessions.js';
+import { createSearchStore } from './store/search-store.js';
+import { createRateStore } from './store/rate-store.js';
 
 export const DATABASE_FILE = 'switchboard.db';
 
@@ -65,6 +73,8 @@ export interface HubOptions {
   clock?: Clock;
   /** Numbers in [0, 1) for retry jitter (default Math.random). */
   random?: () => number;
+  /** The dashboard's built files, served at `/` (default: dist/renderer beside the compiled hub). */
+  rendererDir?: string;
 }
 
 export interface StartedHub {
@@ -150,6 +160,9 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       rollups: createRollups({ store: createRollupStore(db), commits, ingest, config, clock, logger }),
       retention: createRetention({ db, commits, events, config, clock, logger }),
       alerts: createAlertEngine({ db, ingest, events, config, clock, logger }),
+      sessions: createSessions({ tokens, events, now }),
+      search: createSearchStore(db),
+      rates: createRateStore(db),
     };
     s.router.use(countingMiddleware(s.frameCounts));
     s.router.use(authMiddleware);
@@ -173,8 +186,24 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       // Before anything is taken in: minutes a crash left unwritten are rebuilt first.
       s.rollups.start().catch((error: unknown) => s.logger.error('could not rebuild interaction rollups', { error: String(error) }));
       prometheus = createPrometheus(s);
-      const routes = [...systemRoutes(s), ...messageRoutes(s), ...tokenRoutes(s), ...relayRoutes(s), ...taskRoutes(s), ...auditRoutes(s, s.audit), ...metricsRoutes(s), ...rollupRoutes(s), ...prometheusRoutes(prometheus), ...alertRoutes(s)];
-      const http = createHttpRouter(s, guard, routes);
+      const routes = [
+        ...systemRoutes(s),
+        ...messageRoutes(s),
+        ...tokenRoutes(s),
+        ...relayRoutes(s),
+        ...taskRoutes(s),
+        ...auditRoutes(s, s.audit),
+        ...metricsRoutes(s),
+        ...rollupRoutes(s),
+        ...prometheusRoutes(prometheus),
+        ...alertRoutes(s),
+        ...sessionRoutes(s),
+        ...searchRoutes(s),
+        ...settingsRoutes(s),
+        ...statsRoutes(s),
+      ];
+      const site = createStaticSite(options.rendererDir ?? DEFAULT_RENDERER_DIR);
+      const http = createHttpRouter(s, guard, routes, site.serve);
       const ws = createWsEndpoint(s, guard);
       closeWs = ws.closeAll;
       server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => void http.handle(req, res));

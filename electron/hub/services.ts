@@ -22,6 +22,9 @@ import type { Ingest } from './metrics/ingest.js';
 import type { Rollups } from './metrics/rollups.js';
 import type { Retention } from './retention.js';
 import type { AlertEngine } from './alerts/alert-engine.js';
+import type { Sessions } from './sessions.js';
+import type { SearchStore } from './store/search-store.js';
+import type { RateStore } from './store/rate-store.js';
 
 export interface Clock {
   now(): number;
@@ -61,4 +64,10 @@ export interface HubServices {
   alerts: AlertEngine;
   /** Aborted when the hub stops, so long waits (long-polls) end at once. */
   lifetime: AbortSignal;
+  /** Login links and the browser sessions they open. */
+  sessions: Sessions;
+  /** Full-text search over messages. */
+  search: SearchStore;
+  /** Messages and tasks per minute. */
+  rates: RateStore;
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { agentName, SwitchboardError } from '../../shared/index.js';
+import type { Credential } from './auth.js';
 import type { Connection, Identity } from './connection.js';
 import { admit } from './handlers/hello.js';
 import type { Guard } from './http/guard.js';
@@ -32,7 +33,8 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     s.logger.debug('connection closed', { client: conn.id, agent: conn.identity?.agent });
   };
 
-  const onOpen = (socket: WebSocket, transport: Duplex, identity: Identity | undefined): void => {
+  /** `admission`: who the upgrade proved to be, a refusal to deliver on the socket, or undefined until `hello`. */
+  const onOpen = (socket: WebSocket, transport: Duplex, admission: Identity | SwitchboardError | undefined): void => {
     const conn = s.connections.add(socket);
     conn.batchWritesOn(transport);
     socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -56,8 +58,12 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
       conn.failWith('SB_ERR_TOO_MANY_CONNECTIONS', `the hub allows ${s.config.maxConnections} connections at once; try again later`);
       return;
     }
-    if (identity !== undefined) {
-      admit(s, conn, identity, {});
+    if (admission instanceof SwitchboardError) {
+      conn.fail(admission);
+      return;
+    }
+    if (admission !== undefined) {
+      admit(s, conn, admission, {});
       return;
     }
     conn.helloTimer = setTimeout(
@@ -66,26 +72,39 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     );
   };
 
+  /**
+   * A refused header token refuses the upgrade. A browser cannot read why an upgrade failed, so a stale
+   * session cookie instead opens the socket and closes it at once with the error frame and 4001.
+   */
+  const identifyUpgrade = (credential: Credential, agent: string | undefined): Identity | SwitchboardError => {
+    try {
+      return s.auth.identify(credential.secret, agent, 'ws upgrade', credential.via);
+    } catch (error) {
+      if (credential.via === 'cookie' && error instanceof SwitchboardError && error.code === 'SB_ERR_AUTH') return error;
+      throw error;
+    }
+  };
+
   return {
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       socket.on('error', () => socket.destroy());
-      let identity: Identity | undefined;
+      let admission: Identity | SwitchboardError | undefined;
       try {
         guard.check(req);
         const url = new URL(req.url ?? '/', 'http://hub');
         if (url.pathname !== '/ws') throw new SwitchboardError('SB_ERR_NOT_FOUND', `no WebSocket endpoint at ${url.pathname}; use /ws`);
-        const token = s.auth.tokenFromHeaders(req.headers);
-        if (token !== undefined) {
+        const credential = s.auth.credentialFromHeaders(req.headers);
+        if (credential !== undefined) {
           const requested = req.headers['x-agent-name'] ?? url.searchParams.get('agent') ?? undefined;
           const name = typeof requested === 'string' ? agentName.safeParse(requested) : undefined;
           if (name !== undefined && !name.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid agent name "${String(requested)}"`);
-          identity = s.auth.identify(token, name?.data, 'ws upgrade');
+          admission = identifyUpgrade(credential, name?.data);
         }
       } catch (error) {
         refuse(socket, error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_INTERNAL'));
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, socket, identity));
+      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, socket, admission));
     },
     /** Closes every connection with 1001 so clients know to reconnect later; resolves once all are gone. */
     async closeAll(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
- * The Switchboard client core, shared by the Node SDK and the GUI: connects with a token, reconnects with
- * backoff and jitter, resumes subscriptions from the last seq it delivered (every message once, in order),
- * sends through an outbox with idempotent resend, and reports its status as typed events.
+ * The Switchboard client core, shared by the Node SDK and the GUI: connects with a token (or a browser
+ * session the hub recognises on the upgrade), reconnects with backoff and jitter, resumes subscriptions
+ * from the last seq it delivered (every message once, in order), sends through an outbox with
+ * idempotent resend, and reports its status as typed events.
  */
 import type { StoredMessage } from '../index.js';
 import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectPolicy } from './backoff.js';
@@ -39,7 +40,13 @@ export type ClientEvents = {
 export interface ClientOptions {
   /** WebSocket URL of the hub, e.g. ws://127.0.0.1:8765/ws. */
   url: string;
-  token: string;
+  /**
+   * The token, sent in `hello` on every connect. Leave it out in a browser page served by the hub: the
+   * browser sends its session cookie with the upgrade, the hub greets with `welcome` unasked, and the
+   * client sends no `hello` (a hub that did not authenticate the upgrade closes with 4001 after its
+   * hello timeout). `agent` and `profile` travel in `hello`, so without a token they are not sent.
+   */
+  token?: string;
   /** The agent name to act as (admin tokens); an agent token's own name otherwise. */
   agent?: string;
   profile?: { display_name?: string; kind?: string; capabilities?: string[] };
@@ -205,6 +212,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
     this.transport = this.options.transport(this.options.url, {
       open: () => {
+        if (this.options.token === undefined) return;
         const hello: Record<string, unknown> = { type: 'hello', id: 'hello', token: this.options.token, ...this.options.profile };
         if (this.options.agent !== undefined) hello['agent'] = this.options.agent;
         this.transport?.send(JSON.stringify(hello));

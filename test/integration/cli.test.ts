@@ -10,7 +10,7 @@ import type { StoredMessage } from '../../shared/index.js';
 import { openSocket, tempDir, type TestClient } from '../helpers/hub.js';
 
 const CLI = fileURLToPath(new URL('../../dist/electron/cli/main.js', import.meta.url));
-const LISTENING = /^Switchboard hub listening on http:\/\/127\.0\.0\.1:(\d+)\n$/;
+const LISTENING = /^Switchboard hub listening on http:\/\/127\.0\.0\.1:(\d+)\n/;
 
 interface Result {
   code: number | null;
@@ -121,7 +121,7 @@ afterAll(() => {
 });
 
 describe('switchboard serve', () => {
-  it('prints exactly one line on stdout with its address and exits 0 on SIGTERM', async () => {
+  it('prints its address and a dashboard login link on stdout, and exits 0 on SIGTERM', async () => {
     const dataDir = folder();
     const { hub, port } = await serve(dataDir);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
@@ -134,7 +134,7 @@ describe('switchboard serve', () => {
       pid: hub.child.pid,
     });
     expect(await hub.stop()).toEqual({ code: 0, signal: null });
-    expect(hub.stdout).toBe(`Switchboard hub listening on http://127.0.0.1:${port}\n`);
+    expect(hub.stdout).toMatch(new RegExp(`^Switchboard hub listening on http://127\\.0\\.0\\.1:${port}\\nOpen the dashboard: http://127\\.0\\.0\\.1:${port}/login\\?code=[\\w-]{43}\\n$`));
   });
 
   it('moves to the next free port and says so on stderr when the default port is taken', async () => {

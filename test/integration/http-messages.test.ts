@@ -29,6 +29,8 @@ describe('health and statistics', () => {
         total_messages: 1,
         max_connections: 100,
         uptime: expect.any(Number),
+        last_seq: 1,
+        total_tasks: 0,
         agents_online: 1,
         open_streams: 0,
         commits: expect.any(Object),

@@ -285,7 +285,7 @@ describe('presence', () => {
       const list = (await watcher.request({ type: 'list_agents' }))['agents'] as { id: string; online: boolean }[];
       return list.find((a) => a.id === 'alice')?.online === false ? list : undefined;
     }, 'alice to go offline');
-    const seen = { display_name: null, kind: null, capabilities: [], last_seen: expect.any(String), queue_depth: 0 };
+    const seen = { display_name: null, kind: null, capabilities: [], last_seen: expect.any(String), queue_depth: 0, tasks_in_flight: 0 };
     expect(agents).toEqual([
       { id: 'alice', ...seen, online: false, connections: 0 },
       { id: 'watcher', ...seen, online: true, connections: 1 },

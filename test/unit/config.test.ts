@@ -66,3 +66,20 @@ describe('hub configuration', () => {
     expect(() => resolveConfig({ dataDir: '/d', port: 'abc' as never })).toThrow('port must be a whole number from 0 to 65535 (got "abc")');
   });
 });
+
+describe('configuration problems by field', () => {
+  it('files each problem under the setting it is about, joining two for one setting', () => {
+    let error: unknown;
+    try {
+      resolveConfig({ dataDir: '/d', port: -1, maxConection: 5, allowedOrigins: 'x' } as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).fields).toEqual({
+      maxConection: expect.stringMatching(/^unknown setting "maxConection"/),
+      port: 'port must be a whole number from 0 to 65535 (got -1)',
+      allowedOrigins: 'allowedOrigins must be a list of strings',
+    });
+    expect(new ConfigError(['a', 'b', 'c'], ['port', undefined, 'port']).fields).toEqual({ port: 'a; c' });
+  });
+});

@@ -1,5 +1,6 @@
-/** `list_agents`: every agent the hub knows, with presence and offline queue depth. */
+/** `list_agents`: every agent the hub knows, with presence, offline queue depth and tasks in flight. */
 import { listAgentsFrame } from '../../../shared/index.js';
+import { listAgents } from '../agent-listing.js';
 import { reply, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
 
@@ -8,7 +9,7 @@ export function listAgentsHandler(s: HubServices): HandlerSpec<typeof listAgents
     type: 'list_agents',
     schema: listAgentsFrame,
     handle(ctx) {
-      reply(ctx, { type: 'list_agents_response', agents: s.offlineQueue.withDepths(s.presence.list()) });
+      reply(ctx, { type: 'list_agents_response', agents: listAgents(s) });
     },
   };
 }

@@ -43,10 +43,17 @@ function compile(route: Route): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}$`), names };
 }
 
-export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[]) {
+/**
+ * Answers a GET or HEAD that no route matched (the dashboard's files and page paths); resolves false
+ * to leave it a 404.
+ */
+export type Fallback = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
+
+export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[], fallback?: Fallback) {
   const compiled = routes.map(compile);
 
-  const match = (method: string, path: string): { route: CompiledRoute; params: Record<string, string> } => {
+  /** The route for this method and path; undefined when no route has the path. */
+  const match = (method: string, path: string): { route: CompiledRoute; params: Record<string, string> } | undefined => {
     let pathMatched = false;
     for (const route of compiled) {
       const found = route.pattern.exec(path);
@@ -57,7 +64,7 @@ export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[]) 
       return { route, params };
     }
     if (pathMatched) throw new SwitchboardError('SB_ERR_METHOD', `${method} is not allowed on ${path}`);
-    throw new SwitchboardError('SB_ERR_NOT_FOUND', `no endpoint ${method} ${path}`);
+    return undefined;
   };
 
   return {
@@ -66,10 +73,18 @@ export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[]) 
       try {
         guard.check(req);
         const url = new URL(req.url ?? '/', 'http://hub');
-        const { route, params } = match(req.method ?? 'GET', url.pathname);
+        const method = req.method ?? 'GET';
+        const found = match(method, url.pathname);
+        if (found === undefined) {
+          const served = fallback !== undefined && (method === 'GET' || method === 'HEAD') && (await fallback(req, res, url.pathname));
+          if (!served) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no endpoint ${method} ${url.pathname}`);
+          return;
+        }
+        const { route, params } = found;
         let identity: Identity | undefined;
         if (route.access !== 'public') {
-          identity = s.auth.identify(s.auth.tokenFromHeaders(req.headers), requestedAgent(req), `http ${route.method} ${route.path}`);
+          const credential = s.auth.credentialFromHeaders(req.headers);
+          identity = s.auth.identify(credential?.secret, requestedAgent(req), `http ${route.method} ${route.path}`, credential?.via);
           if (route.access === 'admin' && !identity.admin) {
             throw new SwitchboardError('SB_ERR_FORBIDDEN', 'this endpoint needs the admin token (from connection.json)');
           }

@@ -9,8 +9,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function errorBody(error: SwitchboardError): { status: 'error'; error: { code: string; message: string } } {
-  return { status: 'error', error: { code: error.code, message: error.message } };
+/** A validation error that also names a message per field (settings), sent as `error.fields`. */
+export class FieldsError extends SwitchboardError {
+  readonly fields: Readonly<Record<string, string>>;
+
+  constructor(message: string, fields: Record<string, string>) {
+    super('SB_ERR_VALIDATION', message);
+    this.fields = fields;
+  }
+}
+
+export function errorBody(error: SwitchboardError): { status: 'error'; error: { code: string; message: string; fields?: Readonly<Record<string, string>> } } {
+  const body = { code: error.code, message: error.message };
+  return { status: 'error', error: error instanceof FieldsError ? { ...body, fields: error.fields } : body };
 }
 
 export function sendError(res: ServerResponse, error: unknown, logger: Logger): void {

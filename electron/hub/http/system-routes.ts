@@ -40,6 +40,9 @@ export function systemRoutes(s: HubServices): Route[] {
           body: {
             status: 'ok',
             ...statusData(s),
+            // Counters that only grow, so a page polling this works out message and task rates from deltas.
+            last_seq: s.messages.lastSeq(),
+            total_tasks: s.relay.tasks.count(),
             agents_online: s.presence.onlineCount(),
             open_streams: s.streams.size,
             commits: s.commits.stats,

@@ -1,7 +1,9 @@
 /** Agents and their tokens over HTTP: list agents; create (shown once), list and revoke tokens (admin only). */
 import { z } from 'zod';
 import { agentName, describeIssues, SwitchboardError } from '../../../shared/index.js';
+import { listAgents } from '../agent-listing.js';
 import type { HubServices } from '../services.js';
+import { revokeToken } from '../token-revocation.js';
 import type { Route } from './http-router.js';
 import { requireIdentity } from './http-router.js';
 
@@ -18,7 +20,7 @@ export function tokenRoutes(s: HubServices): Route[] {
       path: '/api/agents',
       access: 'token',
       handle() {
-        return { body: { status: 'ok', agents: s.offlineQueue.withDepths(s.presence.list()) } };
+        return { body: { status: 'ok', agents: listAgents(s) } };
       },
     },
     {
@@ -48,14 +50,7 @@ export function tokenRoutes(s: HubServices): Route[] {
       handle(ctx) {
         const id = ctx.params['id'] ?? '';
         if (s.tokens.get(id) === undefined) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no token "${id}"`);
-        const revoked = s.tokens.revoke(id, s.clock.now());
-        if (revoked) {
-          s.events.record('token_revoked', s.clock.now(), { actor: requireIdentity(ctx).agent, subject: id });
-          for (const conn of s.connections.all()) {
-            if (conn.identity?.tokenId === id) conn.failWith('SB_ERR_AUTH', 'the token was revoked');
-          }
-        }
-        return { body: { status: 'ok', revoked } };
+        return { body: { status: 'ok', revoked: revokeToken(s, id, requireIdentity(ctx).agent) } };
       },
     },
   ];

@@ -75,6 +75,10 @@ export function createConversationStore(db: Db) {
     meta(id: string): ConversationMeta | undefined {
       return cache.get(id);
     },
+    /** Every conversation's metadata, from memory. */
+    metas(): Iterable<ConversationMeta> {
+      return cache.values();
+    },
     /** Creates the conversation unless it exists; returns its metadata and whether it was new. */
     ensure(
       id: string,

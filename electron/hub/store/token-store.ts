@@ -1,6 +1,9 @@
-/** Access tokens: random, shown once, stored only as a SHA-256 hash. */
+/** Access tokens and browser sessions: random, shown once, stored only as a SHA-256 hash. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from './database.js';
+
+/** `token`: sent in a header by agents and tools; `session`: a browser's login, accepted only as its cookie. */
+export type TokenKind = 'token' | 'session';
 
 export interface TokenRecord {
   id: string;
@@ -8,9 +11,12 @@ export interface TokenRecord {
   agent: string | null;
   admin: boolean;
   label: string | null;
+  kind: TokenKind;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** When it stops working by itself (sessions); null for a token that lasts until revoked. */
+  expires_at: string | null;
 }
 
 interface TokenRow {
@@ -18,9 +24,11 @@ interface TokenRow {
   agent: string | null;
   admin: number;
   label: string | null;
+  kind: TokenKind;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  expires_at: number | null;
 }
 
 const TOUCH_EVERY_MS = 60_000;
@@ -33,23 +41,27 @@ export function newToken(): string {
   return `sb_${randomBytes(32).toString('base64url')}`;
 }
 
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
 const toRecord = (row: TokenRow): TokenRecord => ({
   id: row.id,
   agent: row.agent,
   admin: row.admin === 1,
   label: row.label,
+  kind: row.kind,
   created_at: new Date(row.created_at).toISOString(),
-  last_used_at: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
-  revoked_at: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+  last_used_at: iso(row.last_used_at),
+  revoked_at: iso(row.revoked_at),
+  expires_at: iso(row.expires_at),
 });
 
 export type TokenStore = ReturnType<typeof createTokenStore>;
 
 export function createTokenStore(db: Db) {
-  const insert = db.prepare<[string, string, string | null, number, string | null, number]>(
-    'INSERT INTO tokens (id, hash, agent, admin, label, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  const insert = db.prepare<[string, string, string | null, number, string | null, TokenKind, number, number | null]>(
+    'INSERT INTO tokens (id, hash, agent, admin, label, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const byHash = db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL');
+  const byHash = db.prepare<[string, number], TokenRow>('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)');
   const touch = db.prepare<[number, string]>('UPDATE tokens SET last_used_at = ? WHERE id = ?');
   const revoke = db.prepare<[number, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
   const list = db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id');
@@ -57,17 +69,20 @@ export function createTokenStore(db: Db) {
 
   return {
     /** Creates a token and returns its secret once; only the hash is kept. */
-    create(options: { agent: string | null; admin: boolean; label?: string | undefined }, now: number): { token: string; record: TokenRecord } {
+    create(
+      options: { agent: string | null; admin: boolean; label?: string | undefined; kind?: TokenKind; expiresAt?: number },
+      now: number,
+    ): { token: string; record: TokenRecord } {
       const token = newToken();
       const id = `tok_${randomBytes(6).toString('hex')}`;
-      insert.run(id, hashToken(token), options.agent, options.admin ? 1 : 0, options.label ?? null, now);
+      insert.run(id, hashToken(token), options.agent, options.admin ? 1 : 0, options.label ?? null, options.kind ?? 'token', now, options.expiresAt ?? null);
       const row = one.get(id);
       if (row === undefined) throw new Error('token vanished after insert');
       return { token, record: toRecord(row) };
     },
-    /** The live (not revoked) token with this secret, if any; records when it was used. */
+    /** The live (not revoked, not expired) token with this secret, if any; records when it was used. */
     verify(token: string, now: number): TokenRecord | undefined {
-      const row = byHash.get(hashToken(token));
+      const row = byHash.get(hashToken(token), now);
       if (row === undefined) return undefined;
       // Recorded at most once a minute, so a busy HTTP agent does not cost a write per request.
       if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS) touch.run(now, row.id);

@@ -1,0 +1,48 @@
+/** `GET /api/search`: full-text search over the messages the caller may read, newest first, a page at a time. */
+import { z } from 'zod';
+import { SwitchboardError } from '../../../shared/index.js';
+import { ftsQuery } from '../search-query.js';
+import type { HubServices } from '../services.js';
+import { mayAccess } from '../store/conversation-store.js';
+import { requireIdentity, type Route } from './http-router.js';
+import { parseWith } from './parse.js';
+
+/** The longest search text, in characters. */
+const MAX_QUERY_CHARS = 1000;
+
+const searchQuery = z.object({
+  q: z.string().max(MAX_QUERY_CHARS),
+  conversation: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().min(1).optional(),
+});
+
+export function searchRoutes(s: HubServices): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/search',
+      access: 'token',
+      handle(ctx) {
+        const identity = requireIdentity(ctx);
+        const query = parseWith(searchQuery, { q: '', ...Object.fromEntries(ctx.query) }, 'query');
+        const words = ftsQuery(query.q);
+        if (words === '') throw new SwitchboardError('SB_ERR_VALIDATION', 'q is empty: give the words to search for, as in /api/search?q=parser');
+        if (query.conversation !== undefined && !mayAccess(s.conversations.meta(query.conversation), identity.agent, identity.admin)) {
+          throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${identity.agent}" is not a member of conversation "${query.conversation}"`);
+        }
+        const hidden = identity.admin ? [] : [...s.conversations.metas()].filter((meta) => !mayAccess(meta, identity.agent, false)).map((meta) => meta.id);
+        const results = s.search.search({
+          query: words,
+          before: query.before ?? Number.MAX_SAFE_INTEGER,
+          conversation: query.conversation,
+          hidden,
+          limit: query.limit,
+        });
+        // A full page may have more behind it: the next page is the one before its oldest hit.
+        const nextBefore = results.length === query.limit ? (results.at(-1)?.seq ?? null) : null;
+        return { body: { status: 'ok', results, next_before: nextBefore } };
+      },
+    },
+  ];
+}

@@ -1,0 +1,72 @@
+/**
+ * The settings page's API: the running configuration and settings.json (admin), and saving changes to
+ * the file. Changes take effect at the next start; the answer says which ones need it.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { SwitchboardError } from '../../../shared/index.js';
+import { ConfigError, resolveConfig, type HubConfig, type HubSettings } from '../config.js';
+import type { HubServices } from '../services.js';
+import { readSettingsFile, settingsFilePath, writeSettingsFile } from '../settings-file.js';
+import { requireIdentity, type Route } from './http-router.js';
+import { FieldsError } from './respond.js';
+
+/** settings.json as it is; a file that is not a JSON object is a conflict the person must fix by hand. */
+function readFile(dataDir: string): Record<string, unknown> {
+  try {
+    return readSettingsFile(dataDir);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new SwitchboardError('SB_ERR_CONFLICT', `${error.problems.join('; ')}: fix or delete it first`);
+    throw error;
+  }
+}
+
+export function settingsRoutes(s: HubServices): Route[] {
+  const { dataDir, ...effective } = s.config;
+  return [
+    {
+      method: 'GET',
+      path: '/api/settings',
+      access: 'admin',
+      handle() {
+        return { body: { status: 'ok', effective, file: readFile(dataDir), path: settingsFilePath(dataDir) } };
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/api/settings',
+      access: 'admin',
+      async handle(ctx) {
+        const body = await ctx.body();
+        if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+          throw new SwitchboardError('SB_ERR_VALIDATION', 'send a JSON object of the settings to change, such as {"maxConnections": 200}');
+        }
+        const changes = body as Record<string, unknown>;
+        if ('dataDir' in changes) {
+          const message = 'dataDir cannot be changed here: it is where settings.json itself lives; start the hub with --data-dir or SWITCHBOARD_HOME instead';
+          throw new FieldsError(message, { dataDir: message });
+        }
+        // A null removes the setting from the file, so its default applies again.
+        const file = readFile(dataDir);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === null) delete file[key];
+          else file[key] = value;
+        }
+        let next: HubConfig;
+        try {
+          next = resolveConfig({ ...file, dataDir } as HubSettings);
+        } catch (error) {
+          if (error instanceof ConfigError) throw new FieldsError(`invalid settings: ${error.problems.join('; ')}`, { ...error.fields });
+          throw error;
+        }
+        writeSettingsFile(dataDir, file);
+        s.events.record('settings_saved', s.clock.now(), { actor: requireIdentity(ctx).agent, detail: { keys: Object.keys(changes) } });
+        const running = s.config as unknown as Record<string, unknown>;
+        const changed = next as unknown as Record<string, unknown>;
+        const restartRequired = Object.keys(changes)
+          .filter((key) => !isDeepStrictEqual(changed[key], running[key]))
+          .sort();
+        return { body: { status: 'ok', saved: true, restart_required: restartRequired } };
+      },
+    },
+  ];
+}

@@ -1,0 +1,60 @@
+/**
+ * Login links and browser sessions (SPEC §4). A link carries a one-time code, valid 10 minutes and kept
+ * in memory only as its hash; opening it creates a session: an admin token row of kind `session`,
+ * hashed like every token, listed and revocable, whose secret the browser keeps in an HttpOnly cookie.
+ * Being a row in the database, a session outlives hub restarts.
+ */
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_ADMIN_AGENT } from './auth.js';
+import type { EventStore } from './store/event-store.js';
+import { hashToken, type TokenRecord, type TokenStore } from './store/token-store.js';
+
+const LOGIN_LINK_TTL_MS = 10 * 60_000;
+export const SESSION_TTL_MS = 30 * 86_400_000;
+const SESSION_LABEL = 'browser session';
+
+export interface LoginLink {
+  url: string;
+  /** ISO 8601 time after which the link no longer works. */
+  expires_at: string;
+}
+
+export interface Session {
+  /** The cookie's value: shown to the browser once, stored only hashed. */
+  secret: string;
+  record: TokenRecord;
+}
+
+export type Sessions = ReturnType<typeof createSessions>;
+
+export function createSessions(deps: { tokens: TokenStore; events: EventStore; now: () => number }) {
+  /** Unused codes: hash → expiry (epoch ms). */
+  const codes = new Map<string, number>();
+
+  const forgetExpired = (now: number): void => {
+    for (const [hash, expires] of codes) if (expires <= now) codes.delete(hash);
+  };
+
+  return {
+    /** A one-time login link to the hub at `base` (such as http://127.0.0.1:8765). */
+    link(base: string): LoginLink {
+      const now = deps.now();
+      forgetExpired(now);
+      const code = randomBytes(32).toString('base64url');
+      const expires = now + LOGIN_LINK_TTL_MS;
+      codes.set(hashToken(code), expires);
+      return { url: `${base}/login?code=${code}`, expires_at: new Date(expires).toISOString() };
+    },
+    /** Uses up a link's code; a code that is valid becomes a new session, anything else undefined. */
+    open(code: string): Session | undefined {
+      const now = deps.now();
+      const hash = hashToken(code);
+      const expires = codes.get(hash);
+      codes.delete(hash);
+      if (expires === undefined || expires <= now) return undefined;
+      const { token, record } = deps.tokens.create({ agent: null, admin: true, label: SESSION_LABEL, kind: 'session', expiresAt: now + SESSION_TTL_MS }, now);
+      deps.events.record('session_created', now, { actor: DEFAULT_ADMIN_AGENT, subject: record.id });
+      return { secret: token, record };
+    },
+  };
+}
