@@ -13,6 +13,10 @@ export interface LiveActions {
   showConversation(id: string | undefined, newest: StoredMessage[]): void;
   /** Older messages fetched while scrolling up, put in front of the timeline. */
   prependOlder(id: string, older: StoredMessage[]): void;
+  /** Messages fetched to fill a gap in the timeline (after a jump to an older message), merged in by seq. */
+  mergeMessages(id: string, messages: StoredMessage[]): void;
+  /** Keeps only the timeline's messages with `from <= seq <= to`, so a long read does not hold every message loaded. */
+  trimTimeline(id: string, from: number, to: number): void;
   /** Conversations' last seqs as listed by the hub, and the last seq the person saw in each (kept by the view). */
   seedActivity(list: { id: string; last_seq: number; paused: boolean }[], seen: Record<string, number>): void;
 }
@@ -40,6 +44,16 @@ export const useStore = create<Store>()((set, get) => ({
     const first = state.timeline[0]?.seq ?? Number.POSITIVE_INFINITY;
     set({ timeline: [...older.filter((m) => m.seq < first), ...state.timeline] });
   },
+  mergeMessages: (id, messages) => {
+    const state = get();
+    if (state.openConversation !== id || messages.length === 0) return;
+    set({ timeline: mergeBySeq(state.timeline, messages) });
+  },
+  trimTimeline: (id, from, to) => {
+    const state = get();
+    if (state.openConversation !== id) return;
+    set({ timeline: state.timeline.filter((m) => m.seq >= from && m.seq <= to) });
+  },
   seedActivity: (list, seen) =>
     set((state) => {
       const activity = { ...state.activity };
@@ -55,3 +69,20 @@ export const useStore = create<Store>()((set, get) => ({
       return { activity };
     }),
 }));
+
+/** Two seq-ordered lists as one, each seq once. */
+function mergeBySeq(a: readonly StoredMessage[], b: readonly StoredMessage[]): StoredMessage[] {
+  const merged: StoredMessage[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const left = a[i];
+    const right = b[j];
+    const next = right === undefined || (left !== undefined && left.seq <= right.seq) ? left : right;
+    if (next === undefined) break;
+    if (next === left) i += 1;
+    else j += 1;
+    if (next.seq !== merged[merged.length - 1]?.seq) merged.push(next);
+  }
+  return merged;
+}

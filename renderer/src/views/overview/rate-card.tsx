@@ -1,0 +1,40 @@
+/** A rate on a card: the last second, a live 60-second sparkline from the store and the last hour from the hub. */
+import { Sparkline } from '../../components/sparkline.js';
+import { formatCount, formatDecimal } from '../../components/format.js';
+
+export interface RateCardProps {
+  label: string;
+  /** Per-second counts, newest last (the store's `rates`). */
+  perSecond: readonly number[];
+  /** Per-minute counts for the last hour, newest last; undefined while the hub has not answered. */
+  perMinute: readonly number[] | undefined;
+  /** What the per-minute series counts, e.g. "Messages in the last hour". */
+  hourLabel: string;
+  color: string;
+  testId: string;
+}
+
+export function RateCard({ label, perSecond, perMinute, hourLabel, color, testId }: RateCardProps) {
+  const lastSecond = perSecond[perSecond.length - 1] ?? 0;
+  const average = perSecond.reduce((sum, value) => sum + value, 0) / Math.max(1, perSecond.length);
+  const hourTotal = perMinute?.reduce((sum, value) => sum + value, 0);
+  return (
+    <section className="card rate-card" aria-label={label}>
+      <div className="stat-label">{label}</div>
+      <div className="stat-value" data-testid={`rate-${testId}`}>
+        {formatCount(lastSecond)}
+        <span className="rate-unit"> /s</span>
+      </div>
+      <div className="muted rate-hint">{formatDecimal(average)} /s on average over the last minute</div>
+      <Sparkline values={perSecond} label={`${label}, per second, last 60 seconds`} color={color} testId={`sparkline-${testId}`} />
+      {perMinute === undefined ? null : (
+        <>
+          <div className="muted rate-hint">
+            {hourLabel}: {formatCount(hourTotal ?? 0)}
+          </div>
+          <Sparkline values={perMinute} label={`${hourLabel}, per minute`} color={color} height={28} testId={`sparkline-${testId}-hour`} />
+        </>
+      )}
+    </section>
+  );
+}
