@@ -12,9 +12,8 @@
  *   master              hands jobs to the role `worker`. About 30% fail on the first try and are retried
  *                       with task_retry; every 20th always fails and is given up after 3 tries (the dead
  *                       letter). It sends the planner a direct message with the tally now and then
- *   worker-1, worker-2  (kind `worker`) run the jobs, reporting progress
- *
- * Metrics are not reported yet: the hub's `metrics` frame comes in a later version.
+ *   worker-1, worker-2  (kind `worker`) run the jobs, reporting progress, and report each job as an
+ *                       interaction (tools used, response time, error type) for the metrics view
  *
  * Usage: node dist/scripts/demo.js [--duration S] [--data-dir DIR] [--port N]
  *   --duration S   stop after S seconds (default: run until Ctrl-C)
@@ -235,20 +234,36 @@ function reviewer(agent: Agent): void {
   });
 }
 
-/** A worker's job: a few steps with progress. ~30% fail on the first try; every 20th always fails. */
-async function runJob(task: TaskRecord, ctx: TaskContext): Promise<unknown> {
+/** Errors a job can end with; their names are the error types the metrics view counts. */
+class CorruptInput extends Error {
+  override name = 'CorruptInput';
+}
+class FlakyTimeout extends Error {
+  override name = 'Timeout';
+}
+
+/**
+ * A worker's job: a few steps with progress, each a tool call the worker reports as one interaction
+ * (the metrics view's requests, latency, tools and error types). ~30% fail on the first try; every 20th
+ * always fails.
+ */
+async function runJob(agent: Agent, task: TaskRecord, ctx: TaskContext): Promise<unknown> {
   const job = (task.payload as { job: number }).job;
-  for (const progress of [0.3, 0.6, 0.9]) {
-    await sleep(random(80, 250));
-    await ctx.progress(progress);
-  }
-  if (job % 20 === 0) throw new Error(`job ${job}: the input file is corrupt`);
-  if (task.retry_of === null && [2, 5, 8].includes(job % 10)) throw new Error(`job ${job}: a flaky test timed out`);
-  return { job, ok: true };
+  return agent.trackInteraction(`${task.cmd} job ${job}`, async (tracker) => {
+    tracker.intent(task.cmd);
+    for (const [step, progress] of [['read_file', 0.3], ['run_command', 0.6], ['write_file', 0.9]] as const) {
+      tracker.tool(step);
+      await sleep(random(80, 250));
+      await ctx.progress(progress);
+    }
+    if (job % 20 === 0) throw new CorruptInput(`job ${job}: the input file is corrupt`);
+    if (task.retry_of === null && [2, 5, 8].includes(job % 10)) throw new FlakyTimeout(`job ${job}: a flaky test timed out`);
+    return { job, ok: true };
+  });
 }
 
 function worker(agent: Agent): void {
-  for (const cmd of COMMANDS) agent.handle(cmd, (task, ctx) => track(runJob(task, ctx)));
+  for (const cmd of COMMANDS) agent.handle(cmd, (task, ctx) => track(runJob(agent, task, ctx)));
 }
 
 function master(agent: Agent): ReturnType<typeof setInterval> {

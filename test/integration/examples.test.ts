@@ -124,6 +124,7 @@ describe('the demo', () => {
       const hub = await hubFor({ dataDir: dir });
       const general = (await api(hub, 'GET', '/api/conversations/general/messages?since=0')).body['messages'] as StoredMessage[];
       const tasks = (await api(hub, 'GET', '/api/tasks?limit=1000')).body as { tasks: TaskRecord[]; counts: Record<string, number> };
+      const reported = (await api(hub, 'GET', '/api/metrics/agents')).body['agents'] as { agent: string; count: number }[];
       expect({
         code,
         started: demo.stdout.includes('Started a hub at http://127.0.0.1:'),
@@ -135,6 +136,7 @@ describe('the demo', () => {
         ),
         completed: (tasks.counts['completed'] ?? 0) > 0,
         failed: tasks.tasks.some((t) => t.state === 'failed' && t.to === 'worker' && /fail|corrupt|timed out/.test(t.error ?? '')),
+        workersReportMetrics: reported.some((r) => r.agent.startsWith('worker-') && r.count > 0),
       }).toEqual({
         code: 0,
         started: true,
@@ -144,6 +146,7 @@ describe('the demo', () => {
         streamedByPlanner: true,
         completed: true,
         failed: true,
+        workersReportMetrics: true,
       });
     },
   );

@@ -2,6 +2,7 @@
 
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+const fine = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
 export function formatCount(value: number): string {
   return integer.format(value);
@@ -11,8 +12,9 @@ export function formatDecimal(value: number): string {
   return decimal.format(value);
 }
 
-/** 850 ms, 4.2 s, 3 min, 2 h 5 min, 3 d 4 h. */
+/** 0.25 ms, 850 ms, 4.2 s, 3 min, 2 h 5 min, 3 d 4 h (local tool calls often take well under a millisecond). */
 export function formatDuration(ms: number): string {
+  if (ms > 0 && ms < 10) return `${fine.format(ms)} ms`;
   if (ms < 1000) return `${integer.format(ms)} ms`;
   const seconds = ms / 1000;
   if (seconds < 60) return `${decimal.format(seconds)} s`;
