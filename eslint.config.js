@@ -41,11 +41,20 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['electron/hub/**/*.ts', 'electron/cli/**/*.ts', 'sdk/**/*.ts', 'examples/**/*.ts'],
-    rules: layer('The hub, the CLI, the SDK and the examples run under plain Node: never import Electron or the renderer.', {
+    files: ['electron/hub/**/*.ts', 'electron/cli/**/*.ts', 'electron/shell/**/*.ts', 'sdk/**/*.ts', 'examples/**/*.ts'],
+    rules: layer('The hub, the CLI, the shell logic, the SDK and the examples run under plain Node: never import Electron or the renderer.', {
       paths: ['electron'],
       patterns: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**'],
     }),
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.cts'],
+    rules: layer('The Electron shell hosts the hub and loads the window from it: never import the renderer.', { patterns: ['**/renderer/**'] }),
+  },
+  {
+    // A sandboxed preload is a CommonJS script: `import x = require('electron')` is how TypeScript writes that.
+    files: ['electron/preload/**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],

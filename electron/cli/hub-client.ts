@@ -4,6 +4,9 @@ import { resolveDataDir } from '../hub/data-dir.js';
 
 export class CliError extends Error {}
 
+/** Nothing answers at the address in connection.json: the hub is not running (or crashed). */
+export class HubUnreachableError extends CliError {}
+
 export function connectionFor(dataDirFlag: string | undefined): ConnectionInfo {
   const dataDir = resolveDataDir(dataDirFlag);
   const info = readConnectionFile(dataDir);
@@ -22,7 +25,7 @@ export async function callHub(info: ConnectionInfo, method: string, path: string
   try {
     response = await fetch(`${info.http}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
   } catch {
-    throw new CliError(`Switchboard is not running: nothing answers at ${info.http}. Start it with: switchboard serve`);
+    throw new HubUnreachableError(`Switchboard is not running: nothing answers at ${info.http}. Start it with: switchboard serve`);
   }
   const body = (await response.json()) as Record<string, unknown>;
   if (!response.ok) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-/** The `switchboard` command: serve the hub headless, and small tools for people (dashboard, status, tokens, send, tail, export). */
+/** The `switchboard` command: serve the hub headless, and small tools for people (dashboard, status, tokens, send, tail, export, backups). */
 import { ConfigError } from '../hub/config.js';
 import { HUB_VERSION } from '../../shared/index.js';
+import { backup, restore } from './backup.js';
 import { exportCommand } from './export.js';
 import { CliError } from './hub-client.js';
 import { open } from './open.js';
@@ -22,11 +23,13 @@ Usage:
   switchboard send <conversation> <text> [--type T] [--as AGENT]
   switchboard tail [conversation] [--since SEQ] [--json]     print messages live
   switchboard export audit [--since TIME] > audit.jsonl      the audit trail as JSON Lines (TIME: ISO or ms)
+  switchboard backup <file>                                  a consistent copy of the database (the hub may be running)
+  switchboard restore <file>                                 check a backup and put it in place (stop the hub first)
 
 Every command takes --data-dir DIR (else SWITCHBOARD_HOME, else the app-data folder).
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, open, status, token, send, tail, export: exportCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, open, status, token, send, tail, export: exportCommand, backup, restore };
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

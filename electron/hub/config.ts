@@ -1,5 +1,6 @@
 /** Hub configuration: defaults, and validation that lists every problem at once. */
-import { DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT, type Limits } from '../../shared/protocol/index.js';
+import { isAbsolute } from 'node:path';
+import { BACKUP_INTERVALS, DEFAULT_BACKUP_EVERY, DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT, type BackupInterval, type Limits } from '../../shared/protocol/index.js';
 
 export interface HubConfig extends Limits {
   /** Address to bind; loopback by default so nothing off the machine can reach the hub. */
@@ -16,6 +17,10 @@ export interface HubConfig extends Limits {
   allowedHosts: string[];
   /** Hosts that task callbacks may reach although they are link-local or metadata addresses. */
   allowedCallbackHosts: string[];
+  /** How often the hub writes a scheduled backup (default daily). */
+  backupEvery: BackupInterval;
+  /** Where scheduled backups go; null for the data folder's backups/. */
+  backupFolder: string | null;
 }
 
 export type HubSettings = Partial<HubConfig> & { dataDir: string };
@@ -68,6 +73,7 @@ const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   loopMaxMessages: [0, 10_000],
   retentionDays: [1, 36_500],
   rollupRetentionDays: [1, 36_500],
+  backupKeepDays: [1, 36_500],
 };
 
 const KNOWN_KEYS = new Set<string>([
@@ -78,6 +84,8 @@ const KNOWN_KEYS = new Set<string>([
   'allowedOrigins',
   'allowedHosts',
   'allowedCallbackHosts',
+  'backupEvery',
+  'backupFolder',
   ...Object.keys(DEFAULT_LIMITS),
 ]);
 
@@ -90,6 +98,8 @@ export function resolveConfig(settings: HubSettings): HubConfig {
     allowedOrigins: [],
     allowedHosts: [],
     allowedCallbackHosts: [],
+    backupEvery: DEFAULT_BACKUP_EVERY,
+    backupFolder: null,
     ...DEFAULT_LIMITS,
     ...stripUndefined(settings),
     dataDir: settings.dataDir,
@@ -115,6 +125,10 @@ export function resolveConfig(settings: HubSettings): HubConfig {
     if (!Array.isArray(config[key]) || config[key].some((v) => typeof v !== 'string')) {
       problem(key, `${key} must be a list of strings`);
     }
+  }
+  if (!BACKUP_INTERVALS.includes(config.backupEvery)) problem('backupEvery', `backupEvery must be one of ${BACKUP_INTERVALS.join(', ')} (got ${JSON.stringify(config.backupEvery)})`);
+  if (config.backupFolder !== null && (typeof config.backupFolder !== 'string' || !isAbsolute(config.backupFolder))) {
+    problem('backupFolder', `backupFolder must be an absolute folder path, or null for the data folder's backups/ (got ${JSON.stringify(config.backupFolder)})`);
   }
   if (problems.length === 0 && config.idleTimeoutMs <= config.heartbeatIntervalMs) {
     problem(

@@ -10,6 +10,13 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   return join(env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config'), 'Switchboard');
 }
 
+/** The hub's SQLite file, inside the data folder. */
+export const DATABASE_FILE = 'switchboard.db';
+
+export function databaseFile(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env['SWITCHBOARD_HOME'] ?? defaultDataDir(env);
 }

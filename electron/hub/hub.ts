@@ -12,7 +12,7 @@ import { createCommitQueue } from './commit-queue.js';
 import { resolveConfig, type HubConfig, type HubSettings } from './config.js';
 import { connectionInfo, readConnectionFile, writeConnectionFile, type ConnectionInfo } from './connection-file.js';
 import { createConnectionRegistry } from './connection-registry.js';
-import { ensureDataDir } from './data-dir.js';
+import { databaseFile, ensureDataDir } from './data-dir.js';
 import { registerHandlers } from './handlers/index.js';
 import { createGuard } from './http/guard.js';
 import { createHttpRouter } from './http/http-router.js';
@@ -62,8 +62,11 @@ import { createStaticSite, DEFAULT_RENDERER_DIR } from './http/static-site.js';
 import { createSessions } from './sessions.js';
 import { createSearchStore } from './store/search-store.js';
 import { createRateStore } from './store/rate-store.js';
-
-export const DATABASE_FILE = 'switchboard.db';
+import { createHubBackups, type BackupResult } from './backup/backup-export.js';
+import { backupRoutes } from './http/backup-routes.js';
+import { backupsFolder } from './backup/backup-file.js';
+import { createBackupScheduler, type BackupScheduler, type SchedulerClock } from './backup/backup-scheduler.js';
+import { SwitchboardError } from '../../shared/index.js';
 
 /** How many ports after a taken default port are tried. */
 const PORT_FALLBACK_TRIES = 20;
@@ -75,6 +78,10 @@ export interface HubOptions {
   random?: () => number;
   /** The dashboard's built files, served at `/` (default: dist/renderer beside the compiled hub). */
   rendererDir?: string;
+  /** Time and timers for scheduled backups (default the system's). */
+  backupClock?: SchedulerClock;
+  /** A scheduled backup failed (it is logged too; the next slot tries again): the desktop app notifies the person. */
+  onBackupError?: (error: unknown, file: string) => void;
 }
 
 export interface StartedHub {
@@ -88,6 +95,11 @@ export interface Hub {
   readonly config: HubConfig;
   start(): Promise<StartedHub>;
   stop(): Promise<void>;
+  /**
+   * Writes a consistent copy of the database to `destination` (an absolute file path) while the hub runs:
+   * it holds everything committed, so everything acknowledged, before the copy finished.
+   */
+  backup(destination: string): Promise<BackupResult>;
   /** The wiring, for hosts and tests that need to look inside. */
   readonly services: HubServices;
 }
@@ -104,12 +116,13 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let checkpointer: Checkpointer | undefined;
   let relay: Relay | undefined;
   let prometheus: Prometheus | undefined;
+  let backupSchedule: BackupScheduler | undefined;
 
   const wire = (): HubServices => {
     ensureDataDir(config.dataDir);
     const logger = options.logger ?? createLogger({ file: join(config.dataDir, 'logs', 'hub.log') });
     const now = (): number => clock.now();
-    const file = join(config.dataDir, DATABASE_FILE);
+    const file = databaseFile(config.dataDir);
     const db = openDatabase(file);
     database = db;
     checkpointer = createCheckpointer(db, file, logger);
@@ -163,6 +176,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       sessions: createSessions({ tokens, events, now }),
       search: createSearchStore(db),
       rates: createRateStore(db),
+      backups: createHubBackups({ db, file, clock, events }),
     };
     s.router.use(countingMiddleware(s.frameCounts));
     s.router.use(authMiddleware);
@@ -201,6 +215,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         ...searchRoutes(s),
         ...settingsRoutes(s),
         ...statsRoutes(s),
+        ...backupRoutes(s),
       ];
       const site = createStaticSite(options.rendererDir ?? DEFAULT_RENDERER_DIR);
       const http = createHttpRouter(s, guard, routes, site.serve);
@@ -219,7 +234,24 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       s.relay.dispatcher.kick();
       s.relay.callbacks.wake();
       s.retention.start();
+      backupSchedule = createBackupScheduler({
+        folder: config.backupFolder ?? backupsFolder(config.dataDir),
+        every: config.backupEvery,
+        keepDays: config.backupKeepDays,
+        backup: (file) => s.backups.backup(file),
+        ...(options.backupClock === undefined ? {} : { clock: options.backupClock }),
+        onBackup: (file) => s.logger.info('scheduled backup written', { file }),
+        onError: (error, file) => {
+          s.logger.warn('scheduled backup failed', { file, error: String(error) });
+          options.onBackupError?.(error, file);
+        },
+      });
+      backupSchedule.start();
       return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
+    },
+    backup(destination) {
+      if (services === undefined) return Promise.reject(new SwitchboardError('SB_ERR_CONFLICT', 'the hub is not running: back up the database file instead'));
+      return services.backups.backup(destination);
     },
     async stop() {
       const s = services;
@@ -230,6 +262,9 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       await closeWs?.();
       server?.closeAllConnections();
       await closed;
+      await backupSchedule?.stop();
+      backupSchedule = undefined;
+      await s.backups.close();
       s.connections.close();
       await relay?.close();
       await s.alerts.close();

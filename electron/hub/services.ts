@@ -25,6 +25,7 @@ import type { AlertEngine } from './alerts/alert-engine.js';
 import type { Sessions } from './sessions.js';
 import type { SearchStore } from './store/search-store.js';
 import type { RateStore } from './store/rate-store.js';
+import type { HubBackups } from './backup/backup-export.js';
 
 export interface Clock {
   now(): number;
@@ -70,4 +71,6 @@ export interface HubServices {
   search: SearchStore;
   /** Messages and tasks per minute. */
   rates: RateStore;
+  /** Consistent copies of the database while the hub runs. */
+  backups: HubBackups;
 }

@@ -50,7 +50,14 @@ export const DEFAULT_LIMITS = {
   retentionDays: 30,
   /** Interaction rollups (per agent and minute) are kept this many days; at least `retentionDays`. */
   rollupRetentionDays: 365,
+  /** Scheduled backups are deleted once they are older than this many days. */
+  backupKeepDays: 30,
 } as const;
+
+/** How often the hub backs its database up into the backup folder. */
+export const BACKUP_INTERVALS = ['off', 'hourly', 'daily', 'weekly'] as const;
+export type BackupInterval = (typeof BACKUP_INTERVALS)[number];
+export const DEFAULT_BACKUP_EVERY: BackupInterval = 'daily';
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
 

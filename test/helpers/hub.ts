@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import WebSocket from 'ws';
 import type { HubSettings } from '../../electron/hub/config.js';
 import { createHub, type Hub, type HubOptions } from '../../electron/hub/hub.js';
@@ -21,6 +21,19 @@ export interface TestHub {
 
 export function tempDir(prefix = 'switchboard-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Makes temporary folders that are removed after the file's last test; call it at the top of a test file. */
+export function tempFolders(prefix?: string): () => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = tempDir(prefix);
+    made.push(dir);
+    return dir;
+  };
 }
 
 /**

@@ -2,56 +2,17 @@
 import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
 import { serveCli, type CliHub } from '../helpers/cli-process.js';
 import { openSocket, tempDir } from '../helpers/hub.js';
+import { ackCount, startSender, type Acked } from '../helpers/senders.js';
 import { eventually } from '../helpers/wait.js';
 
 const CLIENTS = 4;
-const IN_FLIGHT = 16;
 const CONVERSATIONS = ['crash-a', 'crash-b'];
 /** Enough acknowledged messages that reading them back needs more than one page of 1000. */
 const KILL_AFTER_ACKS = 2500;
-
-type Acked = Pick<StoredMessage, 'seq' | 'conversation_id' | 'sender' | 'content'> & { client_msg_id: string | undefined };
-
-interface Burst {
-  acks: Acked[];
-  /** Sends made, acknowledged or not. */
-  sent: number;
-  closed: Promise<number>;
-}
-
-/** One agent sending without pause, IN_FLIGHT messages at a time, recording every ack until its socket closes. */
-function burst(cli: CliHub, agent: string): Promise<Burst> {
-  const socket = new WebSocket(cli.wsUrl);
-  const state: Burst = { acks: [], sent: 0, closed: new Promise((resolve) => socket.on('close', (code) => resolve(code))) };
-  socket.on('error', () => {});
-  const sendNext = (): void => {
-    if (socket.readyState !== WebSocket.OPEN) return;
-    const n = state.sent++;
-    const id = `${agent}-${n}`;
-    socket.send(JSON.stringify({ type: 'send_message', id, client_msg_id: id, conversation_id: CONVERSATIONS[n % 2], content: `${agent} says ${n}` }));
-  };
-  return new Promise((resolve, reject) => {
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', token: cli.token, agent })));
-    socket.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as { type: string; message?: StoredMessage };
-      if (frame.type === 'welcome') {
-        for (let i = 0; i < IN_FLIGHT; i++) sendNext();
-        resolve(state);
-      } else if (frame.type === 'ack' && frame.message !== undefined) {
-        const { seq, conversation_id, sender, content, client_msg_id } = frame.message;
-        state.acks.push({ seq, conversation_id, sender, content, client_msg_id });
-        sendNext();
-      } else if (frame.type === 'error') {
-        reject(new Error(`unexpected error frame: ${data.toString('utf8')}`));
-      }
-    });
-  });
-}
 
 async function getJson(cli: CliHub, path: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${cli.http}${path}`, { headers: { authorization: `Bearer ${cli.token}` } });
@@ -93,9 +54,8 @@ describe('crash safety', () => {
     running.push(first);
     const permissions = { folder: mode(dataDir), connectionFile: mode(join(dataDir, 'connection.json')) };
 
-    const bursts = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => burst(first, `agent-${i}`)));
-    const ackCount = (): number => bursts.reduce((n, b) => n + b.acks.length, 0);
-    await eventually(() => (ackCount() >= KILL_AFTER_ACKS ? true : undefined), `${KILL_AFTER_ACKS} acks`, 15_000);
+    const bursts = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => startSender(first, `agent-${i}`, CONVERSATIONS)));
+    await eventually(() => (ackCount(bursts) >= KILL_AFTER_ACKS ? true : undefined), `${KILL_AFTER_ACKS} acks`, 15_000);
     first.child.kill('SIGKILL');
     const killed = await first.exited;
     const closeCodes = await Promise.all(bursts.map((b) => b.closed));

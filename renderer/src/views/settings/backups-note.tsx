@@ -1,9 +1,43 @@
-/** Where the data lives and how it is backed up. Text only: backups are run by the desktop app and the CLI, not from this page. */
+/**
+ * Where the data lives and how it is backed up. Inside the desktop app the window can export a backup
+ * and open the data folder through the preload bridge; in a browser it shows the CLI commands instead.
+ */
+import { useState } from 'react';
 
 /** The folder of a file path, for either separator. */
 function folderOf(path: string): string {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return cut <= 0 ? path : path.slice(0, cut);
+}
+
+function DesktopBackupActions() {
+  const bridge = window.switchboard;
+  const [note, setNote] = useState<string | undefined>(undefined);
+  if (bridge === undefined) return null;
+  const exportBackup = async (): Promise<void> => {
+    setNote('Choosing where to save…');
+    try {
+      const saved = await bridge.exportBackup();
+      setNote(saved === undefined ? undefined : `Saved ${saved.file} (messages up to #${saved.lastSeq}).`);
+    } catch (error) {
+      setNote(`Backup failed: ${(error as Error).message}`);
+    }
+  };
+  return (
+    <p className="toolbar">
+      <button type="button" className="primary" onClick={() => void exportBackup()}>
+        Export backup…
+      </button>
+      <button type="button" onClick={() => void bridge.openDataFolder()}>
+        Open data folder
+      </button>
+      {note === undefined ? null : (
+        <span className="muted" role="status" data-testid="backup-note">
+          {note}
+        </span>
+      )}
+    </p>
+  );
 }
 
 export function BackupsNote({ settingsPath }: { settingsPath: string | undefined }) {
@@ -22,13 +56,11 @@ export function BackupsNote({ settingsPath }: { settingsPath: string | undefined
           </span>
         </p>
       )}
+      <DesktopBackupActions />
       <p>
-        Scheduled backups (with how many to keep) and restoring a backup are set up in the desktop app, and from a terminal with{' '}
-        <code>switchboard backup &lt;file&gt;</code> and <code>switchboard restore &lt;file&gt;</code> — both arrive with the desktop shell.
-      </p>
-      <p className="muted">
-        Until then, copy <code>switchboard.db</code> while the hub is stopped, or take a consistent copy while it runs with{' '}
-        <code>sqlite3 switchboard.db ".backup backup.db"</code> (see Backups in the README).
+        The hub makes a consistent copy of the database on the schedule above, into the backup folder, and deletes its own scheduled copies
+        once they are older than the days to keep. From a terminal: <code>switchboard backup &lt;file&gt;</code> while the hub runs, and{' '}
+        <code>switchboard restore &lt;file&gt;</code> with the hub stopped — it checks the file first and keeps the database it replaces.
       </p>
     </section>
   );

@@ -35,7 +35,23 @@ export function SettingInput({ field, value, effective, pending, changed, error,
   const placeholder = field.defaultValue === null ? '' : `default ${toInput(field, field.defaultValue) || 'none'}`;
 
   const control =
-    field.kind === 'boolean' ? (
+    field.kind === 'choice' ? (
+      <select
+        id={id}
+        name={field.key}
+        value={typeof value === 'string' ? value : ''}
+        onChange={(event) => onChange(event.target.value)}
+        aria-invalid={error !== undefined}
+        aria-describedby={describedBy}
+      >
+        <option value="">{placeholder}</option>
+        {(field.choices ?? []).map((choice) => (
+          <option key={choice} value={choice}>
+            {choice}
+          </option>
+        ))}
+      </select>
+    ) : field.kind === 'boolean' ? (
       <input
         id={id}
         name={field.key}

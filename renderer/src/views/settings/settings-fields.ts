@@ -4,10 +4,10 @@
  * checks (electron/hub/config.ts, electron/hub/alerts/alert-config.ts) so most mistakes are named before
  * saving; the hub checks again and its word is final.
  */
-import { DEFAULT_ALERT_CONFIG, DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT } from '../../../../shared/index.js';
+import { BACKUP_INTERVALS, DEFAULT_ALERT_CONFIG, DEFAULT_BACKUP_EVERY, DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT } from '../../../../shared/index.js';
 
 export type SettingSource = 'hub' | 'alerts';
-export type SettingKind = 'integer' | 'number' | 'text' | 'list' | 'boolean' | 'url';
+export type SettingKind = 'integer' | 'number' | 'text' | 'list' | 'boolean' | 'url' | 'choice';
 export type SettingUnit = 'ms' | 'bytes' | 's' | 'min' | 'days' | '%' | 'count';
 
 export interface SettingField {
@@ -21,6 +21,8 @@ export interface SettingField {
   /** `min` itself is not allowed (a value must be greater). */
   minExclusive?: boolean;
   help: string;
+  /** The allowed values of a `choice`. */
+  choices?: readonly string[];
   /** Shown as the placeholder: what applies when the setting is left out. */
   defaultValue: number | string | boolean | string[] | null;
 }
@@ -175,6 +177,31 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
         36_500,
         'Per-minute interaction rollups behind the charts. At least as long as the raw interactions.',
       ),
+    ],
+  },
+  {
+    id: 'backups',
+    title: 'Scheduled backups',
+    note: 'Saved to the settings file; the hub uses them from its next start.',
+    fields: [
+      {
+        key: 'backupEvery',
+        source: 'hub',
+        label: 'Back up',
+        kind: 'choice',
+        choices: BACKUP_INTERVALS,
+        help: 'How often the running hub writes a consistent copy of the database (off, hourly, daily or weekly).',
+        defaultValue: DEFAULT_BACKUP_EVERY,
+      },
+      {
+        key: 'backupFolder',
+        source: 'hub',
+        label: 'Backup folder',
+        kind: 'text',
+        help: 'An absolute folder path; leave empty for backups/ in the data folder.',
+        defaultValue: null,
+      },
+      hubInt('backupKeepDays', 'Keep backups for', 'days', 1, 36_500, 'Scheduled backups older than this are deleted after each new one; other files in the folder are never touched.'),
     ],
   },
   {

@@ -1,0 +1,86 @@
+/**
+ * `switchboard backup <file>`: a consistent copy of the database, from the running hub or, when none
+ * answers, from the file. `switchboard restore <file>`: with the hub stopped, checks a backup and puts it
+ * in place of the database, keeping the one it replaces.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SwitchboardError } from '../../shared/index.js';
+import { backupDatabaseFile, restoreBackup } from '../hub/backup/index.js';
+import { readConnectionFile } from '../hub/connection-file.js';
+import { databaseFile, resolveDataDir } from '../hub/data-dir.js';
+import { SCHEMA_VERSION } from '../hub/store/migrations.js';
+import { callHub, CliError, HubUnreachableError } from './hub-client.js';
+
+const BACKUP_USAGE = 'Usage: switchboard backup <file> [--data-dir DIR]';
+const RESTORE_USAGE = 'Usage: switchboard restore <file> [--data-dir DIR]';
+
+function parse(argv: string[], usage: string): { file: string; dataDir: string } {
+  const { values, positionals } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } }, allowPositionals: true });
+  const [file] = positionals;
+  if (file === undefined || positionals.length !== 1) throw new CliError(usage);
+  // The hub runs in another folder: a relative path means one from where the command was typed.
+  return { file: resolve(file), dataDir: resolveDataDir(values['data-dir']) };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+const summary = (copy: { bytes: number; messages: number; lastSeq: number }): string =>
+  `${formatBytes(copy.bytes)}, ${copy.messages} messages, last seq ${copy.lastSeq}`;
+
+/** A refusal from the backup module as the CLI's one-line error: code, then what is wrong. */
+async function refusalsAsCliErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof SwitchboardError) throw new CliError(`${error.code}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Does anything answer the health check at this address? */
+async function answers(http: string): Promise<boolean> {
+  try {
+    await fetch(`${http}/api/health`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function backup(argv: string[]): Promise<void> {
+  const { file, dataDir } = parse(argv, BACKUP_USAGE);
+  const connection = readConnectionFile(dataDir);
+  if (connection !== undefined) {
+    try {
+      const body = await callHub(connection, 'POST', '/api/backups', { body: { path: file } });
+      const made = body['backup'] as { bytes: number; messages: number; last_seq: number };
+      process.stdout.write(`Backed up the running hub to ${file}: ${summary({ ...made, lastSeq: made.last_seq })}.\n`);
+      return;
+    } catch (error) {
+      if (!(error instanceof HubUnreachableError)) throw error;
+    }
+  }
+  const database = databaseFile(dataDir);
+  const made = await refusalsAsCliErrors(backupDatabaseFile(database, file));
+  process.stdout.write(`The hub is not running; backed up ${database} to ${file}: ${summary(made)}.\n`);
+}
+
+export async function restore(argv: string[]): Promise<void> {
+  const { file, dataDir } = parse(argv, RESTORE_USAGE);
+  const connection = readConnectionFile(dataDir);
+  if (connection !== undefined && (await answers(connection.http))) {
+    throw new CliError(
+      `Stop the hub first: Switchboard is running at ${connection.http} (pid ${connection.pid}). Quit the app or stop "switchboard serve", then restore again.`,
+    );
+  }
+  const { info, replacedBackup } = await refusalsAsCliErrors(restoreBackup({ dataDir, source: file }));
+  const lines = [`Restored ${file} to ${databaseFile(dataDir)}: ${summary(info)}, schema version ${info.schemaVersion}.`];
+  if (info.schemaVersion < SCHEMA_VERSION) lines.push(`The hub upgrades it to schema version ${SCHEMA_VERSION} when it next starts.`);
+  lines.push(replacedBackup === undefined ? 'There was no database to replace.' : `The database it replaced is kept at ${replacedBackup}.`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,90 @@
+/**
+ * The Electron main process: one instance, the embedded hub, the tray, the window. Reads like a list
+ * of setup steps; the logic behind each one lives in electron/shell/, which tests run without Electron.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, type BrowserWindow } from 'electron';
+import { resolveDataDir } from '../hub/data-dir.js';
+import { notifyAlerts } from '../shell/alert-notifications.js';
+import { createHubHost, type HubHost } from '../shell/hub-host.js';
+import { watchSettings } from '../shell/settings-watcher.js';
+import { createTrayActions } from '../shell/tray-actions.js';
+import { trayModel } from '../shell/tray-menu.js';
+import { desktopPlatform } from './desktop-platform.js';
+import { registerBridge } from './ipc.js';
+import { createTray } from './tray.js';
+import { createMainWindow, hubDownPage } from './window.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resources = join(app.getAppPath(), 'resources');
+
+/** Loads the dashboard from the hub, again whenever the hub's address changes; a notice while it is down. */
+function setupWindowContent(window: BrowserWindow, host: HubHost): void {
+  let loaded: string | undefined;
+  const load = (): void => {
+    const { address, state, error } = host.status();
+    if (address !== undefined && address !== loaded) {
+      loaded = address;
+      void window.loadURL(`${address}/`);
+    } else if (state === 'error' && loaded !== 'error') {
+      loaded = 'error';
+      void window.loadURL(hubDownPage(error ?? 'It could not start.'));
+    }
+  };
+  host.onChange(load);
+  load();
+}
+
+function main(): void {
+  let window: BrowserWindow | undefined;
+  let quitting = false;
+  const quit = (): void => {
+    quitting = true;
+    app.quit();
+  };
+  const platform = desktopPlatform(() => window, quit);
+  const host = createHubHost({
+    dataDir: resolveDataDir(undefined),
+    hubOptions: { onBackupError: (error) => platform.notify('Scheduled backup failed', `${(error as Error).message} — the next one is tried at its time.`) },
+  });
+  const actions = createTrayActions({ host, platform });
+
+  app.on('second-instance', () => platform.showWindow());
+  // Closing the window keeps the app in the tray; only Quit ends it.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    // Quit from the OS (Cmd+Q, logout): stop the hub cleanly first, then quit for real.
+    event.preventDefault();
+    void actions.run('quit');
+  });
+
+  void app.whenReady().then(async () => {
+    const tray = createTray(resources, (action) => void actions.run(action));
+    const renderTray = (): void => tray.render(trayModel(host.status(), platform.launchAtLogin.get()));
+    host.onChange(renderTray);
+    renderTray();
+
+    window = createMainWindow({ preload: join(here, '../preload/index.cjs'), icon: join(resources, 'icon.png') }, () => {
+      const address = host.status().address;
+      return address === undefined ? undefined : new URL(address).origin;
+    });
+    window.on('close', (event) => {
+      if (quitting) return;
+      event.preventDefault();
+      window?.hide();
+    });
+    registerBridge({ host, platform, actions, window: () => window?.webContents });
+    notifyAlerts(host, platform);
+    watchSettings(host.dataDir, () => void host.reloadSettings());
+
+    await host.start();
+    setupWindowContent(window, host);
+    if (!process.argv.includes('--hidden')) platform.showWindow();
+  });
+}
+
+// A second launch hands over to the first (which shows its window) and exits.
+if (app.requestSingleInstanceLock()) main();
+else app.quit();

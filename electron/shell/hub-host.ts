@@ -1,0 +1,138 @@
+/**
+ * The desktop app's embedded hub: starts, stops and restarts it in-process, re-reads settings.json when
+ * it changes (an invalid file keeps the last good settings and says why; a new port or address restarts
+ * the hub), and tells the tray what state it is in. Plain Node, so tests drive it with a real hub.
+ */
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { ConfigError, resolveConfig, type HubSettings } from '../hub/config.js';
+import { createHub, type Hub, type HubOptions } from '../hub/hub.js';
+import { createLogger } from '../hub/logger.js';
+import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
+
+export type HubState = 'starting' | 'running' | 'stopping' | 'stopped' | 'error';
+
+export interface HostStatus {
+  state: HubState;
+  /** `http://127.0.0.1:8765` while running. */
+  address: string | undefined;
+  agentsOnline: number;
+  /** Why the hub is not running (state `error`). */
+  error: string | undefined;
+  /** Why settings.json was not applied; the hub runs on the last good settings meanwhile. */
+  settingsProblem: string | undefined;
+}
+
+export interface HubHostOptions {
+  dataDir: string;
+  /** Passed to every hub the host creates (tests give a silent logger or a fixed renderer folder). */
+  hubOptions?: HubOptions;
+}
+
+export type HubHost = ReturnType<typeof createHubHost>;
+
+export function createHubHost(options: HubHostOptions) {
+  const { dataDir } = options;
+  const events = new EventEmitter<{ change: [HostStatus] }>();
+  let hub: Hub | undefined;
+  let settings: HubSettings | undefined;
+  let status: HostStatus = { state: 'stopped', address: undefined, agentsOnline: 0, error: undefined, settingsProblem: undefined };
+  /** Start and stop run one at a time, in the order asked. */
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const update = (patch: Partial<HostStatus>): void => {
+    status = { ...status, ...patch };
+    events.emit('change', status);
+  };
+
+  /** settings.json as the hub would take it, or why not. */
+  const readSettings = (): { settings: HubSettings } | { problem: string } => {
+    try {
+      const next = { ...readSettingsFile(dataDir), dataDir } as HubSettings;
+      resolveConfig(next);
+      return { settings: next };
+    } catch (error) {
+      if (error instanceof ConfigError) return { problem: `${settingsFilePath(dataDir)}: ${error.problems.join('; ')}` };
+      throw error;
+    }
+  };
+
+  const startNow = async (): Promise<void> => {
+    if (hub !== undefined) return;
+    const read = readSettings();
+    if ('settings' in read) settings = read.settings;
+    if (settings === undefined) {
+      update({ state: 'error', error: 'problem' in read ? read.problem : undefined, settingsProblem: 'problem' in read ? read.problem : undefined });
+      return;
+    }
+    update({ state: 'starting', error: undefined, settingsProblem: 'problem' in read ? read.problem : undefined });
+    const next = createHub(settings, { logger: createLogger({ file: join(dataDir, 'logs', 'hub.log'), stderrLevel: 'warn' }), ...options.hubOptions });
+    try {
+      const started = await next.start();
+      hub = next;
+      const { presence } = next.services;
+      // Agents leave while the hub stops too; by then the tray already says stopping.
+      const count = (): void => {
+        if (hub === next) update({ agentsOnline: presence.onlineCount() });
+      };
+      presence.on('online', count);
+      presence.on('offline', count);
+      update({ state: 'running', address: started.connection.http, agentsOnline: presence.onlineCount() });
+    } catch (error) {
+      await next.stop();
+      const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${next.config.port} on ${next.config.host} is already in use.` : String((error as Error).message);
+      update({ state: 'error', address: undefined, error: message });
+    }
+  };
+
+  const stopNow = async (): Promise<void> => {
+    const running = hub;
+    if (running === undefined) return;
+    update({ state: 'stopping' });
+    hub = undefined;
+    await running.stop();
+    update({ state: 'stopped', address: undefined, agentsOnline: 0 });
+  };
+
+  const serially = (work: () => Promise<void>): Promise<void> => {
+    const next = queue.then(work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    status: (): HostStatus => status,
+    /** The running hub, for backups and alert notifications. */
+    hub: (): Hub | undefined => hub,
+    dataDir,
+    onChange(listener: (status: HostStatus) => void): () => void {
+      events.on('change', listener);
+      return () => events.off('change', listener);
+    },
+    start: (): Promise<void> => serially(startNow),
+    stop: (): Promise<void> => serially(stopNow),
+    restart: (): Promise<void> => serially(async () => {
+      await stopNow();
+      await startNow();
+    }),
+    /**
+     * settings.json changed: an invalid file is reported and ignored; a new port or address restarts the
+     * hub (other values are read at the next start, as the settings page says).
+     */
+    reloadSettings: (): Promise<void> => serially(async () => {
+      const read = readSettings();
+      if ('problem' in read) {
+        update({ settingsProblem: `${read.problem} — kept the last good settings.` });
+        return;
+      }
+      const before = settings === undefined ? undefined : resolveConfig(settings);
+      settings = read.settings;
+      const after = resolveConfig(read.settings);
+      update({ settingsProblem: undefined });
+      if (hub !== undefined && (before?.port !== after.port || before.host !== after.host)) {
+        await stopNow();
+        await startNow();
+      }
+    }),
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * What the shell needs from the desktop: the Electron main process implements it with dialog, shell,
+ * Notification and the login-item API; tests implement it with a recorder. Nothing here imports Electron.
+ */
+export interface ShellPlatform {
+  showWindow(): void;
+  /** A save dialog; undefined when the person cancels. */
+  chooseBackupFile(defaultPath: string): Promise<string | undefined>;
+  /** An open dialog for a backup to restore; undefined when the person cancels. */
+  chooseBackupToRestore(defaultFolder: string): Promise<string | undefined>;
+  /** Asks before something that cannot be undone from the app; true when the person agrees. */
+  confirm(question: string, detail: string, confirmLabel: string): Promise<boolean>;
+  openFolder(path: string): Promise<void>;
+  launchAtLogin: { get(): boolean; set(enabled: boolean): void };
+  notify(title: string, body: string): void;
+  quit(): void;
+}

@@ -1,0 +1,112 @@
+/** What each tray menu item does, against the embedded hub and the desktop platform. */
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { backupsFolder, checkBackupFile, manualBackupName, restoreBackup } from '../hub/backup/index.js';
+import type { HubHost } from './hub-host.js';
+import type { ShellPlatform } from './platform.js';
+import type { TrayAction } from './tray-menu.js';
+
+export interface TrayActionsOptions {
+  host: HubHost;
+  platform: ShellPlatform;
+  /** Where the save dialog starts (default: the data folder's backups/). */
+  backupFolder?: string;
+  now?: () => number;
+}
+
+export interface TrayActions {
+  run(action: TrayAction): Promise<void>;
+  /** Asks where to save and has the running hub write the backup; undefined when cancelled or not made (the person is told why). */
+  exportBackup(): Promise<{ file: string; lastSeq: number } | undefined>;
+}
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+export function createTrayActions(options: TrayActionsOptions): TrayActions {
+  const { host, platform } = options;
+  const now = options.now ?? Date.now;
+  const folder = (name: string): string => {
+    const path = join(host.dataDir, name);
+    mkdirSync(path, { recursive: true });
+    return path;
+  };
+
+  const exportBackup = async (): Promise<{ file: string; lastSeq: number } | undefined> => {
+    const hub = host.hub();
+    if (hub === undefined) {
+      platform.notify('Backup not made', 'Start the hub first: the backup is a copy made by the running hub.');
+      return undefined;
+    }
+    const start = options.backupFolder ?? backupsFolder(host.dataDir);
+    mkdirSync(start, { recursive: true });
+    const file = await platform.chooseBackupFile(join(start, manualBackupName(now())));
+    if (file === undefined) return undefined;
+    try {
+      const result = await hub.backup(file);
+      platform.notify('Backup saved', `${result.file} — messages up to #${result.lastSeq}.`);
+      return { file: result.file, lastSeq: result.lastSeq };
+    } catch (error) {
+      platform.notify('Backup failed', (error as Error).message);
+      return undefined;
+    }
+  };
+
+  /** Picks a backup, checks it, asks, then swaps it in with the hub stopped and starts the hub again if it ran. */
+  const restore = async (): Promise<void> => {
+    const file = await platform.chooseBackupToRestore(backupsFolder(host.dataDir));
+    if (file === undefined) return;
+    let info;
+    try {
+      info = await checkBackupFile(file);
+    } catch (error) {
+      platform.notify('Backup not restored', (error as Error).message);
+      return;
+    }
+    const agreed = await platform.confirm(
+      `Restore ${basename(file)}?`,
+      `It holds ${count(info.messages, 'message')} and ${count(info.tasks, 'task')}. The hub stops, the current database is kept in the backups folder, and the backup takes its place.`,
+      'Stop the hub and restore',
+    );
+    if (!agreed) return;
+    const wasRunning = host.status().state === 'running';
+    await host.stop();
+    try {
+      const restored = await restoreBackup({ dataDir: host.dataDir, source: file, now: now() });
+      const kept = restored.replacedBackup === undefined ? '' : ` The replaced database is kept as ${restored.replacedBackup}.`;
+      platform.notify('Backup restored', `${basename(file)}: ${count(restored.info.messages, 'message')}, ${count(restored.info.tasks, 'task')}.${kept}`);
+    } catch (error) {
+      platform.notify('Backup not restored', (error as Error).message);
+    }
+    if (wasRunning) await host.start();
+  };
+
+  const run = async (action: TrayAction): Promise<void> => {
+    switch (action) {
+      case 'open-window':
+        platform.showWindow();
+        return;
+      case 'toggle-hub':
+        if (host.status().state === 'running') await host.stop();
+        else await host.start();
+        return;
+      case 'export-backup':
+        await exportBackup();
+        return;
+      case 'restore-backup':
+        return restore();
+      case 'open-data-folder':
+        return platform.openFolder(host.dataDir);
+      case 'open-logs-folder':
+        return platform.openFolder(folder('logs'));
+      case 'launch-at-login':
+        platform.launchAtLogin.set(!platform.launchAtLogin.get());
+        return;
+      case 'quit':
+        // The hub commits what is pending and checkpoints before the app goes.
+        await host.stop();
+        platform.quit();
+        return;
+    }
+  };
+  return { run, exportBackup };
+}

@@ -1,0 +1,175 @@
+/**
+ * The desktop app's embedded hub, driven through the shell's interface without an Electron binary: a
+ * real hub in this process, real sockets, a real settings.json and the real autostart file.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, type Agent } from '../../sdk/index.js';
+import { readConnectionFile } from '../../electron/hub/connection-file.js';
+import { silentLogger } from '../../electron/hub/logger.js';
+import { notifyAlerts } from '../../electron/shell/alert-notifications.js';
+import { createHubHost, type HostStatus, type HubHost } from '../../electron/shell/hub-host.js';
+import { autostartFile, linuxAutostart } from '../../electron/shell/linux-autostart.js';
+import { watchSettings } from '../../electron/shell/settings-watcher.js';
+import { tempDir } from '../helpers/hub.js';
+import { FAST, freePort } from '../helpers/sdk.js';
+import { eventually } from '../helpers/wait.js';
+
+const hosts: HubHost[] = [];
+const agents: Agent[] = [];
+const cleanups: (() => void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  await Promise.all(agents.splice(0).map((a) => a.close()));
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+});
+
+function host(settings: Record<string, unknown> = { port: 0 }): HubHost {
+  const dataDir = tempDir();
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings));
+  const created = createHubHost({ dataDir, hubOptions: { logger: silentLogger } });
+  hosts.push(created);
+  return created;
+}
+
+async function health(address: string): Promise<number | string> {
+  try {
+    return (await fetch(`${address}/api/health`)).status;
+  } catch (error) {
+    return ((error as Error & { cause?: { code?: string } }).cause?.code ?? 'failed') as string;
+  }
+}
+
+async function agentOn(h: HubHost, name: string): Promise<Agent> {
+  const info = readConnectionFile(h.dataDir);
+  if (info === undefined) throw new Error('no connection.json');
+  const agent = await connect({ url: info.url, token: info.token, agent: name, stateDir: false, reconnect: FAST });
+  agents.push(agent);
+  return agent;
+}
+
+describe('the embedded hub', () => {
+  it('starts, writes connection.json with its address, and counts agents online for the tray', async () => {
+    const h = host();
+    const seen: HostStatus['state'][] = [];
+    h.onChange((s) => seen.push(s.state));
+    await h.start();
+    const { state, address } = h.status();
+    expect(state).toBe('running');
+    expect(await health(address ?? '')).toBe(200);
+    expect(readConnectionFile(h.dataDir)?.http).toBe(address);
+    expect(seen).toEqual(['starting', 'running']);
+    await agentOn(h, 'coder');
+    await agentOn(h, 'reviewer');
+    await eventually(() => (h.status().agentsOnline === 2 ? true : undefined), 'two agents online');
+    await agents.pop()?.close();
+    await eventually(() => (h.status().agentsOnline === 1 ? true : undefined), 'one agent online');
+  });
+
+  it('stops cleanly and starts again on the same data, keeping what was sent', async () => {
+    const h = host();
+    await h.start();
+    const coder = await agentOn(h, 'coder');
+    const sent = await coder.send('general', 'kept across a stop');
+    await coder.close();
+    const address = h.status().address ?? '';
+    await h.stop();
+    expect(h.status()).toMatchObject({ state: 'stopped', address: undefined, agentsOnline: 0 });
+    expect(await health(address)).toBe('ECONNREFUSED');
+    await h.start();
+    const info = readConnectionFile(h.dataDir);
+    const response = await fetch(`${h.status().address}/api/conversations/general/messages?since=0`, { headers: { authorization: `Bearer ${info?.token}` } });
+    const { messages } = (await response.json()) as { messages: { seq: number; content: string }[] };
+    expect(messages.map((m) => [m.seq, m.content])).toEqual([[sent.seq, 'kept across a stop']]);
+  });
+
+  it('says so when its port is taken, and starts once it is free', async () => {
+    const blocker = host({ port: 0 });
+    await blocker.start();
+    const taken = Number(new URL(blocker.status().address ?? '').port);
+    const h = host({ port: taken });
+    await h.start();
+    expect(h.status()).toMatchObject({ state: 'error', error: `Port ${taken} on 127.0.0.1 is already in use.` });
+    await blocker.stop();
+    await h.start();
+    expect(h.status()).toMatchObject({ state: 'running', address: `http://127.0.0.1:${taken}`, error: undefined });
+  });
+
+  it('does not start on an invalid settings.json and says which value is wrong', async () => {
+    const h = host({ port: 0, maxConnections: 0 });
+    await h.start();
+    expect(h.status().state).toBe('error');
+    expect(h.status().error).toContain('maxConnections');
+  });
+});
+
+describe('settings.json while the app runs', () => {
+  it('keeps the last good settings when the file turns invalid, and says why', async () => {
+    const h = host();
+    await h.start();
+    const address = h.status().address;
+    writeFileSync(join(h.dataDir, 'settings.json'), JSON.stringify({ port: 0, maxConnections: 'lots' }));
+    await h.reloadSettings();
+    expect(h.status()).toMatchObject({ state: 'running', address });
+    expect(h.status().settingsProblem).toMatch(/maxConnections.*kept the last good settings/);
+    writeFileSync(join(h.dataDir, 'settings.json'), JSON.stringify({ port: 0, maxConnections: 50 }));
+    await h.reloadSettings();
+    expect(h.status()).toMatchObject({ state: 'running', address, settingsProblem: undefined });
+  });
+
+  it('restarts the hub on the new port when the port changes', async () => {
+    const h = host();
+    await h.start();
+    const before = h.status().address ?? '';
+    const port = await freePort();
+    writeFileSync(join(h.dataDir, 'settings.json'), JSON.stringify({ port }));
+    await h.reloadSettings();
+    expect(h.status()).toMatchObject({ state: 'running', address: `http://127.0.0.1:${port}` });
+    expect(await health(`http://127.0.0.1:${port}`)).toBe(200);
+    expect(await health(before)).toBe('ECONNREFUSED');
+    expect(readConnectionFile(h.dataDir)?.port).toBe(port);
+  });
+
+  it('notices when the settings page or an editor writes the file', async () => {
+    const dataDir = tempDir();
+    let changes = 0;
+    cleanups.push(watchSettings(dataDir, () => (changes += 1)));
+    writeFileSync(join(dataDir, 'other.json'), '{}');
+    writeFileSync(join(dataDir, 'settings.json'), '{"port": 0}');
+    await eventually(() => (changes > 0 ? true : undefined), 'the settings change to be noticed');
+    expect(changes).toBe(1);
+  });
+});
+
+describe('alerts', () => {
+  it('become desktop notifications when raised', async () => {
+    const h = host();
+    const notes: { title: string; body: string }[] = [];
+    cleanups.push(notifyAlerts(h, { notify: (title, body) => notes.push({ title, body }) }));
+    // Started after the watcher: it must follow the hub the host starts (and each restart).
+    await h.start();
+    const coder = await agentOn(h, 'coder');
+    for (let i = 0; i < 3; i += 1) {
+      await coder.trackInteraction(`try ${i}`, (tracker) => tracker.fail('Timeout'));
+    }
+    await eventually(() => notes.find((n) => n.body.includes('coder failed 3 interactions in a row')), 'an alert notification');
+    expect(notes[0]?.title).toBe('Switchboard warning alert');
+  });
+});
+
+describe('launch at login on Linux', () => {
+  it('writes and removes an autostart entry that starts the app hidden in the tray', () => {
+    const configHome = tempDir();
+    const login = linuxAutostart({ exec: '/opt/Switchboard/switchboard app', configHome });
+    expect(login.get()).toBe(false);
+    login.set(true);
+    expect(login.get()).toBe(true);
+    const entry = readFileSync(autostartFile(configHome), 'utf8');
+    expect(entry).toContain('[Desktop Entry]');
+    expect(entry).toContain('Exec="/opt/Switchboard/switchboard app" --hidden');
+    login.set(false);
+    expect(login.get()).toBe(false);
+  });
+});

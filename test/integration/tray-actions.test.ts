@@ -1,0 +1,215 @@
+/**
+ * Each tray menu action against a real hub in this process, through the shell's interface: the desktop
+ * side (dialogs, folders, notifications, login items, quitting) is a recorder, since the Electron binary
+ * is not available here; what the action does to the hub and the files is real.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from '../../sdk/index.js';
+import { checkBackupFile } from '../../electron/hub/backup/index.js';
+import { readConnectionFile } from '../../electron/hub/connection-file.js';
+import { silentLogger } from '../../electron/hub/logger.js';
+import { createHubHost, type HubHost } from '../../electron/shell/hub-host.js';
+import type { ShellPlatform } from '../../electron/shell/platform.js';
+import { createTrayActions } from '../../electron/shell/tray-actions.js';
+import { tempDir } from '../helpers/hub.js';
+import { FAST } from '../helpers/sdk.js';
+
+const hosts: HubHost[] = [];
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+});
+
+interface Answers {
+  /** The save dialog's answer. */
+  saveAs?: (suggested: string) => string | undefined;
+  /** The open dialog's answer when restoring. */
+  restoreFrom?: string;
+  /** The answer to "are you sure". */
+  agree?: boolean;
+}
+
+/** The desktop as a recorder: what was shown, opened, asked and notified; dialogs answer as told. */
+function recorder(answers: Answers | ((suggested: string) => string | undefined) = {}) {
+  const { saveAs = (suggested: string) => suggested, restoreFrom, agree = true } = typeof answers === 'function' ? { saveAs: answers } : answers;
+  const calls: string[] = [];
+  const notes: { title: string; body: string }[] = [];
+  let loginItem = false;
+  const platform: ShellPlatform = {
+    showWindow: () => calls.push('showWindow'),
+    chooseBackupFile: async (suggested) => {
+      calls.push(`chooseBackupFile ${suggested}`);
+      return saveAs(suggested);
+    },
+    chooseBackupToRestore: async (folder) => {
+      calls.push(`chooseBackupToRestore ${folder}`);
+      return restoreFrom;
+    },
+    confirm: async (question) => {
+      calls.push(`confirm ${question}`);
+      return agree;
+    },
+    openFolder: async (path) => void calls.push(`openFolder ${path}`),
+    launchAtLogin: { get: () => loginItem, set: (on) => void (loginItem = on) },
+    notify: (title, body) => void notes.push({ title, body }),
+    quit: () => void calls.push('quit'),
+  };
+  return { platform, calls, notes };
+}
+
+async function runningHost(): Promise<HubHost> {
+  const dataDir = tempDir();
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ port: 0 }));
+  const host = createHubHost({ dataDir, hubOptions: { logger: silentLogger } });
+  hosts.push(host);
+  await host.start();
+  return host;
+}
+
+async function send(host: HubHost, content: string): Promise<number> {
+  const info = readConnectionFile(host.dataDir);
+  const agent = await connect({ url: info?.url ?? '', token: info?.token ?? '', agent: 'coder', stateDir: false, reconnect: FAST });
+  const sent = await agent.send('general', content);
+  await agent.close();
+  return sent.seq;
+}
+
+describe('tray actions', () => {
+  it('Open Switchboard shows the window', async () => {
+    const host = await runningHost();
+    const { platform, calls } = recorder();
+    await createTrayActions({ host, platform }).run('open-window');
+    expect(calls).toEqual(['showWindow']);
+  });
+
+  it('Stop hub stops it and Start hub starts it again', async () => {
+    const host = await runningHost();
+    const { platform } = recorder();
+    const actions = createTrayActions({ host, platform });
+    const address = host.status().address ?? '';
+    await actions.run('toggle-hub');
+    expect(host.status().state).toBe('stopped');
+    await expect(fetch(`${address}/api/health`)).rejects.toThrow();
+    await actions.run('toggle-hub');
+    expect(host.status().state).toBe('running');
+    expect((await fetch(`${host.status().address}/api/health`)).status).toBe(200);
+  });
+
+  it('Export backup… saves a copy that passes the check and holds what was sent, and says where', async () => {
+    const host = await runningHost();
+    const seq = await send(host, 'in the backup');
+    const target = join(tempDir(), 'exported.db');
+    const { platform, calls, notes } = recorder(() => target);
+    await createTrayActions({ host, platform, now: () => Date.UTC(2026, 10, 22, 8, 15, 0) }).run('export-backup');
+    expect(calls).toEqual([`chooseBackupFile ${join(host.dataDir, 'backups', 'switchboard-20261122-081500-manual.db')}`]);
+    expect(await checkBackupFile(target)).toMatchObject({ messages: 1, lastSeq: seq });
+    expect(notes).toEqual([{ title: 'Backup saved', body: `${target} — messages up to #${seq}.` }]);
+  });
+
+  it('Export backup… does nothing when the person cancels the dialog', async () => {
+    const host = await runningHost();
+    const { platform, notes } = recorder(() => undefined);
+    expect(await createTrayActions({ host, platform }).exportBackup()).toBeUndefined();
+    expect(notes).toEqual([]);
+  });
+
+  it('Export backup… explains a failure instead of failing silently', async () => {
+    const host = await runningHost();
+    const { platform, notes } = recorder(() => join(host.dataDir, 'switchboard.db'));
+    await createTrayActions({ host, platform }).run('export-backup');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.title).toBe('Backup failed');
+    expect(notes[0]?.body.length).toBeGreaterThan(10);
+    expect(host.status().state).toBe('running');
+  });
+
+  it('Export backup… with the hub stopped asks to start it first', async () => {
+    const host = await runningHost();
+    await host.stop();
+    const { platform, calls, notes } = recorder();
+    await createTrayActions({ host, platform }).run('export-backup');
+    expect(calls).toEqual([]);
+    expect(notes).toEqual([{ title: 'Backup not made', body: 'Start the hub first: the backup is a copy made by the running hub.' }]);
+  });
+
+  it('Restore backup… checks the file, asks, restores with the hub stopped and starts it again', async () => {
+    const host = await runningHost();
+    const keptSeq = await send(host, 'in the backup');
+    const backup = join(tempDir(), 'good.db');
+    await host.hub()?.backup(backup);
+    await send(host, 'sent after the backup');
+    const { platform, calls, notes } = recorder({ restoreFrom: backup });
+    const states: string[] = [];
+    host.onChange((s) => states.push(s.state));
+    await createTrayActions({ host, platform }).run('restore-backup');
+    expect(calls).toEqual([`chooseBackupToRestore ${join(host.dataDir, 'backups')}`, 'confirm Restore good.db?']);
+    expect(states).toEqual(['stopping', 'stopped', 'starting', 'running']);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.title).toBe('Backup restored');
+    expect(notes[0]?.body).toMatch(/^good\.db: 1 message, 0 tasks\. The replaced database is kept as .*before-restore-.*\.db\.$/);
+    const info = readConnectionFile(host.dataDir);
+    const response = await fetch(`${host.status().address}/api/conversations/general/messages?since=0`, { headers: { authorization: `Bearer ${info?.token}` } });
+    const { messages } = (await response.json()) as { messages: { seq: number; content: string }[] };
+    expect(messages.map((m) => [m.seq, m.content])).toEqual([[keptSeq, 'in the backup']]);
+  });
+
+  it('Restore backup… changes nothing when the person says no', async () => {
+    const host = await runningHost();
+    await send(host, 'still here');
+    const backup = join(tempDir(), 'backup.db');
+    await host.hub()?.backup(backup);
+    const { platform, notes } = recorder({ restoreFrom: backup, agree: false });
+    const address = host.status().address;
+    await createTrayActions({ host, platform }).run('restore-backup');
+    expect(notes).toEqual([]);
+    expect(host.status()).toMatchObject({ state: 'running', address });
+  });
+
+  it('Restore backup… refuses a file that is not a backup, before stopping anything', async () => {
+    const host = await runningHost();
+    const notABackup = join(tempDir(), 'notes.db');
+    writeFileSync(notABackup, 'these are my notes, not a database');
+    const { platform, calls, notes } = recorder({ restoreFrom: notABackup });
+    const states: string[] = [];
+    host.onChange((s) => states.push(s.state));
+    await createTrayActions({ host, platform }).run('restore-backup');
+    expect(calls).toEqual([`chooseBackupToRestore ${join(host.dataDir, 'backups')}`]);
+    expect(states).toEqual([]);
+    expect(notes[0]?.title).toBe('Backup not restored');
+    expect(notes[0]?.body).toMatch(/not an SQLite database/i);
+  });
+
+  it('opens the data folder and the logs folder', async () => {
+    const host = await runningHost();
+    const { platform, calls } = recorder();
+    const actions = createTrayActions({ host, platform });
+    await actions.run('open-data-folder');
+    await actions.run('open-logs-folder');
+    expect(calls).toEqual([`openFolder ${host.dataDir}`, `openFolder ${join(host.dataDir, 'logs')}`]);
+    expect(existsSync(join(host.dataDir, 'logs'))).toBe(true);
+  });
+
+  it('Launch at login toggles the login item', async () => {
+    const host = await runningHost();
+    const { platform } = recorder();
+    const actions = createTrayActions({ host, platform });
+    await actions.run('launch-at-login');
+    expect(platform.launchAtLogin.get()).toBe(true);
+    await actions.run('launch-at-login');
+    expect(platform.launchAtLogin.get()).toBe(false);
+  });
+
+  it('Quit stops the hub cleanly before the app exits, keeping everything acknowledged', async () => {
+    const host = await runningHost();
+    const seq = await send(host, 'acknowledged before quitting');
+    const { platform, calls } = recorder();
+    const states: string[] = [];
+    host.onChange((s) => states.push(s.state));
+    await createTrayActions({ host, platform }).run('quit');
+    expect(states).toEqual(['stopping', 'stopped']);
+    expect(calls).toEqual(['quit']);
+    // The database was closed cleanly: a check of the file itself (no hub) finds the message.
+    expect(await checkBackupFile(join(host.dataDir, 'switchboard.db'))).toMatchObject({ lastSeq: seq });
+  });
+});

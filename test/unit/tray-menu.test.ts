@@ -1,0 +1,68 @@
+// The tray for every hub state: icon, tooltip, status line and which menu items are on offer.
+import { describe, expect, it } from 'vitest';
+import type { HostStatus } from '../../electron/shell/hub-host.js';
+import { trayModel, type TrayMenuItem } from '../../electron/shell/tray-menu.js';
+
+const base: HostStatus = { state: 'stopped', address: undefined, agentsOnline: 0, error: undefined, settingsProblem: undefined };
+
+/** The menu as a person reads it: labels, with (off) for disabled items and [x] for checked ones. */
+function menu(items: TrayMenuItem[]): string[] {
+  return items.map((item) => {
+    if (item.kind === 'separator') return '---';
+    if (item.kind === 'label') return `"${item.label}"`;
+    return `${item.checked === true ? '[x] ' : item.checked === false ? '[ ] ' : ''}${item.label}${item.enabled ? '' : ' (off)'}`;
+  });
+}
+
+describe('the tray menu', () => {
+  it('shows the address and agents online while running, and offers Stop and Export backup', () => {
+    const model = trayModel({ ...base, state: 'running', address: 'http://127.0.0.1:8765', agentsOnline: 3 }, false);
+    expect({ icon: model.icon, tooltip: model.tooltip, menu: menu(model.items) }).toEqual({
+      icon: 'running',
+      tooltip: 'Switchboard — Running at 127.0.0.1:8765 · 3 agents online',
+      menu: [
+        '"Running at 127.0.0.1:8765 · 3 agents online"',
+        '---',
+        'Open Switchboard',
+        'Stop hub',
+        '---',
+        'Export backup…',
+        'Restore backup…',
+        'Open data folder',
+        'Open logs folder',
+        '---',
+        '[ ] Launch at login',
+        '---',
+        'Quit Switchboard',
+      ],
+    });
+  });
+
+  it('says "1 agent" for one agent', () => {
+    expect(trayModel({ ...base, state: 'running', address: 'http://127.0.0.1:9000', agentsOnline: 1 }, false).tooltip).toBe(
+      'Switchboard — Running at 127.0.0.1:9000 · 1 agent online',
+    );
+  });
+
+  it('offers Start and no backup while stopped, with the stopped icon', () => {
+    const model = trayModel(base, true);
+    expect(model.icon).toBe('stopped');
+    expect(menu(model.items)).toEqual(expect.arrayContaining(['"Hub stopped"', 'Start hub', 'Export backup… (off)', '[x] Launch at login']));
+  });
+
+  it('shows why the hub is not running, with the error icon, and still offers Start', () => {
+    const model = trayModel({ ...base, state: 'error', error: 'Port 8765 on 127.0.0.1 is already in use.' }, false);
+    expect(model.icon).toBe('error');
+    expect(menu(model.items)).toEqual(expect.arrayContaining(['"Hub not running: Port 8765 on 127.0.0.1 is already in use."', 'Start hub', 'Export backup… (off)']));
+  });
+
+  it('disables Start/Stop while the hub is starting or stopping, and Quit while it stops', () => {
+    expect(menu(trayModel({ ...base, state: 'starting' }, false).items)).toEqual(expect.arrayContaining(['"Starting…"', 'Start hub (off)', 'Quit Switchboard']));
+    expect(menu(trayModel({ ...base, state: 'stopping' }, false).items)).toEqual(expect.arrayContaining(['"Stopping…"', 'Stop hub (off)', 'Quit Switchboard (off)']));
+  });
+
+  it('tells the person when settings.json was not applied', () => {
+    const model = trayModel({ ...base, state: 'running', address: 'http://127.0.0.1:8765', settingsProblem: 'maxConnections: must be at least 1' }, false);
+    expect(menu(model.items)[1]).toBe('"Settings not applied: maxConnections: must be at least 1"');
+  });
+});
