@@ -230,6 +230,47 @@ describe('agents and tokens', () => {
   });
 });
 
+describe('inside the desktop app', () => {
+  it('signs in with the preload bridge’s token instead of a cookie, and exports a backup through it', async () => {
+    // The Electron window gets `window.switchboard` from the preload; here the page gets the same API by script.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.addInitScript(
+      ({ url, token }) => {
+        const calls: string[] = [];
+        Object.assign(globalThis, {
+          bridgeCalls: calls,
+          switchboard: {
+            connection: async () => ({ url, token }),
+            exportBackup: async () => {
+              calls.push('exportBackup');
+              return { file: '/home/me/switchboard-backup.db', lastSeq: 7 };
+            },
+            openDataFolder: async () => void calls.push('openDataFolder'),
+          },
+        });
+      },
+      { url: hub.http, token: hub.token },
+    );
+    dashboard = { context, page, errors, close: () => context.close() };
+    await page.goto(`${hub.http}/#/settings`);
+    await page.getByTestId('link-status').filter({ hasText: 'Connected' }).waitFor();
+    expect(await context.cookies()).toEqual([]);
+    await page.getByRole('button', { name: 'Export backup…' }).click();
+    await page.getByTestId('backup-note').filter({ hasText: 'Saved /home/me/switchboard-backup.db (messages up to #7).' }).waitFor();
+    await page.getByRole('button', { name: 'Open data folder' }).click();
+    await page.waitForFunction(() => (globalThis as unknown as { bridgeCalls: string[] }).bridgeCalls.length === 2);
+    expect(await page.evaluate(() => (globalThis as unknown as { bridgeCalls: string[] }).bridgeCalls)).toEqual(['exportBackup', 'openDataFolder']);
+    await page.getByTestId('setting-backupEvery').scrollIntoViewIfNeeded();
+    await screenshot(page, 'settings-desktop-light');
+  });
+});
+
 describe('reconnecting', () => {
   it('says when the hub is gone and reconnects by itself when it is back', async () => {
     const dataDir = tempDir();
