@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: measures a real hub in a child process and prints a report — durable throughput,
- * publish→deliver latency at fixed rates, memory per idle connection, the task relay end to end, and
- * interactions ingested per second with the alert rules on.
- * Usage: node dist/scripts/bench.js [throughput] [latency] [memory] [tasks] [metrics]   (all when none is named)
+ * publish→deliver latency at fixed rates, memory per idle connection, the task relay end to end,
+ * interactions ingested per second with the alert rules on, and the dashboard's smoothness in Chromium.
+ * Usage: node dist/scripts/bench.js [throughput] [latency] [memory] [tasks] [metrics] [dashboard]   (all when none is named;
+ * dashboard only when Chromium is installed)
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { CHROMIUM, measureBigConversation, measureFirehose, withChromium, type Smoothness } from './bench/dashboard.js';
 import { startHubProcess, stopAllHubs, type HubProcess, type HubStatus } from './bench/hub-process.js';
 import { measureLatency, type Percentiles } from './bench/latency.js';
 import { measureMemory } from './bench/memory.js';
@@ -24,6 +27,9 @@ const TASK_SETTINGS = { maxTasksInFlight: 64 };
 const TASK_WINDOW = 500;
 const TASK_THROUGHPUT = { maxTasks: 20_000, maxSeconds: 5 };
 const TASK_LATENCY_RATE = 500;
+/** The dashboard: a firehose into the conversation on screen (20 messages every 10 ms), then a big conversation opened and scrolled back. */
+const FIREHOSE = { conversation: 'bench-live', ratePerSecond: 2000, tickMs: 10, seconds: 5, contentBytes: 120 };
+const BIG_CONVERSATION = { conversation: 'bench-100k', messages: 100_000, contentBytes: 120, scrollBack: 20_000, scrollStepPx: 2000, maxScrollSeconds: 120 };
 /** Interactions: this many agents pipeline metrics frames, each with this many in flight; one in 100 fails. */
 const INGEST = { agents: 2, window: 1000, maxInteractions: 200_000, maxSeconds: 5, failEvery: 100 };
 
@@ -35,13 +41,16 @@ const TARGETS = {
   kibPerConnection: 16,
 };
 
-type Section = 'throughput' | 'latency' | 'memory' | 'tasks' | 'metrics';
-const SECTIONS: readonly Section[] = ['throughput', 'latency', 'memory', 'tasks', 'metrics'];
+type Section = 'throughput' | 'latency' | 'memory' | 'tasks' | 'metrics' | 'dashboard';
+const SECTIONS: readonly Section[] = ['throughput', 'latency', 'memory', 'tasks', 'metrics', 'dashboard'];
 
 function selectedSections(argv: readonly string[]): Set<Section> {
   const unknown = argv.filter((arg) => !SECTIONS.includes(arg as Section));
   if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`);
-  return new Set(argv.length === 0 ? SECTIONS : (argv as Section[]));
+  if (argv.length === 0) return new Set(existsSync(CHROMIUM) ? SECTIONS : SECTIONS.filter((section) => section !== 'dashboard'));
+  if (argv.includes('dashboard') && !existsSync(CHROMIUM))
+    throw new Error(`the dashboard section needs Chromium at ${CHROMIUM}; set SWITCHBOARD_CHROMIUM to another executable`);
+  return new Set(argv as Section[]);
 }
 
 const pct = (share: number): string => `${Math.round(share * 100)}%`;
@@ -217,6 +226,62 @@ async function metricsRows(): Promise<Row[]> {
   }
 }
 
+async function dashboardRows(): Promise<Row[]> {
+  const hub = await startHubProcess();
+  try {
+    return await withChromium(async (browser) => {
+      const live = await measureFirehose(hub, browser, FIREHOSE);
+      const big = await measureBigConversation(hub, browser, BIG_CONVERSATION);
+      const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+      return [
+        {
+          measure: `dashboard: ${formatInt(FIREHOSE.ratePerSecond)} msgs/s for ${FIREHOSE.seconds} s into the open conversation`,
+          result:
+            live.shownAfterMs === undefined
+              ? `${formatInt(live.sent)} sent; seq ${formatInt(live.lastSeq)} never on screen`
+              : `${formatInt(live.sent)} sent; the last on screen ${formatMs(live.shownAfterMs)} ms after it was sent`,
+          target: 'the last on screen',
+          pass: live.shownAfterMs !== undefined,
+        },
+        ...smoothnessRows(live),
+        {
+          measure: `dashboard: open a ${formatInt(big.messages)}-message conversation`,
+          result: `newest on screen in ${formatMs(big.firstRenderMs)} ms (filled in ${big.fillSeconds.toFixed(1)} s)`,
+          target: '',
+        },
+        {
+          measure: `  then scroll back through the newest ${formatInt(BIG_CONVERSATION.scrollBack)}`,
+          result: `${big.scrollSeconds.toFixed(1)} s, ${formatInt(big.scrollSteps)} steps of ${formatInt(BIG_CONVERSATION.scrollStepPx)} px, one a frame; ${formatInt(big.undoneSteps)} undone by the timeline`,
+          target: '',
+        },
+        ...smoothnessRows(big),
+        {
+          measure: '  JS heap',
+          result: `opened ${mib(big.heap.opened)}, after scrolling ${mib(big.heap.scrolled)} (after GC); peak ${mib(big.heap.peak)}`,
+          target: '',
+        },
+      ];
+    });
+  } finally {
+    await hub.stop();
+  }
+}
+
+function smoothnessRows({ longTasks, frames }: Smoothness): Row[] {
+  return [
+    {
+      measure: '  long tasks (> 50 ms)',
+      result: longTasks.count === 0 ? 'none' : `${longTasks.count}, ${formatInt(longTasks.totalMs)} ms in all, longest ${formatInt(longTasks.longestMs)} ms`,
+      target: '',
+    },
+    {
+      measure: '  frame interval ms',
+      result: `p50 ${formatMs(frames.p50)}  p95 ${formatMs(frames.p95)}  max ${formatMs(frames.max)}  (${formatInt(frames.count)} frames)`,
+      target: '',
+    },
+  ];
+}
+
 /** CPU per item: a share of one core at a rate per second, in microseconds. */
 const cpuMicroseconds = (cpuShare: number, rate: number): string => ((cpuShare / rate) * 1e6).toFixed(0);
 
@@ -226,12 +291,14 @@ function commitLine(stats: HubStatus['commits']): string {
 }
 
 async function main(): Promise<void> {
-  const sections = selectedSections(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const sections = selectedSections(argv);
   process.stdout.write(`Switchboard bench — node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})\n`);
   // Other work on the machine shares the cores with the hub and the clients: show how busy it was.
   const load = loadavg().map((l) => l.toFixed(2));
   process.stdout.write(`load average before the run: ${load.join(' ')}\n`);
   process.stdout.write(`${CONTENT_BYTES}-byte messages, window ${formatInt(WINDOW)} in flight, hub in a child process\n`);
+  if (argv.length === 0 && !sections.has('dashboard')) process.stdout.write(`dashboard: skipped, no Chromium at ${CHROMIUM} (set SWITCHBOARD_CHROMIUM)\n`);
   if (sections.has('tasks')) {
     process.stdout.write(
       `tasks: 1 master, ${TASK_CHILDREN} children in one role, window ${formatInt(TASK_WINDOW)}, maxTasksInFlight ${TASK_SETTINGS.maxTasksInFlight} per child\n`,
@@ -253,6 +320,7 @@ async function main(): Promise<void> {
   if (sections.has('memory')) rows.push(...(await memoryRows()));
   if (sections.has('tasks')) rows.push(...(await taskRows()));
   if (sections.has('metrics')) rows.push(...(await metricsRows()));
+  if (sections.has('dashboard')) rows.push(...(await dashboardRows()));
   process.stdout.write(`${table(rows)}\n`);
   if (commits !== undefined) process.stdout.write(`\n${commitLine(commits)}\n`);
 }

@@ -47,7 +47,9 @@ export function Timeline({ label, messages, streams, ownAgent, loader, focus }: 
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 64,
+    // Close to a one-line message as drawn (~70 px): when an estimate is corrected while scrolling, the
+    // virtualiser shifts the scroll position by the difference, so a poor guess makes scrolling jumpy.
+    estimateSize: () => 70,
     getItemKey,
     anchorTo: 'end',
     followOnAppend: true,
