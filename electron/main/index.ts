@@ -51,6 +51,8 @@ function main(): void {
   const actions = createTrayActions({ host, platform });
 
   app.on('second-instance', () => platform.showWindow());
+  // macOS: clicking the Dock icon brings the hidden window back.
+  app.on('activate', () => platform.showWindow());
   // Closing the window keeps the app in the tray; only Quit ends it.
   app.on('window-all-closed', () => undefined);
   app.on('before-quit', (event) => {
