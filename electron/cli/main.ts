@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** The `switchboard` command: serve the hub headless, and small tools for people (dashboard, status, tokens, send, tail, export, backups). */
+/** The `switchboard` command: serve the hub headless, small tools for people (dashboard, status, tokens, send, tail, export, backups), and the MCP bridge. */
 import { ConfigError } from '../hub/config.js';
 import { HUB_VERSION } from '../../shared/index.js';
 import { backup, restore } from './backup.js';
 import { exportCommand } from './export.js';
 import { CliError } from './hub-client.js';
+import { mcp } from './mcp.js';
 import { open } from './open.js';
 import { send } from './send.js';
 import { serve } from './serve.js';
@@ -25,11 +26,12 @@ Usage:
   switchboard export audit [--since TIME] > audit.jsonl      the audit trail as JSON Lines (TIME: ISO or ms)
   switchboard backup <file>                                  a consistent copy of the database (the hub may be running)
   switchboard restore <file>                                 check a backup and put it in place (stop the hub first)
+  switchboard mcp [--agent NAME]                             MCP server on stdio for coding assistants (the hub must run)
 
 Every command takes --data-dir DIR (else SWITCHBOARD_HOME, else the app-data folder).
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, open, status, token, send, tail, export: exportCommand, backup, restore };
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, open, status, token, send, tail, export: exportCommand, backup, restore, mcp };
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

@@ -66,6 +66,7 @@ import { createHubBackups, type BackupResult } from './backup/backup-export.js';
 import { backupRoutes } from './http/backup-routes.js';
 import { backupsFolder } from './backup/backup-file.js';
 import { createBackupScheduler, type BackupScheduler, type SchedulerClock } from './backup/backup-scheduler.js';
+import { createMcpEndpoint, type McpEndpoint } from './mcp/mcp-route.js';
 import { SwitchboardError } from '../../shared/index.js';
 
 /** How many ports after a taken default port are tried. */
@@ -117,6 +118,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let relay: Relay | undefined;
   let prometheus: Prometheus | undefined;
   let backupSchedule: BackupScheduler | undefined;
+  let mcp: McpEndpoint | undefined;
 
   const wire = (): HubServices => {
     ensureDataDir(config.dataDir);
@@ -196,10 +198,13 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const s = wire();
       services = s;
       let port = config.port;
+      let wsUrl = '';
       const guard = createGuard(config, () => port);
       // Before anything is taken in: minutes a crash left unwritten are rebuilt first.
       s.rollups.start().catch((error: unknown) => s.logger.error('could not rebuild interaction rollups', { error: String(error) }));
       prometheus = createPrometheus(s);
+      // MCP sessions are clients of the hub's own WebSocket, at the address connection.json gives.
+      mcp = createMcpEndpoint(s, () => wsUrl);
       const routes = [
         ...systemRoutes(s),
         ...messageRoutes(s),
@@ -216,6 +221,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         ...settingsRoutes(s),
         ...statsRoutes(s),
         ...backupRoutes(s),
+        ...mcp.routes,
       ];
       const site = createStaticSite(options.rendererDir ?? DEFAULT_RENDERER_DIR);
       const http = createHttpRouter(s, guard, routes, site.serve);
@@ -227,6 +233,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const taken = await listen(server, config, (p) => (port = p));
       const token = adminToken(s.tokens, config.dataDir, clock.now());
       const connection = connectionInfo(config.host, port, token);
+      wsUrl = connection.url;
       writeConnectionFile(config.dataDir, connection);
       s.events.record('hub_started', clock.now(), { detail: { port, host: config.host, pid: process.pid } });
       s.logger.info('hub started', { port, host: config.host });
@@ -259,6 +266,9 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       services = undefined;
       lifetime?.abort();
       const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server?.close(() => resolve()));
+      // Before the WebSockets close, so the sessions' own connections end cleanly instead of reconnecting.
+      await mcp?.close();
+      mcp = undefined;
       await closeWs?.();
       server?.closeAllConnections();
       await closed;

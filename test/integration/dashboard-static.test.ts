@@ -121,7 +121,7 @@ describe('the dashboard served by the hub', () => {
 
   it("keeps the hub's own paths and other methods JSON 404s, and answers HEAD without a body", async () => {
     hub = await startHub({}, { rendererDir: site });
-    const misses = ['/api/nope', '/api', '/ws/nope', '/metrics/extra', '/mcp', '/mcp/tools', '/login/again'];
+    const misses = ['/api/nope', '/api', '/ws/nope', '/metrics/extra', '/mcp/tools', '/login/again'];
     const answers = await Promise.all(misses.map((path) => fetchRaw(hub.port, path, { headers: { authorization: `Bearer ${hub.token}` } })));
     const posted = await fetchRaw(hub.port, '/tasks', { method: 'POST' });
     const head = await fetchRaw(hub.port, '/tasks', { method: 'HEAD' });
