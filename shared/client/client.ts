@@ -162,9 +162,24 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     return {
       close: () => {
         this.subscriptions.delete(subscription);
-        if (this.statusValue === 'connected') this.transmit({ type: 'unsubscribe', conversations });
+        if (this.statusValue === 'connected') this.unsubscribeUnneeded(conversations);
       },
     };
+  }
+
+  /** Tells the hub to stop sending what no remaining subscription on this connection still wants. */
+  private unsubscribeUnneeded(conversations: string[] | '*'): void {
+    const remaining = [...this.subscriptions];
+    if (remaining.some((s) => s.conversations === '*')) return;
+    if (conversations === '*') {
+      // The hub's unsubscribe '*' ends every subscription of the connection: take back the ones still wanted.
+      this.transmit({ type: 'unsubscribe', conversations: '*' });
+      for (const other of remaining) void this.resubscribe(other);
+      return;
+    }
+    const wanted = new Set(remaining.flatMap((s) => s.conversations));
+    const unneeded = conversations.filter((id) => !wanted.has(id));
+    if (unneeded.length > 0) this.transmit({ type: 'unsubscribe', conversations: unneeded });
   }
 
   /** Closes for good: no reconnect; pending requests are rejected. */

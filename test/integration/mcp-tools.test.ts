@@ -38,7 +38,8 @@ describe.each(transports)('MCP over %s', (_, openMcp) => {
   const agents: Agent[] = [];
 
   beforeEach(async () => {
-    hub = await startHub({ taskLeaseMs: 1000, taskRetryBaseMs: 10, taskRetryMaxMs: 50 });
+    // Leases short enough to watch one run out, long enough that a busy machine still delivers offers inside them.
+    hub = await startHub({ taskLeaseMs: 2000, taskRetryBaseMs: 10, taskRetryMaxMs: 50 });
   });
   afterEach(async () => {
     for (const mcp of opened.splice(0)) await mcp.close();
@@ -124,8 +125,8 @@ describe.each(transports)('MCP over %s', (_, openMcp) => {
     const helper = await mcp({ agent: 'helper' });
     const master = await sdkAgent('master');
     const updates = taskUpdates(master);
-    const sent = (await master.request({ type: 'task_send', task: { to: 'helper', cmd: 'later' } }))['task'] as TaskRecord;
-    await eventually(() => updates.find((f) => f['event'] === 'requeued'), 'the lease to run out and the task to be requeued');
+    const sent = (await master.request({ type: 'task_send', task: { to: 'helper', cmd: 'later', max_attempts: 10 } }))['task'] as TaskRecord;
+    await eventually(() => updates.find((f) => f['event'] === 'requeued'), 'the lease to run out and the task to be requeued', 15_000);
     const taken = (await helper.call('take_task', { wait_seconds: 10 }))['task'] as TaskRecord;
     expect([taken.task_id, taken.state, taken.attempts > 1]).toEqual([sent.task_id, 'working', true]);
     expect((await helper.call('take_task'))['task']).toBeNull();
