@@ -20,7 +20,7 @@ const UNIT_LABELS: Record<string, string> = { ms: 'ms', bytes: 'bytes', s: 's', 
 function shown(field: SettingField, value: unknown): string {
   const input = toInput(field, value);
   if (typeof input === 'boolean') return input ? 'on' : 'off';
-  if (input === '') return field.kind === 'list' ? 'none' : '—';
+  if (input === '') return field.emptyMeans ?? (field.kind === 'list' ? 'none' : '—');
   const unit = field.unit === undefined ? '' : UNIT_LABELS[field.unit];
   return unit === undefined || unit === '' ? input : `${input} ${unit}`;
 }
@@ -32,7 +32,7 @@ export function SettingInput({ field, value, effective, pending, changed, error,
   const describedBy = error === undefined ? helpId : `${helpId} ${errorId}`;
   const unit = field.unit === undefined ? undefined : UNIT_LABELS[field.unit];
   const hint = unitHint(field.unit, value);
-  const placeholder = field.defaultValue === null ? '' : `default ${toInput(field, field.defaultValue) || 'none'}`;
+  const placeholder = field.defaultValue === null ? (field.emptyMeans ?? '') : `default ${toInput(field, field.defaultValue) || 'none'}`;
 
   const control =
     field.kind === 'choice' ? (

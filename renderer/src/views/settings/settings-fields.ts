@@ -23,6 +23,8 @@ export interface SettingField {
   help: string;
   /** The allowed values of a `choice`. */
   choices?: readonly string[];
+  /** What leaving the setting empty means, when that is not simply "none" (e.g. a folder chosen by the hub). */
+  emptyMeans?: string;
   /** Shown as the placeholder: what applies when the setting is left out. */
   defaultValue: number | string | boolean | string[] | null;
 }
@@ -199,6 +201,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
         label: 'Backup folder',
         kind: 'text',
         help: 'An absolute folder path; leave empty for backups/ in the data folder.',
+        emptyMeans: 'backups/ in the data folder',
         defaultValue: null,
       },
       hubInt('backupKeepDays', 'Keep backups for', 'days', 1, 36_500, 'Scheduled backups older than this are deleted after each new one; other files in the folder are never touched.'),
