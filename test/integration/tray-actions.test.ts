@@ -58,6 +58,17 @@ function recorder(answers: Answers | ((suggested: string) => string | undefined)
   return { platform, calls, notes };
 }
 
+/** The hub states the tray went through, each change once (agents coming and going also update the status). */
+function stateChanges(host: HubHost): string[] {
+  const states: string[] = [];
+  let last = host.status().state;
+  host.onChange(({ state }) => {
+    if (state !== last) states.push(state);
+    last = state;
+  });
+  return states;
+}
+
 async function runningHost(): Promise<HubHost> {
   const dataDir = tempDir();
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ port: 0 }));
@@ -140,8 +151,7 @@ describe('tray actions', () => {
     await host.hub()?.backup(backup);
     await send(host, 'sent after the backup');
     const { platform, calls, notes } = recorder({ restoreFrom: backup });
-    const states: string[] = [];
-    host.onChange((s) => states.push(s.state));
+    const states = stateChanges(host);
     await createTrayActions({ host, platform }).run('restore-backup');
     expect(calls).toEqual([`chooseBackupToRestore ${join(host.dataDir, 'backups')}`, 'confirm Restore good.db?']);
     expect(states).toEqual(['stopping', 'stopped', 'starting', 'running']);
@@ -171,8 +181,7 @@ describe('tray actions', () => {
     const notABackup = join(tempDir(), 'notes.db');
     writeFileSync(notABackup, 'these are my notes, not a database');
     const { platform, calls, notes } = recorder({ restoreFrom: notABackup });
-    const states: string[] = [];
-    host.onChange((s) => states.push(s.state));
+    const states = stateChanges(host);
     await createTrayActions({ host, platform }).run('restore-backup');
     expect(calls).toEqual([`chooseBackupToRestore ${join(host.dataDir, 'backups')}`]);
     expect(states).toEqual([]);
@@ -204,8 +213,7 @@ describe('tray actions', () => {
     const host = await runningHost();
     const seq = await send(host, 'acknowledged before quitting');
     const { platform, calls } = recorder();
-    const states: string[] = [];
-    host.onChange((s) => states.push(s.state));
+    const states = stateChanges(host);
     await createTrayActions({ host, platform }).run('quit');
     expect(states).toEqual(['stopping', 'stopped']);
     expect(calls).toEqual(['quit']);

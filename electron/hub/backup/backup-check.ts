@@ -7,6 +7,7 @@ import { SwitchboardError } from '../../../shared/index.js';
 import type { Db } from '../store/database.js';
 import { SCHEMA_VERSION } from '../store/migrations.js';
 import { openReadOnly } from './backup-file.js';
+import { integrityProblems } from './integrity-check.js';
 
 export interface BackupInfo {
   /** PRAGMA user_version: the migrations it has been through. Older ones are upgraded when a hub opens them. */
@@ -63,8 +64,8 @@ function refuseUnlessOurs(db: Db, file: string): void {
   }
 }
 
-function refuseUnlessIntact(db: Db, file: string): void {
-  const problems = db.prepare<[], string>('PRAGMA integrity_check(3)').pluck().all();
+async function refuseUnlessIntact(file: string): Promise<void> {
+  const problems = await integrityProblems(file);
   if (problems.length !== 1 || problems[0] !== 'ok') throw invalid(`${file} is damaged (SQLite's integrity check: ${problems.join('; ')}).`);
 }
 
@@ -83,7 +84,7 @@ export async function checkBackupFile(file: string): Promise<BackupInfo> {
   try {
     db = openReadOnly(file);
     refuseUnlessOurs(db, file);
-    refuseUnlessIntact(db, file);
+    await refuseUnlessIntact(file);
     return readBackupInfo(db, stats.size);
   } catch (error) {
     if (error instanceof SwitchboardError) throw error;

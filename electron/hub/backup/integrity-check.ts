@@ -1,0 +1,35 @@
+/**
+ * SQLite's integrity check in a worker thread: it reads every page, which takes seconds on a large
+ * database, and the desktop app's main process (tray, window) must not stop for that long.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+// Plain CommonJS evaluated from this string, as the checkpointer's worker: it runs the same from sources,
+// from the build output and inside a packaged app, with no separate file to locate.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+try {
+  parentPort.postMessage({ problems: db.prepare('PRAGMA integrity_check(3)').pluck().all() });
+} catch (error) {
+  parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
+} finally {
+  db.close();
+}
+`;
+
+/** The integrity check's findings: `['ok']` for a sound file. Rejects when SQLite cannot read the file at all. */
+export function integrityProblems(file: string): Promise<string[]> {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file } });
+    worker.once('message', (message: { problems?: string[]; error?: string }) => {
+      if (message.problems !== undefined) resolve(message.problems);
+      else reject(new Error(message.error ?? 'the integrity check failed'));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the integrity check stopped (exit code ${code})`)));
+  });
+}
