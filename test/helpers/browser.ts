@@ -2,7 +2,7 @@
  * Browser tests: Debian's Chromium driven by playwright-core against the dashboard a real hub serves,
  * signed in through a real login link, with every console error and page error collected.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -15,8 +15,14 @@ export const SCREENSHOT_DIR = join('test-output', 'screenshots');
 export const BUILT_DASHBOARD = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 export function launchChromium(): Promise<Browser> {
+  const executablePath = process.env['SWITCHBOARD_CHROMIUM'] ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `The browser tests drive Chromium, and there is none at ${executablePath}: install it (Debian/Ubuntu: apt-get install chromium) or set SWITCHBOARD_CHROMIUM to a Chromium or Chrome binary.`,
+    );
+  }
   return chromium.launch({
-    executablePath: process.env['SWITCHBOARD_CHROMIUM'] ?? '/usr/bin/chromium',
+    executablePath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
 }
