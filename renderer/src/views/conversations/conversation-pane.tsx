@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConversationInfo, StoredMessage } from '../../../../shared/index.js';
+import { ChoiceFilter } from '../../components/choice-filter.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import type { LiveStream } from '../../store/live-state.js';
@@ -57,38 +58,22 @@ export function ConversationPane({ id, info, focus, onChanged }: ConversationPan
         <h2>{title}</h2>
         {info?.members === null || info?.members === undefined ? null : <span className="muted">members: {info.members.join(', ')}</span>}
         <div className="toolbar conversation-filters">
-          <label>
-            <span className="sr-only">Filter by agent</span>
-            <select
-              value={filter.sender}
-              onChange={(e) => setFilter({ ...filter, sender: e.target.value })}
-              data-testid="filter-sender"
-              aria-label="Filter by agent"
-            >
-              <option value="">All agents</option>
-              {senders.map((sender) => (
-                <option key={sender} value={sender}>
-                  {sender}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span className="sr-only">Filter by message type</span>
-            <select
-              value={filter.type}
-              onChange={(e) => setFilter({ ...filter, type: e.target.value })}
-              data-testid="filter-type"
-              aria-label="Filter by message type"
-            >
-              <option value="">All types</option>
-              {types.map((type) => (
-                <option key={type} value={type}>
-                  {type}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ChoiceFilter
+            label="Filter by agent"
+            allLabel="All agents"
+            value={filter.sender}
+            choices={senders}
+            onChange={(sender) => setFilter({ ...filter, sender })}
+            testId="filter-sender"
+          />
+          <ChoiceFilter
+            label="Filter by message type"
+            allLabel="All types"
+            value={filter.type}
+            choices={types}
+            onChange={(type) => setFilter({ ...filter, type })}
+            testId="filter-type"
+          />
           {filtered ? (
             <button type="button" onClick={() => setFilter({ sender: '', type: '' })}>
               Clear filters

@@ -5,6 +5,7 @@
  */
 import { useMemo } from 'react';
 import { BarList } from '../../components/bar-list.js';
+import { ChoiceFilter } from '../../components/choice-filter.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { formatTime } from '../../components/format.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
@@ -58,14 +59,14 @@ export function MetricsView() {
         </div>
         <label className="row">
           Agent
-          <select value={agent ?? ''} onChange={(event) => go(timeWindow, event.target.value || undefined)} data-testid="metrics-agent-picker">
-            <option value="">All agents</option>
-            {pickable.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
+          <ChoiceFilter
+            label="Agent"
+            allLabel="All agents"
+            value={agent ?? ''}
+            choices={pickable}
+            onChange={(name) => go(timeWindow, name || undefined)}
+            testId="metrics-agent-picker"
+          />
         </label>
         <span className="muted metrics-updated" aria-live="off">
           {totals.data === undefined ? null : `Updated ${formatTime(new Date(until).toISOString())} · every 15 s`}
