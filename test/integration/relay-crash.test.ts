@@ -16,7 +16,9 @@ const FIRST_TASKS = 12;
 /** Sent in parallel as the hub is killed; only those acknowledged count. */
 const BURST = 8;
 const COMPLETED_BEFORE = 3;
-const SETTINGS = { taskLeaseMs: 1000, taskTimeoutMs: 1500, taskRetryBaseMs: 50, taskRetryMaxMs: 200, maxTasksInFlight: 4 };
+// Leases short enough to see in-flight tasks expire after the restart, long enough that a busy machine
+// still accepts each re-offer inside its lease (a lapse would be a second offer and use up an attempt).
+const SETTINGS = { taskLeaseMs: 2500, taskTimeoutMs: 3000, taskRetryBaseMs: 50, taskRetryMaxMs: 200, maxTasksInFlight: 4 };
 
 async function sendTask(cli: CliHub, cmd: string): Promise<string> {
   const response = await fetch(`${cli.http}/api/relay/send`, {
@@ -62,7 +64,7 @@ describe('task durability across a crash', () => {
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   });
 
-  it('keeps every acknowledged task through SIGKILL, re-offers the ones in flight after their lease, and completes none twice', async () => {
+  it('keeps every acknowledged task through SIGKILL, re-offers the ones in flight after their lease, and completes none twice', { timeout: 45_000 }, async () => {
     const dataDir = tempDir();
     folders.push(dataDir);
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(SETTINGS));
@@ -124,7 +126,7 @@ describe('task durability across a crash', () => {
         return all.every((t) => t.task?.state === 'completed') ? all : undefined;
       },
       'every acknowledged task to be completed',
-      10_000,
+      20_000,
     );
     const byId = new Map(final.map((t) => [t.task?.task_id as string, t]));
     const offersAfter = offered(after).map((f) => ({ id: idOf(f), attempt: f['attempt'] as number }));
