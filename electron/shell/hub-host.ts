@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import { ConfigError, resolveConfig, type HubSettings } from '../hub/config.js';
+import { ConfigError, resolveConfig, type HubConfig, type HubSettings } from '../hub/config.js';
 import { createHub, type Hub, type HubOptions } from '../hub/hub.js';
 import { createLogger } from '../hub/logger.js';
 import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
@@ -45,12 +45,11 @@ export function createHubHost(options: HubHostOptions) {
     events.emit('change', status);
   };
 
-  /** settings.json as the hub would take it, or why not. */
-  const readSettings = (): { settings: HubSettings } | { problem: string } => {
+  /** settings.json and the configuration the hub would make of it, or why it would refuse it. */
+  const readSettings = (): { settings: HubSettings; config: HubConfig } | { problem: string } => {
     try {
       const next = { ...readSettingsFile(dataDir), dataDir } as HubSettings;
-      resolveConfig(next);
-      return { settings: next };
+      return { settings: next, config: resolveConfig(next) };
     } catch (error) {
       if (error instanceof ConfigError) return { problem: `${settingsFilePath(dataDir)}: ${error.problems.join('; ')}` };
       throw error;
@@ -60,12 +59,13 @@ export function createHubHost(options: HubHostOptions) {
   const startNow = async (): Promise<void> => {
     if (hub !== undefined) return;
     const read = readSettings();
+    const problem = 'problem' in read ? read.problem : undefined;
     if ('settings' in read) settings = read.settings;
     if (settings === undefined) {
-      update({ state: 'error', error: 'problem' in read ? read.problem : undefined, settingsProblem: 'problem' in read ? read.problem : undefined });
+      update({ state: 'error', error: problem, settingsProblem: problem });
       return;
     }
-    update({ state: 'starting', error: undefined, settingsProblem: 'problem' in read ? read.problem : undefined });
+    update({ state: 'starting', error: undefined, settingsProblem: problem });
     const next = createHub(settings, { logger: createLogger({ file: join(dataDir, 'logs', 'hub.log'), stderrLevel: 'warn' }), ...options.hubOptions });
     try {
       const started = await next.start();
@@ -111,10 +111,6 @@ export function createHubHost(options: HubHostOptions) {
     },
     start: (): Promise<void> => serially(startNow),
     stop: (): Promise<void> => serially(stopNow),
-    restart: (): Promise<void> => serially(async () => {
-      await stopNow();
-      await startNow();
-    }),
     /**
      * settings.json changed: an invalid file is reported and ignored; a new port or address restarts the
      * hub (other values are read at the next start, as the settings page says).
@@ -125,11 +121,9 @@ export function createHubHost(options: HubHostOptions) {
         update({ settingsProblem: `${read.problem} — kept the last good settings.` });
         return;
       }
-      const before = settings === undefined ? undefined : resolveConfig(settings);
       settings = read.settings;
-      const after = resolveConfig(read.settings);
       update({ settingsProblem: undefined });
-      if (hub !== undefined && (before?.port !== after.port || before.host !== after.host)) {
+      if (hub !== undefined && (hub.config.port !== read.config.port || hub.config.host !== read.config.host)) {
         await stopNow();
         await startNow();
       }
