@@ -9,8 +9,6 @@ import type { TrayAction } from './tray-menu.js';
 export interface TrayActionsOptions {
   host: HubHost;
   platform: ShellPlatform;
-  /** Where the save dialog starts (default: the data folder's backups/). */
-  backupFolder?: string;
   now?: () => number;
 }
 
@@ -25,11 +23,6 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' :
 export function createTrayActions(options: TrayActionsOptions): TrayActions {
   const { host, platform } = options;
   const now = options.now ?? Date.now;
-  const folder = (name: string): string => {
-    const path = join(host.dataDir, name);
-    mkdirSync(path, { recursive: true });
-    return path;
-  };
 
   const exportBackup = async (): Promise<{ file: string; lastSeq: number } | undefined> => {
     const hub = host.hub();
@@ -37,7 +30,8 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
       platform.notify('Backup not made', 'Start the hub first: the backup is a copy made by the running hub.');
       return undefined;
     }
-    const start = options.backupFolder ?? backupsFolder(host.dataDir);
+    // The save dialog starts where scheduled backups go.
+    const start = hub.config.backupFolder ?? backupsFolder(host.dataDir);
     mkdirSync(start, { recursive: true });
     const file = await platform.chooseBackupFile(join(start, manualBackupName(now())));
     if (file === undefined) return undefined;
@@ -96,8 +90,11 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
         return restore();
       case 'open-data-folder':
         return platform.openFolder(host.dataDir);
-      case 'open-logs-folder':
-        return platform.openFolder(folder('logs'));
+      case 'open-logs-folder': {
+        const logs = join(host.dataDir, 'logs');
+        mkdirSync(logs, { recursive: true });
+        return platform.openFolder(logs);
+      }
       case 'launch-at-login':
         platform.launchAtLogin.set(!platform.launchAtLogin.get());
         return;
