@@ -5,15 +5,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, type Agent } from '../../sdk/index.js';
+import type { Agent } from '../../sdk/index.js';
 import { readConnectionFile } from '../../electron/hub/connection-file.js';
-import { silentLogger } from '../../electron/hub/logger.js';
 import { notifyAlerts } from '../../electron/shell/alert-notifications.js';
-import { createHubHost, type HostStatus, type HubHost } from '../../electron/shell/hub-host.js';
+import type { HostStatus, HubHost } from '../../electron/shell/hub-host.js';
 import { autostartFile, linuxAutostart } from '../../electron/shell/linux-autostart.js';
 import { watchSettings } from '../../electron/shell/settings-watcher.js';
 import { tempDir } from '../helpers/hub.js';
-import { FAST, freePort } from '../helpers/sdk.js';
+import { hostAgent, testHost } from '../helpers/desktop.js';
+import { freePort, readConversation } from '../helpers/sdk.js';
 import { eventually } from '../helpers/wait.js';
 
 const hosts: HubHost[] = [];
@@ -26,10 +26,8 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.stop()));
 });
 
-function host(settings: Record<string, unknown> = { port: 0 }): HubHost {
-  const dataDir = tempDir();
-  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings));
-  const created = createHubHost({ dataDir, hubOptions: { logger: silentLogger } });
+function host(settings?: Record<string, unknown>): HubHost {
+  const created = testHost(settings);
   hosts.push(created);
   return created;
 }
@@ -43,9 +41,7 @@ async function health(address: string): Promise<number | string> {
 }
 
 async function agentOn(h: HubHost, name: string): Promise<Agent> {
-  const info = readConnectionFile(h.dataDir);
-  if (info === undefined) throw new Error('no connection.json');
-  const agent = await connect({ url: info.url, token: info.token, agent: name, stateDir: false, reconnect: FAST });
+  const agent = await hostAgent(h, name);
   agents.push(agent);
   return agent;
 }
@@ -79,9 +75,7 @@ describe('the embedded hub', () => {
     expect(h.status()).toMatchObject({ state: 'stopped', address: undefined, agentsOnline: 0 });
     expect(await health(address)).toBe('ECONNREFUSED');
     await h.start();
-    const info = readConnectionFile(h.dataDir);
-    const response = await fetch(`${h.status().address}/api/conversations/general/messages?since=0`, { headers: { authorization: `Bearer ${info?.token}` } });
-    const { messages } = (await response.json()) as { messages: { seq: number; content: string }[] };
+    const messages = await readConversation(h.status().address ?? '', readConnectionFile(h.dataDir)?.token ?? '', 'general');
     expect(messages.map((m) => [m.seq, m.content])).toEqual([[sent.seq, 'kept across a stop']]);
   });
 

@@ -6,15 +6,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from '../../sdk/index.js';
 import { checkBackupFile } from '../../electron/hub/backup/index.js';
 import { readConnectionFile } from '../../electron/hub/connection-file.js';
-import { silentLogger } from '../../electron/hub/logger.js';
-import { createHubHost, type HubHost } from '../../electron/shell/hub-host.js';
+import type { HubHost } from '../../electron/shell/hub-host.js';
 import type { ShellPlatform } from '../../electron/shell/platform.js';
 import { createTrayActions } from '../../electron/shell/tray-actions.js';
 import { tempDir } from '../helpers/hub.js';
-import { FAST } from '../helpers/sdk.js';
+import { hostAgent, testHost } from '../helpers/desktop.js';
+import { readConversation } from '../helpers/sdk.js';
 
 const hosts: HubHost[] = [];
 afterEach(async () => {
@@ -70,17 +69,14 @@ function stateChanges(host: HubHost): string[] {
 }
 
 async function runningHost(): Promise<HubHost> {
-  const dataDir = tempDir();
-  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ port: 0 }));
-  const host = createHubHost({ dataDir, hubOptions: { logger: silentLogger } });
+  const host = testHost();
   hosts.push(host);
   await host.start();
   return host;
 }
 
 async function send(host: HubHost, content: string): Promise<number> {
-  const info = readConnectionFile(host.dataDir);
-  const agent = await connect({ url: info?.url ?? '', token: info?.token ?? '', agent: 'coder', stateDir: false, reconnect: FAST });
+  const agent = await hostAgent(host, 'coder');
   const sent = await agent.send('general', content);
   await agent.close();
   return sent.seq;
@@ -158,9 +154,7 @@ describe('tray actions', () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]?.title).toBe('Backup restored');
     expect(notes[0]?.body).toMatch(/^good\.db: 1 message, 0 tasks\. The replaced database is kept as .*before-restore-.*\.db\.$/);
-    const info = readConnectionFile(host.dataDir);
-    const response = await fetch(`${host.status().address}/api/conversations/general/messages?since=0`, { headers: { authorization: `Bearer ${info?.token}` } });
-    const { messages } = (await response.json()) as { messages: { seq: number; content: string }[] };
+    const messages = await readConversation(host.status().address ?? '', readConnectionFile(host.dataDir)?.token ?? '', 'general');
     expect(messages.map((m) => [m.seq, m.content])).toEqual([[keptSeq, 'in the backup']]);
   });
 
