@@ -5,7 +5,6 @@ import { HUB_VERSION } from '../../shared/index.js';
 import { backup, restore } from './backup.js';
 import { exportCommand } from './export.js';
 import { CliError } from './hub-client.js';
-import { mcp } from './mcp.js';
 import { open } from './open.js';
 import { send } from './send.js';
 import { serve } from './serve.js';
@@ -31,7 +30,19 @@ Usage:
 Every command takes --data-dir DIR (else SWITCHBOARD_HOME, else the app-data folder).
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, open, status, token, send, tail, export: exportCommand, backup, restore, mcp };
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  serve,
+  open,
+  status,
+  token,
+  send,
+  tail,
+  export: exportCommand,
+  backup,
+  restore,
+  // The MCP SDK is loaded only for this command, not for every other one.
+  mcp: async (argv) => (await import('./mcp.js')).mcp(argv),
+};
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -50,7 +61,8 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof CliError) process.stderr.write(`${error.message}\n`);
-  else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true) process.stderr.write(`${error.message}\n\n${USAGE}`);
+  else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true)
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
   else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -9,8 +9,14 @@ import { agentName, ERROR_CATALOGUE, SwitchboardError, type ErrorCode } from '..
 import type { Identity } from '../connection.js';
 import { requireIdentity, type Route, type RouteContext } from '../http/http-router.js';
 import type { HubServices } from '../services.js';
-import { agentFromClientName, initializeRequestIn, profileFor } from './hub-connection.js';
-import { createMcpSessions, MAX_MCP_SESSIONS, type McpSession } from './mcp-sessions.js';
+import type { McpSession } from './mcp-sessions.js';
+
+/** The MCP SDK and what is built on it: loaded by the first /mcp request, not by every hub start and CLI command. */
+async function loadMcp() {
+  const [sessions, connection] = await Promise.all([import('./mcp-sessions.js'), import('./hub-connection.js')]);
+  return { ...sessions, ...connection };
+}
+type Mcp = Awaited<ReturnType<typeof loadMcp>>;
 
 export interface McpEndpoint {
   routes: Route[];
@@ -32,7 +38,16 @@ function requestedAgent(ctx: RouteContext): string | undefined {
 }
 
 export function createMcpEndpoint(s: HubServices, hubUrl: () => string): McpEndpoint {
-  const sessions = createMcpSessions((error) => s.logger.warn('an MCP session did not close cleanly', { error: String(error) }));
+  let loaded: Promise<{ mcp: Mcp; sessions: ReturnType<Mcp['createMcpSessions']> }> | undefined;
+  let closed = false;
+  const load = (): NonNullable<typeof loaded> => {
+    if (closed) return Promise.reject(new SwitchboardError('SB_ERR_SHUTTING_DOWN', 'the hub is stopping'));
+    loaded ??= loadMcp().then((mcp) => ({
+      mcp,
+      sessions: mcp.createMcpSessions((error) => s.logger.warn('an MCP session did not close cleanly', { error: String(error) })),
+    }));
+    return loaded;
+  };
 
   /** A refusal from the hub's WebSocket keeps its code; anything else is logged as a bug. */
   const asHubError = (error: unknown): SwitchboardError => {
@@ -43,7 +58,8 @@ export function createMcpEndpoint(s: HubServices, hubUrl: () => string): McpEndp
   };
 
   const open = async (ctx: RouteContext, identity: Identity, body: unknown): Promise<McpSession> => {
-    const initialize = initializeRequestIn(body);
+    const { mcp, sessions } = await load();
+    const initialize = mcp.initializeRequestIn(body);
     if (ctx.req.method !== 'POST' || initialize === undefined) {
       throw new SwitchboardError('SB_ERR_VALIDATION', 'no Mcp-Session-Id header: start a session with an initialize request (POST)');
     }
@@ -52,14 +68,17 @@ export function createMcpEndpoint(s: HubServices, hubUrl: () => string): McpEndp
       throw new SwitchboardError('SB_ERR_FORBIDDEN', `this token belongs to agent "${identity.agent}" and cannot act as "${requested}"`);
     }
     if (!(await sessions.makeRoom())) {
-      throw new SwitchboardError('SB_ERR_TOO_MANY_CONNECTIONS', `all ${MAX_MCP_SESSIONS} MCP sessions have a request open; end one (DELETE /mcp) or try again later`);
+      throw new SwitchboardError(
+        'SB_ERR_TOO_MANY_CONNECTIONS',
+        `all ${mcp.MAX_MCP_SESSIONS} MCP sessions have a request open; end one (DELETE /mcp) or try again later`,
+      );
     }
     const { clientInfo } = initialize.params;
     const hub = {
       url: hubUrl(),
       token: s.auth.credentialFromHeaders(ctx.req.headers)?.secret ?? '',
-      ...(identity.admin ? { agent: requested ?? agentFromClientName(clientInfo.name) } : {}),
-      profile: profileFor(clientInfo),
+      ...(identity.admin ? { agent: requested ?? mcp.agentFromClientName(clientInfo.name) } : {}),
+      profile: mcp.profileFor(clientInfo),
     };
     return sessions.open(hub, identity.tokenId, s.config.maxWaitSeconds).catch((error: unknown) => Promise.reject(asHubError(error)));
   };
@@ -73,7 +92,7 @@ export function createMcpEndpoint(s: HubServices, hubUrl: () => string): McpEndp
     const id = ctx.req.headers['mcp-session-id'];
     let session: McpSession;
     if (typeof id === 'string') {
-      const found = sessions.get(id);
+      const found = (await load()).sessions.get(id);
       if (found === undefined) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no MCP session "${id}": it ended or the hub restarted; initialize a new one`);
       if (found.tokenId !== identity.tokenId) throw new SwitchboardError('SB_ERR_FORBIDDEN', 'this MCP session was opened with another token');
       session = found;
@@ -88,6 +107,9 @@ export function createMcpEndpoint(s: HubServices, hubUrl: () => string): McpEndp
 
   return {
     routes: (['POST', 'GET', 'DELETE'] as const).map((method) => ({ method, path: '/mcp', access: 'token', handle })),
-    close: () => sessions.closeAll(),
+    async close() {
+      closed = true;
+      await (await loaded)?.sessions.closeAll();
+    },
   };
 }
