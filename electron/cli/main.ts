@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `switchboard` command: serve the hub headless, small tools for people (dashboard, status, tokens, send, tail, export, backups), and the MCP bridge. */
 import { ConfigError } from '../hub/config.js';
+import { HubStartError } from '../hub/start-error.js';
 import { HUB_VERSION } from '../../shared/index.js';
 import { backup, restore } from './backup.js';
 import { exportCommand } from './export.js';
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof CliError) process.stderr.write(`${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof CliError || error instanceof HubStartError) process.stderr.write(`${error.message}\n`);
   else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true)
     process.stderr.write(`${error.message}\n\n${USAGE}`);
   else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
