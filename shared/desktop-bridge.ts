@@ -1,10 +1,13 @@
 /**
  * What the Electron preload exposes to the window as `window.switchboard`. In a browser it is absent and
- * the window signs in with the hub's session cookie instead.
+ * the window signs in with a login link's session cookie instead. Nothing here hands the page a secret.
  */
 export interface DesktopBridge {
-  /** Where the embedded hub listens (`http://127.0.0.1:8765`) and the admin token to use. */
-  connection(): Promise<{ url: string; token: string }>;
+  /**
+   * Signs the window in: the app gives it a browser session of its own, set as the same HttpOnly cookie
+   * a login link sets (never a token, never the admin token), and resolves once the cookie is in place.
+   */
+  signIn(): Promise<void>;
   /** Asks where to save, then has the hub write a consistent copy; undefined when the person cancels. */
   exportBackup(): Promise<{ file: string; lastSeq: number } | undefined>;
   openDataFolder(): Promise<void>;
@@ -18,3 +21,9 @@ export interface DesktopBridge {
 export function desktopChannel(method: keyof DesktopBridge): `switchboard:${keyof DesktopBridge}` {
   return `switchboard:${method}`;
 }
+
+/**
+ * The channel on which the preload reports a link the person clicked, for main to open in the browser.
+ * It is not part of `window.switchboard`, so no script in the page can send on it.
+ */
+export const linkClickChannel = 'switchboard:link-click';

@@ -35,6 +35,12 @@ export function createSessions(deps: { tokens: TokenStore; events: EventStore; n
     for (const [hash, expires] of codes) if (expires <= now) codes.delete(hash);
   };
 
+  const start = (label: string, now: number): Session => {
+    const { token, record } = deps.tokens.create({ agent: null, admin: true, label, kind: 'session', expiresAt: now + SESSION_TTL_MS }, now);
+    deps.events.record('session_created', now, { actor: DEFAULT_ADMIN_AGENT, subject: record.id });
+    return { secret: token, record };
+  };
+
   return {
     /** A one-time login link to the hub at `base` (such as http://127.0.0.1:8765). */
     link(base: string): LoginLink {
@@ -52,9 +58,11 @@ export function createSessions(deps: { tokens: TokenStore; events: EventStore; n
       const expires = codes.get(hash);
       codes.delete(hash);
       if (expires === undefined || expires <= now) return undefined;
-      const { token, record } = deps.tokens.create({ agent: null, admin: true, label: SESSION_LABEL, kind: 'session', expiresAt: now + SESSION_TTL_MS }, now);
-      deps.events.record('session_created', now, { actor: DEFAULT_ADMIN_AGENT, subject: record.id });
-      return { secret: token, record };
+      return start(SESSION_LABEL, now);
+    },
+    /** A session without a link, for a window the hub's own host opens (the desktop app); `label` names it in the token list. */
+    create(label: string): Session {
+      return start(label, deps.now());
     },
   };
 }

@@ -10,7 +10,8 @@ import { notifyAlerts } from '../shell/alert-notifications.js';
 import { createHubHost, type HubHost } from '../shell/hub-host.js';
 import { watchSettings } from '../shell/settings-watcher.js';
 import { createTrayActions } from '../shell/tray-actions.js';
-import { trayModel } from '../shell/tray-menu.js';
+import { trayModel, type TrayAction } from '../shell/tray-menu.js';
+import { createWindowSession, type WindowSession } from '../shell/window-session.js';
 import { desktopPlatform } from './desktop-platform.js';
 import { registerBridge } from './ipc.js';
 import { createTray } from './tray.js';
@@ -19,12 +20,18 @@ import { createMainWindow, hubDownPage } from './window.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const resources = join(app.getAppPath(), 'resources');
 
-/** Loads the dashboard from the hub, again whenever the hub's address changes; a notice while it is down. */
-function setupWindowContent(window: BrowserWindow, host: HubHost): void {
+/**
+ * Loads the dashboard from the hub, again whenever the hub's address changes or a hub that starts no
+ * longer knows the window's session (a restored database), so the page signs in anew; a notice while it is down.
+ */
+function setupWindowContent(window: BrowserWindow, host: HubHost, windowSession: WindowSession): void {
   let loaded: string | undefined;
+  let lastState: string | undefined;
   const load = (): void => {
     const { address, state, error } = host.status();
-    if (address !== undefined && address !== loaded) {
+    const started = state === 'running' && lastState !== 'running';
+    lastState = state;
+    if (address !== undefined && (address !== loaded || (started && windowSession.lost()))) {
       loaded = address;
       void window.loadURL(`${address}/`);
     } else if (state === 'error' && loaded !== 'error') {
@@ -49,6 +56,12 @@ function main(): void {
     hubOptions: { onBackupError: (error) => platform.notify('Scheduled backup failed', `${(error as Error).message} — the next one is tried at its time.`) },
   });
   const actions = createTrayActions({ host, platform });
+  const windowSession = createWindowSession({ services: () => host.hub()?.services });
+  const run = (action: TrayAction): Promise<void> => {
+    // The window's session ends with the app, while the hub still runs to record it.
+    if (action === 'quit') windowSession.end();
+    return actions.run(action);
+  };
 
   app.on('second-instance', () => platform.showWindow());
   // macOS: clicking the Dock icon brings the hidden window back.
@@ -59,11 +72,11 @@ function main(): void {
     if (quitting) return;
     // Quit from the OS (Cmd+Q, logout): stop the hub cleanly first, then quit for real.
     event.preventDefault();
-    void actions.run('quit');
+    void run('quit');
   });
 
   void app.whenReady().then(async () => {
-    const tray = createTray(resources, (action) => void actions.run(action));
+    const tray = createTray(resources, (action) => void run(action));
     const renderTray = (): void => tray.render(trayModel(host.status(), platform.launchAtLogin.get()));
     host.onChange(renderTray);
     renderTray();
@@ -77,12 +90,12 @@ function main(): void {
       event.preventDefault();
       window?.hide();
     });
-    registerBridge({ host, platform, actions, window: () => window?.webContents });
+    registerBridge({ host, platform, actions, windowSession, window: () => window?.webContents });
     notifyAlerts(host, platform);
     watchSettings(host.dataDir, () => void host.reloadSettings());
 
     await host.start();
-    setupWindowContent(window, host);
+    setupWindowContent(window, host, windowSession);
     if (!process.argv.includes('--hidden')) platform.showWindow();
   });
 }

@@ -1,23 +1,13 @@
 /**
  * The main window: the dashboard the embedded hub serves, locked down — context isolation, sandbox, no
- * Node in the page, no navigation away from the hub, no new windows, external links only to the web.
+ * Node in the page, no navigation away from the hub, no new windows. A link leaves for the browser only
+ * when the person clicks it (the preload reports the click; see electron/shell/external-links.ts).
  */
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
 
 export interface WindowOptions {
   preload: string;
   icon: string;
-}
-
-/** Only http(s) links leave the app, in the person's browser; nothing else (file:, custom schemes). */
-export function openExternalSafely(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return;
-  }
-  if (parsed.protocol === 'https:' || parsed.protocol === 'http:') void shell.openExternal(parsed.toString());
 }
 
 export function createMainWindow(options: WindowOptions, hubOrigin: () => string | undefined): BrowserWindow {
@@ -40,14 +30,11 @@ export function createMainWindow(options: WindowOptions, hubOrigin: () => string
     },
   });
   const { webContents } = window;
-  webContents.setWindowOpenHandler(({ url }) => {
-    openExternalSafely(url);
-    return { action: 'deny' };
-  });
+  // A script opens windows and navigates as easily as a click does, and Electron does not say which it
+  // was, so neither opens anything outside: clicked links reach the browser through the preload.
+  webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   webContents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin === hubOrigin()) return;
-    event.preventDefault();
-    openExternalSafely(url);
+    if (new URL(url).origin !== hubOrigin()) event.preventDefault();
   });
   webContents.on('will-attach-webview', (event) => event.preventDefault());
   webContents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));

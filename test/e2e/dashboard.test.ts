@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createWindowSession } from '../../electron/shell/window-session.js';
 import { connect, type Agent } from '../../sdk/index.js';
 import { BUILT_DASHBOARD, launchChromium, loginLink, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
 import { agentToken, api, startHub, tempDir, type TestHub } from '../helpers/hub.js';
@@ -231,8 +232,9 @@ describe('agents and tokens', () => {
 });
 
 describe('inside the desktop app', () => {
-  it('signs in with the preload bridge’s token instead of a cookie, and exports a backup through it', async () => {
-    // The Electron window gets `window.switchboard` from the preload; here the page gets the same API by script.
+  it('signs in with a session of its own from the preload bridge (an HttpOnly cookie, no token in the page), and exports a backup through it', async () => {
+    // The Electron window gets `window.switchboard` from the preload; here the page gets the same API by script,
+    // and signing in does what main does: a new window session from the hub, put in the window's cookie jar.
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -240,32 +242,49 @@ describe('inside the desktop app', () => {
       if (message.type() === 'error') errors.push(message.text());
     });
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.addInitScript(
-      ({ url, token }) => {
-        const calls: string[] = [];
-        Object.assign(globalThis, {
-          bridgeCalls: calls,
-          switchboard: {
-            connection: async () => ({ url, token }),
-            exportBackup: async () => {
-              calls.push('exportBackup');
-              return { file: '/home/me/switchboard-backup.db', lastSeq: 7 };
-            },
-            openDataFolder: async () => void calls.push('openDataFolder'),
+    const authorizations: string[] = [];
+    page.on('request', (request) => {
+      const header = request.headers()['authorization'];
+      if (header !== undefined) authorizations.push(header);
+    });
+    const windowSession = createWindowSession({ services: () => hub.hub.services });
+    await page.exposeFunction('mainSignIn', async () => {
+      const cookie = windowSession.renew(hub.http);
+      await context.addCookies([{ name: cookie.name, value: cookie.value, url: cookie.url, httpOnly: cookie.httpOnly, sameSite: 'Strict' }]);
+    });
+    await page.addInitScript(() => {
+      const calls: string[] = [];
+      const main = globalThis as unknown as { mainSignIn(): Promise<void> };
+      Object.assign(globalThis, {
+        bridgeCalls: calls,
+        switchboard: {
+          signIn: async () => {
+            calls.push('signIn');
+            await main.mainSignIn();
           },
-        });
-      },
-      { url: hub.http, token: hub.token },
-    );
+          exportBackup: async () => {
+            calls.push('exportBackup');
+            return { file: '/home/me/switchboard-backup.db', lastSeq: 7 };
+          },
+          openDataFolder: async () => void calls.push('openDataFolder'),
+        },
+      });
+    });
     dashboard = { context, page, errors, close: () => context.close() };
     await page.goto(`${hub.http}/#/settings`);
     await page.getByTestId('link-status').filter({ hasText: 'Connected' }).waitFor();
-    expect(await context.cookies()).toEqual([]);
+    const cookies = await context.cookies();
+    expect(cookies.map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite, isAdminToken: c.value === hub.token }))).toEqual([
+      { name: 'switchboard_session', httpOnly: true, sameSite: 'Strict', isAdminToken: false },
+    ]);
+    // The page cannot read the session it runs on, and never sent a token.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).toBe('');
+    expect(authorizations).toEqual([]);
     await page.getByRole('button', { name: 'Export backup…' }).click();
     await page.getByTestId('backup-note').filter({ hasText: 'Saved /home/me/switchboard-backup.db (messages up to #7).' }).waitFor();
     await page.getByRole('button', { name: 'Open data folder' }).click();
-    await page.waitForFunction(() => (globalThis as unknown as { bridgeCalls: string[] }).bridgeCalls.length === 2);
-    expect(await page.evaluate(() => (globalThis as unknown as { bridgeCalls: string[] }).bridgeCalls)).toEqual(['exportBackup', 'openDataFolder']);
+    await page.waitForFunction(() => (globalThis as unknown as { bridgeCalls: string[] }).bridgeCalls.length === 3);
+    expect(await page.evaluate(() => (globalThis as unknown as { bridgeCalls: string[] }).bridgeCalls)).toEqual(['signIn', 'exportBackup', 'openDataFolder']);
     await page.getByTestId('setting-backupEvery').scrollIntoViewIfNeeded();
     await screenshot(page, 'settings-desktop-light');
   });

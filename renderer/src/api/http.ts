@@ -43,13 +43,12 @@ interface HubErrorBody {
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { httpBase, token } = hubAccess();
+  const { httpBase } = hubAccess();
   const url = new URL(path, httpBase);
   for (const [key, value] of Object.entries(options.query ?? {})) {
     if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   }
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const init: RequestInit = { method: options.method ?? 'GET', headers, credentials: 'same-origin' };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);

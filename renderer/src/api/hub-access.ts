@@ -1,6 +1,7 @@
 /**
- * How the window reaches the hub: inside Electron, the address and token come from the preload bridge;
- * in a browser, the page is served by the hub itself and its session cookie authenticates every request.
+ * How the window reaches the hub: the page is served by the hub itself, and a session cookie
+ * authenticates every request and the WebSocket. In a browser a login link set that cookie; inside the
+ * desktop app the preload bridge signs the window in with a session of its own first.
  */
 import type { DesktopBridge } from '../../../shared/desktop-bridge.js';
 
@@ -9,8 +10,6 @@ export interface HubAccess {
   httpBase: string;
   /** `ws://127.0.0.1:8765/ws`. */
   wsUrl: string;
-  /** Sent as a bearer token and in `hello`; undefined when the session cookie does the work. */
-  token: string | undefined;
 }
 
 declare global {
@@ -20,11 +19,7 @@ declare global {
 }
 
 export async function resolveHubAccess(): Promise<HubAccess> {
-  if (window.switchboard !== undefined) {
-    const { url, token } = await window.switchboard.connection();
-    const base = url.replace(/\/+$/, '');
-    return { httpBase: base, wsUrl: `${base.replace(/^http/, 'ws')}/ws`, token };
-  }
+  if (window.switchboard !== undefined) await window.switchboard.signIn();
   const { protocol, host } = window.location;
-  return { httpBase: `${protocol}//${host}`, wsUrl: `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/ws`, token: undefined };
+  return { httpBase: `${protocol}//${host}`, wsUrl: `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/ws` };
 }

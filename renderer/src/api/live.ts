@@ -27,11 +27,7 @@ export async function startLive(access: HubAccess, session: { agent: string; adm
   if (client !== undefined) return;
   const store = useStore.getState();
   const batcher = new FrameBatcher<LiveItem>((items) => useStore.getState().applyItems(items), animationFrameSchedule);
-  const live = new SwitchboardClient({
-    url: access.wsUrl,
-    ...(access.token === undefined ? {} : { token: access.token }),
-    transport: webSocketTransport(WebSocket),
-  });
+  const live = new SwitchboardClient({ url: access.wsUrl, transport: webSocketTransport(WebSocket) });
   client = live;
   let everConnected = false;
   live.on('status', (status: ConnectionStatus) => {
