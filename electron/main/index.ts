@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import { resolveDataDir } from '../hub/data-dir.js';
 import { notifyAlerts } from '../shell/alert-notifications.js';
-import { createHubHost, type HubHost } from '../shell/hub-host.js';
+import { createHubHost, type HubHost, type HubState } from '../shell/hub-host.js';
 import { watchSettings } from '../shell/settings-watcher.js';
 import { createTrayActions } from '../shell/tray-actions.js';
 import { trayModel, type TrayAction } from '../shell/tray-menu.js';
@@ -26,7 +26,7 @@ const resources = join(app.getAppPath(), 'resources');
  */
 function setupWindowContent(window: BrowserWindow, host: HubHost, windowSession: WindowSession): void {
   let loaded: string | undefined;
-  let lastState: string | undefined;
+  let lastState: HubState | undefined;
   const load = (): void => {
     const { address, state, error } = host.status();
     const started = state === 'running' && lastState !== 'running';

@@ -30,7 +30,7 @@ export function createWindowSession(deps: { services: () => HubServices | undefi
   /** The token row of the session handed out last, until it is ended. */
   let current: string | undefined;
 
-  const end = (s: HubServices, reason: string): void => {
+  const revokeCurrent = (s: HubServices, reason: string): void => {
     if (current === undefined) return;
     revokeToken(s, current, DEFAULT_ADMIN_AGENT, reason);
     current = undefined;
@@ -44,7 +44,7 @@ export function createWindowSession(deps: { services: () => HubServices | undefi
     renew(address: string): WindowSessionCookie {
       const s = deps.services();
       if (s === undefined) throw new Error('the hub is not running');
-      end(s, 'the desktop window signed in again');
+      revokeCurrent(s, 'the desktop window signed in again');
       const session = s.sessions.create(WINDOW_SESSION_LABEL);
       current = session.record.id;
       return { url: new URL(address).origin, name: SESSION_COOKIE, value: session.secret, path: '/', httpOnly: true, sameSite: 'strict' };
@@ -52,7 +52,7 @@ export function createWindowSession(deps: { services: () => HubServices | undefi
     /** Ends the window's session (the app is quitting); its open connections close with SB_ERR_AUTH. */
     end(): void {
       const s = deps.services();
-      if (s !== undefined) end(s, 'the desktop app quit');
+      if (s !== undefined) revokeCurrent(s, 'the desktop app quit');
     },
     /**
      * True when a session was handed out and the running hub no longer accepts it (revoked from the token
