@@ -3,7 +3,7 @@
  * start, naming the hub that holds it), removes temporary files killed processes left, and makes the
  * database files owner-only.
  */
-import { chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupsFolder } from './backup/backup-file.js';
 import type { HubConfig } from './config.js';
@@ -84,6 +84,6 @@ function makeDatabasePrivate(file: string): void {
   }
   if (process.platform === 'win32') return;
   for (const path of [file, `${file}-wal`, `${file}-shm`]) {
-    if (existsSync(path)) chmodSync(path, 0o600);
+    if (existsSync(path) && statSync(path).isFile()) chmodSync(path, 0o600);
   }
 }
