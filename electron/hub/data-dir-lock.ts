@@ -34,7 +34,7 @@ export interface DataDirLock {
 /** The data folder is held by another hub, restore or backup: `holder` says which, when it can be told. */
 export class DataDirInUseError extends Error {
   constructor(
-    readonly dataDir: string,
+    dataDir: string,
     readonly holder: LockHolder | undefined,
   ) {
     super(`The data folder ${dataDir} is in use by ${describeHolder(holder)}`);
@@ -43,7 +43,7 @@ export class DataDirInUseError extends Error {
 }
 
 /** "a Switchboard hub (pid 4242, http://127.0.0.1:8765)", for the sentences refusals are made of. */
-export function describeHolder(holder: LockHolder | undefined): string {
+function describeHolder(holder: LockHolder | undefined): string {
   if (holder === undefined) return 'another Switchboard process';
   if (holder.purpose !== 'hub') return `a Switchboard ${holder.purpose} (pid ${holder.pid})`;
   return `a Switchboard hub (pid ${holder.pid}, ${holder.address ?? 'still starting'})`;
@@ -74,7 +74,7 @@ export function lockDataDir(dataDir: string, purpose: LockPurpose): DataDirLock 
 }
 
 /** The process holding the data folder, when the lock is held and the owner file says who (else undefined). */
-export function readLockHolder(dataDir: string): LockHolder | undefined {
+function readLockHolder(dataDir: string): LockHolder | undefined {
   let owner: { pid?: unknown; purpose?: unknown };
   try {
     owner = JSON.parse(readFileSync(join(dataDir, LOCK_OWNER_FILE), 'utf8')) as typeof owner;

@@ -90,6 +90,21 @@ describe('one hub per data folder', () => {
     });
   });
 
+  it('still keeps other processes off the folder after refusing a second hub in the same process', async () => {
+    const dataDir = folder();
+    const first = await startHub({ dataDir });
+    hubs.push(first);
+    await startHub({ dataDir }).then(
+      (second) => second.stop(),
+      () => undefined,
+    );
+    const other = await runCli(['serve', '--port', '0', '--data-dir', dataDir]);
+    expect({ code: other.code, stderr: other.stderr }).toEqual({
+      code: 1,
+      stderr: `The data folder ${dataDir} is in use by a Switchboard hub (pid ${process.pid}, ${first.http}): stop that one first, or use another data folder.\n`,
+    });
+  });
+
   it('shows the refusal as the desktop host error state, and leaves connection.json alone', async () => {
     const dataDir = folder();
     const cli = await serve(dataDir);
@@ -145,6 +160,15 @@ describe('the data folder at start', () => {
       data: [`notes.${dead}.tmp`],
       backups: [`.mine.db.${process.pid}-1.tmp`],
     });
+  });
+
+  it('starts on a data folder whose lock file something wrote into, as the lock file holds nothing of value', async () => {
+    const dataDir = folder();
+    await (await startHub({ dataDir })).stop();
+    writeFileSync(join(dataDir, 'hub.lock'), 'not what Switchboard left here, and longer than an SQLite header of one hundred bytes');
+    const hub = await startHub({ dataDir });
+    hubs.push(hub);
+    expect({ health: await healthOf(hub.http), lock: statSync(join(dataDir, 'hub.lock')).size }).toEqual({ health: 200, lock: 0 });
   });
 
   it('creates the database, its -wal and -shm, the lock and its owner file readable by the user only', async () => {
