@@ -6,7 +6,10 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /** 127.0.0.0/8, ::1 (also written out in full or IPv4-mapped) and localhost: only this machine reaches them. */
 export function isLoopbackHost(host: string): boolean {
-  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (isIPv4(name)) return name.startsWith('127.');
   if (!isIPv6(name)) return false;

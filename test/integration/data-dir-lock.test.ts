@@ -66,7 +66,11 @@ describe('one hub per data folder', () => {
     killed.child.kill('SIGKILL');
     expect(await killed.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const next = await serve(dataDir);
-    expect({ health: await healthOf(next.http), pid: next.pid === next.child.pid, other: next.pid !== killed.pid }).toEqual({ health: 200, pid: true, other: true });
+    expect({ health: await healthOf(next.http), pid: next.pid === next.child.pid, other: next.pid !== killed.pid }).toEqual({
+      health: 200,
+      pid: true,
+      other: true,
+    });
   });
 
   it('refuses a second hub in the same process while the first runs, and starts it once the first has stopped', async () => {

@@ -41,7 +41,14 @@ describe('switchboard serve that cannot start', () => {
         stderr: `Switchboard cannot open or write its files in ${dataDir} (SQLITE_CANTOPEN): make the folder and the files in it yours and writable, or use another data folder.\n`,
       },
       connection: false,
-      logged: [{ time: expect.any(String), level: 'error', message: 'hub could not start', error: expect.stringMatching(/^SqliteError: unable to open database file\n\s+at /) }],
+      logged: [
+        {
+          time: expect.any(String),
+          level: 'error',
+          message: 'hub could not start',
+          error: expect.stringMatching(/^SqliteError: unable to open database file\n\s+at /),
+        },
+      ],
     });
   });
 });

@@ -21,6 +21,8 @@ describe('a hub bound beyond loopback', () => {
   });
 
   it('names the one address a hub listens on', () => {
-    expect(exposureWarning('192.168.1.20', 9000)?.split('\n')[0]).toBe("WARNING: the hub is listening on 192.168.1.20, port 9000, not only on this machine's loopback.");
+    expect(exposureWarning('192.168.1.20', 9000)?.split('\n')[0]).toBe(
+      "WARNING: the hub is listening on 192.168.1.20, port 9000, not only on this machine's loopback.",
+    );
   });
 });

@@ -50,9 +50,13 @@ describe('why a hub could not start', () => {
   it('names the file and what to do for no permission, a read-only file system and a full disk', () => {
     const lock = join(context.dataDir, 'hub.lock');
     expect(
-      [osError('EACCES', 'open', lock), osError('EPERM', 'chmod', lock), osError('EROFS', 'mkdir', context.dataDir), osError('ENOSPC', 'write'), osError('SQLITE_FULL', 'write')].map(
-        (error) => startFailureMessage(error, context),
-      ),
+      [
+        osError('EACCES', 'open', lock),
+        osError('EPERM', 'chmod', lock),
+        osError('EROFS', 'mkdir', context.dataDir),
+        osError('ENOSPC', 'write'),
+        osError('SQLITE_FULL', 'write'),
+      ].map((error) => startFailureMessage(error, context)),
     ).toEqual([
       `Switchboard may not write ${lock} (EACCES): make the data folder ${context.dataDir} and the files in it yours and writable, or use another data folder.`,
       `Switchboard may not write ${lock} (EPERM): make the data folder ${context.dataDir} and the files in it yours and writable, or use another data folder.`,
@@ -63,16 +67,19 @@ describe('why a hub could not start', () => {
   });
 
   it('says why the hub cannot listen on a privileged port or an address this machine does not have', () => {
-    expect([osError('EACCES', 'listen'), osError('EADDRNOTAVAIL', 'listen')].map((error) => startFailureMessage(error, { ...context, host: '10.1.2.3', port: 80 }))).toEqual([
+    expect(
+      [osError('EACCES', 'listen'), osError('EADDRNOTAVAIL', 'listen')].map((error) => startFailureMessage(error, { ...context, host: '10.1.2.3', port: 80 })),
+    ).toEqual([
       'Switchboard may not listen on port 80 of 10.1.2.3 (EACCES): ports below 1024 need administrator rights, so choose a port from 1024 up.',
       '10.1.2.3 is not an address of this machine (EADDRNOTAVAIL), so the hub cannot listen there: use 127.0.0.1, or an address this machine has.',
     ]);
   });
 
   it('keeps the sentence of a HubStartError, and gives the first line of anything else', () => {
-    expect([new HubStartError('The data folder is in use.'), new Error('something odd\n    at somewhere (file.js:1:1)')].map((error) => startFailureMessage(error, context))).toEqual([
-      'The data folder is in use.',
-      'The hub could not start: something odd',
-    ]);
+    expect(
+      [new HubStartError('The data folder is in use.'), new Error('something odd\n    at somewhere (file.js:1:1)')].map((error) =>
+        startFailureMessage(error, context),
+      ),
+    ).toEqual(['The data folder is in use.', 'The hub could not start: something odd']);
   });
 });
