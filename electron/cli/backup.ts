@@ -1,7 +1,8 @@
 /**
  * `switchboard backup <file>`: a consistent copy of the database, from the running hub or, when none
  * answers, from the file. `switchboard restore <file>`: with the hub stopped, checks a backup and puts it
- * in place of the database, keeping the one it replaces.
+ * in place of the database, keeping the one it replaces. A backup from the file and a restore hold the
+ * data folder's lock while they work, and refuse while another process holds it.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,16 +43,6 @@ async function refusalsAsCliErrors<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** Does anything answer the health check at this address? */
-async function answers(http: string): Promise<boolean> {
-  try {
-    await fetch(`${http}/api/health`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function backup(argv: string[]): Promise<void> {
   const { file, dataDir } = parse(argv, BACKUP_USAGE);
   const connection = readConnectionFile(dataDir);
@@ -65,19 +56,12 @@ export async function backup(argv: string[]): Promise<void> {
       if (!(error instanceof HubUnreachableError)) throw error;
     }
   }
-  const database = databaseFile(dataDir);
-  const made = await refusalsAsCliErrors(backupDatabaseFile(database, file));
-  process.stdout.write(`The hub is not running; backed up ${database} to ${file}: ${summary(made)}.\n`);
+  const made = await refusalsAsCliErrors(backupDatabaseFile(dataDir, file));
+  process.stdout.write(`The hub is not running; backed up ${databaseFile(dataDir)} to ${file}: ${summary(made)}.\n`);
 }
 
 export async function restore(argv: string[]): Promise<void> {
   const { file, dataDir } = parse(argv, RESTORE_USAGE);
-  const connection = readConnectionFile(dataDir);
-  if (connection !== undefined && (await answers(connection.http))) {
-    throw new CliError(
-      `Stop the hub first: Switchboard is running at ${connection.http} (pid ${connection.pid}). Quit the app or stop "switchboard serve", then restore again.`,
-    );
-  }
   const { info, replacedBackup } = await refusalsAsCliErrors(restoreBackup({ dataDir, source: file }));
   const lines = [`Restored ${file} to ${databaseFile(dataDir)}: ${summary(info)}, schema version ${info.schemaVersion}.`];
   if (info.schemaVersion < SCHEMA_VERSION) lines.push(`The hub upgrades it to schema version ${SCHEMA_VERSION} when it next starts.`);

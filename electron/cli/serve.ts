@@ -5,7 +5,10 @@ import type { HubSettings } from '../hub/config.js';
 import { resolveDataDir } from '../hub/data-dir.js';
 import { createHub } from '../hub/hub.js';
 import { createLogger } from '../hub/logger.js';
+import { exposureWarning } from '../hub/network-exposure.js';
 import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
+import { startFailureMessage } from '../hub/start-failure.js';
+import { HubStartError } from '../hub/start-error.js';
 import { CliError } from './hub-client.js';
 
 export async function serve(argv: string[]): Promise<void> {
@@ -22,12 +25,16 @@ export async function serve(argv: string[]): Promise<void> {
     ...(values.port === undefined ? {} : { port: /^\d+$/.test(values.port) ? Number(values.port) : values.port }),
     ...(values.host === undefined ? {} : { host: values.host }),
   } as HubSettings;
-  const hub = createHub(settings, { logger: createLogger({ file: join(dataDir, 'logs', 'hub.log'), stderrLevel: 'warn' }) });
+  const logFile = join(dataDir, 'logs', 'hub.log');
+  const hub = createHub(settings, { logger: createLogger({ file: logFile, stderrLevel: 'warn' }) });
+  // For what the terminal already shows in words: the log file only, so no JSON echo and never a stack there.
+  const fileLog = createLogger({ file: logFile });
   let started;
   try {
     started = await hub.start();
   } catch (error) {
-    await hub.stop();
+    await hub.stop().catch((stopError: unknown) => fileLog.error('could not stop after a failed start', { error: stackOf(stopError) }));
+    fileLog.error('hub could not start', { error: stackOf(error) });
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       // A port the person chose (flag or settings.json) is kept to, never silently moved; say where it was chosen.
@@ -35,7 +42,7 @@ export async function serve(argv: string[]): Promise<void> {
       const advice = inFile ? `It is set in ${settingsFilePath(dataDir)}: change it there, or choose another with --port.` : 'Choose another with --port.';
       throw new CliError(`Port ${hub.config.port} on ${hub.config.host} is already in use. ${advice}`);
     }
-    throw error;
+    throw new HubStartError(startFailureMessage(error, hub.config), { cause: error });
   }
   if (started.portTaken !== undefined) {
     process.stderr.write(
@@ -59,5 +66,12 @@ export async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', stop);
   process.stdout.write(`Switchboard hub listening on http://${hub.config.host}:${started.port}\n`);
   process.stdout.write(`Open the dashboard: ${hub.services.sessions.link(started.connection.http).url}\n`);
+  const warning = exposureWarning(hub.config.host, started.port);
+  if (warning !== undefined) {
+    process.stdout.write(`${warning}\n`);
+    fileLog.warn(warning);
+  }
   process.stderr.write(`Data folder: ${dataDir} (agents connect with ${join(dataDir, 'connection.json')})\n`);
 }
+
+const stackOf = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -13,6 +13,7 @@ import { resolveConfig, type HubConfig, type HubSettings } from './config.js';
 import { connectionInfo, readConnectionFile, writeConnectionFile, type ConnectionInfo } from './connection-file.js';
 import { createConnectionRegistry } from './connection-registry.js';
 import { databaseFile, ensureDataDir } from './data-dir.js';
+import { claimDataDir, type DataDirClaim } from './data-dir-claim.js';
 import { registerHandlers } from './handlers/index.js';
 import { createGuard } from './http/guard.js';
 import { createHttpRouter } from './http/http-router.js';
@@ -119,6 +120,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let prometheus: Prometheus | undefined;
   let backupSchedule: BackupScheduler | undefined;
   let mcp: McpEndpoint | undefined;
+  let claim: DataDirClaim | undefined;
 
   const wire = (): HubServices => {
     ensureDataDir(config.dataDir);
@@ -195,8 +197,20 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     },
     async start() {
       if (services !== undefined) throw new Error('the hub is already running');
-      const s = wire();
+      // First of all: a hub refused here has touched nothing, connection.json included.
+      claim = claimDataDir(config);
+      let s: HubServices;
+      try {
+        s = wire();
+      } catch (error) {
+        if (database?.open === true) database.close();
+        database = undefined;
+        claim.release();
+        claim = undefined;
+        throw error;
+      }
       services = s;
+      if (claim.removed.length > 0) s.logger.info('removed temporary files left by a killed process', { files: claim.removed });
       let port = config.port;
       let wsUrl = '';
       const guard = createGuard(config, () => port);
@@ -290,8 +304,13 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       s.logger.info('hub stopped');
       await checkpointer?.close();
       checkpointer = undefined;
-      if (database !== undefined) closeDatabase(database);
-      database = undefined;
+      try {
+        if (database !== undefined) closeDatabase(database);
+      } finally {
+        database = undefined;
+        claim?.release();
+        claim = undefined;
+      }
     },
   };
   return hub;

@@ -39,12 +39,15 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = ORDER[options.level ?? 'info'];
   const stderrLevel = options.stderrLevel === undefined ? Infinity : ORDER[options.stderrLevel];
-  if (options.file !== undefined) mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+  const file = options.file;
+  // A log that cannot be written (a read-only or full data folder) loses its lines; it never stops the
+  // hub, nor hides why the hub could not start.
+  if (file !== undefined) tryTo(() => mkdirSync(dirname(file), { recursive: true, mode: 0o700 }));
   const write = (lvl: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     const rank = ORDER[lvl];
     if (rank < level && rank < stderrLevel) return;
     const line = `${JSON.stringify({ time: new Date().toISOString(), level: lvl, message: redact(message), ...(fields ? (redact(fields) as object) : {}) })}\n`;
-    if (options.file !== undefined && rank >= level) appendFileSync(options.file, line, { mode: 0o600 });
+    if (file !== undefined && rank >= level) tryTo(() => appendFileSync(file, line, { mode: 0o600 }));
     if (rank >= stderrLevel) process.stderr.write(line);
   };
   return {
@@ -53,6 +56,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
   };
+}
+
+function tryTo(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // Lost; see createLogger.
+  }
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -7,8 +7,10 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { ConfigError, resolveConfig, type HubConfig, type HubSettings } from '../hub/config.js';
 import { createHub, type Hub, type HubOptions } from '../hub/hub.js';
-import { createLogger } from '../hub/logger.js';
+import { createLogger, silentLogger } from '../hub/logger.js';
+import { exposureWarning } from '../hub/network-exposure.js';
 import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
+import { startFailureMessage } from '../hub/start-failure.js';
 
 export type HubState = 'starting' | 'running' | 'stopping' | 'stopped' | 'error';
 
@@ -66,10 +68,14 @@ export function createHubHost(options: HubHostOptions) {
       return;
     }
     update({ state: 'starting', error: undefined, settingsProblem: problem });
-    const next = createHub(settings, { logger: createLogger({ file: join(dataDir, 'logs', 'hub.log'), stderrLevel: 'warn' }), ...options.hubOptions });
+    const hubOptions: HubOptions = { logger: createLogger({ file: join(dataDir, 'logs', 'hub.log'), stderrLevel: 'warn' }), ...options.hubOptions };
+    const logger = hubOptions.logger ?? silentLogger;
+    const next = createHub(settings, hubOptions);
     try {
       const started = await next.start();
       hub = next;
+      const warning = exposureWarning(next.config.host, started.port);
+      if (warning !== undefined) logger.warn(warning);
       const { presence } = next.services;
       // Agents leave while the hub stops too; by then the tray already says stopping.
       const count = (): void => {
@@ -79,8 +85,9 @@ export function createHubHost(options: HubHostOptions) {
       presence.on('offline', count);
       update({ state: 'running', address: started.connection.http, agentsOnline: presence.onlineCount() });
     } catch (error) {
-      await next.stop();
-      const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${next.config.port} on ${next.config.host} is already in use.` : String((error as Error).message);
+      await next.stop().catch((stopError: unknown) => logger.error('could not stop after a failed start', { error: String(stopError) }));
+      const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${next.config.port} on ${next.config.host} is already in use.` : startFailureMessage(error, next.config);
+      logger.error('hub could not start', { reason: message, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       update({ state: 'error', address: undefined, error: message });
     }
   };

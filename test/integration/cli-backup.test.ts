@@ -51,7 +51,7 @@ describe('switchboard backup and restore', () => {
         code: 1,
         signal: null,
         stdout: '',
-        stderr: `Stop the hub first: Switchboard is running at ${hub.http} (pid ${hub.pid}). Quit the app or stop "switchboard serve", then restore again.\n`,
+        stderr: `SB_ERR_HUB_RUNNING: The data folder ${dataDir} is in use by a Switchboard hub (pid ${hub.pid}, ${hub.http}): stop it first, then restore.\n`,
       },
       unchanged: before,
     });

@@ -125,13 +125,13 @@ describe('restoreBackup', () => {
     });
   });
 
-  it('refuses while a hub has the database open', async () => {
+  it('refuses while a hub holds the data folder, naming its pid and address', async () => {
     const { dataDir, backup } = await dataDirWithBackup(['one'], 1);
     const hub = await startHub({ dataDir });
     try {
       const refused = await refusal(restoreBackup({ dataDir, source: backup }));
       expect({ refused, backups: existsSync(join(dataDir, 'backups')) }).toEqual({
-        refused: `SB_ERR_HUB_RUNNING: ${join(dataDir, 'switchboard.db')} is in use by a running hub: stop the hub first, then restore.`,
+        refused: `SB_ERR_HUB_RUNNING: The data folder ${dataDir} is in use by a Switchboard hub (pid ${process.pid}, ${hub.http}): stop it first, then restore.`,
         backups: false,
       });
     } finally {
@@ -147,7 +147,7 @@ describe('restoreBackup', () => {
       kept: readFileSync(replacedBackup ?? '', 'utf8'),
       restored: messageRows(join(dataDir, 'switchboard.db')).map((m) => m.content),
       dataDir: readdirSync(dataDir).sort(),
-    }).toEqual({ kept: 'garbage where the database was', restored: ['one'], dataDir: ['backups', 'connection.json', 'switchboard.db'] });
+    }).toEqual({ kept: 'garbage where the database was', restored: ['one'], dataDir: ['backups', 'connection.json', 'hub.lock', 'switchboard.db'] });
   });
 
   it('restores into a data folder that has no database yet', async () => {

@@ -1,6 +1,6 @@
 /**
  * Exporting a consistent copy of the database: from the running hub's own connection, or from the file
- * when no hub runs.
+ * when no hub runs (holding the data folder's lock).
  *
  * A running hub is copied through its writer connection, in steps between turns of the event loop.
  * SQLite mirrors every page that connection writes during the copy into the copy, so the copy finishes
@@ -10,6 +10,8 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { SwitchboardError } from '../../../shared/index.js';
+import { databaseFile } from '../data-dir.js';
+import { DataDirInUseError, lockDataDir, type DataDirLock } from '../data-dir-lock.js';
 import type { Clock } from '../services.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
@@ -55,14 +57,33 @@ export async function exportBackup(db: Db, database: string, destination: string
   }
 }
 
-/** Backs up a database file no hub has open (the CLI when the hub is down); the file is only read. */
-export async function backupDatabaseFile(database: string, destination: string): Promise<BackupResult> {
+/**
+ * Backs up the database of a data folder no hub runs on (the CLI when the hub is down), holding the
+ * folder's lock meanwhile so no hub starts on it; the database is only read.
+ */
+export async function backupDatabaseFile(dataDir: string, destination: string): Promise<BackupResult> {
+  const database = databaseFile(dataDir);
   if (!existsSync(database)) throw new SwitchboardError('SB_ERR_NOT_FOUND', `there is no database at ${database}`);
-  const db = openReadOnly(database);
+  let lock: DataDirLock;
   try {
-    return await exportBackup(db, database, destination);
+    lock = lockDataDir(dataDir, 'backup');
+  } catch (error) {
+    if (error instanceof DataDirInUseError) {
+      // A running hub makes the backup itself; this one did not answer at the address in connection.json.
+      const when = error.holder?.purpose === 'hub' ? 'once it answers' : 'once it has finished';
+      throw new SwitchboardError('SB_ERR_HUB_RUNNING', `${error.message}: try again ${when}.`);
+    }
+    throw error;
+  }
+  try {
+    const db = openReadOnly(database);
+    try {
+      return await exportBackup(db, database, destination);
+    } finally {
+      db.close();
+    }
   } finally {
-    db.close();
+    lock.release();
   }
 }
 

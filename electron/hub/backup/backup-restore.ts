@@ -5,9 +5,9 @@
  */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SwitchboardError } from '../../../shared/index.js';
 import { databaseFile, ensureDataDir } from '../data-dir.js';
+import { DataDirInUseError, lockDataDir, type DataDirLock } from '../data-dir-lock.js';
 import { checkBackupFile, type BackupInfo } from './backup-check.js';
 import { backupsFolder, beforeRestoreName, copyBeside, moveIntoPlace, openReadOnly, removeQuietly, writeCopy } from './backup-file.js';
 
@@ -16,30 +16,6 @@ export interface RestoreResult {
   replacedBackup: string | undefined;
   /** What the restored database holds. */
   info: BackupInfo;
-}
-
-/** How long to wait for another connection to let go of the database before calling it in use. */
-const IN_USE_WAIT_MS = 200;
-
-/**
- * Refuses while any connection has the database open, whatever process it is in: a WAL connection holds a
- * shared lock on the file as long as it is open, so an exclusive lock is refused. A database SQLite cannot
- * read at all has no hub on it, and is left for the restore to replace.
- */
-function refuseIfInUse(file: string): void {
-  let probe: Database.Database | undefined;
-  try {
-    probe = new Database(file, { fileMustExist: true, timeout: IN_USE_WAIT_MS });
-    probe.pragma('locking_mode = EXCLUSIVE');
-    probe.exec('BEGIN EXCLUSIVE; COMMIT');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new SwitchboardError('SB_ERR_HUB_RUNNING', `${file} is in use by a running hub: stop the hub first, then restore.`);
-    }
-  } finally {
-    probe?.close();
-  }
 }
 
 /** A path in `folder` for `name` that no file has yet. */
@@ -68,33 +44,52 @@ async function keepReplaced(live: string, destination: string): Promise<void> {
 }
 
 /**
- * Replaces the data folder's database with `source`. The hub must be stopped (the caller stops it). A file
- * that fails the check is refused before anything in the data folder is touched.
+ * Replaces the data folder's database with `source`. The hub must be stopped (the caller stops it): while
+ * any process holds the data folder's lock, SB_ERR_HUB_RUNNING names it. A file that fails the check is
+ * refused before anything in the data folder is touched.
  */
 export async function restoreBackup(options: { dataDir: string; source: string; now?: number }): Promise<RestoreResult> {
   const info = await checkBackupFile(options.source);
-  const live = databaseFile(options.dataDir);
+  ensureDataDir(options.dataDir);
+  const lock = lockForRestore(options.dataDir);
+  try {
+    return { replacedBackup: await replace(options.dataDir, options.source, options.now ?? Date.now()), info };
+  } finally {
+    lock.release();
+  }
+}
+
+/** The data folder's lock for the whole restore: no hub runs on it, and none starts until the new database is in place. */
+function lockForRestore(dataDir: string): DataDirLock {
+  try {
+    return lockDataDir(dataDir, 'restore');
+  } catch (error) {
+    if (error instanceof DataDirInUseError) throw new SwitchboardError('SB_ERR_HUB_RUNNING', `${error.message}: stop it first, then restore.`);
+    throw error;
+  }
+}
+
+/** Keeps the database in place, if any, and puts `source` in its place; returns where the replaced one is kept. */
+async function replace(dataDir: string, source: string, now: number): Promise<string | undefined> {
+  const live = databaseFile(dataDir);
   let replacedBackup: string | undefined;
   if (existsSync(live)) {
-    refuseIfInUse(live);
-    const folder = backupsFolder(options.dataDir);
+    const folder = backupsFolder(dataDir);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    replacedBackup = freshPath(folder, beforeRestoreName(options.now ?? Date.now()));
+    replacedBackup = freshPath(folder, beforeRestoreName(now));
     await keepReplaced(live, replacedBackup);
-  } else {
-    ensureDataDir(options.dataDir);
   }
   // Through SQLite rather than a file copy, so a source with a WAL of its own comes with what the WAL holds.
-  const source = openReadOnly(options.source);
+  const copy = openReadOnly(source);
   let temp: string;
   try {
-    temp = await copyBeside(source, live);
+    temp = await copyBeside(copy, live);
   } finally {
-    source.close();
+    copy.close();
   }
   // The old WAL goes before the new file arrives: a WAL replayed into another database would corrupt it.
   removeQuietly(`${live}-wal`);
   removeQuietly(`${live}-shm`);
   moveIntoPlace(temp, live);
-  return { replacedBackup, info };
+  return replacedBackup;
 }
