@@ -59,6 +59,7 @@ import { searchRoutes } from './http/search-routes.js';
 import { settingsRoutes } from './http/settings-routes.js';
 import { statsRoutes } from './http/stats-routes.js';
 import { createStaticSite, DEFAULT_RENDERER_DIR } from './http/static-site.js';
+import { createLoginPages } from './login-pages.js';
 import { createSessions } from './sessions.js';
 import { createSearchStore } from './store/search-store.js';
 import { createRateStore } from './store/rate-store.js';
@@ -175,7 +176,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       rollups: createRollups({ store: createRollupStore(db), commits, ingest, config, clock, logger }),
       retention: createRetention({ db, commits, events, config, clock, logger }),
       alerts: createAlertEngine({ db, ingest, events, config, clock, logger }),
-      sessions: createSessions({ tokens, events, now }),
+      sessions: createSessions({ tokens, events, pages: createLoginPages(config.dataDir), now }),
       search: createSearchStore(db),
       rates: createRateStore(db),
       backups: createHubBackups({ db, file, clock, events }),
@@ -286,6 +287,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const rolled = s.rollups.close();
       s.commits.flush();
       await rolled;
+      s.sessions.close();
       s.events.record('hub_stopped', clock.now());
       s.logger.info('hub stopped');
       await checkpointer?.close();
