@@ -90,11 +90,16 @@ describe('absolute-form request targets', () => {
       body: JSON.stringify({ conversation_id: 'general', content: 'hi' }),
     });
     const upgrade = await rawUpgrade(hub.port, { host, authorization: `Bearer ${hub.token}` }, 'http://evil.example/ws');
+    const userinfo = await rawRequest(hub.port, { path: `http://${host}@evil.example/api/health`, headers: { host } });
     const ownTarget = await rawRequest(hub.port, { path: `http://${host}/api/health`, headers: { host } });
     const stored = await api(hub, 'GET', '/api/conversations/general/messages?since=0');
-    const refused = (name: string) => ({ status: 421, body: errorBody('SB_ERR_HOST', `Host "${name}" is not this hub's address (use ${host})`) });
-    expect({ health, other, post, upgrade, own: ownTarget.status, stored: stored.body['messages'] }).toEqual({
+    const refused = (name: string) => ({
+      status: 421,
+      body: errorBody('SB_ERR_HOST', `the request target names "${name}", which is not this hub's address (use ${host})`),
+    });
+    expect({ health, other, post, upgrade, userinfo, own: ownTarget.status, stored: stored.body['messages'] }).toEqual({
       health: refused('evil.example:80'),
+      userinfo: refused('evil.example:80'),
       other: refused(`127.0.0.1:${hub.port + 1}`),
       post: refused('evil.example:8765'),
       upgrade: refused('evil.example:80'),

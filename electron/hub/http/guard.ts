@@ -20,7 +20,7 @@ function targetHost(target: string | undefined): string | undefined {
   if (target === undefined || target.startsWith('/') || target === '*') return undefined;
   try {
     const url = new URL(target);
-    return url.hostname === '' ? '' : `${url.hostname}:${url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port}`;
+    return `${url.hostname}:${url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port}`;
   } catch {
     throw new SwitchboardError('SB_ERR_HOST', 'the request target is neither a path nor an absolute URL');
   }
@@ -37,15 +37,14 @@ export function createGuard(config: HubConfig, port: () => number): Guard {
     ownOrigins,
     check(req) {
       const allowedHosts = [...hostNames().map((name) => `${name}:${port()}`), ...config.allowedHosts.map((h) => h.toLowerCase())];
-      const refuseHost = (host: string | undefined): void => {
-        if (host === undefined || !allowedHosts.includes(host.toLowerCase())) {
-          throw new SwitchboardError('SB_ERR_HOST', `Host "${host ?? ''}" is not this hub's address (use ${allowedHosts[0] ?? ''})`);
-        }
-      };
-      refuseHost(req.headers.host);
-      // An absolute-form target wins over Host at a proxy, so it must name the hub too.
+      const accepted = (host: string | undefined): boolean => host !== undefined && allowedHosts.includes(host.toLowerCase());
+      const host = req.headers.host;
+      if (!accepted(host)) throw new SwitchboardError('SB_ERR_HOST', `Host "${host ?? ''}" is not this hub's address (use ${allowedHosts[0] ?? ''})`);
+      // An absolute-form target wins over Host wherever a server or proxy reads it, so it must name the hub too.
       const target = targetHost(req.url);
-      if (target !== undefined) refuseHost(target === '' ? undefined : target);
+      if (target !== undefined && !accepted(target)) {
+        throw new SwitchboardError('SB_ERR_HOST', `the request target names "${target}", which is not this hub's address (use ${allowedHosts[0] ?? ''})`);
+      }
       const origin = req.headers.origin;
       if (origin !== undefined && !ownOrigins().includes(origin) && !config.allowedOrigins.includes(origin)) {
         throw new SwitchboardError('SB_ERR_ORIGIN', `requests from Origin "${origin}" are not allowed; add it to allowedOrigins to permit it`);
