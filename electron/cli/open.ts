@@ -1,5 +1,9 @@
-/** `switchboard open [--print]`: a one-time login link to the dashboard, opened in the default browser. */
+/**
+ * `switchboard open [--print]`: a one-time login link to the dashboard, opened in the default browser
+ * through a login page in the data folder, so the code never shows in the browser's command line.
+ */
 import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { callHub, connectionFor } from './hub-client.js';
 
@@ -25,9 +29,10 @@ function openInBrowser(url: string): void {
 
 export async function open(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, print: { type: 'boolean' } } });
-  const link = await callHub(connectionFor(values['data-dir']), 'POST', '/api/login-links');
-  const url = String(link['url']);
-  process.stdout.write(`${url}\n`);
+  const opening = values.print !== true;
+  // The hub writes the login page (owner-only, in its data folder) and deletes it once the code is used or expires.
+  const link = await callHub(connectionFor(values['data-dir']), 'POST', '/api/login-links', opening ? { body: { page: true } } : {});
+  process.stdout.write(`${String(link['url'])}\n`);
   process.stderr.write('The link works once, for 10 minutes.\n');
-  if (values.print !== true) openInBrowser(url);
+  if (opening) openInBrowser(pathToFileURL(String(link['page'])).href);
 }

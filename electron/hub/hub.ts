@@ -60,6 +60,7 @@ import { searchRoutes } from './http/search-routes.js';
 import { settingsRoutes } from './http/settings-routes.js';
 import { statsRoutes } from './http/stats-routes.js';
 import { createStaticSite, DEFAULT_RENDERER_DIR } from './http/static-site.js';
+import { createLoginPages } from './login-pages.js';
 import { createSessions } from './sessions.js';
 import { createSearchStore } from './store/search-store.js';
 import { createRateStore } from './store/rate-store.js';
@@ -146,7 +147,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const offlineQueue = createOfflineQueue({ inbox, events, presence, logger, config, now });
     const loopBreaker = createLoopBreaker({ config, messages, conversations, commits, events, subscriptions, presence, logger });
     const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, offlineQueue, loopBreaker, now });
-    relay = createRelay({ db, events, commits, presence, config, logger, clock, random: options.random ?? Math.random });
+    relay = createRelay({ db, events, commits, presence, agents, config, logger, clock, random: options.random ?? Math.random });
     const ingest = createIngest({ interactions: createInteractionStore(db), commits, logger, now });
     lifetime = new AbortController();
     const s: HubServices = {
@@ -177,7 +178,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       rollups: createRollups({ store: createRollupStore(db), commits, ingest, config, clock, logger }),
       retention: createRetention({ db, commits, events, config, clock, logger }),
       alerts: createAlertEngine({ db, ingest, events, config, clock, logger }),
-      sessions: createSessions({ tokens, events, now }),
+      sessions: createSessions({ tokens, events, pages: createLoginPages(config.dataDir), now }),
       search: createSearchStore(db),
       rates: createRateStore(db),
       backups: createHubBackups({ db, file, clock, events }),
@@ -300,6 +301,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const rolled = s.rollups.close();
       s.commits.flush();
       await rolled;
+      s.sessions.close();
       s.events.record('hub_stopped', clock.now());
       s.logger.info('hub stopped');
       await checkpointer?.close();

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_ADMIN_AGENT } from './auth.js';
+import type { LoginPages } from './login-pages.js';
 import type { EventStore } from './store/event-store.js';
 import { hashToken, type TokenRecord, type TokenStore } from './store/token-store.js';
 
@@ -17,6 +18,8 @@ export interface LoginLink {
   url: string;
   /** ISO 8601 time after which the link no longer works. */
   expires_at: string;
+  /** The login page forwarding to `url`, when one was asked for: deleted once the code is used or expires. */
+  page?: string;
 }
 
 export interface Session {
@@ -27,12 +30,16 @@ export interface Session {
 
 export type Sessions = ReturnType<typeof createSessions>;
 
-export function createSessions(deps: { tokens: TokenStore; events: EventStore; now: () => number }) {
+export function createSessions(deps: { tokens: TokenStore; events: EventStore; pages: LoginPages; now: () => number }) {
   /** Unused codes: hash → expiry (epoch ms). */
   const codes = new Map<string, number>();
 
   const forgetExpired = (now: number): void => {
-    for (const [hash, expires] of codes) if (expires <= now) codes.delete(hash);
+    for (const [hash, expires] of codes) {
+      if (expires > now) continue;
+      codes.delete(hash);
+      deps.pages.remove(hash);
+    }
   };
 
   const start = (label: string, now: number): Session => {
@@ -42,14 +49,16 @@ export function createSessions(deps: { tokens: TokenStore; events: EventStore; n
   };
 
   return {
-    /** A one-time login link to the hub at `base` (such as http://127.0.0.1:8765). */
-    link(base: string): LoginLink {
+    /** A one-time login link to the hub at `base` (such as http://127.0.0.1:8765); with `page`, also a login page for it. */
+    link(base: string, options: { page?: boolean } = {}): LoginLink {
       const now = deps.now();
       forgetExpired(now);
       const code = randomBytes(32).toString('base64url');
+      const hash = hashToken(code);
       const expires = now + LOGIN_LINK_TTL_MS;
-      codes.set(hashToken(code), expires);
-      return { url: `${base}/login?code=${code}`, expires_at: new Date(expires).toISOString() };
+      codes.set(hash, expires);
+      const link: LoginLink = { url: `${base}/login?code=${code}`, expires_at: new Date(expires).toISOString() };
+      return options.page === true ? { ...link, page: deps.pages.write(hash, link.url, LOGIN_LINK_TTL_MS) } : link;
     },
     /** Uses up a link's code; a code that is valid becomes a new session, anything else undefined. */
     open(code: string): Session | undefined {
@@ -57,12 +66,17 @@ export function createSessions(deps: { tokens: TokenStore; events: EventStore; n
       const hash = hashToken(code);
       const expires = codes.get(hash);
       codes.delete(hash);
+      deps.pages.remove(hash);
       if (expires === undefined || expires <= now) return undefined;
       return start(SESSION_LABEL, now);
     },
     /** A session without a link, for a window the hub's own host opens (the desktop app); `label` names it in the token list. */
     create(label: string): Session {
       return start(label, deps.now());
+    },
+    /** Deletes the login pages not used yet. */
+    close(): void {
+      deps.pages.close();
     },
   };
 }

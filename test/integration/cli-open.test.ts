@@ -1,6 +1,7 @@
 /** `switchboard open` and the login link `switchboard serve` prints: real CLI processes, a real hub, a stand-in browser opener. */
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CLI, runCli, ScriptRun, serveCli, type CliHub } from '../helpers/cli-process.js';
 import { tempDir } from '../helpers/hub.js';
@@ -26,11 +27,12 @@ afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A folder with an `xdg-open` that writes the URL it was given to a file, instead of starting a browser. */
+/** A folder with an `xdg-open` that writes its arguments, one a line, to a file, instead of starting a browser. */
 function fakeOpener(): { bin: string; opened: string } {
   const bin = folder();
   const opened = join(bin, 'opened.txt');
-  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+  // Written aside and then moved, so the test never reads half a file.
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${opened}.part' && mv '${opened}.part' '${opened}'\n`);
   chmodSync(join(bin, 'xdg-open'), 0o755);
   return { bin, opened };
 }
@@ -58,15 +60,30 @@ describe('switchboard open', () => {
     });
   });
 
-  it.skipIf(process.platform !== 'linux')('hands the link to the default browser with xdg-open, and prints it too', async () => {
-    const dataDir = folder();
-    hub = await serveCli(dataDir);
-    const { bin, opened } = fakeOpener();
-    const run = openWith(dataDir, [], bin);
-    expect(await run.end()).toBe(0);
-    const url = await eventually(() => (existsSync(opened) ? readFileSync(opened, 'utf8') : undefined), 'xdg-open to be called');
-    expect({ url, printed: run.stdout, works: (await openLink(url)).status }).toEqual({ url: run.stdout.trim(), printed: `${url}\n`, works: 303 });
-  });
+  it.skipIf(process.platform !== 'linux')(
+    'hands the browser an owner-only login page in the data folder instead of the link, prints the link, and the page is gone once used',
+    async () => {
+      const dataDir = folder();
+      hub = await serveCli(dataDir);
+      const { bin, opened } = fakeOpener();
+      const run = openWith(dataDir, [], bin);
+      expect(await run.end()).toBe(0);
+      const args = (await eventually(() => (existsSync(opened) ? readFileSync(opened, 'utf8') : undefined), 'xdg-open to be called')).split('\n').filter(Boolean);
+      const url = run.stdout.trim();
+      const code = new URL(url).searchParams.get('code') ?? '';
+      const page = fileURLToPath(args[0] ?? '');
+      const before = { dir: dirname(page), mode: statSync(page).mode & 0o777, links: readFileSync(page, 'utf8').split(url).length - 1 };
+      const works = (await openLink(url)).status;
+      await eventually(() => (existsSync(page) ? undefined : true), 'the used login page to be deleted');
+      expect({ args: args.length, codeInArgs: args.some((arg) => arg.includes(code)), code: code.length, before, works }).toEqual({
+        args: 1,
+        codeInArgs: false,
+        code: 43,
+        before: { dir: dataDir, mode: 0o600, links: 2 },
+        works: 303,
+      });
+    },
+  );
 
   it('leaves a browser session that token list shows and token revoke ends', async () => {
     const dataDir = folder();

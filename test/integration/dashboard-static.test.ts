@@ -57,7 +57,7 @@ describe('the dashboard served by the hub', () => {
   afterEach(async () => hub.stop());
 
   const csp = (host: string): string =>
-    `default-src 'self'; connect-src 'self' ws://${host}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+    `default-src 'self'; connect-src 'self' ws://${host}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 
   const pageOf = (answer: Answer) => ({
     status: answer.status,

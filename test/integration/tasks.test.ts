@@ -375,7 +375,7 @@ describe('task lifecycle', () => {
     });
   });
 
-  it('refuses to retry a task that is still running, or one that another master sent', async () => {
+  it('refuses to retry a task that is still running, and tells an agent that cannot see another master’s task that there is none', async () => {
     const master = await ctx.agent('master');
     const child = await ctx.agent('child');
     const intruder = await ctx.agent('intruder');
@@ -387,7 +387,7 @@ describe('task lifecycle', () => {
       errorCode(await intruder.request({ type: 'task_retry', task_id: finished })),
     ]).toEqual([
       { type: 'error', code: 'SB_ERR_CONFLICT' },
-      { type: 'error', code: 'SB_ERR_FORBIDDEN' },
+      { type: 'error', code: 'SB_ERR_NOT_FOUND' },
     ]);
   });
 
@@ -475,7 +475,7 @@ describe('task lifecycle', () => {
 describe('task permissions and validation', () => {
   const ctx = useHub();
 
-  it('lets only the agent holding a task accept it, report on it or reject it', async () => {
+  it('lets only the agent holding a task accept it, report on it or reject it; a stranger is told there is no such task', async () => {
     const master = await ctx.agent('master');
     const child = await ctx.agent('child');
     const intruder = await ctx.agent('intruder');
@@ -492,13 +492,13 @@ describe('task permissions and validation', () => {
     tries.push(await intruder.request({ type: 'task_result', task_id, status: 'completed' }));
     const { task } = await getTask(master, task_id);
     expect({ tries: tries.map(errorCode), state: task.state, assigned_to: task.assigned_to }).toEqual({
-      tries: Array.from({ length: 6 }, () => ({ type: 'error', code: 'SB_ERR_FORBIDDEN' })),
+      tries: ['NOT_FOUND', 'NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'].map((code) => ({ type: 'error', code: `SB_ERR_${code}` })),
       state: 'working',
       assigned_to: 'child',
     });
   });
 
-  it('lets only the master (or the admin token) cancel a task or answer its question', async () => {
+  it('lets only the master (or the admin token) cancel a task or answer its question; a bystander is told there is no such task', async () => {
     const master = await ctx.agent('master');
     const child = await ctx.agent('child');
     const bystander = await ctx.agent('bystander');
@@ -513,7 +513,7 @@ describe('task permissions and validation', () => {
     ];
     const byAdmin = await admin.request({ type: 'task_cancel', task_id: taskId, reason: 'the person stopped it' });
     expect({ refused: refused.map(errorCode), byAdmin: (byAdmin['task'] as TaskRecord).state }).toEqual({
-      refused: Array.from({ length: 4 }, () => ({ type: 'error', code: 'SB_ERR_FORBIDDEN' })),
+      refused: ['FORBIDDEN', 'NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND'].map((code) => ({ type: 'error', code: `SB_ERR_${code}` })),
       byAdmin: 'canceled',
     });
   });

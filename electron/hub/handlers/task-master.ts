@@ -45,7 +45,7 @@ export function taskMasterHandlers(s: HubServices): HandlerSpec[] {
       type: 'task_get',
       schema: taskGetFrame,
       handle(ctx) {
-        const task = tasks.get(ctx.frame.task_id);
+        const task = s.relay.reader.get(identityOf(ctx), ctx.frame.task_id);
         reply(ctx, { type: 'task_get_response', task: taskRecord(task), attempts: s.relay.tasks.attempts(task.task_id) });
       },
     } satisfies HandlerSpec<typeof taskGetFrame>,
@@ -54,7 +54,7 @@ export function taskMasterHandlers(s: HubServices): HandlerSpec[] {
       schema: taskListFrame,
       handle(ctx) {
         const { state, from, to, cmd, limit } = ctx.frame;
-        reply(ctx, { type: 'task_list_response', tasks: s.relay.tasks.list({ state, from, to, cmd, limit }).map(taskRecord) });
+        reply(ctx, { type: 'task_list_response', tasks: s.relay.reader.list(identityOf(ctx), { state, from, to, cmd, limit }).map(taskRecord) });
       },
     } satisfies HandlerSpec<typeof taskListFrame>,
   ];

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export function pageHeaders(req: IncomingMessage): Record<string, string> {
   const host = req.headers.host ?? '';
   return {
-    'content-security-policy': `default-src 'self'; connect-src 'self' ws://${host}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+    'content-security-policy': `default-src 'self'; connect-src 'self' ws://${host}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };

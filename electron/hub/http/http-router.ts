@@ -70,6 +70,8 @@ export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[], 
   return {
     routes: compiled,
     async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      // Every answer, JSON, page, file or error, is read as the type it says it is.
+      res.setHeader('x-content-type-options', 'nosniff');
       try {
         guard.check(req);
         const url = new URL(req.url ?? '/', 'http://hub');

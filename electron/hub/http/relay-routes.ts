@@ -56,7 +56,7 @@ export function relayRoutes(s: HubServices): Route[] {
       path: '/api/relay/task-status/:id',
       access: 'token',
       handle(ctx) {
-        const task = s.relay.service.get(ctx.params['id'] ?? '');
+        const task = s.relay.reader.get(requireIdentity(ctx), ctx.params['id'] ?? '');
         return {
           body: {
             status: 'ok',

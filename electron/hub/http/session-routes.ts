@@ -3,6 +3,7 @@
  * cookie, who the caller is, and logging out.
  */
 import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
 import { HUB_VERSION, SwitchboardError } from '../../../shared/index.js';
 import { SESSION_COOKIE } from '../auth.js';
 import type { HubServices } from '../services.js';
@@ -10,6 +11,10 @@ import { SESSION_TTL_MS } from '../sessions.js';
 import { revokeToken } from '../token-revocation.js';
 import { sendPage } from './html.js';
 import { requireIdentity, type Route } from './http-router.js';
+import { asObject, parseWith } from './parse.js';
+
+/** `page: true` asks for a login page too: a file in the data folder for a browser to open instead of the URL. */
+const linkBody = z.object({ page: z.boolean().optional() });
 
 /** SameSite=Strict: no other site's page or link brings the cookie along; HttpOnly: no script reads it. */
 function setSessionCookie(res: ServerResponse, secret: string, maxAgeSeconds: number): void {
@@ -22,9 +27,10 @@ export function sessionRoutes(s: HubServices): Route[] {
       method: 'POST',
       path: '/api/login-links',
       access: 'admin',
-      handle(ctx) {
+      async handle(ctx) {
+        const { page } = parseWith(linkBody, asObject(await ctx.body()), 'login link');
         // The link names the address this request reached, which the guard has checked is the hub's own.
-        return { status: 201, body: { status: 'ok', ...s.sessions.link(`http://${ctx.req.headers.host ?? ''}`) } };
+        return { status: 201, body: { status: 'ok', ...s.sessions.link(`http://${ctx.req.headers.host ?? ''}`, { page: page === true }) } };
       },
     },
     {

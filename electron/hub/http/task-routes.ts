@@ -15,7 +15,7 @@ const inputBody = z.object({ answer: z.json() });
 const changed = (change: TaskChange, status = 200) => ({ status, body: { status: 'ok', changed: change.changed, task: taskRecord(change.task) } });
 
 export function taskRoutes(s: HubServices): Route[] {
-  const { service, tasks } = s.relay;
+  const { service, tasks, reader } = s.relay;
   const id = (params: Record<string, string>): string => params['id'] ?? '';
   return [
     {
@@ -34,7 +34,8 @@ export function taskRoutes(s: HubServices): Route[] {
       access: 'token',
       handle(ctx) {
         const filter = parseWith(listQuery, Object.fromEntries(ctx.query), 'query');
-        return { body: { status: 'ok', tasks: tasks.list(filter).map(taskRecord), counts: tasks.countByState() } };
+        const caller = requireIdentity(ctx);
+        return { body: { status: 'ok', tasks: reader.list(caller, filter).map(taskRecord), counts: reader.counts(caller) } };
       },
     },
     {
@@ -42,7 +43,7 @@ export function taskRoutes(s: HubServices): Route[] {
       path: '/api/tasks/:id',
       access: 'token',
       handle(ctx) {
-        const task = service.get(id(ctx.params));
+        const task = reader.get(requireIdentity(ctx), id(ctx.params));
         return { body: { status: 'ok', task: taskRecord(task), attempts: tasks.attempts(task.task_id) } };
       },
     },

@@ -3,6 +3,7 @@ import type { CommitQueue } from '../commit-queue.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Presence } from '../presence.js';
+import type { AgentStore } from '../store/agent-store.js';
 import type { Clock } from '../services.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
@@ -10,6 +11,7 @@ import { createTaskStore, type TaskStore } from '../store/task-store.js';
 import { createCallbackSender, type CallbackSender } from './callback-sender.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import { createTaskNotifier, type TaskNotifier } from './task-notifier.js';
+import { createTaskReader, type TaskReader } from './task-reader.js';
 import { createTaskService, type TaskService } from './task-service.js';
 
 export interface Relay {
@@ -17,6 +19,8 @@ export interface Relay {
   service: TaskService;
   dispatcher: Dispatcher;
   notifier: TaskNotifier;
+  /** Reads of tasks limited to what the caller may see. */
+  reader: TaskReader;
   callbacks: CallbackSender;
   /** Stops the dispatcher and waits for callbacks in flight. */
   close(): Promise<void>;
@@ -27,6 +31,7 @@ export function createRelay(deps: {
   events: EventStore;
   commits: CommitQueue;
   presence: Presence;
+  agents: AgentStore;
   config: HubConfig;
   logger: Logger;
   clock: Clock;
@@ -35,10 +40,12 @@ export function createRelay(deps: {
   const now = (): number => deps.clock.now();
   const tasks = createTaskStore(deps.db);
   const callbacks = createCallbackSender({ db: deps.db, clock: deps.clock, logger: deps.logger, events: deps.events, config: deps.config });
-  const notifier = createTaskNotifier(deps.presence);
+  // Online agents' profiles are in memory; an agent calling over HTTP only is looked up.
+  const reader = createTaskReader({ tasks, profileOf: (agent) => deps.presence.online().get(agent) ?? deps.agents.get(agent) });
+  const notifier = createTaskNotifier(deps.presence, reader.maySee);
   const common = { tasks, events: deps.events, commits: deps.commits, notifier, callbacks, config: deps.config, now };
   const dispatcher = createDispatcher({ ...common, presence: deps.presence, logger: deps.logger, random: deps.random });
-  const service = createTaskService({ ...common, kick: () => dispatcher.kick() });
+  const service = createTaskService({ ...common, maySee: reader.maySee, kick: () => dispatcher.kick() });
   deps.presence.on('online', () => dispatcher.kick());
   deps.presence.on('offline', (agent) => dispatcher.agentLeft(agent));
   return {
@@ -46,6 +53,7 @@ export function createRelay(deps: {
     service,
     dispatcher,
     notifier,
+    reader,
     callbacks,
     async close() {
       dispatcher.close();

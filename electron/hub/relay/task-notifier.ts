@@ -1,17 +1,21 @@
-/** Pushes task changes: `task_updated` to the master's connections and to watchers, and frames to the child holding a task. */
+/**
+ * Pushes task changes: `task_updated` to the master's connections and to watchers that may see the task,
+ * and frames to the child holding a task.
+ */
 import type { Connection } from '../connection.js';
 import type { Presence } from '../presence.js';
 import { taskRecord, type Task } from '../store/task-store.js';
+import type { TaskCaller } from './task-reader.js';
 
 export type TaskNotifier = ReturnType<typeof createTaskNotifier>;
 
-export function createTaskNotifier(presence: Presence) {
+export function createTaskNotifier(presence: Presence, maySee: (caller: TaskCaller, task: Task) => boolean) {
   const watchers = new Set<Connection>();
   /** Round-robin position per agent, so an agent with several connections shares its tasks among them. */
   const turn = new Map<string, number>();
 
   return {
-    /** Sends `task_updated` (serialised once) to the master's connections and every watcher. */
+    /** Sends `task_updated` (serialised once) to the master's connections and every watcher that may see the task. */
     changed(task: Task, event: string, extra: Record<string, unknown> = {}): void {
       const frame = JSON.stringify({ type: 'task_updated', event, ...extra, task: taskRecord(task) });
       const sent = new Set<Connection>();
@@ -19,7 +23,9 @@ export function createTaskNotifier(presence: Presence) {
         conn.send(frame);
         sent.add(conn);
       }
-      for (const conn of watchers) if (!sent.has(conn)) conn.send(frame);
+      for (const conn of watchers) {
+        if (!sent.has(conn) && conn.identity !== undefined && maySee(conn.identity, task)) conn.send(frame);
+      }
     },
     /** Sends a frame to one open connection of an agent; false when the agent has none. */
     toAgent(agent: string, frame: object): boolean {

@@ -11,6 +11,7 @@ import type { EventStore } from '../store/event-store.js';
 import { taskRecord, type Task, type TaskStore } from '../store/task-store.js';
 import { checkCallbackUrl } from './ssrf-guard.js';
 import type { TaskNotifier } from './task-notifier.js';
+import { notFound } from './task-reader.js';
 
 /** Who asks for a change: an agent name, and whether it holds the admin token (the person). */
 export interface Actor {
@@ -48,6 +49,8 @@ export function createTaskService(deps: {
   callbacks: CallbackQueue;
   config: HubConfig;
   now: () => number;
+  /** The visibility rule: a caller refused a change to a task it may not see is told there is no such task. */
+  maySee: (actor: Actor, task: Task) => boolean;
   /** Called when queued work may have become dispatchable. */
   kick: () => void;
 }) {
@@ -83,7 +86,7 @@ export function createTaskService(deps: {
 
   const load = (taskId: string): Task => {
     const task = tasks.get(taskId);
-    if (task === undefined) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no task "${taskId}"`);
+    if (task === undefined) throw notFound(taskId);
     return task;
   };
 
@@ -156,12 +159,15 @@ export function createTaskService(deps: {
   ): Promise<TaskChange> =>
     commit((now) => {
       const task = load(taskId);
+      // Before the state is looked at, which would tell a stranger the task exists.
+      const permitted = allowed(task);
+      if (!permitted && !deps.maySee(actor, task)) throw notFound(taskId);
       if (isTerminal(task.state) && (event === 'complete' || event === 'fail')) return { change: { task, changed: false } };
       const next = nextState(task.state, event);
       if (next === undefined) {
         throw new SwitchboardError('SB_ERR_CONFLICT', `cannot ${event} task "${taskId}": it is ${task.state}`);
       }
-      if (!allowed(task)) {
+      if (!permitted) {
         throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${actor.agent}" may not ${event} task "${taskId}"`);
       }
       const previousHolder = task.assigned_to;
@@ -297,7 +303,9 @@ export function createTaskService(deps: {
     retry(actor: Actor, taskId: string, to: string | undefined): Promise<TaskChange> {
       return commit((now) => {
         const old = load(taskId);
-        if (!owns(actor)(old)) throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${actor.agent}" may not retry task "${taskId}"`);
+        const owner = owns(actor)(old);
+        if (!owner && !deps.maySee(actor, old)) throw notFound(taskId);
+        if (!owner) throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${actor.agent}" may not retry task "${taskId}"`);
         if (!isTerminal(old.state)) throw new SwitchboardError('SB_ERR_CONFLICT', `task "${taskId}" is ${old.state}; cancel it before retrying`);
         const task = insertTask(
           old.from,
@@ -324,10 +332,6 @@ export function createTaskService(deps: {
           },
         };
       });
-    },
-
-    get(taskId: string): Task {
-      return load(taskId);
     },
   };
 }

@@ -59,7 +59,22 @@ export interface TaskFilter {
   to?: string | undefined;
   cmd?: string | undefined;
   limit: number;
+  /** Only the tasks this agent may see (task-visibility); undefined: every task. */
+  visibleTo?: VisibleTo | undefined;
 }
+
+/** An agent and the roles it declared, for the SQL form of the visibility rule. */
+export interface VisibleTo {
+  agent: string;
+  roles: readonly string[];
+}
+
+/**
+ * The visibility rule (relay/task-visibility.ts) in SQL, for lists and counts: sent, addressed to the agent
+ * or a role it declared, held, or offered to it once.
+ */
+const VISIBLE = `(from_agent = @viewer OR to_target = @viewer OR assigned_to = @viewer OR to_target IN (SELECT value FROM json_each(@roles))
+  OR EXISTS (SELECT 1 FROM task_attempts a WHERE a.task_id = tasks.task_id AND a.agent = @viewer))`;
 
 export type TaskStore = ReturnType<typeof createTaskStore>;
 
@@ -89,11 +104,17 @@ export function createTaskStore(db: Db) {
   );
   const heldBy = db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE assigned_to = ? AND state IN ('submitted', 'working', 'input-required')");
   // Named parameters: better-sqlite3 refuses positional values for numbered ones (?1), so each filter is bound by name.
-  const list = db.prepare<[{ state: string | null; from: string | null; to: string | null; cmd: string | null; limit: number }], TaskRow>(
-    `SELECT * FROM tasks WHERE (@state IS NULL OR state = @state) AND (@from IS NULL OR from_agent = @from) AND (@to IS NULL OR to_target = @to OR assigned_to = @to)
-       AND (@cmd IS NULL OR cmd = @cmd) ORDER BY updated_at DESC LIMIT +@limit`,
+  type ListParams = { state: string | null; from: string | null; to: string | null; cmd: string | null; limit: number };
+  const filters = `(@state IS NULL OR state = @state) AND (@from IS NULL OR from_agent = @from) AND (@to IS NULL OR to_target = @to OR assigned_to = @to)
+       AND (@cmd IS NULL OR cmd = @cmd)`;
+  const list = db.prepare<[ListParams], TaskRow>(`SELECT * FROM tasks WHERE ${filters} ORDER BY updated_at DESC LIMIT +@limit`);
+  const listVisible = db.prepare<[ListParams & { viewer: string; roles: string }], TaskRow>(
+    `SELECT * FROM tasks WHERE ${filters} AND ${VISIBLE} ORDER BY updated_at DESC LIMIT +@limit`,
   );
   const countByState = db.prepare<[], { state: TaskState; n: number }>('SELECT state, count(*) AS n FROM tasks GROUP BY state');
+  const countVisibleByState = db.prepare<[{ viewer: string; roles: string }], { state: TaskState; n: number }>(
+    `SELECT state, count(*) AS n FROM tasks WHERE ${VISIBLE} GROUP BY state`,
+  );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tasks');
   const insertAttempt = db.prepare<[string, number, string, number]>(
     "INSERT INTO task_attempts (task_id, attempt, agent, assigned_at, outcome) VALUES (?, ?, ?, ?, 'offered')",
@@ -147,12 +168,15 @@ export function createTaskStore(db: Db) {
       return heldBy.all(agent).map(fromRow);
     },
     list(filter: TaskFilter): Task[] {
-      return list
-        .all({ state: filter.state ?? null, from: filter.from ?? null, to: filter.to ?? null, cmd: filter.cmd ?? null, limit: filter.limit })
-        .map(fromRow);
+      const params = { state: filter.state ?? null, from: filter.from ?? null, to: filter.to ?? null, cmd: filter.cmd ?? null, limit: filter.limit };
+      const { visibleTo } = filter;
+      const rows = visibleTo === undefined ? list.all(params) : listVisible.all({ ...params, viewer: visibleTo.agent, roles: JSON.stringify(visibleTo.roles) });
+      return rows.map(fromRow);
     },
-    countByState(): Record<string, number> {
-      return Object.fromEntries(countByState.all().map((row) => [row.state, row.n]));
+    /** Tasks per state: all of them, or those `visibleTo` may see. */
+    countByState(visibleTo?: VisibleTo): Record<string, number> {
+      const rows = visibleTo === undefined ? countByState.all() : countVisibleByState.all({ viewer: visibleTo.agent, roles: JSON.stringify(visibleTo.roles) });
+      return Object.fromEntries(rows.map((row) => [row.state, row.n]));
     },
     count(): number {
       return count.get()?.n ?? 0;
