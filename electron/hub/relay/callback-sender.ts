@@ -6,7 +6,8 @@ import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 import { createCallbackStore, type CallbackRow } from '../store/callback-store.js';
 import { postCallback, type PostOutcome } from './callback-request.js';
-import { createGuardedLookup } from './ssrf-guard.js';
+import type { Signer } from './callback-signing.js';
+import type { CallbackPolicy, Resolve } from './ssrf-guard.js';
 
 export interface CallbackSender {
   /** Queues a callback; call it inside the transaction that makes the task terminal, so the two commit together. */
@@ -22,7 +23,13 @@ export interface CallbackSenderDeps {
   clock: Clock;
   logger: Logger;
   events: EventStore;
-  config: Pick<HubConfig, 'callbackRetries' | 'callbackBaseDelayMs' | 'callbackTimeoutMs' | 'allowedCallbackHosts'>;
+  config: Pick<HubConfig, 'callbackRetries' | 'callbackBaseDelayMs' | 'callbackTimeoutMs'>;
+  /** What the SSRF guard allows. */
+  policy: CallbackPolicy;
+  /** Signs each request's body. */
+  sign: Signer;
+  /** The guard's resolver (default dns.lookup). */
+  resolve?: Resolve;
   /** Requests in flight at once (default 16). */
   maxInFlight?: number;
   /** Time close() lets requests in flight finish before aborting them, in ms (default 2000). */
@@ -47,11 +54,10 @@ const READ_RETRY_MS = 1_000;
  * @param [deps.closeGraceMs=2000] time close() waits for requests in flight before aborting them, in ms.
  */
 export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
-  const { db, clock, logger, events, config } = deps;
+  const { db, clock, logger, events, config, policy, sign } = deps;
   const maxInFlight = deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const closeGraceMs = deps.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
   const store = createCallbackStore(db);
-  const lookup = createGuardedLookup(config.allowedCallbackHosts);
   const shutdown = new AbortController();
   const inFlight = new Map<number, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
@@ -83,8 +89,9 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
 
   const start = (row: CallbackRow): void => {
     const attempt = postCallback(row.url, row.body, row.task_id, {
-      allowedHosts: config.allowedCallbackHosts,
-      lookup,
+      policy,
+      sign,
+      ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
       timeoutMs: config.callbackTimeoutMs,
       signal: shutdown.signal,
     })

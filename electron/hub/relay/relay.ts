@@ -8,9 +8,11 @@ import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 import { createTaskStore, type TaskStore } from '../store/task-store.js';
 import { createCallbackSender, type CallbackSender } from './callback-sender.js';
+import type { Signer } from './callback-signing.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import { createTaskNotifier, type TaskNotifier } from './task-notifier.js';
 import { createTaskService, type TaskService } from './task-service.js';
+import type { CallbackPolicy } from './ssrf-guard.js';
 
 export interface Relay {
   tasks: TaskStore;
@@ -31,14 +33,25 @@ export function createRelay(deps: {
   logger: Logger;
   clock: Clock;
   random: () => number;
+  /** Where callbacks may go, and how they are signed. */
+  policy: CallbackPolicy;
+  sign: Signer;
 }): Relay {
   const now = (): number => deps.clock.now();
   const tasks = createTaskStore(deps.db);
-  const callbacks = createCallbackSender({ db: deps.db, clock: deps.clock, logger: deps.logger, events: deps.events, config: deps.config });
+  const callbacks = createCallbackSender({
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    events: deps.events,
+    config: deps.config,
+    policy: deps.policy,
+    sign: deps.sign,
+  });
   const notifier = createTaskNotifier(deps.presence);
   const common = { tasks, events: deps.events, commits: deps.commits, notifier, callbacks, config: deps.config, now };
   const dispatcher = createDispatcher({ ...common, presence: deps.presence, logger: deps.logger, random: deps.random });
-  const service = createTaskService({ ...common, kick: () => dispatcher.kick() });
+  const service = createTaskService({ ...common, policy: deps.policy, kick: () => dispatcher.kick() });
   deps.presence.on('online', () => dispatcher.kick());
   deps.presence.on('offline', (agent) => dispatcher.agentLeft(agent));
   return {
