@@ -59,6 +59,7 @@ import { taskRoutes } from './http/task-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { searchRoutes } from './http/search-routes.js';
 import { settingsRoutes } from './http/settings-routes.js';
+import { callbackSecretRoutes } from './http/callback-secret-routes.js';
 import { statsRoutes } from './http/stats-routes.js';
 import { createStaticSite, DEFAULT_RENDERER_DIR } from './http/static-site.js';
 import { createSessions } from './sessions.js';
@@ -228,6 +229,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         ...sessionRoutes(s),
         ...searchRoutes(s),
         ...settingsRoutes(s),
+        ...callbackSecretRoutes(s),
         ...statsRoutes(s),
         ...backupRoutes(s),
         ...mcp.routes,

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../services.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
-import { createCallbackStore, type CallbackRow } from '../store/callback-store.js';
+import { callbackStatus, createCallbackStore, type CallbackRow, type CallbackStatus } from '../store/callback-store.js';
 import { postCallback, type PostOutcome } from './callback-request.js';
 import type { Signer } from './callback-signing.js';
 import type { CallbackPolicy, Resolve } from './ssrf-guard.js';
@@ -14,6 +14,8 @@ export interface CallbackSender {
   enqueue(taskId: string, url: string, body: object, now: number): void;
   /** Sends what is due now; call after a commit that may have queued callbacks. Also runs from its own timer. */
   wake(): void;
+  /** How the task's latest callback is doing, or null when it has none (yet). */
+  status(taskId: string): CallbackStatus | null;
   /** Stops timers and waits for requests in flight (abort them after a short grace). */
   close(): Promise<void>;
 }
@@ -69,11 +71,11 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
     const base = { callback: row.id, host: hostOf(row.url), attempts };
     const fields = { task: row.task_id, host: base.host, attempts };
     if (outcome.kind === 'delivered') {
-      store.finish(row.id, 'delivered', attempts, null);
+      store.finish(row.id, 'delivered', attempts, null, now);
       events.record('callback_delivered', now, { subject: row.task_id, detail: { ...base, status: outcome.status } });
       logger.debug('a task callback was delivered', { ...fields, status: outcome.status });
     } else if (outcome.kind === 'refused') {
-      store.finish(row.id, 'refused', attempts, outcome.error);
+      store.finish(row.id, 'refused', attempts, outcome.error, now);
       events.record('callback_refused', now, { subject: row.task_id, detail: { ...base, error: outcome.error } });
       logger.warn('a task callback was refused by the SSRF guard', { ...fields, error: outcome.error });
     } else if (attempts <= config.callbackRetries) {
@@ -81,7 +83,7 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
       store.retry(row.id, attempts, now + delay, outcome.error);
       logger.info('a task callback attempt failed; it will be retried', { ...fields, error: outcome.error, retryInMs: delay });
     } else {
-      store.finish(row.id, 'failed', attempts, outcome.error);
+      store.finish(row.id, 'failed', attempts, outcome.error, now);
       events.record('callback_failed', now, { subject: row.task_id, detail: { ...base, error: outcome.error } });
       logger.warn('a task callback failed after every retry', { ...fields, error: outcome.error });
     }
@@ -158,6 +160,10 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
       wake();
     },
     wake,
+    status(taskId) {
+      const latest = store.forTask(taskId).at(-1);
+      return latest === undefined ? null : callbackStatus(latest);
+    },
     close() {
       closing ??= close();
       return closing;
