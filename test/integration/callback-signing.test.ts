@@ -2,8 +2,11 @@
  * Signed callbacks against a real hub and a real receiver: the secret a person can read (connection.json,
  * the admin API), what a receiver checks, rotation, the task's callback state, and the hub's own address refused.
  */
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callbackSecretPath } from '../../electron/hub/callback-secret.js';
 import { readConnectionFile } from '../../electron/hub/connection-file.js';
@@ -37,6 +40,29 @@ function verifies(secret: string, request: ReceivedCallback, body = request.body
   return String(request.headers['x-switchboard-signature'] ?? '')
     .split(',')
     .some((value) => value.trim() === expected);
+}
+
+/** The fenced `lang` block in docs/protocol.md's "Verifying callbacks" section. */
+function protocolSnippet(lang: string): string {
+  const page = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+  const section = page.slice(page.indexOf('### Verifying callbacks'));
+  const code = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(section.slice(0, section.indexOf('\n### ', 5)))?.[1];
+  if (code === undefined) throw new Error(`no ${lang} block under "Verifying callbacks" in docs/protocol.md`);
+  return code;
+}
+
+/** Runs a program with `input` on stdin; resolves with its stdout, or fails with its stderr. */
+function runWithInput(command: string, args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}: ${err}`))));
+    child.stdin.end(input);
+  });
 }
 
 /** Sends a task from master to child with a callback to `url` over HTTP, and completes it as the child; returns its id. */
@@ -153,6 +179,64 @@ describe('signed callbacks', () => {
       audited: true,
       secretInAudit: false,
     });
+  });
+
+  it('the Python and TypeScript snippets in docs/protocol.md verify real callbacks, with either secret during a rotation, and refuse a changed body or another secret', async () => {
+    const h = await hub();
+    const target = await receiver();
+    const old = String((await api(h, 'GET', '/api/callback-secret')).body['secret']);
+    await completedTask(h, `${target.url}/done`);
+    const fresh = String((await api(h, 'POST', '/api/callback-secret/rotate')).body['secret']);
+    await completedTask(h, `${target.url}/done`);
+    const [before, during] = await eventually(() => (target.requests.length === 2 ? target.requests : undefined), 'two callbacks');
+    const one = (secret: string, request: ReceivedCallback | undefined, body = request?.body ?? '') => ({
+      secret,
+      headers: request?.headers,
+      body: Buffer.from(body).toString('base64'),
+    });
+    const cases = [
+      one(old, before),
+      one(old, before, before?.body.replace('0.9', '1.9')),
+      one('sbwh_someone-else', before),
+      one(fresh, during),
+      one(old, during),
+      one(fresh, before),
+    ];
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+
+    const python = join(dir, 'verify.py');
+    writeFileSync(
+      python,
+      `${protocolSnippet('python')}
+import base64, email.message, json, sys
+def message(headers):
+    m = email.message.Message()
+    for name, value in headers.items():
+        m[name] = value
+    return m
+cases = json.load(sys.stdin)
+print(json.dumps([verify(c["secret"], message(c["headers"]), base64.b64decode(c["body"])) for c in cases]))
+`,
+    );
+    const typescript = join(dir, 'verify.mjs');
+    const compiled = ts.transpileModule(protocolSnippet('ts'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    writeFileSync(
+      typescript,
+      `${compiled}
+import { readFileSync } from 'node:fs';
+const cases = JSON.parse(readFileSync(0, 'utf8'));
+process.stdout.write(JSON.stringify(cases.map((c) => verify(c.secret, c.headers, Buffer.from(c.body, 'base64')))));
+`,
+    );
+    const input = JSON.stringify(cases);
+    const expected = [true, false, false, true, true, false];
+    expect({
+      python: JSON.parse(await runWithInput(process.env['PYTHON'] ?? 'python3', [python], input)) as unknown,
+      typescript: JSON.parse(await runWithInput(process.execPath, [typescript], input)) as unknown,
+    }).toEqual({ python: expected, typescript: expected });
   });
 
   it("refuses a task whose callback_url is the hub's own address, or a private-network address, before anything is sent", async () => {
