@@ -333,4 +333,23 @@ describe('metrics, audit and settings', () => {
     const { body } = await api(hub, 'GET', '/api/settings');
     expect(body['file']).toMatchObject({ maxConnections: 250 });
   });
+
+  it('shows the callback secret masked until revealed, and Rotate replaces it in the hub', async () => {
+    const page = await open();
+    await showView(page, 'settings');
+    const before = String((await api(hub, 'GET', '/api/callback-secret')).body['secret']);
+    const card = page.getByTestId('settings-callback-secret');
+    const shown = card.getByTestId('callback-secret');
+    await shown.filter({ hasText: '•' }).waitFor();
+    const masked = await shown.textContent();
+    await card.getByRole('button', { name: 'Reveal' }).click();
+    await shown.filter({ hasText: before }).waitFor();
+    await card.getByRole('button', { name: 'Rotate…' }).click();
+    await card.getByTestId('rotate-confirm').click();
+    await card.getByText('The previous secret also signs until').waitFor();
+    const after = String((await api(hub, 'GET', '/api/callback-secret')).body['secret']);
+    await shown.filter({ hasText: after }).waitFor();
+    expect({ maskedHidesIt: masked?.includes(before.slice(5)) === false, rotated: after !== before }).toEqual({ maskedHidesIt: true, rotated: true });
+    await screenshot(page, 'settings-callback-secret-light');
+  });
 });
