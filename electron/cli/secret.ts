@@ -14,7 +14,7 @@ export async function secret(argv: string[]): Promise<void> {
   const info = connectionFor(values['data-dir']);
   const answer = values.rotate === true ? await callHub(info, 'POST', '/api/callback-secret/rotate') : await callHub(info, 'GET', '/api/callback-secret');
   if (values.json === true) {
-    const { status: _status, ...shown } = answer;
+    const shown = { secret: answer['secret'], created_at: answer['created_at'], previous_valid_until: answer['previous_valid_until'], file: answer['file'] };
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     return;
   }
