@@ -122,7 +122,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let prometheus: Prometheus | undefined;
   let backupSchedule: BackupScheduler | undefined;
   let mcp: McpEndpoint | undefined;
-  /** The port the hub listens on, once it does: callbacks never go there. */
+  /** The port the hub listens on, once it does (until then the configured one): callbacks never go there. */
   let boundPort: number | undefined;
 
   const wire = (): HubServices => {
@@ -150,7 +150,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const loopBreaker = createLoopBreaker({ config, messages, conversations, commits, events, subscriptions, presence, logger });
     const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, offlineQueue, loopBreaker, now });
     const callbackSecret = openCallbackSecret(config.dataDir, clock);
-    const callbackPolicy: CallbackPolicy = { allowedHosts: config.allowedCallbackHosts, hubHost: config.host, hubPort: () => boundPort };
+    const callbackPolicy: CallbackPolicy = { allowedHosts: config.allowedCallbackHosts, hubHost: config.host, hubPort: () => boundPort ?? config.port };
     const outbound = { policy: callbackPolicy, sign: callbackSecret.sign };
     relay = createRelay({ db, events, commits, presence, config, logger, clock, random: options.random ?? Math.random, ...outbound });
     const ingest = createIngest({ interactions: createInteractionStore(db), commits, logger, now });
