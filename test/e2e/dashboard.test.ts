@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Agent } from '../../sdk/index.js';
 import { BUILT_DASHBOARD, launchChromium, loginLink, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
+import { startReceiver } from '../helpers/callback-receiver.js';
 import { agentToken, api, startHub, tempDir, type TestHub } from '../helpers/hub.js';
 import { FAST } from '../helpers/sdk.js';
 import { eventually } from '../helpers/wait.js';
@@ -188,6 +189,22 @@ describe('tasks', () => {
     await detail.getByTestId('task-state').filter({ hasText: 'canceled' }).waitFor();
     const { body } = await api(hub, 'GET', `/api/tasks/${taskId}`);
     expect(body['task']).toMatchObject({ state: 'canceled' });
+  });
+
+  it("shows in a task's detail panel how its callback was delivered", async () => {
+    const receiver = await startReceiver(() => 204);
+    try {
+      const master = agents[0] as Agent;
+      const sent = await master.request({ type: 'task_send', task: { to: 'nobody-yet', cmd: 'later', callback_url: `${receiver.url}/done` } });
+      const taskId = (sent['task'] as { task_id: string }).task_id;
+      await api(hub, 'POST', `/api/tasks/${taskId}/cancel`, { body: { reason: 'for the callback' } });
+      await eventually(() => (receiver.requests.length === 1 ? true : undefined), 'the callback');
+      const page = await open();
+      await showView(page, 'tasks', taskId);
+      await page.getByTestId('callback-delivery').filter({ hasText: 'delivered after 1 attempt' }).waitFor();
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('shows failed tasks in the dead letter with their error', async () => {

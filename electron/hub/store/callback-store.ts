@@ -1,8 +1,8 @@
 /** The durable queue of task callbacks: written with the task's state change, read by the callback sender. */
+import type { TaskCallbackStatus } from '../../../shared/index.js';
 import type { Db } from './database.js';
 
-/** pending: still to send (maybe after a backoff); refused: the SSRF guard said no, nothing was sent. */
-export type CallbackState = 'pending' | 'delivered' | 'failed' | 'refused';
+export type CallbackState = TaskCallbackStatus['state'];
 
 export interface CallbackRow {
   id: number;
@@ -21,17 +21,7 @@ export interface CallbackRow {
 
 export type CallbackStore = ReturnType<typeof createCallbackStore>;
 
-/** How a task's callback is doing, as `GET /api/tasks/<id>` shows it (the URL is the task's `callback_url`). */
-export interface CallbackStatus {
-  state: CallbackState;
-  /** Attempts made so far. */
-  attempts: number;
-  last_error: string | null;
-  /** When the next attempt is due (ISO), while pending. */
-  next_attempt_at: string | null;
-  /** When it was delivered, failed for good or refused (ISO); null while pending. */
-  finished_at: string | null;
-}
+export type CallbackStatus = TaskCallbackStatus;
 
 export function callbackStatus(row: CallbackRow): CallbackStatus {
   const at = new Date(row.next_at).toISOString();
