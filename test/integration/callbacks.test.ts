@@ -43,7 +43,11 @@ async function receiver(answer?: Parameters<typeof startReceiver>[0]): Promise<C
 }
 
 /** A sender on `db` with fast test settings; its log lines are kept so tests can read them. */
-function sender(db: Db, overrides: Partial<CallbackSenderDeps['config']> = {}, extra: Pick<CallbackSenderDeps, 'closeGraceMs'> = {}) {
+function sender(
+  db: Db,
+  overrides: Partial<CallbackSenderDeps['config']> = {},
+  extra: Partial<Pick<CallbackSenderDeps, 'closeGraceMs' | 'resolve' | 'policy'>> = {},
+) {
   const lines: LogLine[] = [];
   const log =
     (level: string) =>
@@ -206,6 +210,37 @@ describe('task callbacks', () => {
         { kind: 'callback_refused', subject: 't-6' },
       ],
       warnings: 2,
+    });
+  });
+
+  it("refuses at connect time, before connecting, a host that resolves to loopback while the hub listens beyond it, or to the hub's own port, for good", async () => {
+    const { db } = openHubDb();
+    const asked: string[] = [];
+    // A resolver that answers as an attacker's DNS would (with loopback only: private ranges are covered without any connect in the guard's unit tests).
+    const resolve: CallbackSenderDeps['resolve'] = (hostname) => {
+      asked.push(hostname);
+      return Promise.resolve([{ address: hostname === 'rebind.test' ? '127.0.0.2' : '127.0.0.1', family: 4 }]);
+    };
+    const { callbacks, events } = sender(db, {}, { resolve, policy: { allowedHosts: [], hubHost: '0.0.0.0', hubPort: () => 8765 } });
+    callbacks.enqueue('t-r1', 'http://rebind.test:9000/done', {}, Date.now());
+    callbacks.enqueue('t-r2', 'http://hub.test:8765/api/relay/callback', {}, Date.now());
+    const rows = [await settled(db, 't-r1'), await settled(db, 't-r2')];
+    expect({
+      asked: asked.sort(),
+      rows: rows.map((r) => ({ state: r.state, attempts: r.attempts, last_error: r.last_error })),
+      events: events.latest(10).map((e) => e.kind),
+    }).toEqual({
+      asked: ['hub.test', 'rebind.test'],
+      rows: [
+        {
+          state: 'refused',
+          attempts: 1,
+          last_error:
+            'callback host rebind.test resolves to 127.0.0.2 is a loopback address, refused while the hub listens beyond loopback; list it in allowedCallbackHosts to allow it',
+        },
+        { state: 'refused', attempts: 1, last_error: "callback host hub.test resolves to 127.0.0.1, the hub's own address; the hub never calls itself" },
+      ],
+      events: ['callback_refused', 'callback_refused'],
     });
   });
 
