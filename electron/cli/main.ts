@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `switchboard` command: serve the hub headless, small tools for people (dashboard, status, tokens, send, tail, export, backups), and the MCP bridge. */
+/** The `switchboard` command: serve the hub headless, small tools for people (dashboard, status, tokens, callback secret, send, tail, export, backups), and the MCP bridge. */
 import { ConfigError } from '../hub/config.js';
 import { HubStartError } from '../hub/start-error.js';
 import { HUB_VERSION } from '../../shared/index.js';
@@ -7,6 +7,7 @@ import { backup, restore } from './backup.js';
 import { exportCommand } from './export.js';
 import { CliError } from './hub-client.js';
 import { open } from './open.js';
+import { secret } from './secret.js';
 import { send } from './send.js';
 import { serve } from './serve.js';
 import { status } from './status.js';
@@ -21,6 +22,7 @@ Usage:
   switchboard status [--json]                                is the hub running, and how busy
   switchboard token create <agent> [--label TEXT]            a token for one agent (shown once)
   switchboard token list | revoke <id>
+  switchboard secret [--rotate]                              the secret callbacks and webhooks are signed with (--rotate: a new one)
   switchboard send <conversation> <text> [--type T] [--as AGENT]
   switchboard tail [conversation] [--since SEQ] [--json]     print messages live
   switchboard export audit [--since TIME] > audit.jsonl      the audit trail as JSON Lines (TIME: ISO or ms)
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   open,
   status,
   token,
+  secret,
   send,
   tail,
   export: exportCommand,

@@ -1,6 +1,6 @@
 /**
- * DATA_DIR/connection.json (mode 0600): the address and a local admin token, so an agent of the same
- * user connects with no configuration. Rewritten on every start; the token is kept across restarts
+ * DATA_DIR/connection.json (mode 0600): the address, a local admin token and the callback signing secret,
+ * so an agent of the same user connects (and verifies callbacks) with no configuration. Rewritten on every start; the token is kept across restarts
  * while it stays valid, so agents that read the file once keep working.
  */
 import { readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
@@ -12,6 +12,8 @@ export interface ConnectionInfo {
   port: number;
   token: string;
   pid: number;
+  /** The secret callbacks and webhooks are signed with (see callback-secret.ts). */
+  callback_secret?: string;
 }
 
 export const CONNECTION_FILE = 'connection.json';
@@ -24,7 +26,8 @@ export function readConnectionFile(dataDir: string): ConnectionInfo | undefined 
   try {
     const parsed = JSON.parse(readFileSync(connectionFilePath(dataDir), 'utf8')) as Partial<ConnectionInfo>;
     if (typeof parsed.token !== 'string' || typeof parsed.port !== 'number' || typeof parsed.http !== 'string' || typeof parsed.url !== 'string') return undefined;
-    return { url: parsed.url, http: parsed.http, port: parsed.port, token: parsed.token, pid: parsed.pid ?? 0 };
+    const info: ConnectionInfo = { url: parsed.url, http: parsed.http, port: parsed.port, token: parsed.token, pid: parsed.pid ?? 0 };
+    return typeof parsed.callback_secret === 'string' ? { ...info, callback_secret: parsed.callback_secret } : info;
   } catch {
     return undefined;
   }

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAuthenticator } from './auth.js';
+import { openCallbackSecret } from './callback-secret.js';
 import { createCommitQueue } from './commit-queue.js';
 import { resolveConfig, type HubConfig, type HubSettings } from './config.js';
 import { connectionInfo, readConnectionFile, writeConnectionFile, type ConnectionInfo } from './connection-file.js';
@@ -40,6 +41,7 @@ import { createStreams } from './streams.js';
 import { createSubscriptionIndex } from './subscriptions.js';
 import { createWsEndpoint } from './ws-server.js';
 import { createRelay, type Relay } from './relay/relay.js';
+import type { CallbackPolicy } from './relay/ssrf-guard.js';
 import { createAudit } from './audit.js';
 import { createIngest } from './metrics/ingest.js';
 import { createPrometheus, type Prometheus } from './metrics/prometheus.js';
@@ -58,6 +60,7 @@ import { taskRoutes } from './http/task-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { searchRoutes } from './http/search-routes.js';
 import { settingsRoutes } from './http/settings-routes.js';
+import { callbackSecretRoutes } from './http/callback-secret-routes.js';
 import { statsRoutes } from './http/stats-routes.js';
 import { createStaticSite, DEFAULT_RENDERER_DIR } from './http/static-site.js';
 import { createLoginPages } from './login-pages.js';
@@ -122,6 +125,8 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let backupSchedule: BackupScheduler | undefined;
   let mcp: McpEndpoint | undefined;
   let claim: DataDirClaim | undefined;
+  /** The port the hub listens on, once it does (until then the configured one): callbacks never go there. */
+  let boundPort: number | undefined;
 
   const wire = (): HubServices => {
     ensureDataDir(config.dataDir);
@@ -147,7 +152,10 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const offlineQueue = createOfflineQueue({ inbox, events, presence, logger, config, now });
     const loopBreaker = createLoopBreaker({ config, messages, conversations, commits, events, subscriptions, presence, logger });
     const messaging = createMessaging({ messages, conversations, commits, subscriptions, presence, offlineQueue, loopBreaker, now });
-    relay = createRelay({ db, events, commits, presence, agents, config, logger, clock, random: options.random ?? Math.random });
+    const callbackSecret = openCallbackSecret(config.dataDir, clock);
+    const callbackPolicy: CallbackPolicy = { allowedHosts: config.allowedCallbackHosts, hubHost: config.host, hubPort: () => boundPort ?? config.port };
+    const outbound = { policy: callbackPolicy, sign: callbackSecret.sign };
+    relay = createRelay({ db, events, commits, presence, agents, config, logger, clock, random: options.random ?? Math.random, ...outbound });
     const ingest = createIngest({ interactions: createInteractionStore(db), commits, logger, now });
     lifetime = new AbortController();
     const s: HubServices = {
@@ -177,11 +185,13 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       ingest,
       rollups: createRollups({ store: createRollupStore(db), commits, ingest, config, clock, logger }),
       retention: createRetention({ db, commits, events, config, clock, logger }),
-      alerts: createAlertEngine({ db, ingest, events, config, clock, logger }),
+      alerts: createAlertEngine({ db, ingest, events, config, clock, logger, ...outbound }),
       sessions: createSessions({ tokens, events, pages: createLoginPages(config.dataDir), now }),
       search: createSearchStore(db),
       rates: createRateStore(db),
       backups: createHubBackups({ db, file, clock, events }),
+      callbackSecret,
+      callbackPolicy,
     };
     s.router.use(countingMiddleware(s.frameCounts));
     s.router.use(authMiddleware);
@@ -234,6 +244,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         ...sessionRoutes(s),
         ...searchRoutes(s),
         ...settingsRoutes(s),
+        ...callbackSecretRoutes(s),
         ...statsRoutes(s),
         ...backupRoutes(s),
         ...mcp.routes,
@@ -245,9 +256,9 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => void http.handle(req, res));
       server.on('upgrade', ws.upgrade);
       server.on('clientError', (_error, socket) => socket.destroy());
-      const taken = await listen(server, config, (p) => (port = p));
+      const taken = await listen(server, config, (p) => (port = boundPort = p));
       const token = adminToken(s.tokens, config.dataDir, clock.now());
-      const connection = connectionInfo(config.host, port, token);
+      const connection = { ...connectionInfo(config.host, port, token), callback_secret: s.callbackSecret.info().secret };
       wsUrl = connection.url;
       writeConnectionFile(config.dataDir, connection);
       s.events.record('hub_started', clock.now(), { detail: { port, host: config.host, pid: process.pid } });

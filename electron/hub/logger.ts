@@ -1,4 +1,4 @@
-/** A small JSON-lines logger that never writes a token. */
+/** A small JSON-lines logger that never writes a token or the callback secret. */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -12,12 +12,13 @@ export interface Logger {
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const TOKEN_PATTERN = /sb_[A-Za-z0-9_-]{8,}/g;
+/** Tokens (`sb_…`) and the callback signing secret (`sbwh_…`). */
+const TOKEN_PATTERN = /(sb(?:wh)?_)[A-Za-z0-9_-]{8,}/g;
 const SECRET_KEYS = /token|secret|password|authorization|api[-_]?key/i;
 
 /** Masks anything that looks like a Switchboard token and any field whose name suggests a secret. */
 export function redact(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(TOKEN_PATTERN, 'sb_***');
+  if (typeof value === 'string') return value.replace(TOKEN_PATTERN, '$1***');
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(

@@ -26,6 +26,8 @@ import type { Sessions } from './sessions.js';
 import type { SearchStore } from './store/search-store.js';
 import type { RateStore } from './store/rate-store.js';
 import type { HubBackups } from './backup/backup-export.js';
+import type { CallbackSecret } from './callback-secret.js';
+import type { CallbackPolicy } from './relay/ssrf-guard.js';
 
 export interface Clock {
   now(): number;
@@ -73,4 +75,8 @@ export interface HubServices {
   rates: RateStore;
   /** Consistent copies of the database while the hub runs. */
   backups: HubBackups;
+  /** The secret that signs callbacks and webhooks. */
+  callbackSecret: CallbackSecret;
+  /** Where callbacks and webhooks may go (the SSRF guard's view of the hub). */
+  callbackPolicy: CallbackPolicy;
 }

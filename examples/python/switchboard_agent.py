@@ -17,16 +17,28 @@ See docs/protocol.md for the whole API.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import socket
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-__all__ = ["Switchboard", "SwitchboardError", "default_data_dir", "read_connection", "load_json", "write_json_atomic"]
+__all__ = [
+    "Switchboard",
+    "SwitchboardError",
+    "default_data_dir",
+    "read_connection",
+    "callback_secret",
+    "verify_signature",
+    "load_json",
+    "write_json_atomic",
+]
 
 
 class SwitchboardError(Exception):
@@ -77,6 +89,26 @@ def read_connection(data_dir: str | None = None) -> dict:
     if not isinstance(info, dict) or not info.get("http") or not info.get("token"):
         raise SwitchboardError("SB_ERR_NO_HUB", f"{path} has no \"http\" and \"token\"")
     return info
+
+
+def callback_secret(data_dir: str | None = None) -> str:
+    """The secret the hub signs callbacks with: SWITCHBOARD_CALLBACK_SECRET, else connection.json's "callback_secret"."""
+    if os.environ.get("SWITCHBOARD_CALLBACK_SECRET"):
+        return os.environ["SWITCHBOARD_CALLBACK_SECRET"]
+    secret = read_connection(data_dir).get("callback_secret")
+    if not isinstance(secret, str) or not secret:
+        raise SwitchboardError("SB_ERR_NO_HUB", "connection.json has no \"callback_secret\": run `npx switchboard secret` and set SWITCHBOARD_CALLBACK_SECRET")
+    return secret
+
+
+def verify_signature(secret: str, timestamp: str | None, signature: str | None, body: bytes, tolerance: int = 300) -> bool:
+    """True when a callback's X-Switchboard-Signature is HMAC-SHA256(secret, "<timestamp>.<body>") and its
+    X-Switchboard-Timestamp is within `tolerance` seconds of now. `body` is the raw request body, exactly as
+    received. The header may carry several comma-separated `sha256=` values (after a rotation); one must match."""
+    if not timestamp or not signature or not timestamp.isdigit() or abs(time.time() - int(timestamp)) > tolerance:
+        return False
+    expected = "sha256=" + hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256).hexdigest()
+    return any(hmac.compare_digest(expected, value.strip()) for value in signature.split(","))
 
 
 class Switchboard:

@@ -47,3 +47,16 @@ export interface TaskAttempt {
   outcome: string;
   detail: string | null;
 }
+
+/** How a task's callback is doing, as `GET /api/tasks/<id>` shows it (the URL is the task's `callback_url`). */
+export interface TaskCallbackStatus {
+  /** pending: still to send (maybe after a backoff); refused: the address rules said no, nothing was sent. */
+  state: 'pending' | 'delivered' | 'failed' | 'refused';
+  /** Attempts made so far. */
+  attempts: number;
+  last_error: string | null;
+  /** When the next attempt is due (ISO), while pending. */
+  next_attempt_at: string | null;
+  /** When it was delivered, failed for good or refused (ISO); null while pending. */
+  finished_at: string | null;
+}

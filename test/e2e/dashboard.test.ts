@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWindowSession } from '../../electron/shell/window-session.js';
 import { connect, type Agent } from '../../sdk/index.js';
 import { BUILT_DASHBOARD, launchChromium, loginLink, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
+import { startReceiver } from '../helpers/callback-receiver.js';
 import { agentToken, api, startHub, tempDir, type TestHub } from '../helpers/hub.js';
 import { FAST } from '../helpers/sdk.js';
 import { eventually } from '../helpers/wait.js';
@@ -191,6 +192,22 @@ describe('tasks', () => {
     expect(body['task']).toMatchObject({ state: 'canceled' });
   });
 
+  it("shows in a task's detail panel how its callback was delivered", async () => {
+    const receiver = await startReceiver(() => 204);
+    try {
+      const master = agents[0] as Agent;
+      const sent = await master.request({ type: 'task_send', task: { to: 'nobody-yet', cmd: 'later', callback_url: `${receiver.url}/done` } });
+      const taskId = (sent['task'] as { task_id: string }).task_id;
+      await api(hub, 'POST', `/api/tasks/${taskId}/cancel`, { body: { reason: 'for the callback' } });
+      await eventually(() => (receiver.requests.length === 1 ? true : undefined), 'the callback');
+      const page = await open();
+      await showView(page, 'tasks', taskId);
+      await page.getByTestId('callback-delivery').filter({ hasText: 'delivered after 1 attempt' }).waitFor();
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('shows failed tasks in the dead letter with their error', async () => {
     const page = await open({ colorScheme: 'dark' });
     await showView(page, 'tasks', undefined, { view: 'dead-letter' });
@@ -351,5 +368,24 @@ describe('metrics, audit and settings', () => {
     await page.getByTestId('settings-saved').waitFor();
     const { body } = await api(hub, 'GET', '/api/settings');
     expect(body['file']).toMatchObject({ maxConnections: 250 });
+  });
+
+  it('shows the callback secret masked until revealed, and Rotate replaces it in the hub', async () => {
+    const page = await open();
+    await showView(page, 'settings');
+    const before = String((await api(hub, 'GET', '/api/callback-secret')).body['secret']);
+    const card = page.getByTestId('settings-callback-secret');
+    const shown = card.getByTestId('callback-secret');
+    await shown.filter({ hasText: '•' }).waitFor();
+    const masked = await shown.textContent();
+    await card.getByRole('button', { name: 'Reveal' }).click();
+    await shown.filter({ hasText: before }).waitFor();
+    await card.getByRole('button', { name: 'Rotate…' }).click();
+    await card.getByTestId('rotate-confirm').click();
+    await card.getByText('The previous secret also signs until').waitFor();
+    const after = String((await api(hub, 'GET', '/api/callback-secret')).body['secret']);
+    await shown.filter({ hasText: after }).waitFor();
+    expect({ maskedHidesIt: masked?.includes(before.slice(5)) === false, rotated: after !== before }).toEqual({ maskedHidesIt: true, rotated: true });
+    await screenshot(page, 'settings-callback-secret-light');
   });
 });

@@ -2,10 +2,12 @@
  * Delivery-health alerts on a hub whose clock the test moves (offline queue fill and drops, tasks waiting,
  * tasks and callbacks that failed for good), and alert webhooks POSTed to a real receiver with retries.
  */
+import { createHmac } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { readConnectionFile } from '../../electron/hub/connection-file.js';
 import type { StoredMessage } from '../../shared/index.js';
 import { useAlertHub } from '../helpers/alerts.js';
-import { startReceiver } from '../helpers/callback-receiver.js';
+import { startReceiver, type ReceivedCallback } from '../helpers/callback-receiver.js';
 import { api, type Frame } from '../helpers/hub.js';
 import { sendTask } from '../helpers/tasks.js';
 import { eventually } from '../helpers/wait.js';
@@ -129,6 +131,14 @@ describe('callbacks and webhooks (real receivers)', () => {
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(45);
     expect((third?.at ?? 0) - (second?.at ?? 0)).toBeGreaterThanOrEqual(95);
     expect(fourth?.json).toMatchObject({ event: 'resolved', alert: { id: 1, state: 'resolved' } });
+    // Signed like task callbacks: HMAC-SHA256 of "<timestamp>.<body>" with the hub's secret from connection.json.
+    const secret = readConnectionFile(ctx.hub.dataDir)?.callback_secret ?? '';
+    const signed = (r: ReceivedCallback): boolean =>
+      r.headers['x-switchboard-signature'] ===
+      `sha256=${createHmac('sha256', secret)
+        .update(`${String(r.headers['x-switchboard-timestamp'])}.${r.body}`)
+        .digest('hex')}`;
+    expect(receiver.requests.map(signed)).toEqual([true, true, true, true]);
   });
 
   it('gives up after 3 retries and records webhook_failed', async () => {

@@ -1,9 +1,12 @@
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/hub/logger.js';
+import { MAX_ANSWER_BYTES } from '../../electron/hub/relay/callback-request.js';
 import { createCallbackSender, type CallbackSender, type CallbackSenderDeps } from '../../electron/hub/relay/callback-sender.js';
+import { signatureHeaders } from '../../electron/hub/relay/callback-signing.js';
 import { createCallbackStore, type CallbackRow } from '../../electron/hub/store/callback-store.js';
 import { closeDatabase, openDatabase, type Db } from '../../electron/hub/store/database.js';
 import { createEventStore } from '../../electron/hub/store/event-store.js';
@@ -40,7 +43,11 @@ async function receiver(answer?: Parameters<typeof startReceiver>[0]): Promise<C
 }
 
 /** A sender on `db` with fast test settings; its log lines are kept so tests can read them. */
-function sender(db: Db, overrides: Partial<CallbackSenderDeps['config']> = {}, extra: Pick<CallbackSenderDeps, 'closeGraceMs'> = {}) {
+function sender(
+  db: Db,
+  overrides: Partial<CallbackSenderDeps['config']> = {},
+  extra: Partial<Pick<CallbackSenderDeps, 'closeGraceMs' | 'resolve' | 'policy'>> = {},
+) {
   const lines: LogLine[] = [];
   const log =
     (level: string) =>
@@ -54,7 +61,10 @@ function sender(db: Db, overrides: Partial<CallbackSenderDeps['config']> = {}, e
     clock: { now: () => Date.now() },
     logger,
     events,
-    config: { callbackRetries: 3, callbackBaseDelayMs: 20, callbackTimeoutMs: 2_000, allowedCallbackHosts: [], ...overrides },
+    config: { callbackRetries: 3, callbackBaseDelayMs: 20, callbackTimeoutMs: 2_000, ...overrides },
+    // A hub on loopback, so the loopback receivers are allowed.
+    policy: { allowedHosts: [], hubHost: '127.0.0.1', hubPort: () => undefined },
+    sign: (body) => signatureHeaders(['test-secret'], body, Date.now()),
     ...extra,
   });
   cleanups.push(() => callbacks.close());
@@ -203,6 +213,37 @@ describe('task callbacks', () => {
     });
   });
 
+  it("refuses at connect time, before connecting, a host that resolves to loopback while the hub listens beyond it, or to the hub's own port, for good", async () => {
+    const { db } = openHubDb();
+    const asked: string[] = [];
+    // A resolver that answers as an attacker's DNS would (with loopback only: private ranges are covered without any connect in the guard's unit tests).
+    const resolve: CallbackSenderDeps['resolve'] = (hostname) => {
+      asked.push(hostname);
+      return Promise.resolve([{ address: hostname === 'rebind.test' ? '127.0.0.2' : '127.0.0.1', family: 4 }]);
+    };
+    const { callbacks, events } = sender(db, {}, { resolve, policy: { allowedHosts: [], hubHost: '0.0.0.0', hubPort: () => 8765 } });
+    callbacks.enqueue('t-r1', 'http://rebind.test:9000/done', {}, Date.now());
+    callbacks.enqueue('t-r2', 'http://hub.test:8765/api/relay/callback', {}, Date.now());
+    const rows = [await settled(db, 't-r1'), await settled(db, 't-r2')];
+    expect({
+      asked: asked.sort(),
+      rows: rows.map((r) => ({ state: r.state, attempts: r.attempts, last_error: r.last_error })),
+      events: events.latest(10).map((e) => e.kind),
+    }).toEqual({
+      asked: ['hub.test', 'rebind.test'],
+      rows: [
+        {
+          state: 'refused',
+          attempts: 1,
+          last_error:
+            'callback host rebind.test resolves to 127.0.0.2 is a loopback address, refused while the hub listens beyond loopback; list it in allowedCallbackHosts to allow it',
+        },
+        { state: 'refused', attempts: 1, last_error: "callback host hub.test resolves to 127.0.0.1, the hub's own address; the hub never calls itself" },
+      ],
+      events: ['callback_refused', 'callback_refused'],
+    });
+  });
+
   it('counts an unanswered request as a failed attempt once callbackTimeoutMs has passed', async () => {
     const { db } = openHubDb();
     let release: () => void = () => {};
@@ -308,6 +349,54 @@ describe('task callbacks', () => {
       heldAtOnce: 16,
       requests: 20,
       delivered: 20,
+    });
+  });
+});
+
+describe('a receiver that streams its answer forever', () => {
+  it("reads at most 64 KiB of each answer, cuts the connection, counts the 2xx as delivered, and the hub's memory stays flat", async () => {
+    const { db } = openHubDb();
+    const PER_ANSWER = 256 * 1024 * 1024;
+    const chunk = Buffer.alloc(1024 * 1024, 0x78);
+    const answers: { sent: number; cut: boolean }[] = [];
+    // Answers 200 and then writes 1 MiB chunks as fast as the connection takes them, up to 256 MiB per request.
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        let sent = 0;
+        res.on('close', () => answers.push({ sent, cut: sent < PER_ANSWER || !res.writableFinished }));
+        const pump = (): void => {
+          while (sent < PER_ANSWER && !res.destroyed) {
+            sent += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          if (!res.destroyed) res.end();
+        };
+        pump();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const rssBefore = process.memoryUsage().rss;
+    const { callbacks } = sender(db, { callbackRetries: 0, callbackTimeoutMs: 60_000 });
+    const tasks = ['t-s1', 't-s2', 't-s3', 't-s4'];
+    for (const task of tasks) callbacks.enqueue(task, url, { task_id: task }, Date.now());
+    const rows = await Promise.all(tasks.map((task) => settled(db, task)));
+    await eventually(() => (answers.length === tasks.length ? true : undefined), 'every answer to end');
+    const growthMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+    expect({
+      rows: rows.map((r) => ({ state: r.state, attempts: r.attempts, last_error: r.last_error })),
+      cut: answers.map((a) => a.cut),
+      // What the receiver handed its socket before the hub hung up: the kernel's buffers, far below what it tried to send.
+      sentWellBelowAttempt: answers.every((a) => a.sent >= MAX_ANSWER_BYTES && a.sent < PER_ANSWER / 4),
+      rssGrowthBelow50Mb: growthMb < 50,
+    }).toEqual({
+      rows: tasks.map(() => ({ state: 'delivered', attempts: 1, last_error: null })),
+      cut: tasks.map(() => true),
+      sentWellBelowAttempt: true,
+      rssGrowthBelow50Mb: true,
     });
   });
 });

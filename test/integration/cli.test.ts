@@ -132,9 +132,14 @@ describe('switchboard serve', () => {
       port,
       token: expect.stringMatching(/^sb_/),
       pid: hub.child.pid,
+      callback_secret: expect.stringMatching(/^sbwh_/),
     });
     expect(await hub.stop()).toEqual({ code: 0, signal: null });
-    expect(hub.stdout).toMatch(new RegExp(`^Switchboard hub listening on http://127\\.0\\.0\\.1:${port}\\nOpen the dashboard: http://127\\.0\\.0\\.1:${port}/login\\?code=[\\w-]{43}\\n$`));
+    expect(hub.stdout).toMatch(
+      new RegExp(
+        `^Switchboard hub listening on http://127\\.0\\.0\\.1:${port}\\nOpen the dashboard: http://127\\.0\\.0\\.1:${port}/login\\?code=[\\w-]{43}\\n$`,
+      ),
+    );
   });
 
   it('moves to the next free port and says so on stderr when the default port is taken', async () => {
@@ -254,6 +259,26 @@ describe('switchboard status, token, send and tail against a running hub', () =>
       alice: [expect.stringMatching(new RegExp(`^${tokenId}  alice  active  \\S+Z  \\S+Z$`))],
     });
     expect(lines.some((l) => l.includes('  (admin)  active  '))).toBe(true);
+  });
+
+  it('secret prints the callback secret from the running hub, and secret --rotate prints a new one and says the old one still signs for a day', async () => {
+    const shown = await cli('secret');
+    const before = shown.stdout.trimEnd();
+    const rotated = await cli('secret', '--rotate');
+    const [fresh, told, grace] = rotated.stdout.trimEnd().split('\n');
+    const file = JSON.parse(readFileSync(join(dataDir, 'connection.json'), 'utf8')) as { callback_secret?: string };
+    expect({ code: shown.code, before, rotated: rotated.code, changed: fresh !== before, told, grace, connectionFile: file.callback_secret === fresh }).toEqual(
+      {
+        code: 0,
+        before: expect.stringMatching(/^sbwh_[A-Za-z0-9_-]{43}$/) as unknown,
+        rotated: 0,
+        changed: true,
+        told: 'A new callback secret: give it to your callback and webhook receivers.',
+        grace: expect.stringMatching(/^The previous secret also signs until \d{4}-\d\d-\d\dT\S+Z\.$/) as unknown,
+        connectionFile: true,
+      },
+    );
+    expect((await cli('secret')).stdout.split('\n')[0]).toBe(fresh);
   });
 
   it('token revoke closes the connections of that token, a later hello with it gets a refusal in reply, and a second revoke says it already was', async () => {

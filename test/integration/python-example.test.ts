@@ -4,6 +4,7 @@
  * installed: without it these tests fail, they do not skip.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
@@ -323,6 +324,48 @@ describe('Python polling worker', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('Python callback receiver', () => {
+  /** POSTs `body` to the receiver with the given signature headers; returns the HTTP status. */
+  async function postSigned(port: number, body: string, headers: Record<string, string>): Promise<number> {
+    const response = await fetch(`http://127.0.0.1:${port}/done`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    return response.status;
+  }
+  const sign = (secret: string, timestamp: number, body: string): Record<string, string> => ({
+    'x-switchboard-timestamp': String(timestamp),
+    'x-switchboard-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+  });
+
+  it("accepts the hub's signed callback with the secret from connection.json, and answers 401 to a wrong, missing or stale signature without acting on it", async () => {
+    const secret = String((JSON.parse(readFileSync(join(ctx.hub.dataDir, 'connection.json'), 'utf8')) as { callback_secret: string }).callback_secret);
+    const receiver = new Python([join(EXAMPLES, 'callback_receiver.py'), '--data-dir', ctx.hub.dataDir, '--port', '0', '--once', '1']);
+    await receiver.until(/"listening"/, 'the receiver to listen');
+    const port = Number(receiver.lines[0]?.['listening']);
+    const forged = JSON.stringify({ task_id: 't_forged', status: 'completed', result: { score: 1 } });
+    const now = Math.floor(Date.now() / 1000);
+    const refused = {
+      wrongSecret: await postSigned(port, forged, sign('sbwh_not-the-hub', now, forged)),
+      missing: await postSigned(port, forged, {}),
+      stale: await postSigned(port, forged, sign(secret, now - 3600, forged)),
+      altered: await postSigned(port, forged.replace('1', '2'), sign(secret, now, forged)),
+    };
+    const taskId = await relaySend(ctx.hub, { from: 'master', to: 'child', cmd: 'verify_chart', callback_url: `http://127.0.0.1:${port}/done` });
+    await api(ctx.hub, 'POST', '/api/relay/callback', { body: { task_id: taskId, child_id: 'child', status: 'done', result: { score: 0.85 } } });
+    expect(await receiver.end()).toBe(0);
+    const callback = (await api(ctx.hub, 'GET', `/api/tasks/${taskId}`)).body['callback'] as { state: string; attempts: number };
+    expect({
+      refused,
+      printed: receiver.lines.slice(1),
+      refusals: receiver.stderr.split('\n').filter((line) => line.includes('refused a callback')).length,
+      callback: { state: callback.state, attempts: callback.attempts },
+    }).toEqual({
+      refused: { wrongSecret: 401, missing: 401, stale: 401, altered: 401 },
+      printed: [{ task_id: taskId, status: 'completed', result: { score: 0.85 } }],
+      refusals: 4,
+      callback: { state: 'delivered', attempts: 1 },
+    });
   });
 });
 

@@ -147,7 +147,11 @@ describe('restoreBackup', () => {
       kept: readFileSync(replacedBackup ?? '', 'utf8'),
       restored: messageRows(join(dataDir, 'switchboard.db')).map((m) => m.content),
       dataDir: readdirSync(dataDir).sort(),
-    }).toEqual({ kept: 'garbage where the database was', restored: ['one'], dataDir: ['backups', 'connection.json', 'hub.lock', 'switchboard.db'] });
+    }).toEqual({
+      kept: 'garbage where the database was',
+      restored: ['one'],
+      dataDir: ['backups', 'callback-secret.json', 'connection.json', 'hub.lock', 'switchboard.db'],
+    });
   });
 
   it('restores into a data folder that has no database yet', async () => {

@@ -5,6 +5,8 @@ import { newWindow, onEvent, onHealth, onInteraction, sweepWindow, type AgentWin
 import { DEFAULT_ALERT_CONFIG, SwitchboardError, type AlertConfig } from '../../shared/index.js';
 
 const config: AlertConfig = DEFAULT_ALERT_CONFIG;
+/** A hub on loopback with nothing listed in allowedCallbackHosts. */
+const policy = { allowedHosts: [], hubHost: '127.0.0.1', hubPort: () => 8765 };
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 const MINUTE = 60_000;
 
@@ -146,15 +148,15 @@ describe('alert settings', () => {
 
   it("imports the seed's alert_config.json as is, ignoring email_notifications and keeping the hub's own settings", () => {
     const current = { ...config, error_rate_threshold: 50, task_wait_minutes: 3 };
-    expect(importSeed(current, seedFile, [])).toEqual({
+    expect(importSeed(current, seedFile, policy)).toEqual({
       config: { ...config, webhook_url: 'https://your-webhook-url.com/alerts', task_wait_minutes: 3 },
       ignored: ['email_notifications'],
     });
   });
 
   it('updates only the fields given, and refuses a bad update naming every bad field', () => {
-    expect(applyUpdate(config, { response_time_threshold: 10_000 }, [])).toEqual({ ...config, response_time_threshold: 10_000 });
-    const bad = () => applyUpdate(config, { error_rate_threshold: 150, enabled: 'yes', consecutive_errors_threshold: 0, colour: 'red' }, []);
+    expect(applyUpdate(config, { response_time_threshold: 10_000 }, policy)).toEqual({ ...config, response_time_threshold: 10_000 });
+    const bad = () => applyUpdate(config, { error_rate_threshold: 150, enabled: 'yes', consecutive_errors_threshold: 0, colour: 'red' }, policy);
     expect(bad).toThrow(SwitchboardError);
     expect(bad).toThrow(
       'invalid alert settings: error_rate_threshold: Too big: expected number to be <=100; consecutive_errors_threshold: Too small: expected number to be >=1; ' +
@@ -165,9 +167,9 @@ describe('alert settings', () => {
   });
 
   it('refuses a webhook the SSRF guard would refuse, when it is saved', () => {
-    expect(() => applyUpdate(config, { webhook_url: 'http://169.254.169.254/latest' }, [])).toThrow(
+    expect(() => applyUpdate(config, { webhook_url: 'http://169.254.169.254/latest' }, policy)).toThrow(
       'invalid alert settings: webhook_url: webhook host 169.254.169.254 is a cloud metadata address; list it in allowedCallbackHosts to allow it',
     );
-    expect(applyUpdate(config, { webhook_url: '' }, []).webhook_url).toBeNull();
+    expect(applyUpdate(config, { webhook_url: '' }, policy).webhook_url).toBeNull();
   });
 });

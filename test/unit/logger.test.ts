@@ -15,6 +15,10 @@ describe('logger', () => {
     });
   });
 
+  it('masks the callback signing secret inside messages too', () => {
+    expect(redact('signing with sbwh_K0whT0admd0rmQb2LE5TYbV1_85cw7iMpAPKyChr1iY')).toBe('signing with sbwh_***');
+  });
+
   it('writes JSON lines to its file without the token', () => {
     const file = join(tempDir(), 'logs', 'hub.log');
     const token = newToken();

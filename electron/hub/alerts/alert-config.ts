@@ -1,7 +1,7 @@
 /** Alert settings: validation naming every bad field, partial updates (PUT) and the seed's alert_config.json imported as is. */
 import { z } from 'zod';
 import { DEFAULT_ALERT_CONFIG, SwitchboardError, type AlertConfig } from '../../../shared/index.js';
-import { checkCallbackUrl } from '../relay/ssrf-guard.js';
+import { checkCallbackUrl, type CallbackPolicy } from '../relay/ssrf-guard.js';
 
 const percent = z.number().min(0).max(100);
 const minutes = z
@@ -68,18 +68,18 @@ function merge(base: AlertConfig, patch: AlertConfigUpdate): AlertConfig {
 }
 
 /** Checks the webhook with the callbacks' SSRF guard, so a refused URL is named when it is saved, not when an alert fires. */
-function checkWebhook(config: AlertConfig, allowedHosts: readonly string[]): void {
+function checkWebhook(config: AlertConfig, policy: CallbackPolicy): void {
   if (config.webhook_url === null) return;
-  const problem = checkCallbackUrl(config.webhook_url, allowedHosts);
+  const problem = checkCallbackUrl(config.webhook_url, policy);
   if (problem !== undefined) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid alert settings: webhook_url: ${problem.replace('callback', 'webhook')}`);
 }
 
 /** PUT: the fields given replace the current ones; an unknown field or a bad value is refused, naming each. */
-export function applyUpdate(current: AlertConfig, body: unknown, allowedHosts: readonly string[]): AlertConfig {
+export function applyUpdate(current: AlertConfig, body: unknown, policy: CallbackPolicy): AlertConfig {
   const parsed = update.safeParse(body);
   if (!parsed.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid alert settings: ${describeAll(parsed.error)}`);
   const next = merge(current, parsed.data);
-  checkWebhook(next, allowedHosts);
+  checkWebhook(next, policy);
   return next;
 }
 
@@ -88,7 +88,7 @@ export function applyUpdate(current: AlertConfig, body: unknown, allowedHosts: r
  * out go back to their defaults, and the hub's own extra settings keep their values. Returns the keys
  * that were ignored (email_notifications and any this hub does not know).
  */
-export function importSeed(current: AlertConfig, body: unknown, allowedHosts: readonly string[]): { config: AlertConfig; ignored: string[] } {
+export function importSeed(current: AlertConfig, body: unknown, policy: CallbackPolicy): { config: AlertConfig; ignored: string[] } {
   const parsed = seedFile.safeParse(body);
   if (!parsed.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid alert_config.json: ${describeAll(parsed.error)}`);
   const seedDefaults: AlertConfigUpdate = {
@@ -100,7 +100,7 @@ export function importSeed(current: AlertConfig, body: unknown, allowedHosts: re
     webhook_url: DEFAULT_ALERT_CONFIG.webhook_url,
   };
   const config = merge(merge(current, seedDefaults), parsed.data);
-  checkWebhook(config, allowedHosts);
+  checkWebhook(config, policy);
   const known = new Set(Object.keys(fields));
   const given = body as Record<string, unknown>;
   const ignored = Object.keys(given).filter((key) => !known.has(key) || (IGNORED as readonly string[]).includes(key));

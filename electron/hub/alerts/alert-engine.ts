@@ -4,6 +4,8 @@ import type { HubConfig } from '../config.js';
 import type { Connection } from '../connection.js';
 import type { Logger } from '../logger.js';
 import type { Ingest } from '../metrics/ingest.js';
+import type { Signer } from '../relay/callback-signing.js';
+import type { CallbackPolicy } from '../relay/ssrf-guard.js';
 import type { Clock } from '../services.js';
 import type { Db } from '../store/database.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
@@ -28,10 +30,20 @@ const MINUTE_MS = 60_000;
 const WATCHED_EVENTS = new Set(['offline_queue_drop', 'task.failed', 'callback_failed', 'conversation_paused', 'conversation_resumed']);
 const SETTINGS_KEY = 'alerts';
 
-export function createAlertEngine(deps: { db: Db; ingest: Ingest; events: EventStore; config: HubConfig; clock: Clock; logger: Logger }) {
+export function createAlertEngine(deps: {
+  db: Db;
+  ingest: Ingest;
+  events: EventStore;
+  config: HubConfig;
+  clock: Clock;
+  logger: Logger;
+  /** The webhook's SSRF guard and signature, the same as the task callbacks'. */
+  policy: CallbackPolicy;
+  sign: Signer;
+}) {
   const { clock, logger } = deps;
   const store = createAlertStore(deps.db);
-  const sender = createWebhookSender({ db: deps.db, clock, logger, events: deps.events, config: deps.config });
+  const sender = createWebhookSender({ db: deps.db, clock, logger, events: deps.events, config: deps.config, policy: deps.policy, sign: deps.sign });
   const probe = createHealthProbe(deps.db, deps.config.offlineQueueCapacity);
   let settings = storedConfig(store.readSetting(SETTINGS_KEY));
   const keyOf = (rule: string, subject: string): string => `${rule}\u0000${subject}`;

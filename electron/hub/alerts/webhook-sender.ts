@@ -1,8 +1,9 @@
-/** Delivers alert webhooks from the durable `webhook_deliveries` outbox: the task callbacks' POST and SSRF guard, retries with backoff. */
+/** Delivers alert webhooks from the durable `webhook_deliveries` outbox: the task callbacks' signed POST and SSRF guard, retries with backoff. */
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { postCallback, type PostOutcome } from '../relay/callback-request.js';
-import { createGuardedLookup } from '../relay/ssrf-guard.js';
+import type { Signer } from '../relay/callback-signing.js';
+import type { CallbackPolicy } from '../relay/ssrf-guard.js';
 import type { Clock } from '../services.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
@@ -36,9 +37,11 @@ export function createWebhookSender(deps: {
   clock: Clock;
   logger: Logger;
   events: EventStore;
-  config: Pick<HubConfig, 'callbackRetries' | 'callbackBaseDelayMs' | 'callbackTimeoutMs' | 'allowedCallbackHosts'>;
+  config: Pick<HubConfig, 'callbackRetries' | 'callbackBaseDelayMs' | 'callbackTimeoutMs'>;
+  policy: CallbackPolicy;
+  sign: Signer;
 }): WebhookSender {
-  const { db, clock, logger, events, config } = deps;
+  const { db, clock, logger, events, config, policy, sign } = deps;
   const insert = db.prepare<[number, string, string, number, number]>(
     'INSERT INTO webhook_deliveries (alert_id, url, body, next_at, created_at) VALUES (?, ?, ?, ?, ?)',
   );
@@ -46,7 +49,6 @@ export function createWebhookSender(deps: {
   const nextDue = db.prepare<[], number>("SELECT min(next_at) FROM webhook_deliveries WHERE state = 'pending'").pluck();
   const retry = db.prepare<[number, number, string, number]>('UPDATE webhook_deliveries SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?');
   const finish = db.prepare<[string, number, string | null, number]>('UPDATE webhook_deliveries SET state = ?, attempts = ?, last_error = ? WHERE id = ?');
-  const lookup = createGuardedLookup(config.allowedCallbackHosts);
   const shutdown = new AbortController();
   let inFlight: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -88,8 +90,8 @@ export function createWebhookSender(deps: {
         return;
       }
       const options = {
-        allowedHosts: config.allowedCallbackHosts,
-        lookup,
+        policy,
+        sign,
         timeoutMs: config.callbackTimeoutMs,
         signal: shutdown.signal,
         idHeader: 'x-switchboard-alert',

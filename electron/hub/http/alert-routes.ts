@@ -51,7 +51,7 @@ export function alertRoutes(s: HubServices): Route[] {
       path: '/api/alerts/config',
       access: 'admin',
       async handle(ctx) {
-        const config = applyUpdate(s.alerts.config, await ctx.body(), s.config.allowedCallbackHosts);
+        const config = applyUpdate(s.alerts.config, await ctx.body(), s.callbackPolicy);
         s.alerts.setConfig(config);
         return { body: { status: 'ok', config } };
       },
@@ -61,7 +61,7 @@ export function alertRoutes(s: HubServices): Route[] {
       path: '/api/alerts/config/import',
       access: 'admin',
       async handle(ctx) {
-        const { config, ignored } = importSeed(s.alerts.config, await ctx.body(), s.config.allowedCallbackHosts);
+        const { config, ignored } = importSeed(s.alerts.config, await ctx.body(), s.callbackPolicy);
         s.alerts.setConfig(config);
         return { body: { status: 'ok', config, ignored } };
       },

@@ -44,7 +44,7 @@ export function taskRoutes(s: HubServices): Route[] {
       access: 'token',
       handle(ctx) {
         const task = reader.get(requireIdentity(ctx), id(ctx.params));
-        return { body: { status: 'ok', task: taskRecord(task), attempts: tasks.attempts(task.task_id) } };
+        return { body: { status: 'ok', task: taskRecord(task), attempts: tasks.attempts(task.task_id), callback: s.relay.callbacks.status(task.task_id) } };
       },
     },
     {

@@ -1,9 +1,12 @@
-/** One attempt to deliver a task callback: a guarded HTTP(S) POST whose outcome is a value, never a throw. */
+/** One attempt to deliver a task callback or alert webhook: a guarded, signed HTTP(S) POST whose outcome is a value, never a throw. */
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { HUB_VERSION } from '../../../shared/version.js';
-import { CallbackRefusedError, checkCallbackUrl } from './ssrf-guard.js';
+import type { Signer } from './callback-signing.js';
+import { CallbackRefusedError, checkCallbackUrl, createGuardedLookup, portOf, type CallbackPolicy, type Resolve } from './ssrf-guard.js';
+
+/** Bytes of a receiver's answer that are read (and thrown away); past this the connection is cut. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
 
 export type PostOutcome =
   /** The receiver answered 2xx. */
@@ -16,10 +19,12 @@ export type PostOutcome =
   | { kind: 'aborted' };
 
 export interface PostOptions {
-  /** Hosts the guard lets through although they are link-local or metadata addresses. */
-  allowedHosts: readonly string[];
-  /** The guard's lookup (see createGuardedLookup). */
-  lookup: LookupFunction;
+  /** What the SSRF guard allows. */
+  policy: CallbackPolicy;
+  /** Signs the body (X-Switchboard-Timestamp, X-Switchboard-Signature). */
+  sign: Signer;
+  /** The guard's resolver (default dns.lookup); tests inject one. */
+  resolve?: Resolve;
   /** Time the whole exchange may take, from connecting to the end of the answer, in ms. */
   timeoutMs: number;
   /** Aborted when the sender closes. */
@@ -30,7 +35,7 @@ export interface PostOptions {
 
 /** POSTs `body` (JSON text) to `url` for task `taskId`; resolves with the outcome. */
 export function postCallback(url: string, body: string, taskId: string, options: PostOptions): Promise<PostOutcome> {
-  const problem = checkCallbackUrl(url, options.allowedHosts);
+  const problem = checkCallbackUrl(url, options.policy);
   if (problem !== undefined) return Promise.resolve({ kind: 'refused', error: problem });
   return new Promise((resolve) => {
     const controller = new AbortController();
@@ -63,25 +68,33 @@ export function postCallback(url: string, body: string, taskId: string, options:
           method: 'POST',
           // No keep-alive pool: callbacks are rare, and a pooled socket would outlive close().
           agent: false,
-          lookup: options.lookup,
+          lookup: createGuardedLookup(options.policy, portOf(target), options.resolve),
           signal: controller.signal,
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
             'user-agent': `Switchboard/${HUB_VERSION}`,
             [options.idHeader ?? 'x-switchboard-task']: taskId,
+            ...options.sign(body),
           },
         },
         (response) => {
           const status = response.statusCode ?? 0;
-          // The answer's body is not needed, but reading it to the end lets the socket close cleanly.
-          response.resume();
+          const judged = (): PostOutcome => (status >= 200 && status < 300 ? { kind: 'delivered', status } : { kind: 'failed', error: `HTTP ${status}` });
+          // The answer's body is not needed: up to the cap it is read and dropped, so the socket closes cleanly;
+          // past it the connection is cut, so a receiver that streams forever costs neither memory nor time.
+          let read = 0;
+          response.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            if (read <= MAX_ANSWER_BYTES) return;
+            settle(judged());
+            response.destroy();
+          });
           // Errors here (a cut-off answer) are judged on 'close' from `complete`; the listener only keeps them from throwing.
           response.on('error', () => {});
           response.on('close', () => {
             if (!response.complete) settle(cutShort(new Error('the answer was cut off')));
-            else if (status >= 200 && status < 300) settle({ kind: 'delivered', status });
-            else settle({ kind: 'failed', error: `HTTP ${status}` });
+            else settle(judged());
           });
         },
       );

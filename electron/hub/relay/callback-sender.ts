@@ -4,15 +4,18 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../services.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
-import { createCallbackStore, type CallbackRow } from '../store/callback-store.js';
+import { callbackStatus, createCallbackStore, type CallbackRow, type CallbackStatus } from '../store/callback-store.js';
 import { postCallback, type PostOutcome } from './callback-request.js';
-import { createGuardedLookup } from './ssrf-guard.js';
+import type { Signer } from './callback-signing.js';
+import type { CallbackPolicy, Resolve } from './ssrf-guard.js';
 
 export interface CallbackSender {
   /** Queues a callback; call it inside the transaction that makes the task terminal, so the two commit together. */
   enqueue(taskId: string, url: string, body: object, now: number): void;
   /** Sends what is due now; call after a commit that may have queued callbacks. Also runs from its own timer. */
   wake(): void;
+  /** How the task's latest callback is doing, or null when it has none (yet). */
+  status(taskId: string): CallbackStatus | null;
   /** Stops timers and waits for requests in flight (abort them after a short grace). */
   close(): Promise<void>;
 }
@@ -22,7 +25,13 @@ export interface CallbackSenderDeps {
   clock: Clock;
   logger: Logger;
   events: EventStore;
-  config: Pick<HubConfig, 'callbackRetries' | 'callbackBaseDelayMs' | 'callbackTimeoutMs' | 'allowedCallbackHosts'>;
+  config: Pick<HubConfig, 'callbackRetries' | 'callbackBaseDelayMs' | 'callbackTimeoutMs'>;
+  /** What the SSRF guard allows. */
+  policy: CallbackPolicy;
+  /** Signs each request's body. */
+  sign: Signer;
+  /** The guard's resolver (default dns.lookup). */
+  resolve?: Resolve;
   /** Requests in flight at once (default 16). */
   maxInFlight?: number;
   /** Time close() lets requests in flight finish before aborting them, in ms (default 2000). */
@@ -47,11 +56,10 @@ const READ_RETRY_MS = 1_000;
  * @param [deps.closeGraceMs=2000] time close() waits for requests in flight before aborting them, in ms.
  */
 export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
-  const { db, clock, logger, events, config } = deps;
+  const { db, clock, logger, events, config, policy, sign } = deps;
   const maxInFlight = deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const closeGraceMs = deps.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
   const store = createCallbackStore(db);
-  const lookup = createGuardedLookup(config.allowedCallbackHosts);
   const shutdown = new AbortController();
   const inFlight = new Map<number, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
@@ -63,11 +71,11 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
     const base = { callback: row.id, host: hostOf(row.url), attempts };
     const fields = { task: row.task_id, host: base.host, attempts };
     if (outcome.kind === 'delivered') {
-      store.finish(row.id, 'delivered', attempts, null);
+      store.finish(row.id, 'delivered', attempts, null, now);
       events.record('callback_delivered', now, { subject: row.task_id, detail: { ...base, status: outcome.status } });
       logger.debug('a task callback was delivered', { ...fields, status: outcome.status });
     } else if (outcome.kind === 'refused') {
-      store.finish(row.id, 'refused', attempts, outcome.error);
+      store.finish(row.id, 'refused', attempts, outcome.error, now);
       events.record('callback_refused', now, { subject: row.task_id, detail: { ...base, error: outcome.error } });
       logger.warn('a task callback was refused by the SSRF guard', { ...fields, error: outcome.error });
     } else if (attempts <= config.callbackRetries) {
@@ -75,7 +83,7 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
       store.retry(row.id, attempts, now + delay, outcome.error);
       logger.info('a task callback attempt failed; it will be retried', { ...fields, error: outcome.error, retryInMs: delay });
     } else {
-      store.finish(row.id, 'failed', attempts, outcome.error);
+      store.finish(row.id, 'failed', attempts, outcome.error, now);
       events.record('callback_failed', now, { subject: row.task_id, detail: { ...base, error: outcome.error } });
       logger.warn('a task callback failed after every retry', { ...fields, error: outcome.error });
     }
@@ -83,8 +91,9 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
 
   const start = (row: CallbackRow): void => {
     const attempt = postCallback(row.url, row.body, row.task_id, {
-      allowedHosts: config.allowedCallbackHosts,
-      lookup,
+      policy,
+      sign,
+      ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
       timeoutMs: config.callbackTimeoutMs,
       signal: shutdown.signal,
     })
@@ -151,6 +160,10 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
       wake();
     },
     wake,
+    status(taskId) {
+      const latest = store.forTask(taskId).at(-1);
+      return latest === undefined ? null : callbackStatus(latest);
+    },
     close() {
       closing ??= close();
       return closing;

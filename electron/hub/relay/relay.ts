@@ -9,10 +9,12 @@ import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 import { createTaskStore, type TaskStore } from '../store/task-store.js';
 import { createCallbackSender, type CallbackSender } from './callback-sender.js';
+import type { Signer } from './callback-signing.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import { createTaskNotifier, type TaskNotifier } from './task-notifier.js';
 import { createTaskReader, type TaskReader } from './task-reader.js';
 import { createTaskService, type TaskService } from './task-service.js';
+import type { CallbackPolicy } from './ssrf-guard.js';
 
 export interface Relay {
   tasks: TaskStore;
@@ -36,16 +38,27 @@ export function createRelay(deps: {
   logger: Logger;
   clock: Clock;
   random: () => number;
+  /** Where callbacks may go, and how they are signed. */
+  policy: CallbackPolicy;
+  sign: Signer;
 }): Relay {
   const now = (): number => deps.clock.now();
   const tasks = createTaskStore(deps.db);
-  const callbacks = createCallbackSender({ db: deps.db, clock: deps.clock, logger: deps.logger, events: deps.events, config: deps.config });
+  const callbacks = createCallbackSender({
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    events: deps.events,
+    config: deps.config,
+    policy: deps.policy,
+    sign: deps.sign,
+  });
   // Online agents' profiles are in memory; an agent calling over HTTP only is looked up.
   const reader = createTaskReader({ tasks, profileOf: (agent) => deps.presence.online().get(agent) ?? deps.agents.get(agent) });
   const notifier = createTaskNotifier(deps.presence, reader.maySee);
   const common = { tasks, events: deps.events, commits: deps.commits, notifier, callbacks, config: deps.config, now };
   const dispatcher = createDispatcher({ ...common, presence: deps.presence, logger: deps.logger, random: deps.random });
-  const service = createTaskService({ ...common, maySee: reader.maySee, kick: () => dispatcher.kick() });
+  const service = createTaskService({ ...common, maySee: reader.maySee, policy: deps.policy, kick: () => dispatcher.kick() });
   deps.presence.on('online', () => dispatcher.kick());
   deps.presence.on('offline', (agent) => dispatcher.agentLeft(agent));
   return {

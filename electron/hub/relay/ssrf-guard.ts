@@ -1,6 +1,8 @@
-/** Keeps outgoing callbacks away from link-local, cloud metadata and unspecified addresses (SSRF guard). */
+/** Keeps outgoing callbacks and webhooks away from the hub itself, private networks, link-local and metadata addresses (SSRF guard). */
 import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
-import { isIPv4, isIPv6, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { addressKind, formatIp, isMappedV4, KIND_NAMES, normalizeHost, parseIp, stripBrackets } from './ip-address.js';
 
 /** Raised (by the guarded lookup) when a callback host is refused; never worth a retry. */
 export class CallbackRefusedError extends Error {
@@ -15,30 +17,59 @@ export type Resolve = (hostname: string, options: LookupOptions) => Promise<Look
 
 const systemResolve: Resolve = (hostname, options) => dns.lookup(hostname, { ...options, all: true });
 
-const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata']);
-const METADATA_V4 = new Set(['169.254.169.254', '100.100.100.200']);
-const METADATA_V6 = new Set(['fd00:ec2:0:0:0:0:0:254']);
+/** What the guard judges by: the person's allow-list and where the hub itself listens. */
+export interface CallbackPolicy {
+  /** `allowedCallbackHosts`: names or addresses let through although private, loopback, link-local or metadata. */
+  allowedHosts: readonly string[];
+  /** The host the hub listens on, as configured (127.0.0.1, 0.0.0.0, a LAN address…). */
+  hubHost: string;
+  /** The port the hub listens on, once it does. */
+  hubPort(): number | undefined;
+}
 
-type Ip = { family: 4; octets: number[] } | { family: 6; groups: number[] };
+const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata']);
+const LISTABLE = '; list it in allowedCallbackHosts to allow it';
+
+/** True while the hub is reachable on loopback only: then local agents on loopback need no listing. */
+export function listensOnLoopbackOnly(hubHost: string): boolean {
+  const host = normalizeHost(hubHost);
+  return host === 'localhost' || addressKind(host) === 'loopback';
+}
 
 /**
- * Why `address` (an IP literal) may not receive a callback, or undefined when it may. Loopback and
- * private LAN addresses are fine: local agents live there. IPv4-mapped IPv6 is judged as its IPv4.
+ * Why `address` (an IP literal) may not receive a callback, or undefined when it may. Public addresses
+ * are fine, and loopback while `loopbackAllowed`. IPv4-mapped IPv6 is judged as its IPv4.
  */
-export function refusedAddress(address: string): string | undefined {
+export function refusedAddress(address: string, loopbackAllowed = true): string | undefined {
   const ip = parseIp(address);
-  if (ip === undefined) return undefined;
-  const kind = ip.family === 4 ? refusedV4(ip.octets) : refusedV6(ip.groups);
-  if (kind === undefined) return undefined;
+  const kind = addressKind(address);
+  if (ip === undefined || kind === undefined || (kind === 'loopback' && loopbackAllowed)) return undefined;
   const bare = stripBrackets(address);
-  return ip.family === 4 && isIPv6(bare.split('%')[0] ?? '') ? `${bare} (${formatIp(ip)}) is ${kind}` : `${bare} is ${kind}`;
+  const what = kind === 'loopback' ? `${KIND_NAMES[kind]}, refused while the hub listens beyond loopback` : KIND_NAMES[kind];
+  return isMappedV4(address) ? `${bare} (${formatIp(ip)}) is ${what}` : `${bare} is ${what}`;
+}
+
+/**
+ * True when `host` (normalized) and `port` reach the hub itself. Bound to loopback or to every interface,
+ * the hub answers on every loopback spelling; bound to every interface, on each local address too.
+ */
+export function isHubAddress(host: string, port: number, policy: CallbackPolicy): boolean {
+  if (port !== policy.hubPort()) return false;
+  const hub = normalizeHost(policy.hubHost);
+  if (host === hub) return true;
+  const hubKind = hub === 'localhost' ? 'loopback' : addressKind(hub);
+  if (hubKind !== 'loopback' && hubKind !== 'unspecified') return false;
+  const kind = host === 'localhost' ? 'loopback' : addressKind(host);
+  if (kind === 'loopback' || kind === 'unspecified') return true;
+  return hubKind === 'unspecified' && localAddresses().has(host);
 }
 
 /**
  * Checks a callback URL before anything is sent; returns a problem sentence, or undefined when it is fine.
- * A host listed in `allowedHosts` (names or IPs, compared without port) skips the address checks.
+ * The hub's own address is refused always; a host listed in `allowedHosts` (names or IPs, compared
+ * without port) skips the other address checks.
  */
-export function checkCallbackUrl(url: string, allowedHosts: readonly string[]): string | undefined {
+export function checkCallbackUrl(url: string, policy: CallbackPolicy): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -51,30 +82,41 @@ export function checkCallbackUrl(url: string, allowedHosts: readonly string[]): 
   // Not echoed back: the point is that the credentials must not travel or be stored anywhere.
   if (parsed.username !== '' || parsed.password !== '') return 'the callback URL must not contain a user name or password';
   const host = normalizeHost(parsed.hostname);
-  if (allowedSet(allowedHosts).has(host)) return undefined;
-  const reason = METADATA_NAMES.has(host) ? `${host} is a cloud metadata name` : refusedAddress(stripBrackets(parsed.hostname));
-  return reason === undefined ? undefined : `callback host ${reason}; list it in allowedCallbackHosts to allow it`;
+  if (isHubAddress(host, portOf(parsed), policy)) return `callback host ${parsed.host} is the hub's own address; the hub never calls itself`;
+  if (allowedSet(policy.allowedHosts).has(host)) return undefined;
+  const loopbackAllowed = listensOnLoopbackOnly(policy.hubHost);
+  let reason: string | undefined;
+  if (METADATA_NAMES.has(host)) reason = `${host} is a cloud metadata name`;
+  else if (host === 'localhost' && !loopbackAllowed) reason = 'localhost is a loopback name, refused while the hub listens beyond loopback';
+  else reason = refusedAddress(stripBrackets(parsed.hostname), loopbackAllowed);
+  return reason === undefined ? undefined : `callback host ${reason}${LISTABLE}`;
 }
 
 /**
- * A `lookup` for `http.request` that refuses a hostname resolving to a refused address, so DNS
- * rebinding cannot reach metadata at connect time. Fails with a CallbackRefusedError.
- * @param allowedHosts hostnames or addresses whose resolution is not checked.
+ * A `lookup` for one `http.request` to `port` that refuses a hostname resolving to a refused address or
+ * to the hub itself, so DNS rebinding cannot get past the URL check at connect time. Fails with a
+ * CallbackRefusedError.
  * @param [resolve=dns.lookup with all: true] resolver, injectable for tests.
  */
-export function createGuardedLookup(allowedHosts: readonly string[], resolve: Resolve = systemResolve): LookupFunction {
-  const allowed = allowedSet(allowedHosts);
+export function createGuardedLookup(policy: CallbackPolicy, port: number, resolve: Resolve = systemResolve): LookupFunction {
+  const allowed = allowedSet(policy.allowedHosts);
+  const loopbackAllowed = listensOnLoopbackOnly(policy.hubHost);
   return (hostname, options, callback) => {
     const hostAllowed = allowed.has(normalizeHost(hostname));
+    const judge = (address: string): string | undefined => {
+      const host = normalizeHost(address);
+      if (isHubAddress(host, port, policy)) return `callback host ${hostname} resolves to ${address}, the hub's own address; the hub never calls itself`;
+      if (hostAllowed || allowed.has(host)) return undefined;
+      const reason = refusedAddress(address, loopbackAllowed);
+      return reason === undefined ? undefined : `callback host ${hostname} resolves to ${reason}${LISTABLE}`;
+    };
     resolve(hostname, options).then(
       (addresses) => {
         // One refused address refuses them all: a mixed answer is exactly what a rebinding attack sends.
-        const refused = hostAllowed
-          ? undefined
-          : addresses.map((a) => (allowed.has(normalizeHost(a.address)) ? undefined : refusedAddress(a.address))).find((r) => r !== undefined);
+        const refused = addresses.map((a) => judge(a.address)).find((r) => r !== undefined);
         const first = addresses[0];
         if (refused !== undefined) {
-          callback(new CallbackRefusedError(`callback host ${hostname} resolves to ${refused}; list it in allowedCallbackHosts to allow it`), '');
+          callback(new CallbackRefusedError(refused), '');
         } else if (first === undefined) {
           callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '');
         } else if (options.all === true) {
@@ -88,63 +130,19 @@ export function createGuardedLookup(allowedHosts: readonly string[], resolve: Re
   };
 }
 
-function refusedV4([a, b, c, d]: number[]): string | undefined {
-  if (METADATA_V4.has(`${a}.${b}.${c}.${d}`)) return 'a cloud metadata address';
-  if (a === 169 && b === 254) return 'a link-local address';
-  if (a === 0) return 'an unspecified address';
-  return undefined;
+/** The port a URL connects to, its scheme's default when it names none. */
+export function portOf(url: URL): number {
+  if (url.port !== '') return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
 }
 
-function refusedV6(groups: number[]): string | undefined {
-  if (METADATA_V6.has(groups.map((g) => g.toString(16)).join(':'))) return 'a cloud metadata address';
-  if (((groups[0] ?? 0) & 0xffc0) === 0xfe80) return 'a link-local address';
-  if (groups.every((g) => g === 0)) return 'an unspecified address';
-  return undefined;
-}
-
-function parseIp(text: string): Ip | undefined {
-  const host = (stripBrackets(text).split('%')[0] ?? '').toLowerCase();
-  if (isIPv4(host)) return { family: 4, octets: host.split('.').map(Number) };
-  if (!isIPv6(host)) return undefined;
-  const groups = ipv6Groups(host);
-  const [, , , , , marker = 0, high = 0, low = 0] = groups;
-  // ::ffff:a.b.c.d reaches the IPv4 address on a dual-stack socket, so it is judged as that address.
-  if (groups.slice(0, 5).every((g) => g === 0) && marker === 0xffff) {
-    return { family: 4, octets: [high >> 8, high & 0xff, low >> 8, low & 0xff] };
-  }
-  return { family: 6, groups };
-}
-
-/** The eight 16-bit groups of a valid IPv6 literal (already checked by isIPv6). */
-function ipv6Groups(address: string): number[] {
-  let text = address;
-  const lastColon = text.lastIndexOf(':');
-  const tail = text.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const [a = 0, b = 0, c = 0, d = 0] = tail.split('.').map(Number);
-    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', rest] = text.split('::');
-  const before = head === '' ? [] : head.split(':');
-  const after = rest === undefined || rest === '' ? [] : rest.split(':');
-  const zeros = new Array<string>(8 - before.length - after.length).fill('0');
-  return [...before, ...zeros, ...after].map((g) => parseInt(g, 16));
-}
-
-function formatIp(ip: Ip): string {
-  return ip.family === 4 ? ip.octets.join('.') : ip.groups.map((g) => g.toString(16)).join(':');
-}
-
-function stripBrackets(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
-/** One spelling per host, so "[::ffff:a9fe:a9fe]", "::ffff:169.254.169.254" and "169.254.169.254" compare equal. */
-function normalizeHost(host: string): string {
-  let h = stripBrackets(host.trim().toLowerCase());
-  if (h.endsWith('.')) h = h.slice(0, -1);
-  const ip = parseIp(h);
-  return ip === undefined ? h : formatIp(ip);
+/** This machine's interface addresses, normalized: what a hub bound to every interface answers on. */
+function localAddresses(): Set<string> {
+  return new Set(
+    Object.values(networkInterfaces())
+      .flat()
+      .map((i) => normalizeHost(i?.address ?? '')),
+  );
 }
 
 function allowedSet(allowedHosts: readonly string[]): Set<string> {

@@ -9,7 +9,7 @@ import type { CommitQueue } from '../commit-queue.js';
 import type { HubConfig } from '../config.js';
 import type { EventStore } from '../store/event-store.js';
 import { taskRecord, type Task, type TaskStore } from '../store/task-store.js';
-import { checkCallbackUrl } from './ssrf-guard.js';
+import { checkCallbackUrl, type CallbackPolicy } from './ssrf-guard.js';
 import type { TaskNotifier } from './task-notifier.js';
 import { notFound } from './task-reader.js';
 
@@ -48,6 +48,8 @@ export function createTaskService(deps: {
   notifier: TaskNotifier;
   callbacks: CallbackQueue;
   config: HubConfig;
+  /** Checks callback URLs when a task is sent. */
+  policy: CallbackPolicy;
   now: () => number;
   /** The visibility rule: a caller refused a change to a task it may not see is told there is no such task. */
   maySee: (actor: Actor, task: Task) => boolean;
@@ -197,7 +199,7 @@ export function createTaskService(deps: {
   return {
     create(from: string, input: NewTask): Promise<TaskChange> {
       if (input.callback_url !== undefined) {
-        const problem = checkCallbackUrl(input.callback_url, deps.config.allowedCallbackHosts);
+        const problem = checkCallbackUrl(input.callback_url, deps.policy);
         if (problem !== undefined) return Promise.reject(new SwitchboardError('SB_ERR_VALIDATION', `callback_url: ${problem}`));
       }
       return commit((now) => {

@@ -1,8 +1,8 @@
 /** The durable queue of task callbacks: written with the task's state change, read by the callback sender. */
+import type { TaskCallbackStatus } from '../../../shared/index.js';
 import type { Db } from './database.js';
 
-/** pending: still to send (maybe after a backoff); refused: the SSRF guard said no, nothing was sent. */
-export type CallbackState = 'pending' | 'delivered' | 'failed' | 'refused';
+export type CallbackState = TaskCallbackStatus['state'];
 
 export interface CallbackRow {
   id: number;
@@ -12,7 +12,7 @@ export interface CallbackRow {
   body: string;
   /** Attempts made so far. */
   attempts: number;
-  /** When the next attempt is due (epoch ms); meaningful while pending. */
+  /** While pending, when the next attempt is due (epoch ms); once settled, when it settled. */
   next_at: number;
   state: CallbackState;
   last_error: string | null;
@@ -20,6 +20,14 @@ export interface CallbackRow {
 }
 
 export type CallbackStore = ReturnType<typeof createCallbackStore>;
+
+export type CallbackStatus = TaskCallbackStatus;
+
+export function callbackStatus(row: CallbackRow): CallbackStatus {
+  const at = new Date(row.next_at).toISOString();
+  const pending = row.state === 'pending';
+  return { state: row.state, attempts: row.attempts, last_error: row.last_error, next_attempt_at: pending ? at : null, finished_at: pending ? null : at };
+}
 
 export function createCallbackStore(db: Db) {
   const insert = db.prepare<[string, string, string, number, number]>('INSERT INTO callbacks (task_id, url, body, next_at, created_at) VALUES (?, ?, ?, ?, ?)');
@@ -33,7 +41,9 @@ export function createCallbackStore(db: Db) {
     .prepare<[string], number>(`SELECT next_at FROM callbacks WHERE state = 'pending' AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_at LIMIT 1`)
     .pluck();
   const retry = db.prepare<[number, number, string, number]>('UPDATE callbacks SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?');
-  const finish = db.prepare<[CallbackState, number, string | null, number]>('UPDATE callbacks SET state = ?, attempts = ?, last_error = ? WHERE id = ?');
+  const finish = db.prepare<[CallbackState, number, string | null, number, number]>(
+    'UPDATE callbacks SET state = ?, attempts = ?, last_error = ?, next_at = ? WHERE id = ?',
+  );
   const forTask = db.prepare<[string], CallbackRow>('SELECT * FROM callbacks WHERE task_id = ? ORDER BY id');
 
   return {
@@ -53,9 +63,9 @@ export function createCallbackStore(db: Db) {
     retry(id: number, attempts: number, nextAt: number, error: string): void {
       retry.run(attempts, nextAt, error, id);
     },
-    /** Records the final outcome: delivered, failed after every retry, or refused. */
-    finish(id: number, state: Exclude<CallbackState, 'pending'>, attempts: number, error: string | null): void {
-      finish.run(state, attempts, error, id);
+    /** Records the final outcome at `now`: delivered, failed after every retry, or refused. */
+    finish(id: number, state: Exclude<CallbackState, 'pending'>, attempts: number, error: string | null, now: number): void {
+      finish.run(state, attempts, error, now, id);
     },
     /** Every callback of a task, oldest first. */
     forTask(taskId: string): CallbackRow[] {

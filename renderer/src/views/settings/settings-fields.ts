@@ -153,7 +153,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
         source: 'hub',
         label: 'Callback hosts allowed',
         kind: 'list',
-        help: 'Link-local or metadata hosts that callbacks and the alert webhook may reach anyway, comma separated.',
+        help: 'Private-network, link-local or metadata hosts (and loopback, when the hub listens beyond it) that callbacks and the alert webhook may reach anyway, comma separated.',
         defaultValue: [],
       },
     ],

@@ -10,6 +10,7 @@ import { HubErrorText, toHubError } from '../../components/hub-error-text.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
 import { BackupsNote } from './backups-note.js';
+import { CallbackSecretCard } from './callback-secret-card.js';
 import { SettingInput } from './setting-input.js';
 import { ALL_FIELDS, SETTING_GROUPS, type SettingField, type SettingSource } from './settings-fields.js';
 import { fieldErrorsOf, isLoopback, parseInput, sameValue, toInput, type InputValue } from './settings-form.js';
@@ -211,6 +212,8 @@ export function SettingsView() {
           </section>
         );
       })}
+
+      <CallbackSecretCard />
 
       <BackupsNote settingsPath={hub.data?.path} />
 

@@ -3,7 +3,7 @@
  * attempts and actions. Pushed changes show at once; the attempts are read again whenever the task changes.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { TaskAttempt, TaskRecord } from '../../../../shared/index.js';
+import type { TaskAttempt, TaskCallbackStatus, TaskRecord } from '../../../../shared/index.js';
 import { formatDateTime, formatDuration } from '../../components/format.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { PayloadView } from '../../components/payload-view.js';
@@ -22,6 +22,7 @@ import { useRetries } from './use-retries.js';
 interface TaskDetailAnswer {
   task: TaskRecord;
   attempts: TaskAttempt[];
+  callback: TaskCallbackStatus | null;
 }
 
 const NO_RETRIES: TaskRecord[] = [];
@@ -67,10 +68,19 @@ export function TaskDetail({ taskId, agents, list, onClose }: TaskDetailProps) {
           <p className="muted">Loading…</p>
         ) : null
       ) : (
-        <TaskBody task={task} attempts={query.data?.attempts} agents={agents} retries={retries} list={list} />
+        <TaskBody task={task} attempts={query.data?.attempts} callback={query.data?.callback ?? null} agents={agents} retries={retries} list={list} />
       )}
     </aside>
   );
+}
+
+/** "delivered after 1 attempt, <time>", "failed after 4 attempts, <time> (HTTP 503)", "pending, 1 attempt so far, next <time> (…)". */
+function describeCallback(callback: TaskCallbackStatus): string {
+  const attempts = `${callback.attempts} ${callback.attempts === 1 ? 'attempt' : 'attempts'}`;
+  const error = callback.last_error === null ? '' : ` (${callback.last_error})`;
+  if (callback.state !== 'pending') return `${callback.state} after ${attempts}, ${formatDateTime(callback.finished_at)}${error}`;
+  const sofar = callback.attempts === 0 ? '' : ` ${attempts} so far,`;
+  return `pending,${sofar} next ${formatDateTime(callback.next_attempt_at)}${error}`;
 }
 
 /** Escape in a field that holds text (an answer being written) must not throw the text away with the panel. */
@@ -81,12 +91,14 @@ function isTyping(target: EventTarget | null): boolean {
 function TaskBody({
   task,
   attempts,
+  callback,
   agents,
   retries,
   list,
 }: {
   task: TaskRecord;
   attempts: TaskAttempt[] | undefined;
+  callback: TaskCallbackStatus | null;
   agents: readonly ListedAgent[];
   retries: readonly TaskRecord[];
   list: TaskListKind;
@@ -119,6 +131,11 @@ function TaskBody({
         {task.finished_at === null ? null : <Field label="Finished">{formatDateTime(task.finished_at)}</Field>}
         {task.idempotency_key === null ? null : <Field label="Idempotency key">{task.idempotency_key}</Field>}
         {task.callback_url === null ? null : <Field label="Callback">{task.callback_url}</Field>}
+        {callback === null ? null : (
+          <Field label="Callback delivery">
+            <span data-testid="callback-delivery">{describeCallback(callback)}</span>
+          </Field>
+        )}
         {task.retry_of === null ? null : (
           <Field label="Retry of">
             <TaskLink taskId={task.retry_of} list={list} />
