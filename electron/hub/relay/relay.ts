@@ -38,7 +38,7 @@ export function createRelay(deps: {
   const notifier = createTaskNotifier(deps.presence);
   const common = { tasks, events: deps.events, commits: deps.commits, notifier, callbacks, config: deps.config, now };
   const dispatcher = createDispatcher({ ...common, presence: deps.presence, logger: deps.logger, random: deps.random });
-  const service = createTaskService({ ...common, kick: () => dispatcher.kick() });
+  const service = createTaskService({ ...common, kick: () => dispatcher.kick(), wakeBy: (time) => dispatcher.wakeBy(time) });
   deps.presence.on('online', () => dispatcher.kick());
   deps.presence.on('offline', (agent) => dispatcher.agentLeft(agent));
   return {

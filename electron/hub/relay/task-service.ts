@@ -44,12 +44,14 @@ export function createTaskService(deps: {
   tasks: TaskStore;
   events: EventStore;
   commits: CommitQueue;
-  notifier: TaskNotifier;
+  notifier: Pick<TaskNotifier, 'changed' | 'toAllOf'>;
   callbacks: CallbackQueue;
   config: HubConfig;
   now: () => number;
   /** Called when queued work may have become dispatchable. */
   kick: () => void;
+  /** Called when a lease was set or moved: the dispatcher must look again by then. */
+  wakeBy: (time: number) => void;
 }) {
   const { tasks, events, notifier } = deps;
   // Ids stay unique when hundreds of tasks share a millisecond: a counter, behind a prefix that differs per hub run.
@@ -180,7 +182,7 @@ export function createTaskService(deps: {
           if (isTerminal(next)) {
             deps.callbacks.wake();
             deps.kick();
-          }
+          } else if (task.lease_until !== null) deps.wakeBy(task.lease_until);
         },
       };
     });
