@@ -39,7 +39,8 @@ export function createRelay(deps: {
   const common = { tasks, events: deps.events, commits: deps.commits, notifier, callbacks, config: deps.config, now };
   const dispatcher = createDispatcher({ ...common, presence: deps.presence, logger: deps.logger, random: deps.random });
   const service = createTaskService({ ...common, kick: () => dispatcher.kick(), wakeBy: (time) => dispatcher.wakeBy(time) });
-  deps.presence.on('online', () => dispatcher.kick());
+  // Every connection, not only an agent's first: a new one may announce the role or capability a task waits for.
+  deps.presence.on('joined', () => dispatcher.kick());
   deps.presence.on('offline', (agent) => dispatcher.agentLeft(agent));
   return {
     tasks,
