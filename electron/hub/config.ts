@@ -71,6 +71,7 @@ const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   loopMaxHops: [1, 1_000_000],
   loopWindowMs: [100, 3_600_000],
   loopMaxMessages: [0, 10_000],
+  loopReactionMs: [1, 3_600_000],
   retentionDays: [1, 36_500],
   rollupRetentionDays: [1, 36_500],
   backupKeepDays: [1, 36_500],

@@ -1,10 +1,13 @@
-/** The loop breaker: pauses a conversation whose reply chain or two-agent back-and-forth runs away, until a person resumes it. */
+/**
+ * The loop breaker: pauses a conversation, until a person resumes it, on evidence of a loop — a reply chain
+ * past its hop budget, or two agents answering each other in strict alternation past the rate budget.
+ */
 import { SwitchboardError, type ConversationPausedFrame, type ConversationResumedFrame } from '../../shared/protocol/index.js';
 import type { CommitQueue } from './commit-queue.js';
 import type { HubConfig } from './config.js';
 import type { Connection } from './connection.js';
 import type { Logger } from './logger.js';
-import { ConversationLoop, type Pause } from './loop-detector.js';
+import { ConversationLoop, type AlternationRule, type Pause } from './loop-detector.js';
 import type { Presence } from './presence.js';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { EventStore } from './store/event-store.js';
@@ -29,7 +32,7 @@ export interface ResumeNotice {
 export type LoopBreaker = ReturnType<typeof createLoopBreaker>;
 
 export function createLoopBreaker(deps: {
-  config: Pick<HubConfig, 'loopMaxHops' | 'loopWindowMs' | 'loopMaxMessages'>;
+  config: Pick<HubConfig, 'loopMaxHops' | 'loopWindowMs' | 'loopMaxMessages' | 'loopReactionMs'>;
   messages: MessageStore;
   conversations: ConversationStore;
   commits: CommitQueue;
@@ -38,8 +41,14 @@ export function createLoopBreaker(deps: {
   presence: Presence;
   logger: Logger;
 }) {
-  const { loopMaxHops, loopWindowMs, loopMaxMessages } = deps.config;
+  const { loopMaxHops, loopWindowMs, loopMaxMessages, loopReactionMs } = deps.config;
+  const alternation: AlternationRule = { windowMs: loopWindowMs, max: loopMaxMessages, reactionMs: loopReactionMs };
   const loops = new Map<string, ConversationLoop>();
+  // Commit batches so far: a message admitted after the previous one's batch committed could have seen it.
+  let batches = 0;
+  deps.commits.onBatch(() => {
+    batches++;
+  });
   const pausedListeners = new Set<(notice: PauseNotice) => void>();
   const resumedListeners = new Set<(notice: ResumeNotice) => void>();
 
@@ -127,8 +136,10 @@ export function createLoopBreaker(deps: {
           if (hops > loop.topHops) loop.topHops = hops;
         }
       }
-      if (loopMaxMessages > 0 && loop.alternates(sender, now, loopWindowMs, loopMaxMessages)) {
-        const reason = `more than ${loopMaxMessages} messages alternated between "${loop.other}" and "${sender}" within ${loopWindowMs} ms (loopMaxMessages)`;
+      if (loopMaxMessages > 0 && loop.alternates(sender, now, batches, alternation)) {
+        const reason =
+          `more than ${loopMaxMessages} messages alternated between "${loop.other}" and "${sender}" within ${loopWindowMs} ms, ` +
+          `each answering the one before within ${loopReactionMs} ms (loopMaxMessages)`;
         trip(id, loop, 'rate', [sender, loop.other ?? sender], reason, sender, now);
       }
       return hops;

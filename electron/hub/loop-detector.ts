@@ -1,4 +1,7 @@
-/** One conversation's loop state: its pause, its hop baseline, and a sliding window of two agents alternating — O(1) per message. */
+/**
+ * One conversation's loop state: its pause, its hop baseline, and the current run of two agents answering
+ * each other in strict alternation, counted in a sliding window — O(1) per message.
+ */
 
 export interface Pause {
   at: number;
@@ -7,43 +10,59 @@ export interface Pause {
   agents: string[];
 }
 
+/** The alternation rule's budget: more than `max` messages of one run within `windowMs` pause the conversation. */
+export interface AlternationRule {
+  windowMs: number;
+  max: number;
+  /** A message answers the one before only if it follows it within this many ms. */
+  reactionMs: number;
+}
+
 export class ConversationLoop {
   paused: Pause | undefined;
   /** Hops spent before the last resume: the hop budget counts from here. */
   hopBase = 0;
   /** The longest reply chain admitted since the hub started, in hops. */
   topHops = 0;
-  /** The sender of the latest message, and the other agent of the pair alternating with it. */
+  /** The sender of the latest message, and the agent it answered (the other one of the run), if it answered. */
   last: string | undefined;
   other: string | undefined;
   lastAt = 0;
-  /** Times of the latest alternating messages, a ring of `loopMaxMessages`; made when a second sender appears. */
+  /** The commit batch the latest message went into. */
+  private lastBatch = 0;
+  /** Times of the run's messages, a ring of `max`; made when the first answer starts a run. */
   private times: Float64Array | undefined;
   private head = 0;
   private count = 0;
 
   /**
-   * Counts a message from `sender` at `now`; true when it would be one message too many alternating
-   * between the same two agents within `windowMs`. A sender repeating itself neither counts nor breaks the
-   * run; a third agent starts a new run with the previous sender.
+   * Counts a message from `sender` at `now`, admitted while commit batch `batch` was being gathered; true
+   * when it is one message too many in a run of two agents answering each other within the window.
+   *
+   * A message answers the one before when another agent sent that one, it was already committed (and so
+   * delivered) when this one arrived — a later batch — and this one came within the reaction time. A run
+   * is a chain of such answers in strict alternation between the same two agents. A sender speaking twice
+   * in a row or a message that answers nothing ends the run; a third agent answering starts a new one. So
+   * agents posting on their own, however fast and however interleaved, never make a run.
    */
-  alternates(sender: string, now: number, windowMs: number, max: number): boolean {
+  alternates(sender: string, now: number, batch: number, rule: AlternationRule): boolean {
     const last = this.last;
-    if (sender === last) {
-      this.lastAt = now;
-      return false;
-    }
+    const answers = last !== undefined && sender !== last && batch > this.lastBatch && now - this.lastAt <= rule.reactionMs;
     let tripped = false;
-    if (last !== undefined) {
-      if (sender !== this.other) {
-        this.clear(max);
-        this.push(this.lastAt, now - windowMs, max);
+    if (answers) {
+      if (this.count === 0 || sender !== this.other) {
+        this.clear(rule.max);
+        this.push(this.lastAt, now - rule.windowMs, rule.max);
       }
-      tripped = this.push(now, now - windowMs, max);
+      tripped = this.push(now, now - rule.windowMs, rule.max);
+      this.other = last;
+    } else {
+      this.count = 0;
+      this.other = undefined;
     }
-    this.other = last;
     this.last = sender;
     this.lastAt = now;
+    this.lastBatch = batch;
     return tripped;
   }
 

@@ -11,7 +11,7 @@ export function createPresence(deps: { agents: AgentStore; now: () => number }) 
   const none: ReadonlySet<Connection> = new Set();
   /** Profiles of the agents online, so the relay can match roles and capabilities without a query. */
   const profiles = new Map<string, AgentRow>();
-  const listeners = { online: new Set<(agent: string) => void>(), offline: new Set<(agent: string) => void>() };
+  const listeners = { online: new Set<(agent: string) => void>(), offline: new Set<(agent: string) => void>(), joined: new Set<(agent: string) => void>() };
 
   const info = (row: AgentRow): AgentInfo => ({
     id: row.id,
@@ -44,6 +44,7 @@ export function createPresence(deps: { agents: AgentStore; now: () => number }) 
         announce('agent_online', agent);
         for (const listener of listeners.online) listener(agent);
       }
+      for (const listener of listeners.joined) listener(agent);
     },
     /** A connection closed; the last one of an agent takes it offline. */
     leave(conn: Connection): void {
@@ -71,8 +72,11 @@ export function createPresence(deps: { agents: AgentStore; now: () => number }) 
     online(): ReadonlyMap<string, AgentRow> {
       return profiles;
     },
-    /** Called when an agent's first connection opens (`online`) or its last one closes (`offline`). */
-    on(event: 'online' | 'offline', listener: (agent: string) => void): void {
+    /**
+     * Called when an agent's first connection opens (`online`), its last one closes (`offline`), or any
+     * of its connections opens (`joined`: its kind or capabilities may have changed).
+     */
+    on(event: 'online' | 'offline' | 'joined', listener: (agent: string) => void): void {
       listeners[event].add(listener);
     },
     onlineCount(): number {

@@ -46,6 +46,8 @@ export const DEFAULT_LIMITS = {
   loopWindowMs: 10_000,
   /** More alternating messages than this within the window pause the conversation; 0 turns the rate rule off. */
   loopMaxMessages: 60,
+  /** The loop breaker counts a message as answering the one before only if it follows it within this many ms. */
+  loopReactionMs: 2_000,
   /** Raw interactions and audit events older than this many days are deleted by an hourly job (messages and tasks are kept). */
   retentionDays: 30,
   /** Interaction rollups (per agent and minute) are kept this many days; at least `retentionDays`. */

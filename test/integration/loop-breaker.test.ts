@@ -10,16 +10,22 @@ const DM = 'dm:alice:bob';
 
 /**
  * Makes a connected agent answer every message `partner` sends in a conversation with a reply to it
- * (`in_reply_to`), as two chatty LLM agents do, until it hears that the conversation was paused.
+ * (`in_reply_to`, unless `reply` is false), as two chatty LLM agents do, until it hears that the conversation was paused.
  */
-function echo(client: TestClient, partner: string): void {
+function echo(client: TestClient, partner: string, { reply = true } = {}): void {
   let paused = false;
   client.socket.on('message', (data: Buffer) => {
     const frame = JSON.parse(data.toString('utf8')) as Frame;
     if (frame.type === 'conversation_paused') paused = true;
     if (paused || frame.type !== 'new_message' || frame['sender'] !== partner) return;
     const seq = frame['seq'] as number;
-    client.send({ type: 'send_message', id: `echo-${seq}`, conversation_id: frame['conversation_id'], content: `echo of ${seq}`, in_reply_to: seq });
+    client.send({
+      type: 'send_message',
+      id: `echo-${seq}`,
+      conversation_id: frame['conversation_id'],
+      content: `echo of ${seq}`,
+      ...(reply ? { in_reply_to: seq } : {}),
+    });
   });
 }
 
@@ -134,6 +140,20 @@ describe('two agents answering each other', () => {
     expect((await api(ctx.hub, 'POST', '/api/conversations/nowhere/resume')).status).toBe(404);
   });
 
+  it('are paused when they answer each other in strict turns without marking their replies', async () => {
+    const alice = await ctx.agent('alice');
+    const bob = await ctx.agent('bob');
+    echo(alice, 'bob', { reply: false });
+    echo(bob, 'alice', { reply: false });
+    expect(await alice.request({ type: 'send_message', to: 'bob', content: 'hello bob' })).toMatchObject({ type: 'ack' });
+    expect(await bob.next('conversation_paused')).toMatchObject({ conversation_id: DM, rule: 'rate', agents: ['alice', 'bob'] });
+    const stored = await storedMessages(ctx.hub, DM);
+    expect({ senders: stored.map((m) => m.sender), replies: stored.filter((m) => m.in_reply_to !== undefined) }).toEqual({
+      senders: ['alice', 'bob', 'alice', 'bob', 'alice', 'bob', 'alice', 'bob', 'alice', 'bob'],
+      replies: [],
+    });
+  });
+
   it('can be resumed with the resume_conversation frame', async () => {
     const alice = await ctx.agent('alice');
     const bob = await ctx.agent('bob');
@@ -142,6 +162,38 @@ describe('two agents answering each other', () => {
     expect(await admin.request({ type: 'resume_conversation', conversation_id: DM })).toMatchObject({ type: 'ack', conversation_id: DM, resumed: true });
     expect(await bob.next('conversation_resumed')).toMatchObject({ conversation_id: DM, by: 'user' });
     expect(await alice.request({ type: 'send_message', to: 'bob', content: 'ok' })).toMatchObject({ type: 'ack' });
+  });
+});
+
+describe('two agents posting on their own into one conversation', () => {
+  // The same budget that pauses the echo loop above after ten messages.
+  const ctx = useHub({ loopMaxMessages: 10, loopWindowMs: 60_000 });
+
+  it('are never paused, however fast and however their messages interleave', async () => {
+    const [alice, bob] = [await ctx.agent('alice'), await ctx.agent('bob')];
+    await Promise.all([alice.request({ type: 'subscribe', conversations: ['busy'] }), bob.request({ type: 'subscribe', conversations: ['busy'] })]);
+    // Each sends its next message as soon as the last one is acknowledged, as a busy agent does: the two
+    // streams interleave at the hub in whatever order their frames arrive, often one for one.
+    const steady = async (client: TestClient, agent: string): Promise<string[]> => {
+      const replies: string[] = [];
+      for (let i = 0; i < 300; i++) replies.push((await client.request({ type: 'send_message', conversation_id: 'busy', content: `${agent} ${i}` })).type);
+      return replies;
+    };
+    const [aliceSteady, bobSteady] = await Promise.all([steady(alice, 'alice'), steady(bob, 'bob')]);
+    // And in bursts, without waiting for acknowledgements.
+    await Promise.all([publish(alice, 'busy', 300), publish(bob, 'busy', 300)]);
+
+    const stored = await storedMessages(ctx.hub, 'busy');
+    const switches = stored.filter((m, i) => i > 0 && m.sender !== stored[i - 1]?.sender).length;
+    expect({
+      aliceSteady: aliceSteady.filter((type) => type !== 'ack'),
+      bobSteady: bobSteady.filter((type) => type !== 'ack'),
+      stored: stored.length,
+      paused: (await conversation(ctx.hub, 'busy'))?.paused,
+      pauseFrames: alice.frames.concat(bob.frames).filter((f) => f.type === 'conversation_paused'),
+    }).toEqual({ aliceSteady: [], bobSteady: [], stored: 1200, paused: null, pauseFrames: [] });
+    // The senders did take turns at the hub, far more often than the budget.
+    expect(switches).toBeGreaterThan(10);
   });
 });
 

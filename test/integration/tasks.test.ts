@@ -96,6 +96,17 @@ describe('dispatch', () => {
     });
   });
 
+  it('offers a waiting task to an agent already online the moment another connection of it announces the capability', async () => {
+    const master = await ctx.agent('master');
+    const first = await worker(ctx, 'nina', { kind: 'generalist' });
+    const { task_id } = await sendTask(master, { to: 'transcribe', cmd: 'transcribe' });
+    await settle(ctx);
+    const waiting = (await getTask(master, task_id)).task.assigned_to;
+    const second = await worker(ctx, 'nina', { capabilities: ['transcribe'] });
+    const offer = await Promise.race([offerOf(first, task_id), offerOf(second, task_id)]);
+    expect({ waiting, offer }).toMatchObject({ waiting: null, offer: { type: 'task_assigned', task: { task_id, assigned_to: 'nina' } } });
+  });
+
   it('shares tasks sent to a role round-robin among three online children', async () => {
     const master = await ctx.agent('master');
     const children = [await worker(ctx, 'w1', { kind: 'worker' }), await worker(ctx, 'w2', { kind: 'worker' }), await worker(ctx, 'w3', { kind: 'worker' })];

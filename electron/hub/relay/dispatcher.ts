@@ -18,11 +18,22 @@ import type { TaskNotifier } from './task-notifier.js';
 /** Due tasks looked at per round; a full round schedules another at once. */
 const ROUND_SIZE = 200;
 
+/** Starts a timer; injected so a test on a manual clock decides when it fires. Returns its cancel. */
+export type SetTimer = (fire: () => void, ms: number) => () => void;
+
+const realTimer: SetTimer = (fire, ms) => {
+  const timer = setTimeout(fire, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
 export interface Dispatcher {
   /** Schedules a round soon (coalesced): call when a task is created, finished, or an agent comes online. */
   kick(): void;
   /** Runs one round now and resolves after it committed (tests with an injected clock call this). */
   tick(): Promise<void>;
+  /** Makes sure a round runs by `time` (a lease was set or moved to end then). */
+  wakeBy(time: number): void;
   /** An agent went offline: its offers that it never accepted go back to the queue at once. */
   agentLeft(agent: string): void;
   close(): void;
@@ -32,20 +43,25 @@ export function createDispatcher(deps: {
   tasks: TaskStore;
   events: EventStore;
   commits: CommitQueue;
-  presence: Presence;
-  notifier: TaskNotifier;
+  presence: Pick<Presence, 'online'>;
+  notifier: Pick<TaskNotifier, 'changed' | 'toAgent' | 'toAllOf'>;
   callbacks: CallbackQueue;
   config: HubConfig;
   logger: Logger;
   now: () => number;
   /** A number in [0, 1) for retry jitter; injected so tests are exact. */
   random: () => number;
+  setTimer?: SetTimer;
+  /** Due tasks looked at per round (tests make it small). */
+  roundSize?: number;
 }): Dispatcher {
   const { tasks, events, notifier, config } = deps;
   const backoff: BackoffPolicy = { baseMs: config.taskRetryBaseMs, maxMs: config.taskRetryMaxMs };
+  const setTimer = deps.setTimer ?? realTimer;
+  const roundSize = deps.roundSize ?? ROUND_SIZE;
   const turn = new Map<string, number>();
   let queued = false;
-  let timer: NodeJS.Timeout | undefined;
+  let cancelTimer = (): void => {};
   let closed = false;
 
   /** Online agents that may take a task sent to `to`: the agent itself, or any whose kind or capabilities name it. */
@@ -102,13 +118,25 @@ export function createDispatcher(deps: {
     });
   };
 
+  /**
+   * Takes back what ran out, then offers due tasks. Only tasks some free agent could take are read, so
+   * a full round always offers at least one and queued tasks nobody can take never crowd out the rest.
+   */
   const round = (now: number, after: (() => void)[]): boolean => {
     for (const task of tasks.expired(now)) expire(task, now, after);
-    const due = tasks.due(now, ROUND_SIZE);
-    if (due.length === 0) return false;
     const held = tasks.heldCounts();
+    const isFree = (agent: string): boolean => (held.get(agent) ?? 0) < config.maxTasksInFlight;
+    const targets = new Set<string>();
+    for (const [agent, profile] of deps.presence.online()) {
+      if (!isFree(agent)) continue;
+      targets.add(agent);
+      if (profile.kind !== null) targets.add(profile.kind);
+      for (const capability of profile.capabilities) targets.add(capability);
+    }
+    if (targets.size === 0) return false;
+    const due = tasks.due(now, [...targets], roundSize);
     for (const task of due) {
-      const free = candidates(task.to).filter((agent) => (held.get(agent) ?? 0) < config.maxTasksInFlight);
+      const free = candidates(task.to).filter(isFree);
       if (free.length === 0) continue;
       const index = (turn.get(task.to) ?? 0) % free.length;
       turn.set(task.to, index + 1);
@@ -116,41 +144,59 @@ export function createDispatcher(deps: {
       offer(task, agent, now, after);
       held.set(agent, (held.get(agent) ?? 0) + 1);
     }
-    return due.length === ROUND_SIZE;
+    return due.length === roundSize;
   };
 
-  /** Wakes for the next delayed task, backed-off retry or lease expiry. */
-  const schedule = (): void => {
+  /** When the armed timer fires, if one is armed. */
+  let wakeAt: number | undefined;
+
+  const arm = (at: number): void => {
+    cancelTimer();
+    wakeAt = at;
+    cancelTimer = setTimer(() => {
+      wakeAt = undefined;
+      dispatcher.kick();
+    }, Math.max(0, at - deps.now()));
+  };
+
+  /**
+   * Wakes for the next delayed task, backed-off retry or lease expiry after the round that ran at
+   * `roundAt`. Measured from the round's own time, not the time now: a task that fell due while the round
+   * committed is not offered yet and must still wake the dispatcher (at once).
+   */
+  const schedule = (roundAt: number): void => {
     if (closed) return;
-    clearTimeout(timer);
-    const wake = tasks.nextWake(deps.now());
-    if (wake === undefined) return;
-    timer = setTimeout(() => dispatcher.kick(), Math.max(0, wake - deps.now()));
-    timer.unref();
+    const wake = tasks.nextWake(roundAt);
+    if (wake === undefined) {
+      cancelTimer();
+      wakeAt = undefined;
+    } else arm(wake);
   };
 
   const run = (): Promise<void> =>
     new Promise((resolve) => {
       const after: (() => void)[] = [];
       let more = false;
+      let roundAt = 0;
       deps.commits.enqueue({
         apply: () => {
           // A batch that failed is applied again alone: start from a clean list so no frame goes out twice.
           after.length = 0;
           queued = false;
-          more = round(deps.now(), after);
+          roundAt = deps.now();
+          more = round(roundAt, after);
         },
         committed: () => {
-          for (const effect of after) effect();
+          // The next wake-up first, so a frame that cannot be sent never leaves the dispatcher asleep.
           if (more) dispatcher.kick();
-          else schedule();
+          else schedule(roundAt);
+          for (const effect of after) effect();
           resolve();
         },
         failed: (error) => {
           deps.logger.error('a dispatch round was not stored; retrying soon', { error: String(error) });
           after.length = 0;
-          timer = setTimeout(() => dispatcher.kick(), 1000);
-          timer.unref();
+          arm(deps.now() + 1000);
           resolve();
         },
       });
@@ -163,6 +209,10 @@ export function createDispatcher(deps: {
       void run();
     },
     tick: run,
+    wakeBy(time) {
+      if (closed || (wakeAt !== undefined && wakeAt <= time)) return;
+      arm(time);
+    },
     agentLeft(agent) {
       if (closed) return;
       deps.commits.enqueue({
@@ -193,7 +243,7 @@ export function createDispatcher(deps: {
     },
     close() {
       closed = true;
-      clearTimeout(timer);
+      cancelTimer();
     },
   };
   return dispatcher;

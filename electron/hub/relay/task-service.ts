@@ -45,7 +45,7 @@ export function createTaskService(deps: {
   tasks: TaskStore;
   events: EventStore;
   commits: CommitQueue;
-  notifier: TaskNotifier;
+  notifier: Pick<TaskNotifier, 'changed' | 'toAllOf'>;
   callbacks: CallbackQueue;
   config: HubConfig;
   /** Checks callback URLs when a task is sent. */
@@ -55,6 +55,8 @@ export function createTaskService(deps: {
   maySee: (actor: Actor, task: Task) => boolean;
   /** Called when queued work may have become dispatchable. */
   kick: () => void;
+  /** Called when a lease was set or moved: the dispatcher must look again by then. */
+  wakeBy: (time: number) => void;
 }) {
   const { tasks, events, notifier } = deps;
   // Ids stay unique when hundreds of tasks share a millisecond: a counter, behind a prefix that differs per hub run.
@@ -188,7 +190,7 @@ export function createTaskService(deps: {
           if (isTerminal(next)) {
             deps.callbacks.wake();
             deps.kick();
-          }
+          } else if (task.lease_until !== null) deps.wakeBy(task.lease_until);
         },
       };
     });

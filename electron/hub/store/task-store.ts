@@ -91,8 +91,9 @@ export function createTaskStore(db: Db) {
   const byKey = db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE from_agent = ? AND idempotency_key = ?');
   // `LIMIT +?`, not `LIMIT ?`: SQLite re-plans a statement whose LIMIT is a bare parameter on every run
   // (measured 10× slower); the unary plus makes it an expression. Every store writes its limits so.
-  const due = db.prepare<[number, number], TaskRow>(
-    "SELECT * FROM tasks WHERE state = 'submitted' AND assigned_to IS NULL AND run_at <= ? ORDER BY priority DESC, run_at LIMIT +?",
+  const due = db.prepare<[number, string, number], TaskRow>(
+    `SELECT * FROM tasks WHERE state = 'submitted' AND assigned_to IS NULL AND run_at <= ? AND to_target IN (SELECT value FROM json_each(?))
+       ORDER BY priority DESC, run_at LIMIT +?`,
   );
   const expired = db.prepare<[number], TaskRow>('SELECT * FROM tasks WHERE lease_until IS NOT NULL AND lease_until <= ? ORDER BY lease_until');
   const nextRunAt = db.prepare<[number], { t: number | null }>(
@@ -147,9 +148,9 @@ export function createTaskStore(db: Db) {
       const row = byKey.get(from, key);
       return row === undefined ? undefined : fromRow(row);
     },
-    /** Queued tasks due at `now`, highest priority first, then oldest. */
-    due(now: number, limit: number): Task[] {
-      return due.all(now, limit).map(fromRow);
+    /** Queued tasks due at `now` and sent to one of `targets` (agents, roles, capabilities), highest priority first, then oldest. */
+    due(now: number, targets: string[], limit: number): Task[] {
+      return due.all(now, JSON.stringify(targets), limit).map(fromRow);
     },
     /** Tasks whose offer or attempt ran out at `now`. */
     expired(now: number): Task[] {

@@ -222,6 +222,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
         10_000,
         'More than this within the window pauses the conversation; 0 turns this rule off.',
       ),
+      hubInt('loopReactionMs', 'Reaction time', 'ms', 1, 3_600_000, 'A message counts as answering the one before only if it follows it within this time.'),
     ],
   },
   {
