@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { SwitchboardError } from '../../shared/protocol/index.js';
 import type { Connection, Identity } from './connection.js';
+import { jsonTooDeep } from './json-depth.js';
 import type { Logger } from './logger.js';
 
 export type RequestId = string | number | undefined;
@@ -85,6 +86,11 @@ export function createRouter(logger: Logger) {
     /** Handles one text frame; nothing a client sends can throw out of here. */
     dispatch(conn: Connection, text: string): void {
       let raw: unknown;
+      const tooDeep = jsonTooDeep(text);
+      if (tooDeep !== undefined) {
+        fail(conn, undefined, tooDeep);
+        return;
+      }
       try {
         raw = JSON.parse(text);
       } catch {
