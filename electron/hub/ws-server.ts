@@ -1,6 +1,7 @@
 /** The WebSocket endpoint at /ws: checks on upgrade, the connection limit, and wiring frames to the router. */
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { agentName, SwitchboardError } from '../../shared/index.js';
@@ -19,6 +20,11 @@ function refuse(socket: Duplex, error: SwitchboardError): void {
   );
 }
 
+/** The remote address of a socket, for rate limits and the audit trail. */
+function peerOf(transport: Duplex): string {
+  return (transport as Partial<Socket>).remoteAddress ?? 'unknown';
+}
+
 export function createWsEndpoint(s: HubServices, guard: Guard) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: s.config.maxFrameBytes, clientTracking: false, perMessageDeflate: false });
 
@@ -35,7 +41,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
 
   /** `admission`: who the upgrade proved to be, a refusal to deliver on the socket, or undefined until `hello`. */
   const onOpen = (socket: WebSocket, transport: Duplex, admission: Identity | SwitchboardError | undefined): void => {
-    const conn = s.connections.add(socket);
+    const conn = s.connections.add(socket, peerOf(transport), admission === undefined);
     conn.batchWritesOn(transport);
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       // A connection the hub is closing (revoked token, limit, idle, shutdown) gets nothing more done,
@@ -50,14 +56,11 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     });
     socket.on('pong', () => {
       conn.lastActivity = s.clock.now();
+      conn.unansweredPings = 0;
     });
     socket.on('close', () => onClose(conn));
     // ws closes the socket itself on protocol errors (such as 1009 for a frame over the limit); log only.
     socket.on('error', (error) => s.logger.debug('socket error', { client: conn.id, error: error.message }));
-    if (s.connections.size > s.config.maxConnections) {
-      conn.failWith('SB_ERR_TOO_MANY_CONNECTIONS', `the hub allows ${s.config.maxConnections} connections at once; try again later`);
-      return;
-    }
     if (admission instanceof SwitchboardError) {
       conn.fail(admission);
       return;
