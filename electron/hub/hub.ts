@@ -227,7 +227,11 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const http = createHttpRouter(s, guard, routes, site.serve);
       const ws = createWsEndpoint(s, guard);
       closeWs = ws.closeAll;
-      server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => void http.handle(req, res));
+      // A request (headers and body) must arrive whole within requestTimeoutMs, checked every second.
+      server = createServer(
+        { maxHeaderSize: 16 * 1024, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+        (req, res) => void http.handle(req, res),
+      );
       server.on('upgrade', ws.upgrade);
       server.on('clientError', (_error, socket) => socket.destroy());
       const taken = await listen(server, config, (p) => (port = p));

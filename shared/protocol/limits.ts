@@ -16,6 +16,11 @@ export const DEFAULT_LIMITS = {
   helloTimeoutMs: 5_000,
   /** Bytes queued for one client before it counts as a slow consumer and is cut off. */
   maxBufferedBytes: 16 * 1024 * 1024,
+  /**
+   * Time an HTTP request has to arrive whole, headers and body, in ms; a slower one gets 408 and is
+   * closed. The answer may take longer (long-polls, MCP streams).
+   */
+  requestTimeoutMs: 30_000,
   /** Longest accepted long-poll wait on HTTP reads, in seconds. */
   maxWaitSeconds: 30,
   /** Largest accumulated streamed message, in bytes. */
