@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAuthenticator } from './auth.js';
+import { createAuthFailures } from './auth-failures.js';
 import { createCommitQueue } from './commit-queue.js';
 import { resolveConfig, type HubConfig, type HubSettings } from './config.js';
 import { connectionInfo, readConnectionFile, writeConnectionFile, type ConnectionInfo } from './connection-file.js';
@@ -165,7 +166,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       offlineQueue,
       loopBreaker,
       streams: createStreams({ messaging, conversations, loopBreaker, logger, maxStreamBytes: config.maxStreamBytes, now }),
-      auth: createAuthenticator({ tokens, events, logger, now }),
+      auth: createAuthenticator({ tokens, failures: createAuthFailures({ events, logger, now }), now }),
       router: createRouter(logger),
       frameCounts: new Map(),
       lifetime: lifetime.signal,
@@ -284,6 +285,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       await s.alerts.close();
       relay = undefined;
       await s.retention.close();
+      s.auth.failures.close();
       s.commits.flush();
       prometheus?.close();
       prometheus = undefined;

@@ -79,11 +79,12 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
    * A refused header token refuses the upgrade. A browser cannot read why an upgrade failed, so a stale
    * session cookie instead opens the socket and closes it at once with the error frame and 4001.
    */
-  const identifyUpgrade = (credential: Credential, agent: string | undefined): Identity | SwitchboardError => {
+  const identifyUpgrade = (credential: Credential, agent: string | undefined, peer: string): Identity | SwitchboardError => {
     try {
-      return s.auth.identify(credential.secret, agent, 'ws upgrade', credential.via);
+      return s.auth.identify(credential.secret, agent, { source: 'ws upgrade', peer }, credential.via);
     } catch (error) {
-      if (credential.via === 'cookie' && error instanceof SwitchboardError && error.code === 'SB_ERR_AUTH') return error;
+      const refused = error instanceof SwitchboardError && (error.code === 'SB_ERR_AUTH' || error.code === 'SB_ERR_RATE_LIMITED');
+      if (credential.via === 'cookie' && refused) return error;
       throw error;
     }
   };
@@ -101,7 +102,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
           const requested = req.headers['x-agent-name'] ?? url.searchParams.get('agent') ?? undefined;
           const name = typeof requested === 'string' ? agentName.safeParse(requested) : undefined;
           if (name !== undefined && !name.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid agent name "${String(requested)}"`);
-          admission = identifyUpgrade(credential, name?.data);
+          admission = identifyUpgrade(credential, name?.data, peerOf(socket));
         }
       } catch (error) {
         refuse(socket, error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_INTERNAL'));

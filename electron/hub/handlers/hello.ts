@@ -49,7 +49,7 @@ export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {
       const frame = ctx.frame;
       let identity: Identity;
       try {
-        identity = s.auth.identify(frame.token, frame.agent, `ws ${ctx.conn.id}`);
+        identity = s.auth.identify(frame.token, frame.agent, { source: 'ws hello', peer: ctx.conn.peer });
       } catch (error) {
         if (!(error instanceof SwitchboardError)) throw error;
         // The refusal is the reply to this hello, so it carries its `re` like any other; then the connection closes.
