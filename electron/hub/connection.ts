@@ -44,6 +44,8 @@ export class Connection {
   readonly subscriptions = new Map<string, Subscription>();
   /** Closes a connection that did not authenticate in time; cleared by a successful hello. */
   helloTimer: NodeJS.Timeout | undefined;
+  /** Frames refused as malformed since the last one that reached its handler (see MAX_MALFORMED_IN_ROW). */
+  malformedInRow = 0;
   /** Pings sent since the last pong. */
   unansweredPings = 0;
   framesIn = 0;

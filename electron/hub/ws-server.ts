@@ -49,7 +49,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
       if (!conn.isOpen) return;
       conn.lastActivity = s.clock.now();
       if (isBinary) {
-        conn.sendFrame({ type: 'error', code: 'SB_ERR_BAD_FRAME', message: 'binary frames are not supported; send JSON text frames' });
+        s.router.refuse(conn, new SwitchboardError('SB_ERR_BAD_FRAME', 'binary frames are not supported; send JSON text frames'));
         return;
       }
       s.router.dispatch(conn, data.toString('utf8'));

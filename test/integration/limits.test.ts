@@ -1,4 +1,4 @@
-/** Connection limits, frame size, malformed floods, idle close, slow consumers and configuration checks. */
+/** Connection limits, waiting sockets, frame size, malformed floods, idle and heartbeat close, slow consumers and configuration checks. */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { ConfigError, type HubSettings } from '../../electron/hub/config.js';
 import { createHub } from '../../electron/hub/hub.js';
 import type { Connection } from '../../electron/hub/connection.js';
 import { MAX_PENDING_CONNECTIONS } from '../../electron/hub/connection-registry.js';
+import { MAX_MALFORMED_IN_ROW } from '../../electron/hub/router.js';
 import { api, connectAgent, openSocket, startHub, tempDir, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { runCli } from '../helpers/cli-process.js';
 import { eventually } from '../helpers/wait.js';
@@ -131,7 +132,7 @@ describe('limits', () => {
     });
   });
 
-  it('answers each of 10,000 malformed frames with the right error code while another client sends and receives normally', async () => {
+  it('answers each of 10,000 malformed frames with the right error code while another client sends and receives normally, as long as a good frame comes every so often', async () => {
     const h = (hub = await startHub());
     const flood = track(await connectAgent(h, 'flood'));
     const steady = track(await connectAgent(h, 'steady'));
@@ -150,6 +151,7 @@ describe('limits', () => {
       ['{"type":"send_message","id":"ID","conversation_id":"general","to":"bob","content":"both"}', 'SB_ERR_VALIDATION', true],
       ['{"type":"subscribe","id":"ID","since":-1}', 'SB_ERR_VALIDATION', true],
       ['{"type":"hello","id":"ID","token":""}', 'SB_ERR_VALIDATION', true],
+      [`{"type":"send_message","id":"ID","payload":${'['.repeat(100)}${']'.repeat(100)}}`, 'SB_ERR_VALIDATION', false],
     ];
     const expected: { code: string; re?: string }[] = [];
     const steadyRun = (async () => {
@@ -157,7 +159,10 @@ describe('limits', () => {
       for (let i = 0; i < 200; i++) acks.push((await steady.request({ type: 'send_message', conversation_id: 'general', content: `steady ${i}` })).type);
       return acks;
     })();
+    let good = 0;
     for (let i = 0; i < 10_000; i++) {
+      // A good frame now and then: fewer than MAX_MALFORMED_IN_ROW malformed ones in a row never close the connection.
+      if (i % 50 === 49) flood.socket.send(`{"type":"ping","id":"good${good++}"}`);
       const [frame, code, hasId] = kinds[i % kinds.length] as [string | Buffer, string, boolean];
       const id = `m${i}`;
       flood.socket.send(typeof frame === 'string' ? frame.replace('ID', id) : frame);
@@ -165,12 +170,14 @@ describe('limits', () => {
     }
     const [acks, pong] = await Promise.all([steadyRun, flood.request({ type: 'ping' }, 15_000)]);
     await listener.next((f) => f['content'] === 'steady 199');
+    const pongs = flood.frames.filter((f) => f.type === 'pong' && String(f['re']).startsWith('good')).length;
     const errors = flood.frames.filter((f) => f.type === 'error').map((f) => (f['re'] === undefined ? { code: f['code'] } : { code: f['code'], re: f['re'] }));
     const received = listener.frames.filter((f) => f.type === 'new_message').map((f) => f['content']);
     const stored = await api(h, 'GET', '/api/conversations/general/messages?since=0&limit=1000');
     expect({
       errors,
       pong: pong.type,
+      pongs,
       floodOpen: flood.closed,
       acks: new Set(acks),
       received,
@@ -178,10 +185,47 @@ describe('limits', () => {
     }).toEqual({
       errors: expected,
       pong: 'pong',
+      pongs: good,
       floodOpen: undefined,
       acks: new Set(['ack']),
       received: Array.from({ length: 200 }, (_, i) => `steady ${i}`),
       stored: Array.from({ length: 200 }, () => 'steady'),
+    });
+  });
+
+  it(`closes a connection that floods ${MAX_MALFORMED_IN_ROW} malformed or deeply nested frames in a row with 1008 SB_ERR_BAD_FRAME, while another agent's round trips keep succeeding`, async () => {
+    const h = (hub = await startHub());
+    const flood = track(await connectAgent(h, 'flood'));
+    const steady = track(await connectAgent(h, 'steady'));
+    const roundTrips = (async () => {
+      const replies: string[] = [];
+      for (let i = 0; i < 200; i++) replies.push((await steady.request({ type: 'send_message', conversation_id: 'general', content: `steady ${i}` })).type);
+      return replies;
+    })();
+    const deep = `{"type":"send_message","conversation_id":"general","content":"x","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    for (let i = 0; i < 10_000 && flood.closed === undefined; i++) {
+      flood.socket.send(i % 2 === 0 ? deep : 'this is not json');
+      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const closed = await flood.waitClosed();
+    const replies = await roundTrips;
+    const errors = flood.frames.filter((f) => f.type === 'error').map((f) => f['code']);
+    const stored = await api(h, 'GET', '/api/conversations/general/messages?since=0&limit=1000');
+    expect({
+      closed,
+      errors: { count: errors.length, last: flood.frames.at(-1) },
+      replies: new Set(replies),
+      stored: (stored.body['messages'] as unknown[]).length,
+      steadyOpen: steady.closed,
+    }).toEqual({
+      closed: { code: 1008, reason: `SB_ERR_BAD_FRAME: ${MAX_MALFORMED_IN_ROW} malformed frames in a row; fix the client and reconnect` },
+      errors: {
+        count: MAX_MALFORMED_IN_ROW + 1,
+        last: { type: 'error', code: 'SB_ERR_BAD_FRAME', message: `${MAX_MALFORMED_IN_ROW} malformed frames in a row; fix the client and reconnect` },
+      },
+      replies: new Set(['ack']),
+      stored: 200,
+      steadyOpen: undefined,
     });
   });
 
