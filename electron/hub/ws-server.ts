@@ -43,16 +43,24 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
   const onOpen = (socket: WebSocket, transport: Duplex, admission: Identity | SwitchboardError | undefined): void => {
     const conn = s.connections.add(socket, peerOf(transport), admission === undefined);
     conn.batchWritesOn(transport);
+    let yielding = false;
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       // A connection the hub is closing (revoked token, limit, idle, shutdown) gets nothing more done,
       // even when its client ignores the close frame and keeps sending.
       if (!conn.isOpen) return;
       conn.lastActivity = s.clock.now();
-      if (isBinary) {
-        s.router.refuse(conn, new SwitchboardError('SB_ERR_BAD_FRAME', 'binary frames are not supported; send JSON text frames'));
-        return;
+      if (isBinary) s.router.refuse(conn, new SwitchboardError('SB_ERR_BAD_FRAME', 'binary frames are not supported; send JSON text frames'));
+      else s.router.dispatch(conn, data.toString('utf8'));
+      // A connection sending malformed frames reads no more of them until every other connection had its
+      // turn: a flood of bad frames costs its sender time, not the others.
+      if (conn.malformedInRow > 0 && !yielding && conn.isOpen) {
+        yielding = true;
+        socket.pause();
+        setImmediate(() => {
+          yielding = false;
+          socket.resume();
+        });
       }
-      s.router.dispatch(conn, data.toString('utf8'));
     });
     socket.on('pong', () => {
       conn.lastActivity = s.clock.now();
