@@ -1,4 +1,4 @@
-/** The WebSocket endpoint at /ws: checks on upgrade, the connection limit, and wiring frames to the router. */
+/** The WebSocket endpoint at /ws: checks on upgrade, wiring frames to the router, and making a connection that sends malformed frames wait its turn. */
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
