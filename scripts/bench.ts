@@ -1,14 +1,16 @@
 /**
  * `npm run bench`: measures a real hub in a child process and prints a report — durable throughput,
  * publish→deliver latency at fixed rates, memory per idle connection, the task relay end to end,
- * interactions ingested per second with the alert rules on, and the dashboard's smoothness in Chromium.
- * Usage: node dist/scripts/bench.js [throughput] [latency] [memory] [tasks] [metrics] [dashboard]   (all when none is named;
+ * interactions ingested per second with the alert rules on, an agent's round trip while others flood bad
+ * frames, and the dashboard's smoothness in Chromium.
+ * Usage: node dist/scripts/bench.js [throughput] [latency] [memory] [tasks] [metrics] [flood] [dashboard]   (all when none is named;
  * dashboard only when Chromium is installed)
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { CHROMIUM, measureBigConversation, measureFirehose, withChromium, type Smoothness } from './bench/dashboard.js';
 import { startHubProcess, stopAllHubs, type HubProcess, type HubStatus } from './bench/hub-process.js';
+import { measureFlood } from './bench/flood.js';
 import { measureLatency, type Percentiles } from './bench/latency.js';
 import { measureMemory } from './bench/memory.js';
 import { measureIngest } from './bench/metrics.js';
@@ -32,6 +34,8 @@ const FIREHOSE = { conversation: 'bench-live', ratePerSecond: 2000, tickMs: 10, 
 const BIG_CONVERSATION = { conversation: 'bench-100k', messages: 100_000, contentBytes: 120, scrollBack: 20_000, scrollStepPx: 2000, maxScrollSeconds: 120 };
 /** Interactions: this many agents pipeline metrics frames, each with this many in flight; one in 100 fails. */
 const INGEST = { agents: 2, window: 1000, maxInteractions: 200_000, maxSeconds: 5, failEvery: 100 };
+/** Bad frames: one connection floods, 500 frames in flight, for as long as the quiet phase; memory is read 5 s after. */
+const FLOOD = { flooders: 1, seconds: 5, batch: 500, settleMs: 5000 };
 
 const TARGETS = {
   oneToOne: 70_000,
@@ -41,8 +45,8 @@ const TARGETS = {
   kibPerConnection: 16,
 };
 
-type Section = 'throughput' | 'latency' | 'memory' | 'tasks' | 'metrics' | 'dashboard';
-const SECTIONS: readonly Section[] = ['throughput', 'latency', 'memory', 'tasks', 'metrics', 'dashboard'];
+type Section = 'throughput' | 'latency' | 'memory' | 'tasks' | 'metrics' | 'flood' | 'dashboard';
+const SECTIONS: readonly Section[] = ['throughput', 'latency', 'memory', 'tasks', 'metrics', 'flood', 'dashboard'];
 
 function selectedSections(argv: readonly string[]): Set<Section> {
   const unknown = argv.filter((arg) => !SECTIONS.includes(arg as Section));
@@ -226,6 +230,35 @@ async function metricsRows(): Promise<Row[]> {
   }
 }
 
+async function floodRows(): Promise<Row[]> {
+  const hub = await startHubProcess();
+  try {
+    const result = await measureFlood(hub, FLOOD);
+    const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+    return [
+      { measure: 'send->ack ms of one agent, hub quiet', result: `${percentileText(result.quiet)}  (${formatInt(result.roundTrips.quiet)} round trips)`, target: '' },
+      {
+        measure: `  while ${FLOOD.flooders === 1 ? 'another connection floods' : `${FLOOD.flooders} connections flood`} bad frames`,
+        result: `${percentileText(result.flooded)}  (${formatInt(result.roundTrips.flooded)} round trips)`,
+        target: '',
+      },
+      {
+        measure: '  flood',
+        result: `${formatInt(result.badFrames)} malformed and deeply nested frames (${mib(result.badBytes)}) in ${FLOOD.seconds} s, every one answered`,
+        target: '',
+      },
+      {
+        measure: '  hub RSS',
+        result: `before ${mib(result.rss.before)}, peak ${mib(result.rss.peak)}, ${FLOOD.settleMs / 1000} s after ${mib(result.rss.after)}`,
+        target: '',
+      },
+      { measure: '  hub JS heap in use (no GC forced)', result: `before ${mib(result.heap.before)}, ${FLOOD.settleMs / 1000} s after ${mib(result.heap.after)}`, target: '' },
+    ];
+  } finally {
+    await hub.stop();
+  }
+}
+
 async function dashboardRows(): Promise<Row[]> {
   const hub = await startHubProcess();
   try {
@@ -320,6 +353,7 @@ async function main(): Promise<void> {
   if (sections.has('memory')) rows.push(...(await memoryRows()));
   if (sections.has('tasks')) rows.push(...(await taskRows()));
   if (sections.has('metrics')) rows.push(...(await metricsRows()));
+  if (sections.has('flood')) rows.push(...(await floodRows()));
   if (sections.has('dashboard')) rows.push(...(await dashboardRows()));
   process.stdout.write(`${table(rows)}\n`);
   if (commits !== undefined) process.stdout.write(`\n${commitLine(commits)}\n`);

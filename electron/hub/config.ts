@@ -57,6 +57,7 @@ const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   maxFrameBytes: [1024, 256 * 1024 * 1024],
   helloTimeoutMs: [100, 600_000],
   maxBufferedBytes: [64 * 1024, 4 * 1024 * 1024 * 1024],
+  requestTimeoutMs: [1000, 600_000],
   maxWaitSeconds: [0, 3600],
   maxStreamBytes: [1024, 1024 * 1024 * 1024],
   taskLeaseMs: [100, 86_400_000],

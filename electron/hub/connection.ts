@@ -36,12 +36,18 @@ export class Connection {
   readonly id: string;
   readonly socket: WebSocket;
   readonly connectedAt: number;
+  /** The address the socket came from. */
+  readonly peer: string;
   identity: Identity | undefined;
   lastActivity: number;
   /** Subscriptions by conversation id, or '*' for all. */
   readonly subscriptions = new Map<string, Subscription>();
   /** Closes a connection that did not authenticate in time; cleared by a successful hello. */
   helloTimer: NodeJS.Timeout | undefined;
+  /** Frames refused as malformed since the last one that reached its handler (see MAX_MALFORMED_IN_ROW). */
+  malformedInRow = 0;
+  /** Pings sent since the last pong. */
+  unansweredPings = 0;
   framesIn = 0;
   framesOut = 0;
   /** True once this connection received its agent's offline queue; direct messages then reach it live. */
@@ -54,8 +60,9 @@ export class Connection {
   private transport: Duplex | undefined;
   private isCorked = false;
 
-  constructor(id: string, socket: WebSocket, now: number, maxBufferedBytes: number) {
+  constructor(id: string, socket: WebSocket, now: number, maxBufferedBytes: number, peer: string) {
     this.id = id;
+    this.peer = peer;
     this.socket = socket;
     this.connectedAt = now;
     this.lastActivity = now;

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAuthenticator } from './auth.js';
+import { createAuthFailures } from './auth-failures.js';
 import { openCallbackSecret } from './callback-secret.js';
 import { createCommitQueue } from './commit-queue.js';
 import { resolveConfig, type HubConfig, type HubSettings } from './config.js';
@@ -176,7 +177,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       offlineQueue,
       loopBreaker,
       streams: createStreams({ messaging, conversations, loopBreaker, logger, maxStreamBytes: config.maxStreamBytes, now }),
-      auth: createAuthenticator({ tokens, events, logger, now }),
+      auth: createAuthenticator({ tokens, failures: createAuthFailures({ events, logger, now }), now }),
       router: createRouter(logger),
       frameCounts: new Map(),
       lifetime: lifetime.signal,
@@ -253,7 +254,11 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const http = createHttpRouter(s, guard, routes, site.serve);
       const ws = createWsEndpoint(s, guard);
       closeWs = ws.closeAll;
-      server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => void http.handle(req, res));
+      // A request (headers and body) must arrive whole within requestTimeoutMs, checked every second.
+      server = createServer(
+        { maxHeaderSize: 16 * 1024, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+        (req, res) => void http.handle(req, res),
+      );
       server.on('upgrade', ws.upgrade);
       server.on('clientError', (_error, socket) => socket.destroy());
       const taken = await listen(server, config, (p) => (port = boundPort = p));
@@ -306,6 +311,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       await s.alerts.close();
       relay = undefined;
       await s.retention.close();
+      s.auth.failures.close();
       s.commits.flush();
       prometheus?.close();
       prometheus = undefined;

@@ -5,9 +5,16 @@
 import type { z } from 'zod';
 import { SwitchboardError } from '../../shared/protocol/index.js';
 import type { Connection, Identity } from './connection.js';
+import { jsonTooDeep } from './json-depth.js';
 import type { Logger } from './logger.js';
 
 export type RequestId = string | number | undefined;
+
+/** Malformed frames a connection may send in a row (with no frame reaching its handler between them) before it is closed. */
+export const MAX_MALFORMED_IN_ROW = 100;
+
+/** Refusals that mean the frame itself was wrong, rather than what it asked for. */
+const MALFORMED = new Set<string>(['SB_ERR_BAD_JSON', 'SB_ERR_BAD_FRAME', 'SB_ERR_UNKNOWN_TYPE', 'SB_ERR_VALIDATION', 'SB_ERR_AUTH_REQUIRED']);
 
 export interface FrameContext {
   conn: Connection;
@@ -56,6 +63,9 @@ export function createRouter(logger: Logger) {
   const fail = (conn: Connection, re: RequestId, error: unknown): void => {
     if (error instanceof SwitchboardError) {
       sendError(conn, re, error);
+      if (MALFORMED.has(error.code) && ++conn.malformedInRow >= MAX_MALFORMED_IN_ROW) {
+        conn.failWith('SB_ERR_BAD_FRAME', `${MAX_MALFORMED_IN_ROW} malformed frames in a row; fix the client and reconnect`);
+      }
       return;
     }
     logger.error('a frame handler failed', { error: error instanceof Error ? error.stack : String(error), client: conn.id });
@@ -64,7 +74,10 @@ export function createRouter(logger: Logger) {
 
   const run = (ctx: FrameContext, index: number): void | Promise<void> => {
     const layer = middleware[index];
-    if (layer === undefined) return ctx.handler.handle(ctx);
+    if (layer === undefined) {
+      ctx.conn.malformedInRow = 0;
+      return ctx.handler.handle(ctx);
+    }
     return layer.run(ctx, () => run(ctx, index + 1));
   };
 
@@ -82,9 +95,18 @@ export function createRouter(logger: Logger) {
     middlewareNames(): string[] {
       return middleware.map((m) => m.name);
     },
+    /** Answers a frame that is not even text (a binary frame), counting it as malformed. */
+    refuse(conn: Connection, error: SwitchboardError): void {
+      fail(conn, undefined, error);
+    },
     /** Handles one text frame; nothing a client sends can throw out of here. */
     dispatch(conn: Connection, text: string): void {
       let raw: unknown;
+      const tooDeep = jsonTooDeep(text);
+      if (tooDeep !== undefined) {
+        fail(conn, undefined, tooDeep);
+        return;
+      }
       try {
         raw = JSON.parse(text);
       } catch {

@@ -1,6 +1,7 @@
-/** The WebSocket endpoint at /ws: checks on upgrade, the connection limit, and wiring frames to the router. */
+/** The WebSocket endpoint at /ws: checks on upgrade, wiring frames to the router, and making a connection that sends malformed frames wait its turn. */
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { agentName, SwitchboardError } from '../../shared/index.js';
@@ -19,6 +20,11 @@ function refuse(socket: Duplex, error: SwitchboardError): void {
   );
 }
 
+/** The remote address of a socket, for rate limits and the audit trail. */
+function peerOf(transport: Duplex): string {
+  return (transport as Partial<Socket>).remoteAddress ?? 'unknown';
+}
+
 export function createWsEndpoint(s: HubServices, guard: Guard) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: s.config.maxFrameBytes, clientTracking: false, perMessageDeflate: false });
 
@@ -35,29 +41,34 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
 
   /** `admission`: who the upgrade proved to be, a refusal to deliver on the socket, or undefined until `hello`. */
   const onOpen = (socket: WebSocket, transport: Duplex, admission: Identity | SwitchboardError | undefined): void => {
-    const conn = s.connections.add(socket);
+    const conn = s.connections.add(socket, peerOf(transport), admission === undefined);
     conn.batchWritesOn(transport);
+    let yielding = false;
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       // A connection the hub is closing (revoked token, limit, idle, shutdown) gets nothing more done,
       // even when its client ignores the close frame and keeps sending.
       if (!conn.isOpen) return;
       conn.lastActivity = s.clock.now();
-      if (isBinary) {
-        conn.sendFrame({ type: 'error', code: 'SB_ERR_BAD_FRAME', message: 'binary frames are not supported; send JSON text frames' });
-        return;
+      if (isBinary) s.router.refuse(conn, new SwitchboardError('SB_ERR_BAD_FRAME', 'binary frames are not supported; send JSON text frames'));
+      else s.router.dispatch(conn, data.toString('utf8'));
+      // A connection sending malformed frames reads no more of them until every other connection had its
+      // turn: a flood of bad frames costs its sender time, not the others.
+      if (conn.malformedInRow > 0 && !yielding && conn.isOpen) {
+        yielding = true;
+        socket.pause();
+        setImmediate(() => {
+          yielding = false;
+          socket.resume();
+        });
       }
-      s.router.dispatch(conn, data.toString('utf8'));
     });
     socket.on('pong', () => {
       conn.lastActivity = s.clock.now();
+      conn.unansweredPings = 0;
     });
     socket.on('close', () => onClose(conn));
     // ws closes the socket itself on protocol errors (such as 1009 for a frame over the limit); log only.
     socket.on('error', (error) => s.logger.debug('socket error', { client: conn.id, error: error.message }));
-    if (s.connections.size > s.config.maxConnections) {
-      conn.failWith('SB_ERR_TOO_MANY_CONNECTIONS', `the hub allows ${s.config.maxConnections} connections at once; try again later`);
-      return;
-    }
     if (admission instanceof SwitchboardError) {
       conn.fail(admission);
       return;
@@ -76,11 +87,12 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
    * A refused header token refuses the upgrade. A browser cannot read why an upgrade failed, so a stale
    * session cookie instead opens the socket and closes it at once with the error frame and 4001.
    */
-  const identifyUpgrade = (credential: Credential, agent: string | undefined): Identity | SwitchboardError => {
+  const identifyUpgrade = (credential: Credential, agent: string | undefined, peer: string): Identity | SwitchboardError => {
     try {
-      return s.auth.identify(credential.secret, agent, 'ws upgrade', credential.via);
+      return s.auth.identify(credential.secret, agent, { source: 'ws upgrade', peer }, credential.via);
     } catch (error) {
-      if (credential.via === 'cookie' && error instanceof SwitchboardError && error.code === 'SB_ERR_AUTH') return error;
+      const refused = error instanceof SwitchboardError && (error.code === 'SB_ERR_AUTH' || error.code === 'SB_ERR_RATE_LIMITED');
+      if (credential.via === 'cookie' && refused) return error;
       throw error;
     }
   };
@@ -98,7 +110,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
           const requested = req.headers['x-agent-name'] ?? url.searchParams.get('agent') ?? undefined;
           const name = typeof requested === 'string' ? agentName.safeParse(requested) : undefined;
           if (name !== undefined && !name.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid agent name "${String(requested)}"`);
-          admission = identifyUpgrade(credential, name?.data);
+          admission = identifyUpgrade(credential, name?.data, peerOf(socket));
         }
       } catch (error) {
         refuse(socket, error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_INTERNAL'));

@@ -22,11 +22,12 @@ export const ERROR_CATALOGUE = {
   SB_ERR_STREAM: { status: 400, summary: 'The stream is unknown, not yours or too large.' },
   SB_ERR_STORAGE: { status: 503, summary: 'The database could not store this; nothing was acknowledged.' },
   SB_ERR_READ_ONLY: { status: 503, summary: 'The hub is read-only because its database is damaged; restore the newest good backup.' },
-  SB_ERR_RATE_LIMITED: { status: 429, summary: 'Too many failed attempts from this source; wait and try again.' },
+  SB_ERR_RATE_LIMITED: { status: 429, summary: 'Too many failed attempts from this source; wait and try again.', close: 4001 },
   SB_ERR_HUB_RUNNING: { status: 409, summary: 'A hub (or a restore) holds the data folder; stop it first.' },
   SB_ERR_BACKUP_INVALID: { status: 422, summary: "The file is not a usable Switchboard backup: missing, empty, not SQLite, damaged, or not Switchboard's." },
   SB_ERR_BACKUP_NEWER: { status: 422, summary: 'The backup was made by a newer Switchboard; update Switchboard to restore it.' },
   SB_ERR_SHUTTING_DOWN: { status: 503, summary: 'The hub is shutting down.', close: 1001 },
+  SB_ERR_HEARTBEAT_TIMEOUT: { status: 408, summary: 'Two pings in a row went unanswered.', close: 1001 },
   SB_ERR_INTERNAL: { status: 500, summary: 'An unexpected error; the hub keeps running.' },
 } as const satisfies Record<string, { status: number; summary: string; close?: number }>;
 

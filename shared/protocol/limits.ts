@@ -16,6 +16,11 @@ export const DEFAULT_LIMITS = {
   helloTimeoutMs: 5_000,
   /** Bytes queued for one client before it counts as a slow consumer and is cut off. */
   maxBufferedBytes: 16 * 1024 * 1024,
+  /**
+   * Time an HTTP request has to arrive whole, headers and body, in ms; a slower one gets 408 and is
+   * closed. The answer may take longer (long-polls, MCP streams).
+   */
+  requestTimeoutMs: 30_000,
   /** Longest accepted long-poll wait on HTTP reads, in seconds. */
   maxWaitSeconds: 30,
   /** Largest accumulated streamed message, in bytes. */
@@ -62,6 +67,9 @@ export type BackupInterval = (typeof BACKUP_INTERVALS)[number];
 export const DEFAULT_BACKUP_EVERY: BackupInterval = 'daily';
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+
+/** Deepest nesting of arrays and objects accepted in a frame or body; deeper JSON is refused before it is parsed. */
+export const MAX_JSON_DEPTH = 64;
 
 /** Largest page returned by one replay, history or read call. */
 export const MAX_PAGE = 1000;

@@ -1,9 +1,10 @@
 /**
- * Plain `node:http` requests for what fetch and the ws client will not send: any Host header, and raw
- * WebSocket upgrade requests whose refusal body we want to read.
+ * Plain `node:http` requests for what fetch and the ws client will not send: any Host header, raw
+ * WebSocket upgrade requests whose refusal body we want to read, and requests that stop half-way.
  */
 import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -61,4 +62,25 @@ export function rawUpgrade(port: number, headers: Record<string, string> = {}, p
 /** The standard JSON error body, for toEqual. */
 export function errorBody(code: string, message: unknown): { status: 'error'; error: { code: string; message: unknown } } {
   return { status: 'error', error: { code, message } };
+}
+
+/**
+ * Writes `text` on a plain TCP connection to 127.0.0.1:port and keeps it open, sending nothing more;
+ * resolves with everything the hub wrote once the hub closes the connection.
+ */
+export function sendAndHold(port: number, text: string, timeoutMs = 15_000): Promise<{ received: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(text));
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the hub kept the connection open for ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ received: Buffer.concat(chunks).toString('utf8') });
+    });
+  });
 }

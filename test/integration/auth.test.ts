@@ -329,7 +329,8 @@ describe('authentication', () => {
       await hub.stop();
       const log = readFileSync(file, 'utf8');
       expect({
-        failuresLogged: log.split('\n').filter((line) => line.includes('authentication failed')).length >= 5,
+        // One line for each kind of failure (what for, why) and source in a minute: upgrade, hello and HTTP here.
+        failuresLogged: log.split('\n').filter((line) => line.includes('authentication failed')).length >= 3,
         leaked: secrets.filter((secret) => log.includes(secret)),
       }).toEqual({ failuresLogged: true, leaked: [] });
     } finally {

@@ -1,10 +1,12 @@
-/** Connection limits, frame size, malformed floods, idle close, slow consumers and configuration checks. */
+/** Connection limits, waiting sockets, frame size, malformed floods, idle and heartbeat close, slow consumers and configuration checks. */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, type HubSettings } from '../../electron/hub/config.js';
 import { createHub } from '../../electron/hub/hub.js';
 import type { Connection } from '../../electron/hub/connection.js';
+import { MAX_PENDING_CONNECTIONS } from '../../electron/hub/connection-registry.js';
+import { MAX_MALFORMED_IN_ROW } from '../../electron/hub/router.js';
 import { api, connectAgent, openSocket, startHub, tempDir, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { runCli } from '../helpers/cli-process.js';
 import { eventually } from '../helpers/wait.js';
@@ -60,15 +62,53 @@ describe('limits', () => {
     });
   });
 
-  it('applies a smaller maxConnections setting, counting connections that have not said hello yet', async () => {
-    const h = (hub = await startHub({ maxConnections: 3 }));
+  it('applies a smaller maxConnections setting to authenticated connections only, leaving sockets that have not said hello open', async () => {
+    const h = (hub = await startHub({ maxConnections: 3, helloTimeoutMs: 60_000 }));
+    const waiting = track(await openSocket(h.wsUrl));
     track(await connectAgent(h, 'a'));
-    track(await openSocket(h.wsUrl));
+    track(await connectAgent(h, 'b'));
     track(await connectAgent(h, 'c'));
     const extra = track(await openSocket(h.wsUrl));
-    expect({ error: (await extra.next('error'))['code'], closed: (await extra.waitClosed()).code }).toEqual({
-      error: 'SB_ERR_TOO_MANY_CONNECTIONS',
+    const refused = await extra.request({ type: 'hello', token: h.token, agent: 'd' });
+    expect({ refused, closed: (await extra.waitClosed()).code, waiting: { open: waiting.closed, frames: waiting.frames } }).toEqual({
+      refused: { type: 'error', re: expect.any(String), code: 'SB_ERR_TOO_MANY_CONNECTIONS', message: 'the hub allows 3 connections at once; try again later' },
       closed: 1013,
+      waiting: { open: undefined, frames: [] },
+    });
+  });
+
+  it(`lets agents in while ${MAX_PENDING_CONNECTIONS} sockets that never say hello are held open, closing the oldest waiting socket when one more arrives`, async () => {
+    const h = (hub = await startHub({ helloTimeoutMs: 60_000 }));
+    const held: TestClient[] = [];
+    for (let i = 0; i < MAX_PENDING_CONNECTIONS; i++) held.push(track(await openSocket(h.wsUrl)));
+    const withHeader = track(await openSocket(h.wsUrl, { headers: { authorization: `Bearer ${h.token}`, 'x-agent-name': 'header-agent' } }));
+    const headerWelcome = await withHeader.next('welcome');
+    const stillHeld = held.filter((c) => c.closed === undefined).length;
+    const oneMore = track(await openSocket(h.wsUrl));
+    const oldest = { error: await held[0]?.next('error'), closed: await held[0]?.waitClosed() };
+    const withHello = track(await connectAgent(h, 'hello-agent'));
+    const secondOldest = await held[1]?.waitClosed();
+    const pongs = [(await withHeader.request({ type: 'ping' })).type, (await withHello.request({ type: 'ping' })).type];
+    const reason = `${MAX_PENDING_CONNECTIONS} connections were waiting to say hello; the oldest was closed to make room`;
+    expect({
+      headerWelcome: headerWelcome['agent'],
+      stillHeld,
+      oldest,
+      secondOldest: secondOldest?.code,
+      pongs,
+      open: [...held, oneMore].filter((c) => c.closed === undefined).length,
+      waiting: h.hub.services.connections.pending(),
+    }).toEqual({
+      headerWelcome: { id: 'header-agent', admin: true },
+      stillHeld: MAX_PENDING_CONNECTIONS,
+      oldest: {
+        error: { type: 'error', code: 'SB_ERR_TOO_MANY_CONNECTIONS', message: reason },
+        closed: { code: 1013, reason: `SB_ERR_TOO_MANY_CONNECTIONS: ${reason}` },
+      },
+      secondOldest: 1013,
+      pongs: ['pong', 'pong'],
+      open: MAX_PENDING_CONNECTIONS - 1,
+      waiting: MAX_PENDING_CONNECTIONS - 1,
     });
   });
 
@@ -92,7 +132,7 @@ describe('limits', () => {
     });
   });
 
-  it('answers each of 10,000 malformed frames with the right error code while another client sends and receives normally', async () => {
+  it('answers each of 10,000 malformed frames with the right error code while another client sends and receives normally, as long as a good frame comes every so often', async () => {
     const h = (hub = await startHub());
     const flood = track(await connectAgent(h, 'flood'));
     const steady = track(await connectAgent(h, 'steady'));
@@ -111,6 +151,7 @@ describe('limits', () => {
       ['{"type":"send_message","id":"ID","conversation_id":"general","to":"bob","content":"both"}', 'SB_ERR_VALIDATION', true],
       ['{"type":"subscribe","id":"ID","since":-1}', 'SB_ERR_VALIDATION', true],
       ['{"type":"hello","id":"ID","token":""}', 'SB_ERR_VALIDATION', true],
+      [`{"type":"send_message","id":"ID","payload":${'['.repeat(100)}${']'.repeat(100)}}`, 'SB_ERR_VALIDATION', false],
     ];
     const expected: { code: string; re?: string }[] = [];
     const steadyRun = (async () => {
@@ -118,7 +159,10 @@ describe('limits', () => {
       for (let i = 0; i < 200; i++) acks.push((await steady.request({ type: 'send_message', conversation_id: 'general', content: `steady ${i}` })).type);
       return acks;
     })();
+    let good = 0;
     for (let i = 0; i < 10_000; i++) {
+      // A good frame now and then: fewer than MAX_MALFORMED_IN_ROW malformed ones in a row never close the connection.
+      if (i % 50 === 49) flood.socket.send(`{"type":"ping","id":"good${good++}"}`);
       const [frame, code, hasId] = kinds[i % kinds.length] as [string | Buffer, string, boolean];
       const id = `m${i}`;
       flood.socket.send(typeof frame === 'string' ? frame.replace('ID', id) : frame);
@@ -126,12 +170,14 @@ describe('limits', () => {
     }
     const [acks, pong] = await Promise.all([steadyRun, flood.request({ type: 'ping' }, 15_000)]);
     await listener.next((f) => f['content'] === 'steady 199');
+    const pongs = flood.frames.filter((f) => f.type === 'pong' && String(f['re']).startsWith('good')).length;
     const errors = flood.frames.filter((f) => f.type === 'error').map((f) => (f['re'] === undefined ? { code: f['code'] } : { code: f['code'], re: f['re'] }));
     const received = listener.frames.filter((f) => f.type === 'new_message').map((f) => f['content']);
     const stored = await api(h, 'GET', '/api/conversations/general/messages?since=0&limit=1000');
     expect({
       errors,
       pong: pong.type,
+      pongs,
       floodOpen: flood.closed,
       acks: new Set(acks),
       received,
@@ -139,6 +185,7 @@ describe('limits', () => {
     }).toEqual({
       errors: expected,
       pong: 'pong',
+      pongs: good,
       floodOpen: undefined,
       acks: new Set(['ack']),
       received: Array.from({ length: 200 }, (_, i) => `steady ${i}`),
@@ -146,24 +193,69 @@ describe('limits', () => {
     });
   });
 
-  it('closes a client that answers no pings and sends nothing with 1001 after idleTimeoutMs, while clients that answer pings or send heartbeats stay open', async () => {
-    const h = (hub = await startHub({ heartbeatIntervalMs: 100, idleTimeoutMs: 600 }));
+  it(`closes a connection that floods ${MAX_MALFORMED_IN_ROW} malformed or deeply nested frames in a row with 1008 SB_ERR_BAD_FRAME, while another agent's round trips keep succeeding`, async () => {
+    const h = (hub = await startHub());
+    const flood = track(await connectAgent(h, 'flood'));
+    const steady = track(await connectAgent(h, 'steady'));
+    const roundTrips = (async () => {
+      const replies: string[] = [];
+      for (let i = 0; i < 200; i++) replies.push((await steady.request({ type: 'send_message', conversation_id: 'general', content: `steady ${i}` })).type);
+      return replies;
+    })();
+    const deep = `{"type":"send_message","conversation_id":"general","content":"x","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    for (let i = 0; i < 10_000 && flood.closed === undefined; i++) {
+      flood.socket.send(i % 2 === 0 ? deep : 'this is not json');
+      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const closed = await flood.waitClosed();
+    const replies = await roundTrips;
+    const errors = flood.frames.filter((f) => f.type === 'error').map((f) => f['code']);
+    const stored = await api(h, 'GET', '/api/conversations/general/messages?since=0&limit=1000');
+    expect({
+      closed,
+      errors: { count: errors.length, last: flood.frames.at(-1) },
+      replies: new Set(replies),
+      stored: (stored.body['messages'] as unknown[]).length,
+      steadyOpen: steady.closed,
+    }).toEqual({
+      closed: { code: 1008, reason: `SB_ERR_BAD_FRAME: ${MAX_MALFORMED_IN_ROW} malformed frames in a row; fix the client and reconnect` },
+      errors: {
+        count: MAX_MALFORMED_IN_ROW + 1,
+        last: { type: 'error', code: 'SB_ERR_BAD_FRAME', message: `${MAX_MALFORMED_IN_ROW} malformed frames in a row; fix the client and reconnect` },
+      },
+      replies: new Set(['ack']),
+      stored: 200,
+      steadyOpen: undefined,
+    });
+  });
+
+  it('closes a client that sends nothing with 1001 SB_ERR_IDLE after idleTimeoutMs', async () => {
+    const h = (hub = await startHub({ heartbeatIntervalMs: 300, idleTimeoutMs: 400 }));
+    const quiet = track(await openSocket(h.wsUrl, { headers: { authorization: `Bearer ${h.token}`, 'x-agent-name': 'quiet' }, autoPong: false }));
+    expect({ error: await quiet.next((f) => f.type === 'error'), closed: (await quiet.waitClosed()).code }).toEqual({
+      error: { type: 'error', code: 'SB_ERR_IDLE', message: 'nothing received for 400 ms' },
+      closed: 1001,
+    });
+  });
+
+  it('closes a client that stops answering pings with 1001 SB_ERR_HEARTBEAT_TIMEOUT after two missed pings, although it keeps sending frames, while clients that answer pings stay open', async () => {
+    const h = (hub = await startHub({ heartbeatIntervalMs: 250, idleTimeoutMs: 60_000 }));
     const auth = (agent: string): { headers: Record<string, string> } => ({ headers: { authorization: `Bearer ${h.token}`, 'x-agent-name': agent } });
-    const quiet = track(await openSocket(h.wsUrl, { ...auth('quiet'), autoPong: false }));
+    const deaf = track(await openSocket(h.wsUrl, { ...auth('deaf'), autoPong: false }));
     const ponging = track(await openSocket(h.wsUrl, auth('ponging')));
-    const beating = track(await openSocket(h.wsUrl, { ...auth('beating'), autoPong: false }));
-    const beat = setInterval(() => beating.send({ type: 'heartbeat', timestamp: Date.now() }), 100);
+    const beat = setInterval(() => deaf.closed === undefined && deaf.send({ type: 'heartbeat', timestamp: Date.now() }), 50);
     try {
-      const error = await quiet.next('error');
-      const closed = await quiet.waitClosed();
-      // Twice the idle timeout more: the others are still there.
-      await new Promise((resolve) => setTimeout(resolve, 1200));
-      const alive = [(await ponging.request({ type: 'ping' })).type, (await beating.request({ type: 'ping' })).type];
-      expect({ error, closed: closed.code, alive, others: [ponging.closed, beating.closed] }).toEqual({
-        error: { type: 'error', code: 'SB_ERR_IDLE', message: 'nothing received for 600 ms' },
+      const error = await deaf.next((f) => f.type === 'error');
+      const closed = await deaf.waitClosed();
+      const answered = deaf.frames.filter((f) => f.type === 'heartbeat_response').length;
+      // Several ping intervals more: the one that answers pings is still there.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect({ error, closed: closed.code, answeredBeforeClose: answered > 0, alive: (await ponging.request({ type: 'ping' })).type, other: ponging.closed }).toEqual({
+        error: { type: 'error', code: 'SB_ERR_HEARTBEAT_TIMEOUT', message: '2 pings in a row went unanswered (the hub pings every 250 ms)' },
         closed: 1001,
-        alive: ['pong', 'pong'],
-        others: [undefined, undefined],
+        answeredBeforeClose: true,
+        alive: 'pong',
+        other: undefined,
       });
     } finally {
       clearInterval(beat);

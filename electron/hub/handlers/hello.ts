@@ -5,10 +5,18 @@ import { sendError, type RequestId, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
 import type { AgentProfile } from '../store/agent-store.js';
 
-/** Marks the connection authenticated, brings its agent online, sends `welcome`, then its offline queue. */
+/**
+ * Marks the connection authenticated, brings its agent online, sends `welcome`, then its offline queue;
+ * when maxConnections agents are already in, closes it with SB_ERR_TOO_MANY_CONNECTIONS instead.
+ */
 export function admit(s: HubServices, conn: Connection, identity: Identity, profile: AgentProfile, re?: RequestId): void {
-  conn.identity = identity;
   clearTimeout(conn.helloTimer);
+  if (!s.connections.authenticate(conn, identity)) {
+    const error = new SwitchboardError('SB_ERR_TOO_MANY_CONNECTIONS', `the hub allows ${s.config.maxConnections} connections at once; try again later`);
+    sendError(conn, re, error);
+    conn.close(closeCodeFor(error.code) ?? 1013, `${error.code}: ${error.message}`);
+    return;
+  }
   s.presence.join(conn, identity.agent, profile);
   s.logger.debug('agent connected', { client: conn.id, agent: identity.agent });
   const welcome: WelcomeFrame = {
@@ -41,7 +49,7 @@ export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {
       const frame = ctx.frame;
       let identity: Identity;
       try {
-        identity = s.auth.identify(frame.token, frame.agent, `ws ${ctx.conn.id}`);
+        identity = s.auth.identify(frame.token, frame.agent, { source: 'ws hello', peer: ctx.conn.peer });
       } catch (error) {
         if (!(error instanceof SwitchboardError)) throw error;
         // The refusal is the reply to this hello, so it carries its `re` like any other; then the connection closes.

@@ -86,7 +86,12 @@ export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[], 
         let identity: Identity | undefined;
         if (route.access !== 'public') {
           const credential = s.auth.credentialFromHeaders(req.headers);
-          identity = s.auth.identify(credential?.secret, requestedAgent(req), `http ${route.method} ${route.path}`, credential?.via);
+          identity = s.auth.identify(
+            credential?.secret,
+            requestedAgent(req),
+            { source: `http ${route.method} ${route.path}`, peer: req.socket.remoteAddress ?? 'unknown' },
+            credential?.via,
+          );
           if (route.access === 'admin' && !identity.admin) {
             throw new SwitchboardError('SB_ERR_FORBIDDEN', 'this endpoint needs the admin token (from connection.json)');
           }

@@ -1,6 +1,7 @@
 /** HTTP responses: JSON bodies, and errors as {"status":"error","error":{code,message}} in one place. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SwitchboardError } from '../../../shared/index.js';
+import { jsonTooDeep } from '../json-depth.js';
 import type { Logger } from '../logger.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -36,7 +37,7 @@ export function sendError(res: ServerResponse, error: unknown, logger: Logger): 
   sendJson(res, known.status, errorBody(known));
 }
 
-/** Reads a JSON body up to `limit` bytes; an empty body is `{}`. */
+/** Reads a JSON body up to `limit` bytes, nested no deeper than MAX_JSON_DEPTH; an empty body is `{}`. */
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -46,8 +47,11 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
     chunks.push(chunk);
   }
   if (size === 0) return {};
+  const text = Buffer.concat(chunks).toString('utf8');
+  const tooDeep = jsonTooDeep(text);
+  if (tooDeep !== undefined) throw tooDeep;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw new SwitchboardError('SB_ERR_BAD_JSON', 'the request body is not valid JSON');
   }

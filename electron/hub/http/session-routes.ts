@@ -40,8 +40,9 @@ export function sessionRoutes(s: HubServices): Route[] {
       handle(ctx) {
         const session = s.sessions.open(ctx.query.get('code') ?? '');
         if (session === undefined) {
-          s.events.record('auth_failure', s.clock.now(), { subject: 'login link', detail: { reason: 'used, expired or unknown login code' } });
-          sendPage(ctx.req, ctx.res, 401, 'Login link not valid', 'This login link was already used or has expired. Run `switchboard open` for a new one.');
+          const limited = s.auth.failures.failed(ctx.req.socket.remoteAddress ?? 'unknown', 'login link', 'used, expired or unknown login code');
+          if (limited !== undefined) sendPage(ctx.req, ctx.res, limited.status, 'Too many login attempts', `${limited.message}.`);
+          else sendPage(ctx.req, ctx.res, 401, 'Login link not valid', 'This login link was already used or has expired. Run `switchboard open` for a new one.');
           return { body: null };
         }
         setSessionCookie(ctx.res, session.secret, SESSION_TTL_MS / 1000);

@@ -1,4 +1,4 @@
-/** The append-only audit trail: auth failures, tokens, start/stop and other hub events. */
+/** The audit trail: auth failures, tokens, start/stop and other hub events; append-only but for the count of a coalesced auth failure. */
 import type { Db } from './database.js';
 
 export interface AuditEvent {
@@ -35,12 +35,19 @@ export function createEventStore(db: Db) {
     'INSERT INTO events (ts, kind, actor, subject, detail) VALUES (?, ?, ?, ?, ?)',
   );
   const latest = db.prepare<[number], EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT +?');
+  const setDetail = db.prepare<[string, number]>('UPDATE events SET detail = ? WHERE id = ?');
   const listeners = new Set<(event: RecordedEvent) => void>();
   return {
-    record(kind: string, now: number, fields: { actor?: string | null; subject?: string | null; detail?: unknown } = {}): void {
-      insert.run(now, kind, fields.actor ?? null, fields.subject ?? null, fields.detail === undefined ? null : JSON.stringify(fields.detail));
+    /** Appends an event; returns its id. */
+    record(kind: string, now: number, fields: { actor?: string | null; subject?: string | null; detail?: unknown } = {}): number {
+      const { lastInsertRowid } = insert.run(now, kind, fields.actor ?? null, fields.subject ?? null, fields.detail === undefined ? null : JSON.stringify(fields.detail));
       for (const listener of listeners)
         listener({ kind, ts: now, actor: fields.actor ?? null, subject: fields.subject ?? null, detail: fields.detail ?? null });
+      return Number(lastInsertRowid);
+    },
+    /** Replaces an event's detail: only for an event that stands for a count still growing (coalesced auth failures). */
+    amend(id: number, detail: unknown): void {
+      setDetail.run(JSON.stringify(detail), id);
     },
     /**
      * Called with each event as it is recorded, often inside the transaction that records it (which

@@ -132,6 +132,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
       hubInt('heartbeatIntervalMs', 'Heartbeat interval', 'ms', 100, 3_600_000, 'How often the hub pings each connection.'),
       hubInt('idleTimeoutMs', 'Idle timeout', 'ms', 100, DAY_MS, 'A connection silent this long is closed. Must be longer than the heartbeat interval.'),
       hubInt('helloTimeoutMs', 'Hello timeout', 'ms', 100, 600_000, 'Time a connection without a token on the upgrade has to send hello.'),
+      hubInt('requestTimeoutMs', 'Request timeout', 'ms', 1000, 600_000, 'Time an HTTP request has to arrive whole, headers and body; a slower one is closed.'),
       hubInt('maxWaitSeconds', 'Longest long-poll', 's', 0, 3600, 'Longest wait an HTTP read may ask for.'),
     ],
   },
