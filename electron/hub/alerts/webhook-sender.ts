@@ -1,7 +1,7 @@
 /** Delivers alert webhooks from the durable `webhook_deliveries` outbox: the task callbacks' signed POST and SSRF guard, retries with backoff. */
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
-import { postCallback, type PostOutcome } from '../relay/callback-request.js';
+import { hostOf, postCallback, type PostOutcome } from '../relay/callback-request.js';
 import type { Signer } from '../relay/callback-signing.js';
 import type { CallbackPolicy } from '../relay/ssrf-guard.js';
 import type { Clock } from '../services.js';
@@ -131,13 +131,4 @@ export function createWebhookSender(deps: {
       await inFlight;
     },
   };
-}
-
-/** The URL's host (and port) for logs and events: never the path or query, which may carry secrets. */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '(not a URL)';
-  }
 }

@@ -106,3 +106,12 @@ export function postCallback(url: string, body: string, taskId: string, options:
     }
   });
 }
+
+/** The URL's host (and port) for logs and events: never the path or query, which may carry secrets. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(not a URL)';
+  }
+}

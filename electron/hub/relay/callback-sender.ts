@@ -5,7 +5,7 @@ import type { Clock } from '../services.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 import { callbackStatus, createCallbackStore, type CallbackRow, type CallbackStatus } from '../store/callback-store.js';
-import { postCallback, type PostOutcome } from './callback-request.js';
+import { hostOf, postCallback, type PostOutcome } from './callback-request.js';
 import type { Signer } from './callback-signing.js';
 import type { CallbackPolicy, Resolve } from './ssrf-guard.js';
 
@@ -169,13 +169,4 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
       return closing;
     },
   };
-}
-
-/** The URL's host (and port) for logs and events: never the path or query, which may carry secrets. */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '(not a URL)';
-  }
 }
