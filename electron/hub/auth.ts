@@ -51,7 +51,12 @@ export function createAuthenticator(deps: { tokens: TokenStore; events: EventSto
       const record = found?.kind === (via === 'cookie' ? 'session' : 'token') ? found : undefined;
       if (record === undefined) {
         const reason = token === undefined ? 'missing token' : via === 'cookie' ? 'unknown, expired or revoked session' : 'unknown or revoked token';
-        deps.events.record('auth_failure', now, { subject: source, detail: { reason } });
+        try {
+          deps.events.record('auth_failure', now, { subject: source, detail: { reason } });
+        } catch (error) {
+          // The refusal matters more than its audit row: a hub that cannot write still says SB_ERR_AUTH.
+          deps.logger.warn('the failed authentication was not recorded', { error: String(error) });
+        }
         deps.logger.warn('authentication failed', { source });
         throw new SwitchboardError('SB_ERR_AUTH', authFailure(token, via));
       }

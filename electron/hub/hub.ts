@@ -28,7 +28,11 @@ import { createPresence } from './presence.js';
 import { createRouter } from './router.js';
 import type { Clock, HubServices } from './services.js';
 import { createCheckpointer, type Checkpointer } from './store/checkpointer.js';
-import { closeDatabase, openDatabase, type Db } from './store/database.js';
+import { closeDatabase, closeUntouched, type Db } from './store/database.js';
+import { openCheckedDatabase, refusal } from './store/start-check.js';
+import { createDatabaseHealth, type DatabaseHealth } from './database-health.js';
+import { respondToDamage } from './damage-response.js';
+import { restoreAdvice } from './backup/restore-advice.js';
 import { createAgentStore } from './store/agent-store.js';
 import { createConversationStore } from './store/conversation-store.js';
 import { createEventStore } from './store/event-store.js';
@@ -68,6 +72,7 @@ import { backupsFolder } from './backup/backup-file.js';
 import { createBackupScheduler, type BackupScheduler, type SchedulerClock } from './backup/backup-scheduler.js';
 import { createMcpEndpoint, type McpEndpoint } from './mcp/mcp-route.js';
 import { SwitchboardError } from '../../shared/index.js';
+import { HubStartError } from './start-error.js';
 
 /** How many ports after a taken default port are tried. */
 const PORT_FALLBACK_TRIES = 20;
@@ -119,14 +124,14 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let prometheus: Prometheus | undefined;
   let backupSchedule: BackupScheduler | undefined;
   let mcp: McpEndpoint | undefined;
+  let stopDamageResponse: (() => void) | undefined;
 
-  const wire = (): HubServices => {
-    ensureDataDir(config.dataDir);
-    const logger = options.logger ?? createLogger({ file: join(config.dataDir, 'logs', 'hub.log') });
+  const backupFolder = config.backupFolder ?? backupsFolder(config.dataDir);
+  const advice = (): string => restoreAdvice(backupFolder);
+
+  const wire = (db: Db, logger: Logger, databaseHealth: DatabaseHealth): HubServices => {
     const now = (): number => clock.now();
     const file = databaseFile(config.dataDir);
-    const db = openDatabase(file);
-    database = db;
     checkpointer = createCheckpointer(db, file, logger);
     const messages = createMessageStore(db);
     const conversations = createConversationStore(db);
@@ -138,7 +143,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       conversations.reload();
       inbox.reload();
     };
-    const commits = createCommitQueue(db, logger, onRollback, checkpointer.written);
+    const commits = createCommitQueue(db, logger, onRollback, checkpointer.written, databaseHealth);
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
     const offlineQueue = createOfflineQueue({ inbox, events, presence, logger, config, now });
@@ -166,7 +171,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       loopBreaker,
       streams: createStreams({ messaging, conversations, loopBreaker, logger, maxStreamBytes: config.maxStreamBytes, now }),
       auth: createAuthenticator({ tokens, events, logger, now }),
-      router: createRouter(logger),
+      router: createRouter(logger, databaseHealth.failed),
       frameCounts: new Map(),
       lifetime: lifetime.signal,
       relay,
@@ -178,8 +183,10 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       sessions: createSessions({ tokens, events, now }),
       search: createSearchStore(db),
       rates: createRateStore(db),
-      backups: createHubBackups({ db, file, clock, events }),
+      backups: createHubBackups({ db, file, clock, events, refusal: () => (databaseHealth.readOnly ? noBackupOfDamage(advice()) : undefined) }),
+      databaseHealth,
     };
+    stopDamageResponse = respondToDamage({ health: databaseHealth, db, checkpointer, alerts: s.alerts });
     s.router.use(countingMiddleware(s.frameCounts));
     s.router.use(authMiddleware);
     s.router.use(validationMiddleware);
@@ -195,13 +202,30 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     },
     async start() {
       if (services !== undefined) throw new Error('the hub is already running');
-      const s = wire();
+      ensureDataDir(config.dataDir);
+      const logger = options.logger ?? createLogger({ file: join(config.dataDir, 'logs', 'hub.log') });
+      const file = databaseFile(config.dataDir);
+      const health = createDatabaseHealth({ advice, logger });
+      // Before anything is written: a damaged file opens read-only and is left exactly as it is.
+      const checked = await openCheckedDatabase(file, advice);
+      database = checked.db;
+      if (checked.damage !== undefined) health.damaged(checked.damage);
+      let s: HubServices;
+      try {
+        s = wire(checked.db, logger, health);
+      } catch (error) {
+        if (!health.readOnly) throw error;
+        closeUntouched(checked.db);
+        database = undefined;
+        throw refusal(file, `${checked.damage ?? ''}; ${String(error)}`, advice());
+      }
       services = s;
+      const readOnly = health.readOnly;
       let port = config.port;
       let wsUrl = '';
       const guard = createGuard(config, () => port);
       // Before anything is taken in: minutes a crash left unwritten are rebuilt first.
-      s.rollups.start().catch((error: unknown) => s.logger.error('could not rebuild interaction rollups', { error: String(error) }));
+      if (!readOnly) s.rollups.start().catch((error: unknown) => s.logger.error('could not rebuild interaction rollups', { error: String(error) }));
       prometheus = createPrometheus(s);
       // MCP sessions are clients of the hub's own WebSocket, at the address connection.json gives.
       mcp = createMcpEndpoint(s, () => wsUrl);
@@ -231,10 +255,16 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       server.on('upgrade', ws.upgrade);
       server.on('clientError', (_error, socket) => socket.destroy());
       const taken = await listen(server, config, (p) => (port = p));
-      const token = adminToken(s.tokens, config.dataDir, clock.now());
+      const token = readOnly
+        ? readOnlyAdminToken(s.tokens, config.dataDir, clock.now(), () => noTokenRefusal(file, health.status().reason, advice()))
+        : adminToken(s.tokens, config.dataDir, clock.now());
       const connection = connectionInfo(config.host, port, token);
       wsUrl = connection.url;
       writeConnectionFile(config.dataDir, connection);
+      if (readOnly) {
+        s.logger.warn('hub started read-only: its database is damaged', { port, host: config.host, reason: health.status().reason });
+        return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
+      }
       s.events.record('hub_started', clock.now(), { detail: { port, host: config.host, pid: process.pid } });
       s.logger.info('hub started', { port, host: config.host });
       // Leases left by a crash run out and are re-offered; queued tasks go to agents as they connect.
@@ -242,7 +272,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       s.relay.callbacks.wake();
       s.retention.start();
       backupSchedule = createBackupScheduler({
-        folder: config.backupFolder ?? backupsFolder(config.dataDir),
+        folder: backupFolder,
         every: config.backupEvery,
         keepDays: config.backupKeepDays,
         backup: (file) => s.backups.backup(file),
@@ -286,11 +316,15 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const rolled = s.rollups.close();
       s.commits.flush();
       await rolled;
-      s.events.record('hub_stopped', clock.now());
+      stopDamageResponse?.();
+      stopDamageResponse = undefined;
+      const untouched = s.databaseHealth.readOnly;
+      if (!untouched) recordStop(s);
       s.logger.info('hub stopped');
       await checkpointer?.close();
       checkpointer = undefined;
-      if (database !== undefined) closeDatabase(database);
+      // A damaged file is left as it is: not even the checkpoint a normal close makes.
+      if (database !== undefined) (untouched ? closeUntouched : closeDatabase)(database);
       database = undefined;
     },
   };
@@ -325,4 +359,30 @@ function adminToken(tokens: TokenStore, dataDir: string, now: number): string {
 }
 
 const LOCAL_ADMIN_LABEL = 'local admin (connection.json)';
+
+/** A read-only hub cannot mint a token: it starts only if connection.json still holds a working admin token. */
+function readOnlyAdminToken(tokens: TokenStore, dataDir: string, now: number, refuse: () => Error): string {
+  const existing = readConnectionFile(dataDir);
+  if (existing !== undefined && tokens.verify(existing.token, now)?.admin === true) return existing.token;
+  throw refuse();
+}
+
+function noTokenRefusal(file: string, reason: string | undefined, advice: string): HubStartError {
+  return new HubStartError(
+    `Switchboard cannot start: ${file} is damaged (${reason ?? 'SQLite found it corrupt'}), and a read-only hub cannot store the new admin token it needs. ${advice}`,
+  );
+}
+
+function noBackupOfDamage(advice: string): SwitchboardError {
+  return new SwitchboardError('SB_ERR_READ_ONLY', `the database is damaged, so no backup is made of it (a damaged copy would pass for the newest good backup). ${advice}`);
+}
+
+/** The stop goes in the audit trail when the database takes it; a disk that is full does not keep the hub from stopping. */
+function recordStop(s: HubServices): void {
+  try {
+    s.events.record('hub_stopped', s.clock.now());
+  } catch (error) {
+    s.logger.warn('the hub stop was not recorded', { error: String(error) });
+  }
+}
 

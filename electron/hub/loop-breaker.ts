@@ -1,6 +1,6 @@
 /** The loop breaker: pauses a conversation whose reply chain or two-agent back-and-forth runs away, until a person resumes it. */
 import { SwitchboardError, type ConversationPausedFrame, type ConversationResumedFrame } from '../../shared/protocol/index.js';
-import type { CommitQueue } from './commit-queue.js';
+import { notStored, type CommitQueue } from './commit-queue.js';
 import type { HubConfig } from './config.js';
 import type { Connection } from './connection.js';
 import type { Logger } from './logger.js';
@@ -166,7 +166,7 @@ export function createLoopBreaker(deps: {
           },
           failed: (error) => {
             if (loop.paused === undefined) loop.paused = pause;
-            reject(new SwitchboardError('SB_ERR_STORAGE', `the resume was not stored: ${String(error)}`));
+            reject(notStored(error, 'the resume'));
           },
         });
       });

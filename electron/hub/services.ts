@@ -26,6 +26,7 @@ import type { Sessions } from './sessions.js';
 import type { SearchStore } from './store/search-store.js';
 import type { RateStore } from './store/rate-store.js';
 import type { HubBackups } from './backup/backup-export.js';
+import type { DatabaseHealth } from './database-health.js';
 
 export interface Clock {
   now(): number;
@@ -73,4 +74,6 @@ export interface HubServices {
   rates: RateStore;
   /** Consistent copies of the database while the hub runs. */
   backups: HubBackups;
+  /** Whether writes work: healthy, failing (disk full, read-only folder) or damaged (the hub is read-only). */
+  databaseHealth: DatabaseHealth;
 }

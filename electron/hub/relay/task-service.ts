@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isTerminal, nextState, seedStatus, SwitchboardError, type NewTask, type TaskEvent } from '../../../shared/index.js';
-import type { CommitQueue } from '../commit-queue.js';
+import { notStored, type CommitQueue } from '../commit-queue.js';
 import type { HubConfig } from '../config.js';
 import type { EventStore } from '../store/event-store.js';
 import { taskRecord, type Task, type TaskStore } from '../store/task-store.js';
@@ -77,7 +77,7 @@ export function createTaskService(deps: {
           outcome.after?.();
           resolve(outcome.change);
         },
-        failed: (error) => reject(new SwitchboardError('SB_ERR_STORAGE', `the task change was not stored: ${String(error)}`)),
+        failed: (error) => reject(notStored(error, 'the task change')),
       });
     });
 

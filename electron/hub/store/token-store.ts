@@ -85,7 +85,13 @@ export function createTokenStore(db: Db) {
       const row = byHash.get(hashToken(token), now);
       if (row === undefined) return undefined;
       // Recorded at most once a minute, so a busy HTTP agent does not cost a write per request.
-      if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS) touch.run(now, row.id);
+      if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS) {
+        try {
+          touch.run(now, row.id);
+        } catch {
+          // Bookkeeping only: a hub that cannot write (damaged database, full disk) still lets its tokens in.
+        }
+      }
       return toRecord(row);
     },
     revoke(id: string, now: number): boolean {
