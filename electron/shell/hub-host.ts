@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { ConfigError, resolveConfig, type HubConfig, type HubSettings } from '../hub/config.js';
 import { createHub, type Hub, type HubOptions } from '../hub/hub.js';
+import type { DatabaseStatus } from '../hub/database-health.js';
 import { createLogger } from '../hub/logger.js';
 import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
 
@@ -21,6 +22,13 @@ export interface HostStatus {
   error: string | undefined;
   /** Why settings.json was not applied; the hub runs on the last good settings meanwhile. */
   settingsProblem: string | undefined;
+  /** The running hub's database is damaged (the hub is read-only) or its writes fail; undefined while healthy. */
+  database?: DatabaseProblem | undefined;
+}
+
+export interface DatabaseProblem {
+  state: 'write-failing' | 'damaged';
+  reason: string;
 }
 
 export interface HubHostOptions {
@@ -77,7 +85,11 @@ export function createHubHost(options: HubHostOptions) {
       };
       presence.on('online', count);
       presence.on('offline', count);
-      update({ state: 'running', address: started.connection.http, agentsOnline: presence.onlineCount() });
+      const health = next.services.databaseHealth;
+      health.onChange((database) => {
+        if (hub === next) update({ database: databaseProblem(database) });
+      });
+      update({ state: 'running', address: started.connection.http, agentsOnline: presence.onlineCount(), database: databaseProblem(health.status()) });
     } catch (error) {
       await next.stop();
       const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${next.config.port} on ${next.config.host} is already in use.` : String((error as Error).message);
@@ -91,7 +103,7 @@ export function createHubHost(options: HubHostOptions) {
     update({ state: 'stopping' });
     hub = undefined;
     await running.stop();
-    update({ state: 'stopped', address: undefined, agentsOnline: 0 });
+    update({ state: 'stopped', address: undefined, agentsOnline: 0, database: undefined });
   };
 
   const serially = (work: () => Promise<void>): Promise<void> => {
@@ -129,4 +141,8 @@ export function createHubHost(options: HubHostOptions) {
       }
     }),
   };
+}
+
+function databaseProblem(status: DatabaseStatus): DatabaseProblem | undefined {
+  return status.state === 'healthy' ? undefined : { state: status.state, reason: status.reason ?? status.state };
 }

@@ -65,4 +65,33 @@ describe('the tray menu', () => {
     const model = trayModel({ ...base, state: 'running', address: 'http://127.0.0.1:8765', settingsProblem: 'maxConnections: must be at least 1' }, false);
     expect(menu(model.items)[1]).toBe('"Settings not applied: maxConnections: must be at least 1"');
   });
+
+  it('shows a damaged database with the error icon, says the hub is read-only and points at Restore backup…, with no Export backup', () => {
+    const running = { ...base, state: 'running' as const, address: 'http://127.0.0.1:8765', agentsOnline: 2 };
+    const model = trayModel({ ...running, database: { state: 'damaged', reason: 'SQLite reported the database file damaged' } }, false);
+    expect({ icon: model.icon, tooltip: model.tooltip, menu: menu(model.items).slice(0, 8) }).toEqual({
+      icon: 'error',
+      tooltip: 'Switchboard — Running at 127.0.0.1:8765 · 2 agents online · Database damaged: read-only until you restore a backup (Restore backup… below)',
+      menu: [
+        '"Running at 127.0.0.1:8765 · 2 agents online"',
+        '"Database damaged: read-only until you restore a backup (Restore backup… below)"',
+        '---',
+        'Open Switchboard',
+        'Stop hub',
+        '---',
+        'Export backup… (off)',
+        'Restore backup…',
+      ],
+    });
+  });
+
+  it('shows failing writes with their reason and the error icon, while backups stay on offer', () => {
+    const running = { ...base, state: 'running' as const, address: 'http://127.0.0.1:8765' };
+    const model = trayModel({ ...running, database: { state: 'write-failing', reason: 'writes to the database are failing (database or disk is full)' } }, false);
+    expect({ icon: model.icon, menu: menu(model.items).slice(0, 2), exportOn: menu(model.items).includes('Export backup…') }).toEqual({
+      icon: 'error',
+      menu: ['"Running at 127.0.0.1:8765 · 0 agents online"', '"Database writes failing: writes to the database are failing (database or disk is full)"'],
+      exportOn: true,
+    });
+  });
 });
