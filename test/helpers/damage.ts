@@ -36,6 +36,21 @@ export function damageLeafPages(file: string, table: string, keep: number): numb
   return damaged.length;
 }
 
+/**
+ * Damages the messages of a database a hub has open (one started on it after it was filled, so its WAL
+ * holds none of them), then commits on another connection: the hub's connection drops its page cache
+ * and reads the damaged pages at its next look at them.
+ */
+export function damageRunningDatabase(file: string): void {
+  damageLeafPages(file, 'messages', 2);
+  const other = new Database(file);
+  try {
+    other.exec('CREATE TABLE damage_probe (x)');
+  } finally {
+    other.close();
+  }
+}
+
 /** Garbage over the file's first bytes, SQLite's header: nothing can read it as a database any more. */
 export function damageHeader(file: string): void {
   const fd = openSync(file, 'r+');

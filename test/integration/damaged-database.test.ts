@@ -8,7 +8,7 @@ import { backupsFolder, scheduledBackupName } from '../../electron/hub/backup/in
 import { createHub } from '../../electron/hub/hub.js';
 import { silentLogger } from '../../electron/hub/logger.js';
 import { HubStartError } from '../../electron/hub/start-error.js';
-import { damageHeader, damageLeafPages, fingerprint } from '../helpers/damage.js';
+import { damageHeader, damageLeafPages, damageRunningDatabase, fingerprint } from '../helpers/damage.js';
 import { api, connectAgent, startHub, tempFolders, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { publish, storedMessages } from '../helpers/messages.js';
 
@@ -119,11 +119,7 @@ describe('a database that turns out damaged while the hub runs', () => {
     const watcher = await connectAgent(hub, 'watcher');
     await watcher.request({ type: 'subscribe', alerts: true });
     const healthyBefore = (await api(hub, 'GET', '/api/health', { token: null })).body['status'];
-    damageLeafPages(file, 'messages', 2);
-    // Another connection's commit makes the hub's connection drop its page cache and read the pages again.
-    const other = new Database(file);
-    other.exec('CREATE TABLE damage_probe (x)');
-    other.close();
+    damageRunningDatabase(file);
     const read = await api(hub, 'GET', '/api/conversations/bulk/messages?since=0&limit=1000');
     const alert = await watcher.next((f) => f.type === 'alert');
     const damagedAt = fingerprint(file);
