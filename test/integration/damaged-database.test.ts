@@ -4,7 +4,7 @@ import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { backupsFolder, scheduledBackupName } from '../../electron/hub/backup/index.js';
+import { backupsFolder, restoreBackup, scheduledBackupName } from '../../electron/hub/backup/index.js';
 import { createHub } from '../../electron/hub/hub.js';
 import { silentLogger } from '../../electron/hub/logger.js';
 import { HubStartError } from '../../electron/hub/start-error.js';
@@ -69,13 +69,20 @@ describe('a database damaged before the hub starts', () => {
     const backupRefused = await api(hub, 'POST', '/api/backups', { body: {} });
     await client.close();
     await hub.stop();
+    const untouched = fingerprint(file);
+    // The advice works: the backup it names goes in, and the next hub is healthy again.
+    await restoreBackup({ dataDir, source: backup });
+    const restored = await startHub({ dataDir });
+    const afterRestore = { health: (await api(restored, 'GET', '/api/health', { token: null })).body['status'], early: (await storedMessages(restored, 'early')).length };
+    await restored.stop();
     expect({
       health: { code: health.status, ...health.body },
       status: { status: status.body['status'], database: status.body['database'] },
       early: early.map((m) => m.content),
       writes,
       backup: (backupRefused.body['error'] as { code: string }).code,
-      file: fingerprint(file),
+      file: untouched,
+      afterRestore,
     }).toEqual({
       health: {
         code: 503,
@@ -91,6 +98,7 @@ describe('a database damaged before the hub starts', () => {
       writes: REFUSED,
       backup: 'SB_ERR_READ_ONLY',
       file: before,
+      afterRestore: { health: 'healthy', early: EARLY.length },
     });
     expect(writes.frame['message']).toContain(`switchboard restore ${backup}`);
   });
