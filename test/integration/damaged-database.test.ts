@@ -8,6 +8,7 @@ import { backupsFolder, restoreBackup, scheduledBackupName } from '../../electro
 import { createHub } from '../../electron/hub/hub.js';
 import { silentLogger } from '../../electron/hub/logger.js';
 import { HubStartError } from '../../electron/hub/start-error.js';
+import { runCli } from '../helpers/cli-process.js';
 import { damageHeader, damageLeafPages, damageRunningDatabase, fingerprint } from '../helpers/damage.js';
 import { api, connectAgent, startHub, tempFolders, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { publish, storedMessages } from '../helpers/messages.js';
@@ -67,6 +68,7 @@ describe('a database damaged before the hub starts', () => {
     const early = await storedMessages(hub, 'early');
     const writes = await tryWrites(hub, client);
     const backupRefused = await api(hub, 'POST', '/api/backups', { body: {} });
+    const cli = await runCli(['status', '--data-dir', dataDir]);
     await client.close();
     await hub.stop();
     const untouched = fingerprint(file);
@@ -101,6 +103,11 @@ describe('a database damaged before the hub starts', () => {
       afterRestore: { health: 'healthy', early: EARLY.length },
     });
     expect(writes.frame['message']).toContain(`switchboard restore ${backup}`);
+    expect(cli.stdout.split('\n').slice(-3)).toEqual([
+      expect.stringMatching(/^ {2}database {8}damaged, the hub is read-only: the database failed SQLite's quick check at start/),
+      `  Restore the newest backup: stop the hub and run "switchboard restore ${backup}", or choose Restore backup… in the tray menu.`,
+      '',
+    ]);
   });
 
   it('refuses to start, in one sentence that says how to restore, when SQLite cannot read the file at all; the file is left as it was', async () => {
