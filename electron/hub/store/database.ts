@@ -31,7 +31,11 @@ function migrate(db: Db): void {
 /** Writes the WAL back into the main file and closes; called last when the hub stops. */
 export function closeDatabase(db: Db): void {
   if (!db.open) return;
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // A full disk refused the checkpoint: the WAL keeps every commit and the next open replays it.
+  }
   db.close();
 }
 
