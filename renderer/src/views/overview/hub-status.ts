@@ -10,7 +10,8 @@ export interface HubStatus {
   /** Seconds since the hub started. */
   uptime: number;
   agents_online?: number;
-  total_tasks?: number;
+  /** Null when a damaged database cannot count them. */
+  total_tasks?: number | null;
   open_streams?: number;
   /** Whether the hub can write its database. */
   database?: DatabaseHealth;
