@@ -67,6 +67,14 @@ export function createDatabaseHealth(deps: { advice: () => string; logger: Logge
     damaged,
     /** SB_ERR_READ_ONLY with the reason and the restore advice: the answer to every write while damaged. */
     refusal,
+    /** Why no backup may be made now: a damaged copy would pass for the newest good backup. */
+    backupRefusal(): SwitchboardError | undefined {
+      if (status.state !== 'damaged') return undefined;
+      return new SwitchboardError(
+        'SB_ERR_READ_ONLY',
+        `the database is damaged, so no backup is made of it (a damaged copy would pass for the newest good backup). ${status.advice ?? ''}`.trim(),
+      );
+    },
     /**
      * A statement failed: damage turns the hub read-only, a write the disk refused marks writes failing.
      * Returns the error to report: SB_ERR_READ_ONLY or SB_ERR_STORAGE for these, else `error` itself.

@@ -29,7 +29,7 @@ import { createRouter } from './router.js';
 import type { Clock, HubServices } from './services.js';
 import { createCheckpointer, type Checkpointer } from './store/checkpointer.js';
 import { closeDatabase, closeUntouched, type Db } from './store/database.js';
-import { openCheckedDatabase, refusal } from './store/start-check.js';
+import { keptAdminToken, openCheckedDatabase, refusal } from './store/start-check.js';
 import { createDatabaseHealth, type DatabaseHealth } from './database-health.js';
 import { respondToDamage } from './damage-response.js';
 import { restoreAdvice } from './backup/restore-advice.js';
@@ -183,7 +183,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       sessions: createSessions({ tokens, events, now }),
       search: createSearchStore(db),
       rates: createRateStore(db),
-      backups: createHubBackups({ db, file, clock, events, refusal: () => (databaseHealth.readOnly ? noBackupOfDamage(advice()) : undefined) }),
+      backups: createHubBackups({ db, file, clock, events, refusal: databaseHealth.backupRefusal }),
       databaseHealth,
     };
     stopDamageResponse = respondToDamage({ health: databaseHealth, db, checkpointer, alerts: s.alerts });
@@ -209,15 +209,19 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       // Before anything is written: a damaged file opens read-only and is left exactly as it is.
       const checked = await openCheckedDatabase(file, advice);
       database = checked.db;
-      if (checked.damage !== undefined) health.damaged(checked.damage);
+      let keptToken: string | undefined;
       let s: HubServices;
       try {
+        if (checked.damage !== undefined) {
+          health.damaged(checked.damage);
+          keptToken = keptAdminToken(checked.db, config.dataDir, clock.now(), () => refusal(file, checked.damage ?? '', advice(), 'token'));
+        }
         s = wire(checked.db, logger, health);
       } catch (error) {
         if (!health.readOnly) throw error;
         closeUntouched(checked.db);
         database = undefined;
-        throw refusal(file, `${checked.damage ?? ''}; ${String(error)}`, advice());
+        throw error instanceof HubStartError ? error : refusal(file, `${checked.damage ?? ''}; ${String(error)}`, advice());
       }
       services = s;
       const readOnly = health.readOnly;
@@ -255,9 +259,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       server.on('upgrade', ws.upgrade);
       server.on('clientError', (_error, socket) => socket.destroy());
       const taken = await listen(server, config, (p) => (port = p));
-      const token = readOnly
-        ? readOnlyAdminToken(s.tokens, config.dataDir, clock.now(), () => noTokenRefusal(file, health.status().reason, advice()))
-        : adminToken(s.tokens, config.dataDir, clock.now());
+      const token = keptToken ?? adminToken(s.tokens, config.dataDir, clock.now());
       const connection = connectionInfo(config.host, port, token);
       wsUrl = connection.url;
       writeConnectionFile(config.dataDir, connection);
@@ -359,23 +361,6 @@ function adminToken(tokens: TokenStore, dataDir: string, now: number): string {
 }
 
 const LOCAL_ADMIN_LABEL = 'local admin (connection.json)';
-
-/** A read-only hub cannot mint a token: it starts only if connection.json still holds a working admin token. */
-function readOnlyAdminToken(tokens: TokenStore, dataDir: string, now: number, refuse: () => Error): string {
-  const existing = readConnectionFile(dataDir);
-  if (existing !== undefined && tokens.verify(existing.token, now)?.admin === true) return existing.token;
-  throw refuse();
-}
-
-function noTokenRefusal(file: string, reason: string | undefined, advice: string): HubStartError {
-  return new HubStartError(
-    `Switchboard cannot start: ${file} is damaged (${reason ?? 'SQLite found it corrupt'}), and a read-only hub cannot store the new admin token it needs. ${advice}`,
-  );
-}
-
-function noBackupOfDamage(advice: string): SwitchboardError {
-  return new SwitchboardError('SB_ERR_READ_ONLY', `the database is damaged, so no backup is made of it (a damaged copy would pass for the newest good backup). ${advice}`);
-}
 
 /** The stop goes in the audit trail when the database takes it; a disk that is full does not keep the hub from stopping. */
 function recordStop(s: HubServices): void {

@@ -125,6 +125,22 @@ describe('a database damaged before the hub starts', () => {
     expect((refusal as Error).message).toContain(`switchboard restore ${backup}`);
     expect(fingerprint(file)).toEqual(before);
   });
+  it('refuses to start when connection.json holds no admin token, since a read-only hub cannot store a new one', async () => {
+    const { dataDir, file } = await dataDirWithMessages();
+    damageLeafPages(file, 'messages', 2);
+    rmSync(join(dataDir, 'connection.json'));
+    const before = fingerprint(file);
+    const hub = createHub({ port: 0, dataDir }, { logger: silentLogger });
+    const refusal = await hub.start().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await hub.stop();
+    expect({ refusal: refusal instanceof HubStartError ? refusal.message : refusal, file: fingerprint(file) }).toEqual({
+      refusal: expect.stringMatching(/^Switchboard cannot start: .* is damaged and a read-only hub cannot store the new admin token it needs \(.*quick check.*\)\. Restore the newest backup/),
+      file: before,
+    });
+  });
 });
 
 describe('a database that turns out damaged while the hub runs', () => {

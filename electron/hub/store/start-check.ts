@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import { integrityProblems } from '../backup/integrity-check.js';
 import { HubStartError } from '../start-error.js';
+import { readConnectionFile } from '../connection-file.js';
 import { openDatabase, openReadOnlyDatabase, type Db } from './database.js';
+import { createTokenStore } from './token-store.js';
 
 export interface CheckedDatabase {
   db: Db;
@@ -30,9 +32,20 @@ export async function findDamage(file: string): Promise<string | undefined> {
   }
 }
 
-/** The sentence a hub that cannot open its damaged database stops with. */
-export function refusal(file: string, damage: string, advice: string): HubStartError {
-  return new HubStartError(`Switchboard cannot start: ${file} is damaged and cannot be read even read-only (${damage}). ${advice}`);
+/**
+ * The sentence a hub stops with when it cannot run on its damaged database: SQLite cannot read it even
+ * read-only, or (`token`) it holds no working admin token and a read-only hub cannot store a new one.
+ */
+export function refusal(file: string, damage: string, advice: string, why: 'unreadable' | 'token' = 'unreadable'): HubStartError {
+  const problem = why === 'token' ? 'and a read-only hub cannot store the new admin token it needs' : 'and cannot be read even read-only';
+  return new HubStartError(`Switchboard cannot start: ${file} is damaged ${problem} (${damage}). ${advice}`);
+}
+
+/** The admin token in connection.json, when the damaged database still holds it: a read-only hub cannot mint one. */
+export function keptAdminToken(db: Db, dataDir: string, now: number, refuse: () => HubStartError): string {
+  const existing = readConnectionFile(dataDir);
+  if (existing !== undefined && createTokenStore(db).verify(existing.token, now)?.admin === true) return existing.token;
+  throw refuse();
 }
 
 /** Checks `file`, then opens it for writing when sound and read-only when damaged; `advice` says how to restore. */
