@@ -57,6 +57,13 @@ export async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const database = hub.services.databaseHealth.status();
+  if (database.state === 'damaged') {
+    process.stderr.write(
+      `The database is damaged (${database.reason ?? 'SQLite found it corrupt'}), so Switchboard runs read-only: it serves what it can still read and refuses every write. ` +
+        `A new browser sign-in cannot be stored; a browser already signed in keeps working. ${database.advice ?? ''}\n`,
+    );
+  }
   process.stdout.write(`Switchboard hub listening on http://${hub.config.host}:${started.port}\n`);
   process.stdout.write(`Open the dashboard: ${hub.services.sessions.link(started.connection.http).url}\n`);
   process.stderr.write(`Data folder: ${dataDir} (agents connect with ${join(dataDir, 'connection.json')})\n`);

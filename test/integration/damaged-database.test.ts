@@ -120,6 +120,8 @@ describe('a database damaged before the hub starts', () => {
       (error: unknown) => error,
     );
     await hub.stop();
+    const serve = await runCli(['serve', '--port', '0', '--data-dir', dataDir]);
+    expect({ code: serve.code, stderr: serve.stderr }).toEqual({ code: 1, stderr: `${(refusal as Error).message}\n` });
     expect(refusal).toBeInstanceOf(HubStartError);
     expect((refusal as Error).message).toMatch(/^Switchboard cannot start: .*switchboard\.db is damaged and cannot be read even read-only \(.*\)\. Restore the newest backup/);
     expect((refusal as Error).message).toContain(`switchboard restore ${backup}`);
