@@ -64,6 +64,13 @@ export async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const database = hub.services.databaseHealth.status();
+  if (database.state === 'damaged') {
+    process.stderr.write(
+      `The database is damaged (${database.reason ?? 'SQLite found it corrupt'}), so Switchboard runs read-only: it serves what it can still read and refuses every write. ` +
+        `Sign-ins still work, until the hub stops. ${database.advice ?? ''}\n`,
+    );
+  }
   process.stdout.write(`Switchboard hub listening on http://${hub.config.host}:${started.port}\n`);
   process.stdout.write(`Open the dashboard: ${hub.services.sessions.link(started.connection.http).url}\n`);
   const warning = exposureWarning(hub.config.host, started.port);

@@ -1,5 +1,6 @@
 /** `switchboard status`: is the hub running, where, and how busy. */
 import { parseArgs } from 'node:util';
+import type { DatabaseStatus } from '../hub/database-health.js';
 import { callHub, connectionFor } from './hub-client.js';
 
 export async function status(argv: string[]): Promise<void> {
@@ -16,6 +17,14 @@ export async function status(argv: string[]): Promise<void> {
     `  connections     ${String(body['total_connections'])} of ${String(body['max_connections'])}`,
     `  agents online   ${String(body['agents_online'])}`,
     `  messages stored ${String(body['total_messages'])}`,
+    ...databaseLines(body['database'] as DatabaseStatus | undefined),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** A damaged database (the hub is read-only) or failing writes, with how to restore; nothing while healthy. */
+function databaseLines(database: DatabaseStatus | undefined): string[] {
+  if (database === undefined || database.state === 'healthy') return [];
+  const state = database.state === 'damaged' ? 'damaged, the hub is read-only' : 'writes failing';
+  return [`  database        ${state}: ${database.reason ?? ''}`, ...(database.advice === undefined ? [] : [`  ${database.advice}`])];
 }

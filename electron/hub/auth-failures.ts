@@ -26,7 +26,8 @@ interface Budget {
 /** One audit event standing for every failure of one kind from one source in its minute. */
 interface Tally {
   start: number;
-  eventId: number;
+  /** Undefined when the event could not be written. */
+  eventId: number | undefined;
   detail: { reason: string; peer: string };
   count: number;
   written: number;
@@ -38,10 +39,18 @@ export function createAuthFailures(deps: { events: EventStore; logger: Logger; n
   const budgets = new Map<string, Budget>();
   const tallies = new Map<string, Tally>();
 
+  // The refusal matters more than its audit row: a hub that cannot write (a full disk, a damaged
+  // database) still answers SB_ERR_AUTH, and the sweep timer never throws.
+  const unrecorded = (error: unknown): void => deps.logger.warn('a failed authentication was not recorded', { error: String(error) });
+
   const write = (tally: Tally): void => {
-    if (tally.count === tally.written) return;
-    deps.events.amend(tally.eventId, { ...tally.detail, count: tally.count });
-    tally.written = tally.count;
+    if (tally.count === tally.written || tally.eventId === undefined) return;
+    try {
+      deps.events.amend(tally.eventId, { ...tally.detail, count: tally.count });
+      tally.written = tally.count;
+    } catch (error) {
+      unrecorded(error);
+    }
   };
 
   /** Writes counts that grew, and forgets minutes that are over (or the oldest, past MAX_TRACKED). */
@@ -68,7 +77,12 @@ export function createAuthFailures(deps: { events: EventStore; logger: Logger; n
     if (tally !== undefined) write(tally);
     tallies.delete(key);
     const detail = { reason, peer };
-    const eventId = deps.events.record('auth_failure', now, { subject, detail: { ...detail, count: 1 } });
+    let eventId: number | undefined;
+    try {
+      eventId = deps.events.record('auth_failure', now, { subject, detail: { ...detail, count: 1 } });
+    } catch (error) {
+      unrecorded(error);
+    }
     tallies.set(key, { start: now, eventId, detail, count: 1, written: 1 });
     deps.logger.warn('authentication failed', { source: subject, peer, reason });
     if (tallies.size > MAX_TRACKED) sweep();

@@ -4,6 +4,8 @@
  * durable hub fast: one commit per batch instead of one per message.
  */
 import { performance } from 'node:perf_hooks';
+import { SwitchboardError } from '../../shared/index.js';
+import type { DatabaseHealth } from './database-health.js';
 import type { Db } from './store/database.js';
 import type { Logger } from './logger.js';
 
@@ -37,18 +39,32 @@ export interface CommitQueue {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
+ * The error a writer reports when its write was not stored: SB_ERR_READ_ONLY, SB_ERR_STORAGE and other
+ * SwitchboardErrors as they are, anything else as SB_ERR_STORAGE saying `what` was not stored.
+ */
+export function notStored(error: unknown, what: string): SwitchboardError {
+  return error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_STORAGE', `${what} was not stored: ${String(error)}`);
+}
+
+/**
  * @param onRollback called after a batch rolled back, so in-memory caches filled during it can reload.
  * @param onCommitted called after each batch was written (the WAL checkpointer listens).
+ * @param health told of each failed and each good batch; while the database is damaged, every write is
+ *   refused with SB_ERR_READ_ONLY before it runs.
  */
-export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void = () => {}, onCommitted: () => void = () => {}): CommitQueue {
+export function createCommitQueue(
+  db: Db,
+  logger: Logger,
+  onRollback: () => void = () => {},
+  onCommitted: () => void = () => {},
+  health?: DatabaseHealth,
+): CommitQueue {
   let pending: Write<unknown>[] = [];
   let scheduled: NodeJS.Immediate | undefined;
   const stats: CommitStats = { batches: 0, writes: 0, largestBatch: 0 };
   const observers = new Set<BatchObserver>();
 
-  const runBatch = db.transaction((batch: Write<unknown>[]): Outcome[] =>
-    batch.map((write) => ({ ok: true, value: write.apply() })),
-  );
+  const runBatch = db.transaction((batch: Write<unknown>[]): Outcome[] => batch.map((write) => ({ ok: true, value: write.apply() })));
   const runOne = db.transaction((write: Write<unknown>): unknown => write.apply());
 
   // When a batch fails, each write is retried alone so one bad write never takes its batch-mates down.
@@ -67,6 +83,10 @@ export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
+    if (health?.readOnly === true) {
+      refuseAll(batch, health.refusal());
+      return;
+    }
     let outcomes: Outcome[];
     const started = performance.now();
     try {
@@ -79,6 +99,8 @@ export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void
       outcomes = runEachAlone(batch);
     }
     const seconds = (performance.now() - started) / 1000;
+    if (health !== undefined) outcomes = outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false, error: health.failed(outcome.error) }));
+    if (outcomes.some((outcome) => outcome.ok)) health?.succeeded();
     onCommitted();
     stats.batches++;
     stats.writes += batch.length;
@@ -92,6 +114,16 @@ export function createCommitQueue(db: Db, logger: Logger, onRollback: () => void
         else write.failed(outcome.error);
       } catch (error) {
         logger.error('a commit callback threw', { error: String(error) });
+      }
+    }
+  };
+
+  const refuseAll = (batch: Write<unknown>[], error: SwitchboardError): void => {
+    for (const write of batch) {
+      try {
+        write.failed(error);
+      } catch (thrown) {
+        logger.error('a commit callback threw', { error: String(thrown) });
       }
     }
   };

@@ -14,7 +14,7 @@ import { createCommitQueue } from './commit-queue.js';
 import { resolveConfig, type HubConfig, type HubSettings } from './config.js';
 import { connectionInfo, readConnectionFile, writeConnectionFile, type ConnectionInfo } from './connection-file.js';
 import { createConnectionRegistry } from './connection-registry.js';
-import { databaseFile, ensureDataDir } from './data-dir.js';
+import { databaseFile } from './data-dir.js';
 import { claimDataDir, type DataDirClaim } from './data-dir-claim.js';
 import { registerHandlers } from './handlers/index.js';
 import { createGuard } from './http/guard.js';
@@ -31,7 +31,11 @@ import { createPresence } from './presence.js';
 import { createRouter } from './router.js';
 import type { Clock, HubServices } from './services.js';
 import { createCheckpointer, type Checkpointer } from './store/checkpointer.js';
-import { closeDatabase, openDatabase, type Db } from './store/database.js';
+import { closeDatabase, closeUntouched, type Db } from './store/database.js';
+import { keptAdminToken, openCheckedDatabase, refusal } from './store/start-check.js';
+import { createDatabaseHealth, type DatabaseHealth } from './database-health.js';
+import { respondToDamage } from './damage-response.js';
+import { restoreAdvice } from './backup/restore-advice.js';
 import { createAgentStore } from './store/agent-store.js';
 import { createConversationStore } from './store/conversation-store.js';
 import { createEventStore } from './store/event-store.js';
@@ -74,6 +78,7 @@ import { backupsFolder } from './backup/backup-file.js';
 import { createBackupScheduler, type BackupScheduler, type SchedulerClock } from './backup/backup-scheduler.js';
 import { createMcpEndpoint, type McpEndpoint } from './mcp/mcp-route.js';
 import { SwitchboardError } from '../../shared/index.js';
+import { HubStartError } from './start-error.js';
 
 /** How many ports after a taken default port are tried. */
 const PORT_FALLBACK_TRIES = 20;
@@ -128,14 +133,14 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let claim: DataDirClaim | undefined;
   /** The port the hub listens on, once it does (until then the configured one): callbacks never go there. */
   let boundPort: number | undefined;
+  let stopDamageResponse: (() => void) | undefined;
 
-  const wire = (): HubServices => {
-    ensureDataDir(config.dataDir);
-    const logger = options.logger ?? createLogger({ file: join(config.dataDir, 'logs', 'hub.log') });
+  const backupFolder = config.backupFolder ?? backupsFolder(config.dataDir);
+  const advice = (): string => restoreAdvice(backupFolder);
+
+  const wire = (db: Db, logger: Logger, databaseHealth: DatabaseHealth): HubServices => {
     const now = (): number => clock.now();
     const file = databaseFile(config.dataDir);
-    const db = openDatabase(file);
-    database = db;
     checkpointer = createCheckpointer(db, file, logger);
     const messages = createMessageStore(db);
     const conversations = createConversationStore(db);
@@ -147,7 +152,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       conversations.reload();
       inbox.reload();
     };
-    const commits = createCommitQueue(db, logger, onRollback, checkpointer.written);
+    const commits = createCommitQueue(db, logger, onRollback, checkpointer.written, databaseHealth);
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
     const offlineQueue = createOfflineQueue({ inbox, events, presence, logger, config, now });
@@ -178,7 +183,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       loopBreaker,
       streams: createStreams({ messaging, conversations, loopBreaker, logger, maxStreamBytes: config.maxStreamBytes, now }),
       auth: createAuthenticator({ tokens, failures: createAuthFailures({ events, logger, now }), now }),
-      router: createRouter(logger),
+      router: createRouter(logger, databaseHealth.failed),
       frameCounts: new Map(),
       lifetime: lifetime.signal,
       relay,
@@ -187,13 +192,15 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       rollups: createRollups({ store: createRollupStore(db), commits, ingest, config, clock, logger }),
       retention: createRetention({ db, commits, events, config, clock, logger }),
       alerts: createAlertEngine({ db, ingest, events, config, clock, logger, ...outbound }),
-      sessions: createSessions({ tokens, events, pages: createLoginPages(config.dataDir), now }),
+      sessions: createSessions({ tokens, events, pages: createLoginPages(config.dataDir), writeFailed: databaseHealth.failed, now }),
       search: createSearchStore(db),
       rates: createRateStore(db),
-      backups: createHubBackups({ db, file, clock, events }),
+      backups: createHubBackups({ db, file, clock, events, refusal: databaseHealth.backupRefusal }),
       callbackSecret,
       callbackPolicy,
+      databaseHealth,
     };
+    stopDamageResponse = respondToDamage({ health: databaseHealth, db, checkpointer, alerts: s.alerts });
     s.router.use(countingMiddleware(s.frameCounts));
     s.router.use(authMiddleware);
     s.router.use(validationMiddleware);
@@ -211,11 +218,27 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       if (services !== undefined) throw new Error('the hub is already running');
       // First of all: a hub refused here has touched nothing, connection.json included.
       claim = claimDataDir(config);
+      const logger = options.logger ?? createLogger({ file: join(config.dataDir, 'logs', 'hub.log') });
+      const file = databaseFile(config.dataDir);
+      const health = createDatabaseHealth({ advice, logger });
+      let keptToken: string | undefined;
       let s: HubServices;
       try {
-        s = wire();
+        // Before anything is written: a damaged file opens read-only and is left exactly as it is.
+        const checked = await openCheckedDatabase(file, advice);
+        database = checked.db;
+        if (checked.damage !== undefined) {
+          health.damaged(checked.damage);
+          keptToken = keptAdminToken(checked.db, config.dataDir, clock.now(), () => refusal(file, checked.damage ?? '', advice(), 'token'));
+        }
+        try {
+          s = wire(checked.db, logger, health);
+        } catch (error) {
+          if (!health.readOnly) throw error;
+          throw error instanceof HubStartError ? error : refusal(file, `${checked.damage ?? ''}; ${String(error)}`, advice());
+        }
       } catch (error) {
-        if (database?.open === true) database.close();
+        if (database?.open === true) (health.readOnly ? closeUntouched : closeDatabase)(database);
         database = undefined;
         claim.release();
         claim = undefined;
@@ -223,11 +246,12 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       }
       services = s;
       if (claim.removed.length > 0) s.logger.info('removed temporary files left by a killed process', { files: claim.removed });
+      const readOnly = health.readOnly;
       let port = config.port;
       let wsUrl = '';
       const guard = createGuard(config, () => port);
       // Before anything is taken in: minutes a crash left unwritten are rebuilt first.
-      s.rollups.start().catch((error: unknown) => s.logger.error('could not rebuild interaction rollups', { error: String(error) }));
+      if (!readOnly) s.rollups.start().catch((error: unknown) => s.logger.error('could not rebuild interaction rollups', { error: String(error) }));
       prometheus = createPrometheus(s);
       // MCP sessions are clients of the hub's own WebSocket, at the address connection.json gives.
       mcp = createMcpEndpoint(s, () => wsUrl);
@@ -262,10 +286,14 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       server.on('upgrade', ws.upgrade);
       server.on('clientError', (_error, socket) => socket.destroy());
       const taken = await listen(server, config, (p) => (port = boundPort = p));
-      const token = adminToken(s.tokens, config.dataDir, clock.now());
+      const token = keptToken ?? adminToken(s.tokens, config.dataDir, clock.now());
       const connection = { ...connectionInfo(config.host, port, token), callback_secret: s.callbackSecret.info().secret };
       wsUrl = connection.url;
       writeConnectionFile(config.dataDir, connection);
+      if (readOnly) {
+        s.logger.warn('hub started read-only: its database is damaged', { port, host: config.host, reason: health.status().reason });
+        return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
+      }
       s.events.record('hub_started', clock.now(), { detail: { port, host: config.host, pid: process.pid } });
       s.logger.info('hub started', { port, host: config.host });
       // Leases left by a crash run out and are re-offered; queued tasks go to agents as they connect.
@@ -273,7 +301,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       s.relay.callbacks.wake();
       s.retention.start();
       backupSchedule = createBackupScheduler({
-        folder: config.backupFolder ?? backupsFolder(config.dataDir),
+        folder: backupFolder,
         every: config.backupEvery,
         keepDays: config.backupKeepDays,
         backup: (file) => s.backups.backup(file),
@@ -318,13 +346,17 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const rolled = s.rollups.close();
       s.commits.flush();
       await rolled;
+      stopDamageResponse?.();
+      stopDamageResponse = undefined;
       s.sessions.close();
-      s.events.record('hub_stopped', clock.now());
+      const untouched = s.databaseHealth.readOnly;
+      if (!untouched) recordStop(s);
       s.logger.info('hub stopped');
       await checkpointer?.close();
       checkpointer = undefined;
       try {
-        if (database !== undefined) closeDatabase(database);
+        // A damaged file is left as it is: not even the checkpoint a normal close makes.
+        if (database !== undefined) (untouched ? closeUntouched : closeDatabase)(database);
       } finally {
         database = undefined;
         claim?.release();
@@ -364,3 +396,11 @@ function adminToken(tokens: TokenStore, dataDir: string, now: number): string {
 
 const LOCAL_ADMIN_LABEL = 'local admin (connection.json)';
 
+/** The stop goes in the audit trail when the database takes it; a disk that is full does not keep the hub from stopping. */
+function recordStop(s: HubServices): void {
+  try {
+    s.events.record('hub_stopped', s.clock.now());
+  } catch (error) {
+    s.logger.warn('the hub stop was not recorded', { error: String(error) });
+  }
+}

@@ -3,7 +3,7 @@
  * past its hop budget, or two agents answering each other in strict alternation past the rate budget.
  */
 import { SwitchboardError, type ConversationPausedFrame, type ConversationResumedFrame } from '../../shared/protocol/index.js';
-import type { CommitQueue } from './commit-queue.js';
+import { notStored, type CommitQueue } from './commit-queue.js';
 import type { HubConfig } from './config.js';
 import type { Connection } from './connection.js';
 import type { Logger } from './logger.js';
@@ -177,7 +177,7 @@ export function createLoopBreaker(deps: {
           },
           failed: (error) => {
             if (loop.paused === undefined) loop.paused = pause;
-            reject(new SwitchboardError('SB_ERR_STORAGE', `the resume was not stored: ${String(error)}`));
+            reject(notStored(error, 'the resume'));
           },
         });
       });

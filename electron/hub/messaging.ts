@@ -1,6 +1,6 @@
 /** Storing a message (group-committed) and then delivering it: one serialisation per fan-out. */
 import { SwitchboardError, type SendMessageFrame, type StoredMessage } from '../../shared/protocol/index.js';
-import type { CommitQueue } from './commit-queue.js';
+import { notStored, type CommitQueue } from './commit-queue.js';
 import type { Connection, Identity } from './connection.js';
 import type { LoopBreaker } from './loop-breaker.js';
 import type { Held, OfflineQueue } from './offline-queue.js';
@@ -130,7 +130,7 @@ export function createMessaging(deps: {
       hops = deps.loopBreaker.admit(target.id, sender.agent, outgoing.in_reply_to, now);
     } catch (error) {
       // The loop breaker refused it (SB_ERR_PAUSED), or the replied-to message could not be read.
-      failed(error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_STORAGE', `the message was not stored: ${String(error)}`));
+      failed(notStored(error, 'the message'));
       return;
     }
     deps.commits.enqueue<Stored>({
@@ -153,7 +153,7 @@ export function createMessaging(deps: {
         }
         done({ message: result.message, created: result.created, json });
       },
-      failed: (error) => failed(new SwitchboardError('SB_ERR_STORAGE', `the message was not stored: ${String(error)}`)),
+      failed: (error) => failed(notStored(error, 'the message')),
     });
   };
 

@@ -37,9 +37,17 @@ export function createPresence(deps: { agents: AgentStore; now: () => number }) 
       const first = set === undefined;
       if (set === undefined) byAgent.set(agent, (set = new Set()));
       set.add(conn);
-      deps.agents.seen(agent, profile, deps.now());
-      const row = deps.agents.get(agent);
-      if (row !== undefined) profiles.set(agent, row);
+      const now = deps.now();
+      const stored = deps.agents.seen(agent, profile, now);
+      // A hub that cannot write keeps the profile the agent just sent.
+      const row = (stored ? deps.agents.get(agent) : undefined) ?? {
+        id: agent,
+        display_name: profile.display_name ?? null,
+        kind: profile.kind ?? null,
+        capabilities: profile.capabilities ?? [],
+        last_seen: now,
+      };
+      profiles.set(agent, row);
       if (first) {
         announce('agent_online', agent);
         for (const listener of listeners.online) listener(agent);

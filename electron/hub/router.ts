@@ -56,11 +56,16 @@ export function sendError(conn: Connection, re: RequestId, error: SwitchboardErr
   conn.sendFrame(frame);
 }
 
-export function createRouter(logger: Logger) {
+/**
+ * @param translate turns a handler's error into the one to report (the database health's: damage and
+ *   failing writes become SB_ERR_READ_ONLY and SB_ERR_STORAGE).
+ */
+export function createRouter(logger: Logger, translate: (error: unknown) => unknown = (error) => error) {
   const handlers = new Map<string, HandlerSpec>();
   const middleware: Middleware[] = [];
 
-  const fail = (conn: Connection, re: RequestId, error: unknown): void => {
+  const fail = (conn: Connection, re: RequestId, thrown: unknown): void => {
+    const error = translate(thrown);
     if (error instanceof SwitchboardError) {
       sendError(conn, re, error);
       if (MALFORMED.has(error.code) && ++conn.malformedInRow >= MAX_MALFORMED_IN_ROW) {

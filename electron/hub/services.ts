@@ -28,6 +28,7 @@ import type { RateStore } from './store/rate-store.js';
 import type { HubBackups } from './backup/backup-export.js';
 import type { CallbackSecret } from './callback-secret.js';
 import type { CallbackPolicy } from './relay/ssrf-guard.js';
+import type { DatabaseHealth } from './database-health.js';
 
 export interface Clock {
   now(): number;
@@ -79,4 +80,6 @@ export interface HubServices {
   callbackSecret: CallbackSecret;
   /** Where callbacks and webhooks may go (the SSRF guard's view of the hub). */
   callbackPolicy: CallbackPolicy;
+  /** Whether writes work: healthy, failing (disk full, read-only folder) or damaged (the hub is read-only). */
+  databaseHealth: DatabaseHealth;
 }

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_ADMIN_AGENT } from './auth.js';
+import { SwitchboardError } from '../../shared/index.js';
 import type { LoginPages } from './login-pages.js';
 import type { EventStore } from './store/event-store.js';
 import { hashToken, type TokenRecord, type TokenStore } from './store/token-store.js';
@@ -30,7 +31,14 @@ export interface Session {
 
 export type Sessions = ReturnType<typeof createSessions>;
 
-export function createSessions(deps: { tokens: TokenStore; events: EventStore; pages: LoginPages; now: () => number }) {
+/** `writeFailed` classifies a failed write (DatabaseHealth.failed): SB_ERR_READ_ONLY or SB_ERR_STORAGE when the database cannot store anything now. */
+export function createSessions(deps: {
+  tokens: TokenStore;
+  events: EventStore;
+  pages: LoginPages;
+  writeFailed: (error: unknown) => unknown;
+  now: () => number;
+}) {
   /** Unused codes: hash → expiry (epoch ms). */
   const codes = new Map<string, number>();
 
@@ -43,9 +51,18 @@ export function createSessions(deps: { tokens: TokenStore; events: EventStore; p
   };
 
   const start = (label: string, now: number): Session => {
-    const { token, record } = deps.tokens.create({ agent: null, admin: true, label, kind: 'session', expiresAt: now + SESSION_TTL_MS }, now);
-    deps.events.record('session_created', now, { actor: DEFAULT_ADMIN_AGENT, subject: record.id });
-    return { secret: token, record };
+    const options = { agent: null, admin: true, label, kind: 'session' as const, expiresAt: now + SESSION_TTL_MS };
+    try {
+      const { token, record } = deps.tokens.create(options, now);
+      deps.events.record('session_created', now, { actor: DEFAULT_ADMIN_AGENT, subject: record.id });
+      return { secret: token, record };
+    } catch (error) {
+      // A hub that cannot write (a damaged database, a full disk) still lets the person in to see why.
+      const reported = deps.writeFailed(error);
+      if (!(reported instanceof SwitchboardError && (reported.code === 'SB_ERR_READ_ONLY' || reported.code === 'SB_ERR_STORAGE'))) throw reported;
+      const { token, record } = deps.tokens.createUnstored(options, now);
+      return { secret: token, record };
+    }
   };
 
   return {

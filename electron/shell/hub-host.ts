@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { ConfigError, resolveConfig, type HubConfig, type HubSettings } from '../hub/config.js';
 import { createHub, type Hub, type HubOptions } from '../hub/hub.js';
+import type { DatabaseStatus } from '../hub/database-health.js';
 import { createLogger, silentLogger } from '../hub/logger.js';
 import { exposureWarning } from '../hub/network-exposure.js';
 import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
@@ -23,6 +24,13 @@ export interface HostStatus {
   error: string | undefined;
   /** Why settings.json was not applied; the hub runs on the last good settings meanwhile. */
   settingsProblem: string | undefined;
+  /** The running hub's database is damaged (the hub is read-only) or its writes fail; undefined while healthy. */
+  database?: DatabaseProblem | undefined;
+}
+
+export interface DatabaseProblem {
+  state: 'write-failing' | 'damaged';
+  reason: string;
 }
 
 export interface HubHostOptions {
@@ -83,10 +91,17 @@ export function createHubHost(options: HubHostOptions) {
       };
       presence.on('online', count);
       presence.on('offline', count);
-      update({ state: 'running', address: started.connection.http, agentsOnline: presence.onlineCount() });
+      const health = next.services.databaseHealth;
+      health.onChange((database) => {
+        if (hub === next) update({ database: databaseProblem(database) });
+      });
+      update({ state: 'running', address: started.connection.http, agentsOnline: presence.onlineCount(), database: databaseProblem(health.status()) });
     } catch (error) {
       await next.stop().catch((stopError: unknown) => logger.error('could not stop after a failed start', { error: String(stopError) }));
-      const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${next.config.port} on ${next.config.host} is already in use.` : startFailureMessage(error, next.config);
+      const message =
+        (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? `Port ${next.config.port} on ${next.config.host} is already in use.`
+          : startFailureMessage(error, next.config);
       logger.error('hub could not start', { reason: message, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       update({ state: 'error', address: undefined, error: message });
     }
@@ -98,7 +113,7 @@ export function createHubHost(options: HubHostOptions) {
     update({ state: 'stopping' });
     hub = undefined;
     await running.stop();
-    update({ state: 'stopped', address: undefined, agentsOnline: 0 });
+    update({ state: 'stopped', address: undefined, agentsOnline: 0, database: undefined });
   };
 
   const serially = (work: () => Promise<void>): Promise<void> => {
@@ -122,18 +137,23 @@ export function createHubHost(options: HubHostOptions) {
      * settings.json changed: an invalid file is reported and ignored; a new port or address restarts the
      * hub (other values are read at the next start, as the settings page says).
      */
-    reloadSettings: (): Promise<void> => serially(async () => {
-      const read = readSettings();
-      if ('problem' in read) {
-        update({ settingsProblem: `${read.problem} — kept the last good settings.` });
-        return;
-      }
-      settings = read.settings;
-      update({ settingsProblem: undefined });
-      if (hub !== undefined && (hub.config.port !== read.config.port || hub.config.host !== read.config.host)) {
-        await stopNow();
-        await startNow();
-      }
-    }),
+    reloadSettings: (): Promise<void> =>
+      serially(async () => {
+        const read = readSettings();
+        if ('problem' in read) {
+          update({ settingsProblem: `${read.problem} — kept the last good settings.` });
+          return;
+        }
+        settings = read.settings;
+        update({ settingsProblem: undefined });
+        if (hub !== undefined && (hub.config.port !== read.config.port || hub.config.host !== read.config.host)) {
+          await stopNow();
+          await startNow();
+        }
+      }),
   };
+}
+
+function databaseProblem(status: DatabaseStatus): DatabaseProblem | undefined {
+  return status.state === 'healthy' ? undefined : { state: status.state, reason: status.reason ?? status.state };
 }

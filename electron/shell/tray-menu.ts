@@ -4,12 +4,11 @@
  */
 import type { HostStatus, HubState } from './hub-host.js';
 
-export type TrayAction = 'open-window' | 'toggle-hub' | 'export-backup' | 'restore-backup' | 'open-data-folder' | 'open-logs-folder' | 'launch-at-login' | 'quit';
+export type TrayAction =
+  'open-window' | 'toggle-hub' | 'export-backup' | 'restore-backup' | 'open-data-folder' | 'open-logs-folder' | 'launch-at-login' | 'quit';
 
 export type TrayMenuItem =
-  | { kind: 'label'; label: string }
-  | { kind: 'separator' }
-  | { kind: 'action'; action: TrayAction; label: string; enabled: boolean; checked?: boolean };
+  { kind: 'label'; label: string } | { kind: 'separator' } | { kind: 'action'; action: TrayAction; label: string; enabled: boolean; checked?: boolean };
 
 /** The three icons in resources/: tray-running, tray-stopped, tray-error (with @2x and macOS Template variants). */
 export type TrayIcon = 'running' | 'stopped' | 'error';
@@ -37,18 +36,27 @@ function statusLine(status: HostStatus): string {
   }
 }
 
+/** What is wrong with the running hub's database, in the words the tray shows. */
+function databaseLine(status: HostStatus): string | undefined {
+  if (status.state !== 'running' || status.database === undefined) return undefined;
+  if (status.database.state === 'damaged') return 'Database damaged: read-only until you restore a backup (Restore backup… below)';
+  return `Database writes failing: ${status.database.reason}`;
+}
+
 export function trayModel(status: HostStatus, launchAtLogin: boolean): TrayModel {
   const line = statusLine(status);
+  const problem = databaseLine(status);
   const busy = status.state === 'starting' || status.state === 'stopping';
   const items: TrayMenuItem[] = [{ kind: 'label', label: line }];
+  if (problem !== undefined) items.push({ kind: 'label', label: problem });
   if (status.settingsProblem !== undefined) items.push({ kind: 'label', label: `Settings not applied: ${status.settingsProblem}` });
   items.push(
     { kind: 'separator' },
     { kind: 'action', action: 'open-window', label: 'Open Switchboard', enabled: true },
     { kind: 'action', action: 'toggle-hub', label: status.state === 'running' || status.state === 'stopping' ? 'Stop hub' : 'Start hub', enabled: !busy },
     { kind: 'separator' },
-    // The backup is made by the running hub (SQLite online backup), so it needs the hub up.
-    { kind: 'action', action: 'export-backup', label: 'Export backup…', enabled: status.state === 'running' },
+    // The backup is made by the running hub (SQLite online backup), so it needs the hub up, and a sound database.
+    { kind: 'action', action: 'export-backup', label: 'Export backup…', enabled: status.state === 'running' && status.database?.state !== 'damaged' },
     { kind: 'action', action: 'restore-backup', label: 'Restore backup…', enabled: !busy },
     { kind: 'action', action: 'open-data-folder', label: 'Open data folder', enabled: true },
     { kind: 'action', action: 'open-logs-folder', label: 'Open logs folder', enabled: true },
@@ -57,5 +65,9 @@ export function trayModel(status: HostStatus, launchAtLogin: boolean): TrayModel
     { kind: 'separator' },
     { kind: 'action', action: 'quit', label: 'Quit Switchboard', enabled: status.state !== 'stopping' },
   );
-  return { icon: ICONS[status.state], tooltip: `Switchboard — ${line}`, items };
+  return {
+    icon: problem === undefined ? ICONS[status.state] : 'error',
+    tooltip: `Switchboard — ${line}${problem === undefined ? '' : ` · ${problem}`}`,
+    items,
+  };
 }

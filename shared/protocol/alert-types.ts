@@ -11,6 +11,7 @@ export const ALERT_RULES = [
   'task_waiting',
   'callback_failed',
   'conversation_loop',
+  'database_damaged',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

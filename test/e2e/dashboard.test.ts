@@ -4,12 +4,14 @@
  * logs no errors. Screenshots of every view, light and dark, land in test-output/screenshots.
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWindowSession } from '../../electron/shell/window-session.js';
 import { connect, type Agent } from '../../sdk/index.js';
 import { BUILT_DASHBOARD, launchChromium, loginLink, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
 import { startReceiver } from '../helpers/callback-receiver.js';
+import { damageRunningDatabase } from '../helpers/damage.js';
 import { agentToken, api, startHub, tempDir, type TestHub } from '../helpers/hub.js';
 import { FAST } from '../helpers/sdk.js';
 import { eventually } from '../helpers/wait.js';
@@ -90,7 +92,10 @@ describe('overview', () => {
     for (const scheme of ['light', 'dark'] as const) {
       const page = await open({ colorScheme: scheme });
       await showView(page, 'overview');
-      await page.getByTestId('hub-address').filter({ hasText: `127.0.0.1:${hub.port}` }).waitFor();
+      await page
+        .getByTestId('hub-address')
+        .filter({ hasText: `127.0.0.1:${hub.port}` })
+        .waitFor();
       const online = Number(await page.getByTestId('stat-agents-online').textContent());
       expect(online).toBeGreaterThanOrEqual(2);
       await page.getByTestId('stat-messages').filter({ hasNotText: '—' }).waitFor();
@@ -305,6 +310,39 @@ describe('inside the desktop app', () => {
     await page.getByTestId('setting-backupEvery').scrollIntoViewIfNeeded();
     await screenshot(page, 'settings-desktop-light');
   });
+});
+
+describe('a damaged database', () => {
+  it('puts a banner on the overview saying the hub is read-only and how to restore', async () => {
+    const dataDir = tempDir();
+    const bulk = (h: TestHub, i: number): Promise<unknown> =>
+      api(h, 'POST', '/api/messages', { body: { conversation_id: 'bulk', content: `${i} ${'long message '.repeat(80)}` } });
+    const filled = await startHub({ dataDir }, { rendererDir: BUILT_DASHBOARD });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => bulk(filled, i)));
+    await filled.stop();
+    const own = await startHub({ dataDir }, { rendererDir: BUILT_DASHBOARD });
+    try {
+      dashboard = await openDashboard(browser, own);
+      const { page } = dashboard;
+      await showView(page, 'overview');
+      await page.getByTestId('stat-messages').filter({ hasNotText: '—' }).waitFor();
+      damageRunningDatabase(join(dataDir, 'switchboard.db'));
+      expect((await api(own, 'GET', '/api/conversations/bulk/messages?since=0&limit=1000')).status).toBe(503);
+      const banner = page.getByTestId('database-banner');
+      await banner.filter({ hasText: 'the hub is read-only' }).waitFor({ timeout: 15_000 });
+      expect(await banner.textContent()).toContain('Restore backup…');
+      await screenshot(page, 'overview-database-damaged-light');
+      const { errors } = dashboard;
+      await dashboard.close();
+      dashboard = undefined;
+      expect(errors, 'console errors on the page').toEqual([]);
+    } finally {
+      await dashboard?.close();
+      dashboard = undefined;
+      await own.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('reconnecting', () => {

@@ -11,6 +11,8 @@ import { notifyAlerts } from '../../electron/shell/alert-notifications.js';
 import type { HostStatus, HubHost } from '../../electron/shell/hub-host.js';
 import { autostartFile, linuxAutostart } from '../../electron/shell/linux-autostart.js';
 import { watchSettings } from '../../electron/shell/settings-watcher.js';
+import { trayModel } from '../../electron/shell/tray-menu.js';
+import { damageLeafPages } from '../helpers/damage.js';
 import { tempDir } from '../helpers/hub.js';
 import { hostAgent, testHost } from '../helpers/desktop.js';
 import { freePort, readConversation } from '../helpers/sdk.js';
@@ -150,6 +152,32 @@ describe('alerts', () => {
     }
     await eventually(() => notes.find((n) => n.body.includes('coder failed 3 interactions in a row')), 'an alert notification');
     expect(notes[0]?.title).toBe('Switchboard warning alert');
+  });
+});
+
+describe('a damaged database', () => {
+  it('runs the hub read-only and puts the tray in its error state with Restore backup… on offer', async () => {
+    const h = host();
+    await h.start();
+    const info = readConnectionFile(h.dataDir);
+    const post = (i: number): Promise<Response> =>
+      fetch(`${info?.http ?? ''}/api/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${info?.token ?? ''}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ conversation_id: 'general', content: `${i} ${'long message '.repeat(80)}` }),
+      });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => post(i)));
+    await h.stop();
+    damageLeafPages(join(h.dataDir, 'switchboard.db'), 'messages', 2);
+    await h.start();
+    const model = trayModel(h.status(), false);
+    expect({ state: h.status().state, database: h.status().database?.state, icon: model.icon, health: await health(h.status().address ?? '') }).toEqual({
+      state: 'running',
+      database: 'damaged',
+      icon: 'error',
+      health: 503,
+    });
+    expect(model.items).toContainEqual({ kind: 'action', action: 'restore-backup', label: 'Restore backup…', enabled: true });
   });
 });
 

@@ -24,6 +24,7 @@ describe('health and statistics', () => {
       status: 200,
       body: {
         status: 'ok',
+        database: { state: 'healthy', read_only: false },
         total_connections: 1,
         active_connections: 1,
         total_messages: 1,

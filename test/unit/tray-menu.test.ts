@@ -53,16 +53,54 @@ describe('the tray menu', () => {
   it('shows why the hub is not running, with the error icon, and still offers Start', () => {
     const model = trayModel({ ...base, state: 'error', error: 'Port 8765 on 127.0.0.1 is already in use.' }, false);
     expect(model.icon).toBe('error');
-    expect(menu(model.items)).toEqual(expect.arrayContaining(['"Hub not running: Port 8765 on 127.0.0.1 is already in use."', 'Start hub', 'Export backup… (off)']));
+    expect(menu(model.items)).toEqual(
+      expect.arrayContaining(['"Hub not running: Port 8765 on 127.0.0.1 is already in use."', 'Start hub', 'Export backup… (off)']),
+    );
   });
 
   it('disables Start/Stop while the hub is starting or stopping, and Quit while it stops', () => {
-    expect(menu(trayModel({ ...base, state: 'starting' }, false).items)).toEqual(expect.arrayContaining(['"Starting…"', 'Start hub (off)', 'Quit Switchboard']));
-    expect(menu(trayModel({ ...base, state: 'stopping' }, false).items)).toEqual(expect.arrayContaining(['"Stopping…"', 'Stop hub (off)', 'Quit Switchboard (off)']));
+    expect(menu(trayModel({ ...base, state: 'starting' }, false).items)).toEqual(
+      expect.arrayContaining(['"Starting…"', 'Start hub (off)', 'Quit Switchboard']),
+    );
+    expect(menu(trayModel({ ...base, state: 'stopping' }, false).items)).toEqual(
+      expect.arrayContaining(['"Stopping…"', 'Stop hub (off)', 'Quit Switchboard (off)']),
+    );
   });
 
   it('tells the person when settings.json was not applied', () => {
     const model = trayModel({ ...base, state: 'running', address: 'http://127.0.0.1:8765', settingsProblem: 'maxConnections: must be at least 1' }, false);
     expect(menu(model.items)[1]).toBe('"Settings not applied: maxConnections: must be at least 1"');
+  });
+
+  it('shows a damaged database with the error icon, says the hub is read-only and points at Restore backup…, with no Export backup', () => {
+    const running = { ...base, state: 'running' as const, address: 'http://127.0.0.1:8765', agentsOnline: 2 };
+    const model = trayModel({ ...running, database: { state: 'damaged', reason: 'SQLite reported the database file damaged' } }, false);
+    expect({ icon: model.icon, tooltip: model.tooltip, menu: menu(model.items).slice(0, 8) }).toEqual({
+      icon: 'error',
+      tooltip: 'Switchboard — Running at 127.0.0.1:8765 · 2 agents online · Database damaged: read-only until you restore a backup (Restore backup… below)',
+      menu: [
+        '"Running at 127.0.0.1:8765 · 2 agents online"',
+        '"Database damaged: read-only until you restore a backup (Restore backup… below)"',
+        '---',
+        'Open Switchboard',
+        'Stop hub',
+        '---',
+        'Export backup… (off)',
+        'Restore backup…',
+      ],
+    });
+  });
+
+  it('shows failing writes with their reason and the error icon, while backups stay on offer', () => {
+    const running = { ...base, state: 'running' as const, address: 'http://127.0.0.1:8765' };
+    const model = trayModel(
+      { ...running, database: { state: 'write-failing', reason: 'writes to the database are failing (database or disk is full)' } },
+      false,
+    );
+    expect({ icon: model.icon, menu: menu(model.items).slice(0, 2), exportOn: menu(model.items).includes('Export backup…') }).toEqual({
+      icon: 'error',
+      menu: ['"Running at 127.0.0.1:8765 · 0 agents online"', '"Database writes failing: writes to the database are failing (database or disk is full)"'],
+      exportOn: true,
+    });
   });
 });

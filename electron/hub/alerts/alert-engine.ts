@@ -1,5 +1,13 @@
 /** The alert engine: runs the rules on interactions, hub events and a periodic health check; one alert per rule and subject, a cooldown, and delivery. */
-import { SwitchboardError, type AlertConfig, type AlertEventKind, type AlertFrame, type AlertRecord, type AlertState } from '../../../shared/index.js';
+import {
+  SwitchboardError,
+  type AlertConfig,
+  type AlertEventKind,
+  type AlertFrame,
+  type AlertRecord,
+  type AlertRule,
+  type AlertState,
+} from '../../../shared/index.js';
 import type { HubConfig } from '../config.js';
 import type { Connection } from '../connection.js';
 import type { Logger } from '../logger.js';
@@ -73,7 +81,14 @@ export function createAlertEngine(deps: {
       subject: alert.subject,
       detail: { alert: alert.id, rule: alert.rule, level: alert.level, message: alert.message },
     });
-    const frame: AlertFrame = { type: 'alert', event, alert: alertRecord(alert) };
+    const frame = push(event, alertRecord(alert));
+    // The person acknowledged it themselves; the webhook hears about what the hub found.
+    if (event !== 'acknowledged' && settings.enabled && settings.webhook_url !== null) sender.enqueue(alert.id, settings.webhook_url, frame, now);
+  };
+
+  /** Sends the change to watching connections and the desktop hook. */
+  const push = (event: AlertEventKind, record: AlertRecord): AlertFrame => {
+    const frame: AlertFrame = { type: 'alert', event, alert: record };
     const data = JSON.stringify(frame);
     for (const conn of watchers) if (!conn.send(data) && !conn.isOpen) watchers.delete(conn);
     for (const listener of listeners) {
@@ -83,8 +98,7 @@ export function createAlertEngine(deps: {
         logger.error('an alert listener threw', { error: String(error) });
       }
     }
-    // The person acknowledged it themselves; the webhook hears about what the hub found.
-    if (event !== 'acknowledged' && settings.enabled && settings.webhook_url !== null) sender.enqueue(alert.id, settings.webhook_url, frame, now);
+    return frame;
   };
 
   const apply = (decision: Decision, now: number): void => {
@@ -224,6 +238,20 @@ export function createAlertEngine(deps: {
     forget(conn: Connection): void {
       watchers.delete(conn);
     },
+    /**
+     * A critical alert the database cannot hold, because it is damaged and no longer written to: logged and
+     * pushed to watching connections and the desktop hook, but not stored, listed or sent to the webhook
+     * (whose deliveries are stored too). Its id is 0.
+     */
+    announceUnstored(rule: AlertRule, subject: string, message: string): void {
+      if (closed) return;
+      const at = new Date(clock.now()).toISOString();
+      logger.error('alert raised (not stored)', { rule, subject, level: 'critical', message });
+      push('raised', {
+        ...{ id: 0, rule, subject, level: 'critical', state: 'open', message, value: null, threshold: null, occurrences: 1 },
+        ...{ first_at: at, last_at: at, resolved_at: null, acknowledged_at: null, acknowledged_by: null },
+      });
+    },
     /** Runs the health check now (it also runs every 30 s); tests on a manual clock call it. */
     check,
     async close(): Promise<void> {
@@ -232,7 +260,7 @@ export function createAlertEngine(deps: {
       clearImmediate(pendingEvents);
       stopInteractions();
       stopEvents();
-      flushTouched();
+      guarded('the last occurrences', flushTouched);
       closed = true;
       await sender.close();
     },

@@ -94,7 +94,8 @@ export interface HubBackups {
   close(): Promise<void>;
 }
 
-export function createHubBackups(deps: { db: Db; file: string; clock: Clock; events: EventStore }): HubBackups {
+/** @param refusal why no backup may be made now (a damaged database), or undefined. */
+export function createHubBackups(deps: { db: Db; file: string; clock: Clock; events: EventStore; refusal?: () => SwitchboardError | undefined }): HubBackups {
   const running = new Set<Promise<unknown>>();
   let closed = false;
   const make = async (destination: string, actor: string | undefined): Promise<BackupResult> => {
@@ -106,6 +107,8 @@ export function createHubBackups(deps: { db: Db; file: string; clock: Clock; eve
   return {
     backup(destination, actor) {
       if (closed) return Promise.reject(new SwitchboardError('SB_ERR_SHUTTING_DOWN', 'the hub is stopping; no backup was made'));
+      const refused = deps.refusal?.();
+      if (refused !== undefined) return Promise.reject(refused);
       const made = make(destination, actor);
       const settled: Promise<unknown> = made.then(
         () => running.delete(settled),

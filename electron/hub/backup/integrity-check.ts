@@ -1,6 +1,7 @@
 /**
  * SQLite's integrity check in a worker thread: it reads every page, which takes seconds on a large
- * database, and the desktop app's main process (tray, window) must not stop for that long.
+ * database, and the desktop app's main process (tray, window) must not stop for that long. The worker
+ * opens the file read-only, so checking never writes to it.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -12,7 +13,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 try {
-  parentPort.postMessage({ problems: db.prepare('PRAGMA integrity_check(3)').pluck().all() });
+  parentPort.postMessage({ problems: db.prepare(workerData.pragma).pluck().all() });
 } catch (error) {
   parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
 } finally {
@@ -20,11 +21,15 @@ try {
 }
 `;
 
-/** The integrity check's findings: `['ok']` for a sound file. Rejects when SQLite cannot read the file at all. */
-export function integrityProblems(file: string): Promise<string[]> {
+/**
+ * The integrity check's findings: `['ok']` for a sound file. Rejects when SQLite cannot read the file at all.
+ * `quick` runs `quick_check`: every page and record, but not whether the indexes match their tables.
+ */
+export function integrityProblems(file: string, kind: 'full' | 'quick' = 'full'): Promise<string[]> {
+  const pragma = kind === 'quick' ? 'PRAGMA quick_check(3)' : 'PRAGMA integrity_check(3)';
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, pragma } });
     worker.once('message', (message: { problems?: string[]; error?: string }) => {
       if (message.problems !== undefined) resolve(message.problems);
       else reject(new Error(message.error ?? 'the integrity check failed'));

@@ -1,5 +1,6 @@
 /** `inbox_ack`: the agent has what its offline queue sent up to `up_to`; those entries (and a receipt it saw) go. */
-import { inboxAckFrame, SwitchboardError } from '../../../shared/index.js';
+import { inboxAckFrame } from '../../../shared/index.js';
+import { notStored } from '../commit-queue.js';
 import { identityOf, reply, sendError, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
 
@@ -17,7 +18,7 @@ export function inboxAckHandler(s: HubServices): HandlerSpec<typeof inboxAckFram
           if (gapCleared && conn.gapSent === gapSent) conn.gapSent = undefined;
           reply(ctx, { type: 'ack', remaining });
         },
-        failed: (error) => sendError(conn, re, new SwitchboardError('SB_ERR_STORAGE', `the acknowledgement was not stored: ${String(error)}`)),
+        failed: (error) => sendError(conn, re, notStored(error, 'the acknowledgement')),
       });
     },
   };

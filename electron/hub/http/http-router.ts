@@ -106,7 +106,7 @@ export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[], 
         });
         if (!res.headersSent) sendJson(res, result.status ?? 200, result.body);
       } catch (error) {
-        sendError(res, error, s.logger);
+        sendError(res, s.databaseHealth.failed(error), s.logger);
       }
     },
   };

@@ -1,4 +1,5 @@
 /** Health and connection statistics: `/api/health` (public), `/ws/status`, `/ws/handlers` (seed). */
+import type { DatabaseStatus } from '../database-health.js';
 import type { HubServices } from '../services.js';
 import { statusData } from '../status.js';
 import type { Route } from './http-router.js';
@@ -10,15 +11,19 @@ export function systemRoutes(s: HubServices): Route[] {
       path: '/api/health',
       access: 'public',
       handle() {
-        let database = 'ok';
-        try {
-          s.messages.lastSeq();
-        } catch (error) {
-          database = `error: ${String(error)}`;
-        }
+        const readable = readsWork(s);
+        const health = databaseStatus(s);
+        const healthy = readable && health.state === 'healthy';
         return {
-          status: database === 'ok' ? 200 : 503,
-          body: { status: database === 'ok' ? 'healthy' : 'unhealthy', connections: s.connections.size, database, timestamp: new Date(s.clock.now()).toISOString() },
+          status: healthy ? 200 : 503,
+          body: {
+            status: healthy ? 'healthy' : 'degraded',
+            connections: s.connections.size,
+            database: health.state === 'healthy' ? (readable ? 'ok' : 'unreadable') : health.state,
+            ...(health.reason === undefined ? {} : { reason: health.reason }),
+            ...(health.advice === undefined ? {} : { advice: health.advice }),
+            timestamp: new Date(s.clock.now()).toISOString(),
+          },
         };
       },
     },
@@ -36,13 +41,12 @@ export function systemRoutes(s: HubServices): Route[] {
           frames_in: conn.framesIn,
           frames_out: conn.framesOut,
         }));
+        const health = databaseStatus(s);
         return {
           body: {
-            status: 'ok',
-            ...statusData(s),
-            // Counters that only grow, so a page polling this works out message and task rates from deltas.
-            last_seq: s.messages.lastSeq(),
-            total_tasks: s.relay.tasks.count(),
+            status: health.state === 'healthy' ? 'ok' : 'degraded',
+            database: health,
+            ...counters(s),
             agents_online: s.presence.onlineCount(),
             open_streams: s.streams.size,
             commits: s.commits.stats,
@@ -63,4 +67,40 @@ export function systemRoutes(s: HubServices): Route[] {
       },
     },
   ];
+}
+
+/** Can the database be read? A failure is handed to the database health, which may find it damaged. */
+function readsWork(s: HubServices): boolean {
+  try {
+    s.messages.lastSeq();
+    return true;
+  } catch (error) {
+    s.logger.warn('the health check could not read the database', { error: String(error) });
+    s.databaseHealth.failed(error);
+    return false;
+  }
+}
+
+function databaseStatus(s: HubServices): DatabaseStatus & { read_only: boolean } {
+  const status = s.databaseHealth.status();
+  return { ...status, read_only: s.databaseHealth.readOnly };
+}
+
+/** The counters read from the database; null where a damaged file cannot give them, so the page still learns the hub's state. */
+function counters(s: HubServices) {
+  try {
+    // Counters that only grow, so a page polling this works out message and task rates from deltas.
+    return { ...statusData(s), last_seq: s.messages.lastSeq(), total_tasks: s.relay.tasks.count() };
+  } catch (error) {
+    s.databaseHealth.failed(error);
+    return {
+      total_connections: s.connections.size,
+      active_connections: s.connections.authenticated(),
+      total_messages: null,
+      max_connections: s.config.maxConnections,
+      uptime: (s.clock.now() - s.startedAt) / 1000,
+      last_seq: null,
+      total_tasks: null,
+    };
+  }
 }

@@ -1,6 +1,6 @@
 /** Taking in interactions: stored by group commit, acknowledged after the commit, then handed to rollups and alerts. */
-import { SwitchboardError, type InteractionRecord } from '../../../shared/index.js';
-import type { CommitQueue } from '../commit-queue.js';
+import type { InteractionRecord } from '../../../shared/index.js';
+import { notStored, type CommitQueue } from '../commit-queue.js';
 import type { Logger } from '../logger.js';
 import type { Interaction, InteractionStore } from '../store/interaction-store.js';
 
@@ -30,7 +30,7 @@ export function createIngest(deps: { interactions: InteractionStore; commits: Co
             }
             resolve(saved);
           },
-          failed: (error) => reject(new SwitchboardError('SB_ERR_STORAGE', `the interactions were not stored: ${String(error)}`)),
+          failed: (error) => reject(notStored(error, 'the interactions')),
         });
       });
     },

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isTerminal, nextState, seedStatus, SwitchboardError, type NewTask, type TaskEvent } from '../../../shared/index.js';
-import type { CommitQueue } from '../commit-queue.js';
+import { notStored, type CommitQueue } from '../commit-queue.js';
 import type { HubConfig } from '../config.js';
 import type { EventStore } from '../store/event-store.js';
 import { taskRecord, type Task, type TaskStore } from '../store/task-store.js';
@@ -84,7 +84,7 @@ export function createTaskService(deps: {
           outcome.after?.();
           resolve(outcome.change);
         },
-        failed: (error) => reject(new SwitchboardError('SB_ERR_STORAGE', `the task change was not stored: ${String(error)}`)),
+        failed: (error) => reject(notStored(error, 'the task change')),
       });
     });
 
@@ -181,7 +181,10 @@ export function createTaskService(deps: {
       if (isTerminal(next)) finish(task, now);
       tasks.save(task);
       const name = eventName(event, next);
-      audit(task, name, actor.agent, now, { ...(previousHolder === null ? {} : { agent: previousHolder }), ...(task.error === null ? {} : { error: task.error }) });
+      audit(task, name, actor.agent, now, {
+        ...(previousHolder === null ? {} : { agent: previousHolder }),
+        ...(task.error === null ? {} : { error: task.error }),
+      });
       return {
         change: { task, changed: true },
         after: () => {
@@ -238,7 +241,11 @@ export function createTaskService(deps: {
     progress(actor: Actor, taskId: string, progress: unknown, message: string | undefined): Promise<TaskChange> {
       return transition(taskId, 'progress', actor, holds(actor), (task, now) => {
         task.lease_until = now + task.timeout_ms;
-        task.progress = { ...(progress === undefined ? {} : { value: progress }), ...(message === undefined ? {} : { message }), at: new Date(now).toISOString() };
+        task.progress = {
+          ...(progress === undefined ? {} : { value: progress }),
+          ...(message === undefined ? {} : { message }),
+          at: new Date(now).toISOString(),
+        };
       });
     },
 
@@ -270,7 +277,8 @@ export function createTaskService(deps: {
         taskId,
         status === 'completed' ? 'complete' : 'fail',
         actor,
-        (task) => actor.admin || task.assigned_to === null || task.assigned_to === actor.agent || tasks.attempts(task.task_id).some((a) => a.agent === actor.agent),
+        (task) =>
+          actor.admin || task.assigned_to === null || task.assigned_to === actor.agent || tasks.attempts(task.task_id).some((a) => a.agent === actor.agent),
         (task, now) => {
           const holder = task.assigned_to;
           task.result = result ?? null;
@@ -279,8 +287,12 @@ export function createTaskService(deps: {
           else {
             // Someone else finished it: the holder's attempt was revoked, and a late result belongs to the finisher's last attempt.
             if (holder !== null) tasks.endAttempt(task.task_id, task.offers, { outcome: 'revoked', detail: `finished by ${actor.agent}`, ended_at: now });
-            const own = tasks.attempts(task.task_id).filter((a) => a.agent === actor.agent).at(-1);
-            if (own !== undefined) tasks.endAttempt(task.task_id, own.attempt, { outcome: status, detail: task.error ?? `late result; the attempt was ${own.outcome}` });
+            const own = tasks
+              .attempts(task.task_id)
+              .filter((a) => a.agent === actor.agent)
+              .at(-1);
+            if (own !== undefined)
+              tasks.endAttempt(task.task_id, own.attempt, { outcome: status, detail: task.error ?? `late result; the attempt was ${own.outcome}` });
           }
           task.assigned_to = actor.agent;
           return () => {
@@ -342,7 +354,14 @@ export function createTaskService(deps: {
 
 /** The audit and push name of a transition: what happened, in the past tense. */
 function eventName(event: TaskEvent, next: string): string {
-  const names: Partial<Record<TaskEvent, string>> = { accept: 'accepted', reject: 'rejected', progress: 'progress', ask: 'input_required', answer: 'answered', cancel: 'canceled' };
+  const names: Partial<Record<TaskEvent, string>> = {
+    accept: 'accepted',
+    reject: 'rejected',
+    progress: 'progress',
+    ask: 'input_required',
+    answer: 'answered',
+    cancel: 'canceled',
+  };
   return names[event] ?? next;
 }
 

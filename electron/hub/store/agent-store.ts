@@ -19,6 +19,19 @@ type RawRow = Omit<AgentRow, 'capabilities'> & { capabilities: string };
 
 export type AgentStore = ReturnType<typeof createAgentStore>;
 
+/**
+ * Runs a last-seen write. Presence is bookkeeping: a hub that cannot write (damaged database, full disk)
+ * still lets agents connect and leave, so a refused write is reported as false, never thrown.
+ */
+function bookkeeping(write: () => unknown): boolean {
+  try {
+    write();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createAgentStore(db: Db) {
   const upsert = db.prepare<[{ id: string; display_name: string | null; kind: string | null; capabilities: string | null; now: number }]>(
     `INSERT INTO agents (id, display_name, kind, capabilities, created_at, last_seen)
@@ -35,18 +48,20 @@ export function createAgentStore(db: Db) {
   const parse = (row: RawRow): AgentRow => ({ ...row, capabilities: JSON.parse(row.capabilities) as string[] });
 
   return {
-    /** Records that an agent connected, updating whatever profile fields it sent. */
-    seen(id: string, profile: AgentProfile, now: number): void {
-      upsert.run({
-        id,
-        display_name: profile.display_name ?? null,
-        kind: profile.kind ?? null,
-        capabilities: profile.capabilities === undefined ? null : JSON.stringify(profile.capabilities),
-        now,
-      });
+    /** Records that an agent connected, updating whatever profile fields it sent; false when the database refused the write. */
+    seen(id: string, profile: AgentProfile, now: number): boolean {
+      return bookkeeping(() =>
+        upsert.run({
+          id,
+          display_name: profile.display_name ?? null,
+          kind: profile.kind ?? null,
+          capabilities: profile.capabilities === undefined ? null : JSON.stringify(profile.capabilities),
+          now,
+        }),
+      );
     },
-    touch(id: string, now: number): void {
-      touch.run(now, id);
+    touch(id: string, now: number): boolean {
+      return bookkeeping(() => touch.run(now, id));
     },
     get(id: string): AgentRow | undefined {
       const row = one.get(id);

@@ -31,6 +31,43 @@ function migrate(db: Db): void {
 /** Writes the WAL back into the main file and closes; called last when the hub stops. */
 export function closeDatabase(db: Db): void {
   if (!db.open) return;
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // A full disk refused the checkpoint: the WAL keeps every commit and the next open replays it.
+  }
   db.close();
+}
+
+/**
+ * Closes without writing anything to the file, for a damaged database. The last connection to close a WAL
+ * database checkpoints it into the file, so a read-only one that has read the schema is held open meanwhile.
+ */
+export function closeUntouched(db: Db): void {
+  if (!db.open) return;
+  let holder: Db | undefined;
+  try {
+    holder = new Database(db.name, { readonly: true, fileMustExist: true });
+    holder.pragma('schema_version');
+  } catch {
+    // SQLite cannot read even the schema: there is nothing more to protect by holding it open.
+  }
+  db.close();
+  holder?.close();
+}
+
+/**
+ * Opens a damaged database read-only, without migrations or pragmas that write: the hub then serves what
+ * can still be read. Throws when SQLite cannot read it at all.
+ */
+export function openReadOnlyDatabase(file: string): Db {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('schema_version');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }

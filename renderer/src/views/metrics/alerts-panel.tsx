@@ -26,6 +26,7 @@ const RULE_NAMES: Record<AlertRule, string> = {
   task_waiting: 'Task waiting',
   callback_failed: 'Callback failed',
   conversation_loop: 'Conversation loop',
+  database_damaged: 'Database damaged',
 };
 
 /** A value or threshold in the unit of its rule. */

@@ -5,12 +5,25 @@ export interface HubStatus {
   total_connections: number;
   active_connections: number;
   max_connections: number;
-  total_messages: number;
+  /** Null when a damaged database cannot count them. */
+  total_messages: number | null;
   /** Seconds since the hub started. */
   uptime: number;
   agents_online?: number;
-  total_tasks?: number;
+  /** Null when a damaged database cannot count them. */
+  total_tasks?: number | null;
   open_streams?: number;
+  /** Whether the hub can write its database. */
+  database?: DatabaseHealth;
+}
+
+export interface DatabaseHealth {
+  state: 'healthy' | 'write-failing' | 'damaged';
+  /** What is wrong; absent while healthy. */
+  reason?: string;
+  /** How to restore the newest backup (damaged only). */
+  advice?: string;
+  read_only: boolean;
 }
 
 export interface SessionInfo {

@@ -5,6 +5,7 @@ import { formatCount, formatDuration } from '../../components/format.js';
 import { StatCard } from '../../components/stat-card.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
+import { DatabaseBanner } from './database-banner.js';
 import { GettingStarted } from './getting-started.js';
 import type { HubStatus, RateMinute, SessionInfo } from './hub-status.js';
 import { OpenAlertsCard } from './open-alerts-card.js';
@@ -38,6 +39,7 @@ export function OverviewView() {
 
   return (
     <div className="overview">
+      <DatabaseBanner health={data?.database} />
       {otherAgents !== undefined && otherAgents.length === 0 ? <GettingStarted /> : null}
       <section className="card hub-card" aria-label="Hub">
         <div className="row">
@@ -73,7 +75,12 @@ export function OverviewView() {
           testId="stat-agents-online"
           hint={otherAgents === undefined ? undefined : `of ${formatCount(otherAgents.length)} known`}
         />
-        <StatCard label="Messages" value={data === undefined ? '—' : formatCount(data.total_messages)} testId="stat-messages" hint="stored" />
+        <StatCard
+          label="Messages"
+          value={data === undefined || data.total_messages === null ? '—' : formatCount(data.total_messages)}
+          testId="stat-messages"
+          hint="stored"
+        />
         <StatCard label="Tasks" value={totalTasks === undefined ? '—' : formatCount(totalTasks)} testId="stat-tasks" hint="all states" />
       </div>
       <div className="grid overview-rates">
