@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { integrityProblems } from '../backup/integrity-check.js';
+import { isDamage } from '../database-health.js';
 import { HubStartError } from '../start-error.js';
 import { readConnectionFile } from '../connection-file.js';
 import { openDatabase, openReadOnlyDatabase, type Db } from './database.js';
@@ -28,6 +29,9 @@ export async function findDamage(file: string): Promise<string | undefined> {
     if (problems.length === 1 && problems[0] === 'ok') return undefined;
     return `the database failed SQLite's quick check at start (${problems.join('; ').replace(/\s+/g, ' ').slice(0, MAX_FINDINGS)})`;
   } catch (error) {
+    // Only SQLite's word that the file is damaged counts: a file the hub may not open or a folder in its
+    // place is no damage, and opening it as usual reports that in its own words.
+    if (!isDamage(error)) return undefined;
     return `SQLite cannot check the database (${error instanceof Error ? error.message : String(error)})`;
   }
 }
