@@ -124,6 +124,9 @@ export function createDispatcher(deps: {
    */
   const round = (now: number, after: (() => void)[]): boolean => {
     for (const task of tasks.expired(now)) expire(task, now, after);
+    // Most rounds (an agent connecting, a task finishing) find nothing queued: skip gathering every online
+    // agent's roles, which would make connecting N agents cost N² when nothing waits.
+    if (!tasks.anyDue(now)) return false;
     const held = tasks.heldCounts();
     const isFree = (agent: string): boolean => (held.get(agent) ?? 0) < config.maxTasksInFlight;
     const targets = new Set<string>();
@@ -153,10 +156,13 @@ export function createDispatcher(deps: {
   const arm = (at: number): void => {
     cancelTimer();
     wakeAt = at;
-    cancelTimer = setTimer(() => {
-      wakeAt = undefined;
-      dispatcher.kick();
-    }, Math.max(0, at - deps.now()));
+    cancelTimer = setTimer(
+      () => {
+        wakeAt = undefined;
+        dispatcher.kick();
+      },
+      Math.max(0, at - deps.now()),
+    );
   };
 
   /**

@@ -81,7 +81,12 @@ export type TaskStore = ReturnType<typeof createTaskStore>;
 export function createTaskStore(db: Db) {
   const columns =
     'task_id, from_agent, to_target, type, cmd, payload, text, priority, state, assigned_to, lease_until, run_at, timeout_ms, attempts, offers, max_attempts, idempotency_key, callback_url, result, error, question, progress, retry_of, created_at, updated_at, finished_at';
-  const insert = db.prepare(`INSERT INTO tasks (${columns}) VALUES (${columns.split(', ').map((c) => `@${c}`).join(', ')})`);
+  const insert = db.prepare(
+    `INSERT INTO tasks (${columns}) VALUES (${columns
+      .split(', ')
+      .map((c) => `@${c}`)
+      .join(', ')})`,
+  );
   const save = db.prepare(
     `UPDATE tasks SET state = @state, assigned_to = @assigned_to, lease_until = @lease_until, run_at = @run_at, attempts = @attempts, offers = @offers,
        result = @result, error = @error, question = @question, progress = @progress, updated_at = @updated_at, finished_at = @finished_at
@@ -95,6 +100,7 @@ export function createTaskStore(db: Db) {
     `SELECT * FROM tasks WHERE state = 'submitted' AND assigned_to IS NULL AND run_at <= ? AND to_target IN (SELECT value FROM json_each(?))
        ORDER BY priority DESC, run_at LIMIT +?`,
   );
+  const anyDue = db.prepare<[number], { t: number }>("SELECT 1 AS t FROM tasks WHERE state = 'submitted' AND assigned_to IS NULL AND run_at <= ? LIMIT 1");
   const expired = db.prepare<[number], TaskRow>('SELECT * FROM tasks WHERE lease_until IS NOT NULL AND lease_until <= ? ORDER BY lease_until');
   const nextRunAt = db.prepare<[number], { t: number | null }>(
     "SELECT min(run_at) AS t FROM tasks WHERE state = 'submitted' AND assigned_to IS NULL AND run_at > ?",
@@ -149,6 +155,10 @@ export function createTaskStore(db: Db) {
       return row === undefined ? undefined : fromRow(row);
     },
     /** Queued tasks due at `now` and sent to one of `targets` (agents, roles, capabilities), highest priority first, then oldest. */
+    /** Is any task waiting to be offered at `now`, whoever it is for? (One index probe.) */
+    anyDue(now: number): boolean {
+      return anyDue.get(now) !== undefined;
+    },
     due(now: number, targets: string[], limit: number): Task[] {
       return due.all(now, JSON.stringify(targets), limit).map(fromRow);
     },
