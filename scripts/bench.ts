@@ -34,7 +34,7 @@ const FIREHOSE = { conversation: 'bench-live', ratePerSecond: 2000, tickMs: 10, 
 const BIG_CONVERSATION = { conversation: 'bench-100k', messages: 100_000, contentBytes: 120, scrollBack: 20_000, scrollStepPx: 2000, maxScrollSeconds: 120 };
 /** Interactions: this many agents pipeline metrics frames, each with this many in flight; one in 100 fails. */
 const INGEST = { agents: 2, window: 1000, maxInteractions: 200_000, maxSeconds: 5, failEvery: 100 };
-/** Bad frames: one connection floods, 500 frames in flight, for as long as the quiet phase; memory is read 5 s after. */
+/** Bad frames: one connection floods, 500 frames in flight, for as long as the quiet phase; memory is read 5 s after. Three floods in a row. */
 const FLOOD = { flooders: 1, seconds: 5, batch: 500, settleMs: 5000 };
 
 const TARGETS = {
@@ -234,6 +234,8 @@ async function floodRows(): Promise<Row[]> {
   const hub = await startHubProcess();
   try {
     const result = await measureFlood(hub, FLOOD);
+    // Two more floods on the same hub: memory a flood leaves behind must level off, not add up.
+    const later = [await measureFlood(hub, FLOOD), await measureFlood(hub, FLOOD)];
     const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     return [
       { measure: 'send->ack ms of one agent, hub quiet', result: `${percentileText(result.quiet)}  (${formatInt(result.roundTrips.quiet)} round trips)`, target: '' },
@@ -253,6 +255,11 @@ async function floodRows(): Promise<Row[]> {
         target: '',
       },
       { measure: '  hub JS heap in use (no GC forced)', result: `before ${mib(result.heap.before)}, ${FLOOD.settleMs / 1000} s after ${mib(result.heap.after)}`, target: '' },
+      {
+        measure: '  hub RSS after a 2nd and a 3rd flood',
+        result: later.map((next) => `${mib(next.rss.after)} (peak ${mib(next.rss.peak)})`).join(', '),
+        target: '',
+      },
     ];
   } finally {
     await hub.stop();
