@@ -5,7 +5,7 @@
  * its own connection through the SDK:
  *
  *   planner             streams its plans into `general` chunk by chunk, as an LLM would write them (a
- *                       fake one), and answers every "@planner" question the same way
+ *                       fake one), and answers every "@planner" question from the team the same way
  *   coder               puts a pull request for each plan up in `review`, answers the review, and asks
  *                       the planner what is next
  *   reviewer            asks for one change, then approves, and thanks the coder in a direct message
@@ -35,6 +35,8 @@ const MAX_OPEN_JOBS = 6;
 const JOB_EVERY_MS = 500;
 /** A job is tried this often before the master gives up on it. */
 const MAX_TRIES = 3;
+/** The demo's agents: they answer one another, and no one else. */
+const TEAM: ReadonlySet<string> = new Set(['planner', 'coder', 'reviewer', 'master', 'worker-1', 'worker-2']);
 const COMMANDS = ['run_tests', 'build_docs', 'verify_chart', 'lint'];
 const PLANS = [
   'add retries to the chart fetcher',
@@ -146,14 +148,16 @@ async function direct(agent: Agent, to: string, text: string): Promise<void> {
 }
 
 /**
- * Calls `handler` for every message from another agent in `conversations`, streamed ones included.
+ * Calls `handler` for every message from another demo agent in `conversations`, streamed ones included.
+ * Messages from anyone else (a person, an echo agent from the examples) are never answered: the demo
+ * shares its conversations with them without ever talking back.
  * Workaround: the SDK's subscribe() delivers `new_message` frames only, and a streamed message arrives as
  * a `stream_end` frame (which carries the stored message), so those are picked up from the frame event.
  */
 function listen(agent: Agent, name: string, conversations: string[], handler: (message: StoredMessage) => void): void {
   const seen = new Set<number>();
   const deliver = (message: StoredMessage): void => {
-    if (message.sender === name || seen.has(message.seq)) return;
+    if (message.sender === name || !TEAM.has(message.sender) || seen.has(message.seq)) return;
     seen.add(message.seq);
     if (seen.size > 1000) seen.delete(seen.values().next().value as number);
     handler(message);

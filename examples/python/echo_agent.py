@@ -4,9 +4,12 @@
     python3 examples/python/echo_agent.py --conversation general
 
 It long-polls the conversation from a cursor (the last seq it handled), kept in a state file so that a
-restart resumes where it stopped. Each reply carries client_msg_id "echo-<seq of the message>": if the
-agent dies after posting a reply but before saving its cursor, the restarted agent posts the same
-reply again and the hub stores nothing new. Standard library only.
+restart resumes where it stopped; a first start begins at the newest message (--since 0 answers the
+history too). Each reply carries client_msg_id "echo-<seq of the message>": if the agent dies after
+posting a reply but before saving its cursor, the restarted agent posts the same reply again and the hub
+stores nothing new. Each reply also says what it answers (in_reply_to) and carries payload
+{"echo_of": <seq>}: an echo agent never answers a message carrying echo_of, so two echo agents (or one
+and itself) never talk to each other. Standard library only.
 
 Prints one JSON line per message answered: {"answered": <seq>, "reply": <seq>, "duplicate": false}.
 """
@@ -33,14 +36,14 @@ def parse_args(argv: list | None = None) -> argparse.Namespace:
     p.add_argument("--agent", default="echo", help="this agent's name (default: echo)")
     p.add_argument("--conversation", default="general", help="the conversation to answer in (default: general)")
     p.add_argument("--state", default="echo_agent_state.json", help="where the cursor is kept (default: ./echo_agent_state.json)")
-    p.add_argument("--since", type=int, default=0, help="the cursor to start from when there is no state yet (default: 0, all history)")
+    p.add_argument("--since", type=int, help="the cursor to start from when there is no state yet (default: the newest message; 0 answers all history)")
     p.add_argument("--wait", type=float, default=25, help="seconds one long-poll may wait (at most 30; default 25)")
     p.add_argument("--once", type=int, metavar="N", help="exit after answering N messages")
     return p.parse_args(argv)
 
 
 def is_echo(message: dict) -> bool:
-    """A reply from an echo agent: answering it would start two echo agents talking forever."""
+    """A reply from an echo agent (its payload says which message it echoes): answering it would start two echo agents talking forever."""
     payload = message.get("payload")
     return isinstance(payload, dict) and "echo_of" in payload
 
@@ -51,11 +54,18 @@ def main(argv: list | None = None) -> int:
 
     state = load_json(args.state, {"cursors": {}})
     cursors = state.setdefault("cursors", {})
-    since = int(cursors.get(args.conversation, args.since))
 
     def save(cursor: int) -> None:
         cursors[args.conversation] = cursor
         write_json_atomic(args.state, state)
+
+    since = cursors.get(args.conversation)
+    if since is None:
+        # A first start answers what comes from now on, not the history; the cursor is kept at once so a
+        # restart answers what came in between.
+        since = args.since if args.since is not None else hub.newest_seq(args.conversation)
+        save(since)
+    since = int(since)
 
     answered = 0
     failures = 0
@@ -70,6 +80,7 @@ def main(argv: list | None = None) -> int:
                         f"echo: {message['content']}",
                         client_msg_id=f"echo-{message['seq']}",
                         payload={"echo_of": message["seq"]},
+                        in_reply_to=message["seq"],
                     )
                     answered += 1
                     print(json.dumps({"answered": message["seq"], "reply": reply["message"]["seq"], "duplicate": reply["duplicate"]}), flush=True)

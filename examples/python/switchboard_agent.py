@@ -149,17 +149,21 @@ class Switchboard:
         message_type: str = "message",
         client_msg_id: str | None = None,
         payload: object = None,
+        in_reply_to: int | None = None,
     ) -> dict:
         """Posts one message; returns {"status":"ok","duplicate":bool,"message":{...}}.
 
         With `client_msg_id`, a resend stores nothing new and answers the first message with duplicate=True:
-        use it whenever you may send the same message twice.
+        use it whenever you may send the same message twice. `in_reply_to` is the seq of the message this
+        one answers: the hub's loop breaker follows these chains, so an agent answering agents should set it.
         """
         body = {"conversation_id": conversation, "content": content, "message_type": message_type}
         if client_msg_id is not None:
             body["client_msg_id"] = client_msg_id
         if payload is not None:
             body["payload"] = payload
+        if in_reply_to is not None:
+            body["in_reply_to"] = int(in_reply_to)
         return self._call("POST", "/api/messages", body)
 
     def read_messages(self, conversation: str, since: int = 0, wait: float = 0, limit: int | None = None) -> tuple[list, int]:
@@ -173,6 +177,12 @@ class Switchboard:
         path = f"/api/conversations/{_segment(conversation)}/messages?{urllib.parse.urlencode(query)}"
         body = self._call("GET", path, timeout=self.timeout + float(wait))
         return body["messages"], body["next_since"]
+
+    def newest_seq(self, conversation: str) -> int:
+        """The seq of the conversation's newest message (0 when it has none): a cursor that skips its history."""
+        path = f"/api/conversations/{_segment(conversation)}/messages?before={2**53 - 1}&limit=1"
+        messages = self._call("GET", path)["messages"]
+        return int(messages[-1]["seq"]) if messages else 0
 
     # --- the relay API (tasks) --------------------------------------------------------------------
 

@@ -106,6 +106,8 @@ const echoArgs = (hub: TestHub, state: string, n: number): string[] => [
   'general',
   '--state',
   state,
+  '--since',
+  '0', // these tests post before the agent starts: answer the history too
   '--once',
   String(n),
 ];
