@@ -25,7 +25,7 @@ import time
 sys.dont_write_bytecode = True  # keep examples/python free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from switchboard_agent import Switchboard, SwitchboardError, load_json, write_json_atomic  # noqa: E402
+from switchboard_agent import Switchboard, SwitchboardError, exit_on_sigterm, load_json, remove_stale_temp_files, write_json_atomic  # noqa: E402
 
 
 def parse_args(argv: list | None = None) -> argparse.Namespace:
@@ -50,6 +50,8 @@ def is_echo(message: dict) -> bool:
 
 def main(argv: list | None = None) -> int:
     args = parse_args(argv)
+    exit_on_sigterm()  # a kill stops between two writes of the state file
+    remove_stale_temp_files(args.state)  # left by a SIGKILL mid-write
     hub = Switchboard(agent=args.agent, data_dir=args.data_dir, http=args.http, token=args.token)
 
     state = load_json(args.state, {"cursors": {}})

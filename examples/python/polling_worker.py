@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""A child worker that never opens a socket: it finds its tasks in the relay logs and reports with a callback.
+"""A child worker that never opens a socket: it asks the hub for the tasks addressed to it and reports with a callback.
 
     python3 examples/python/polling_worker.py --name child
 
 The seed's child_worker_mock.py, done properly, against the same relay API:
 
-- it polls GET /api/relay/logs for `task.created` entries whose `to` is its name;
+- it asks GET /api/tasks?to=<its name>&state=submitted for the tasks waiting for it;
 - does the work for the task's `cmd` (verify_chart gives a fake score; add yours to HANDLERS);
 - reports with POST /api/relay/callback, retried with exponential backoff while the hub is unreachable
   or busy (a repeated callback is harmless: the hub answers changed=false);
 - keeps its state in a JSON file written atomically (temporary file + os.replace): the result of a task
   whose callback has not gone through yet ("pending"), and every finished task id ("done"). A restarted
-  worker sends the callbacks it still owes and never redoes a finished task.
+  worker sends the callbacks it still owes (unless the hub says the task has already ended: the callback
+  went through just before the crash) and never redoes a finished task;
+- on SIGTERM or Ctrl-C it stops between two writes of its state file, and at start it deletes the
+  temporary files a SIGKILL mid-write left behind.
 
 Prints one JSON line per task reported: {"task_id": ..., "cmd": ..., "status": "done", "changed": true}.
 Standard library only. For the seed's environment, LYNKER_API_BASE and RELAY_API_KEY are read as --http
@@ -32,7 +35,7 @@ from datetime import datetime, timezone
 sys.dont_write_bytecode = True  # keep examples/python free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from switchboard_agent import Switchboard, SwitchboardError, load_json, write_json_atomic  # noqa: E402
+from switchboard_agent import Switchboard, SwitchboardError, exit_on_sigterm, load_json, remove_stale_temp_files, write_json_atomic  # noqa: E402
 
 
 # --- the work ---------------------------------------------------------------------------------------
@@ -80,6 +83,7 @@ class Worker:
         state = load_json(args.state, {})
         self.done = state.get("done", {})  # task_id -> {"status", "at"}: never touched again
         self.pending = state.get("pending", {})  # task_id -> report whose callback has not gone through yet
+        self.unchecked = set(self.pending)  # owed from before this start: ask the hub whether they still are
         self.finished = 0
 
     def save(self) -> None:
@@ -113,26 +117,38 @@ class Worker:
         for task_id in list(self.pending):
             if self.enough():
                 return
+            if task_id in self.unchecked and self.reported_before(task_id):
+                continue
             self.report(task_id)
-        for entry in self.hub.logs(self.args.limit):
+        # The tasks waiting for this worker, asked of the hub by addressee and state: none is missed however
+        # busy the hub is. Newest change first, so the oldest is taken first.
+        for task in reversed(self.hub.tasks(to=self.name, state="submitted", limit=self.args.limit)):
             if self.enough():
                 return
-            if entry.get("kind") != "task.created" or entry.get("to") != self.name:
+            task_id = task["task_id"]
+            if task_id in self.done or task_id in self.pending:
                 continue
-            task_id = entry.get("subject")
-            if not task_id or task_id in self.done or task_id in self.pending:
-                continue
-            status = self.hub.task_status(task_id)
-            if status["task_status"] != "pending":
-                # Finished by someone else, or canceled: nothing to do, ever.
-                self.done[task_id] = {"status": f"skipped ({status['state']})", "at": now()}
-                self.save()
-                continue
-            if status.get("assigned_to") not in (None, self.name):
-                continue  # another agent holds it; it may come back to the queue later
-            self.pending[task_id] = {"cmd": entry.get("cmd"), **do_work(entry.get("cmd"), entry.get("payload"), entry.get("text"))}
+            if task.get("assigned_to") not in (None, self.name):
+                continue  # offered to another agent; it may come back to the queue later
+            self.pending[task_id] = {"cmd": task.get("cmd"), **do_work(task.get("cmd"), task.get("payload"), task.get("text"))}
             self.save()  # the result survives a crash before the callback goes through
             self.report(task_id)
+
+    def reported_before(self, task_id: str) -> bool:
+        """A callback owed from before a restart may have gone through just before the crash: if the task has
+        ended, it is done without a second callback."""
+        try:
+            status = self.hub.task_status(task_id)
+        except SwitchboardError as e:
+            if e.retryable:
+                raise
+            status = {"task_status": "pending"}  # the callback's own answer will say what is wrong
+        self.unchecked.discard(task_id)
+        if status["task_status"] == "pending":
+            return False
+        report = self.pending[task_id]
+        self.finish(task_id, report, f"{report['status']} (reported before the restart: {status['state']})", {})
+        return True
 
     def report(self, task_id: str) -> None:
         """Sends a pending task's callback, retrying with exponential backoff; then the task is done for good."""
@@ -173,14 +189,14 @@ def log(text: str) -> None:
 
 
 def parse_args(argv: list | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description="Poll the Switchboard relay logs for tasks and report them with callbacks.")
+    p = argparse.ArgumentParser(description="Poll Switchboard for the tasks addressed to this worker and report them with callbacks.")
     p.add_argument("--data-dir", help="the hub's data folder, holding connection.json (default: SWITCHBOARD_HOME or the app-data folder)")
     p.add_argument("--http", default=os.environ.get("LYNKER_API_BASE"), help="the hub's address, instead of connection.json")
     p.add_argument("--token", default=os.environ.get("RELAY_API_KEY"), help="a token, instead of connection.json's admin token")
     p.add_argument("--name", default="child", help="this worker's agent name: it takes tasks sent to it (default: child)")
     p.add_argument("--state", default="child_worker_state.json", help="the state file (default: ./child_worker_state.json)")
     p.add_argument("--interval", type=float, default=2.0, help="seconds between polls (default 2)")
-    p.add_argument("--limit", type=int, default=500, help="log entries read per poll, 1-1000 (default 500)")
+    p.add_argument("--limit", type=int, default=100, help="tasks taken per poll, 1-1000 (default 100)")
     p.add_argument("--retries", type=int, default=5, help="callback retries after the first try (default 5)")
     p.add_argument("--retry-base", type=float, default=1.0, help="first callback retry delay in seconds, doubling (default 1)")
     p.add_argument("--retry-max", type=float, default=30.0, help="longest callback retry delay in seconds (default 30)")
@@ -190,6 +206,9 @@ def parse_args(argv: list | None = None) -> argparse.Namespace:
 
 def main(argv: list | None = None) -> int:
     args = parse_args(argv)
+    exit_on_sigterm()
+    for name in remove_stale_temp_files(args.state):
+        log(f"removed {name}, left by a worker killed while writing its state")
     # The name goes in X-Agent-Name too: with the admin token the calls are made as this worker.
     hub = Switchboard(agent=args.name, data_dir=args.data_dir, http=args.http, token=args.token)
     worker = Worker(hub, args)

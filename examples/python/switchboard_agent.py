@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -38,6 +39,8 @@ __all__ = [
     "verify_signature",
     "load_json",
     "write_json_atomic",
+    "remove_stale_temp_files",
+    "exit_on_sigterm",
 ]
 
 
@@ -208,6 +211,17 @@ class Switchboard:
             body["error"] = error
         return self._call("POST", "/api/relay/callback", body)
 
+    def tasks(self, to: str | None = None, state: str | None = None, frm: str | None = None, cmd: str | None = None, limit: int = 100) -> list:
+        """Tasks (GET /api/tasks), newest change first: those addressed to agent or role `to` (or held by it), in `state`, ...
+
+        An agent token sees the tasks it sent, was offered or holds, and those addressed to it or a role it declared.
+        """
+        query = {"limit": int(limit)}
+        for key, value in (("to", to), ("state", state), ("from", frm), ("cmd", cmd)):
+            if value is not None:
+                query[key] = value
+        return self._call("GET", f"/api/tasks?{urllib.parse.urlencode(query)}")["tasks"]
+
     def logs(self, limit: int = 50) -> list:
         """The newest `limit` (1-1000) audit entries, newest last: {"ts","id","source","kind","actor","subject",...}."""
         return self._call("GET", f"/api/relay/logs?limit={int(limit)}")["logs"]
@@ -261,6 +275,26 @@ def load_json(path: str, default: object) -> object:
             return json.load(f)
     except FileNotFoundError:
         return default
+
+
+def remove_stale_temp_files(path: str) -> list:
+    """Deletes the temporary files write_json_atomic(path) left behind when a process was killed mid-write (SIGKILL); returns their names."""
+    folder = os.path.dirname(os.path.abspath(path))
+    prefix = os.path.basename(path) + "."
+    removed = []
+    for name in os.listdir(folder):
+        if name.startswith(prefix) and name.endswith(".tmp"):
+            try:
+                os.unlink(os.path.join(folder, name))
+                removed.append(name)
+            except OSError:
+                pass
+    return removed
+
+
+def exit_on_sigterm() -> None:
+    """Turns SIGTERM (kill, systemd, docker stop) into SystemExit, so writes in progress clean up their temporary files."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
 
 
 def write_json_atomic(path: str, value: object) -> None:

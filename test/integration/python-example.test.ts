@@ -6,7 +6,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -244,7 +244,7 @@ async function completions(hub: TestHub): Promise<unknown[]> {
 const callbacksIn = (calls: Recorded[]): unknown[] =>
   calls.filter((c) => c.method === 'POST' && c.path === '/api/relay/callback').map((c) => (JSON.parse(c.body) as { task_id: string }).task_id);
 
-const workerArgs = (dataDir: string, state: string): string[] => [
+const workerArgs = (dataDir: string, state: string, once = 1): string[] => [
   '--data-dir',
   dataDir,
   '--name',
@@ -252,7 +252,7 @@ const workerArgs = (dataDir: string, state: string): string[] => [
   '--state',
   state,
   '--once',
-  '1',
+  String(once),
   '--interval',
   '0.05',
   '--retry-base',
@@ -311,14 +311,14 @@ describe('Python polling worker', () => {
       expect({
         firstRunCallbacks,
         restartCallbacks: callbacksIn(proxy.calls),
-        restartLookedUp: proxy.calls.filter((c) => c.path.startsWith('/api/relay/task-status/')).map((c) => c.path),
+        restartAskedAboutFirst: proxy.calls.filter((c) => c.path.includes(first) || c.body.includes(first)).map((c) => c.path),
         reported: restarted.lines.filter((l) => 'task_id' in l).map((l) => l['task_id']),
         statuses: [(await taskStatus(ctx.hub, first))['task_status'], (await taskStatus(ctx.hub, second))['task_status']],
         completions: await completions(ctx.hub),
       }).toEqual({
         firstRunCallbacks: [first],
         restartCallbacks: [second],
-        restartLookedUp: [`/api/relay/task-status/${second}`],
+        restartAskedAboutFirst: [],
         reported: [second],
         statuses: ['completed', 'completed'],
         completions: [first, second],
@@ -326,6 +326,77 @@ describe('Python polling worker', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('Python polling worker on a busy hub, and after a crash', () => {
+  it('finds the task addressed to it behind more than a thousand newer audit entries', { timeout: 60_000 }, async () => {
+    const state = join(folder(), 'child_worker_state.json');
+    const task = await relaySend(ctx.hub, { from: 'master', to: 'child', type: 'task', cmd: 'verify_chart', payload: { user_id: 'u7' } });
+    // 1,100 messages after it: the newest 1,000 audit entries no longer show the task.
+    for (let batch = 0; batch < 11; batch++) await Promise.all(Array.from({ length: 100 }, (_, i) => post(ctx.hub, `busy ${batch}-${i}`)));
+    const worker = await runToEnd('polling_worker.py', workerArgs(ctx.hub.dataDir, state));
+    expect({
+      reported: worker.lines.filter((l) => 'task_id' in l).map((l) => [l['task_id'], l['status']]),
+      status: (await taskStatus(ctx.hub, task))['task_status'],
+    }).toEqual({ reported: [[task, 'done']], status: 'completed' });
+  });
+
+  it('restarted after a crash, calls back once for the task it still owed, with the saved result, and not again for one whose callback had gone through', async () => {
+    const proxy = await startProxy(ctx.hub, 0);
+    try {
+      const state = join(folder(), 'child_worker_state.json');
+      const through = await relaySend(ctx.hub, { from: 'master', to: 'child', type: 'task', cmd: 'verify_chart', payload: { user_id: 'u1' } });
+      const owed = await relaySend(ctx.hub, { from: 'master', to: 'child', type: 'task', cmd: 'verify_chart', payload: { user_id: 'u2' } });
+      const saved = (summary: string) => ({ cmd: 'verify_chart', status: 'done', result: { summary, score: 0.5 }, error: null });
+      // The worker's state as a crash left it: both results saved, and the first callback had gone through.
+      const callback = await api(ctx.hub, 'POST', '/api/relay/callback', {
+        body: { task_id: through, child_id: 'child', status: 'done', result: saved('u1 before the crash').result },
+      });
+      expect(callback.status).toBe(200);
+      writeFileSync(
+        state,
+        JSON.stringify({ worker: 'child', done: {}, pending: { [through]: saved('u1 before the crash'), [owed]: saved('u2 before the crash') } }),
+      );
+
+      const restarted = await runToEnd('polling_worker.py', workerArgs(proxy.dataDir, state, 2));
+      const after = JSON.parse(readFileSync(state, 'utf8')) as { done: Record<string, { status: string }>; pending: Record<string, unknown> };
+      expect({
+        callbacks: callbacksIn(proxy.calls),
+        results: [(await taskStatus(ctx.hub, through))['result'], (await taskStatus(ctx.hub, owed))['result']],
+        completions: await completions(ctx.hub),
+        reported: restarted.lines.filter((l) => 'task_id' in l).map((l) => l['task_id']),
+        saved: { done: Object.keys(after.done).sort(), pending: after.pending },
+      }).toEqual({
+        callbacks: [owed],
+        results: [
+          { summary: 'u1 before the crash', score: 0.5 },
+          { summary: 'u2 before the crash', score: 0.5 },
+        ],
+        completions: [through, owed],
+        reported: [through, owed],
+        saved: { done: [through, owed].sort(), pending: {} },
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('deletes the temporary state files a killed worker left behind, and stops on SIGTERM leaving only its state file', async () => {
+    const dir = folder();
+    const state = join(dir, 'child_worker_state.json');
+    writeFileSync(join(dir, 'child_worker_state.json.k3x9q.tmp'), '{"done": {');
+    writeFileSync(join(dir, 'notes.tmp'), 'not the worker’s');
+    const worker = new Python([join(EXAMPLES, 'polling_worker.py'), ...workerArgs(ctx.hub.dataDir, state, 100)]);
+    const task = await relaySend(ctx.hub, { from: 'master', to: 'child', type: 'task', cmd: 'verify_chart' });
+    await worker.until((w) => w.lines.some((l) => l['task_id'] === task), 'the task reported');
+    worker.child.kill('SIGTERM');
+    expect({
+      code: await worker.end(),
+      files: readdirSync(dir).sort(),
+      done: Object.keys((JSON.parse(readFileSync(state, 'utf8')) as { done: object }).done),
+      removed: worker.stderr.includes('removed child_worker_state.json.k3x9q.tmp'),
+    }).toEqual({ code: 0, files: ['child_worker_state.json', 'notes.tmp'], done: [task], removed: true });
   });
 });
 
