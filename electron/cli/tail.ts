@@ -18,7 +18,9 @@ export async function tail(argv: string[]): Promise<void> {
   const since = values.since === undefined ? undefined : Number(values.since);
   if (since !== undefined && (!Number.isInteger(since) || since < 0)) throw new CliError('--since must be a seq number (0 replays everything)');
   const info = connectionFor(values['data-dir']);
-  const socket = new WebSocket(info.url, { headers: { authorization: `Bearer ${info.token}`, 'x-agent-name': 'cli-tail' } });
+  // An observer: the hub does not list `cli-tail` as an agent, nor offer it tasks or direct messages.
+  const headers = { authorization: `Bearer ${info.token}`, 'x-agent-name': 'cli-tail', 'x-switchboard-observer': '1' };
+  const socket = new WebSocket(info.url, { headers });
   await new Promise<void>((resolve, reject) => {
     socket.on('open', () => {
       const conversations = positionals[0] === undefined ? '*' : [positionals[0]];

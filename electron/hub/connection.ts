@@ -52,6 +52,8 @@ export class Connection {
   framesOut = 0;
   /** True once this connection received its agent's offline queue; direct messages then reach it live. */
   inboxLive = false;
+  /** A tool's connection (hello `observer`): it reads and subscribes, but never comes online as an agent. */
+  observer = false;
   /** The drop receipt (`gap`) last sent on this connection, cleared by an `inbox_ack` while still current. */
   gapSent: GapRecord | undefined;
   private closing = false;

@@ -20,6 +20,11 @@ function refuse(socket: Duplex, error: SwitchboardError): void {
   );
 }
 
+/** `X-Switchboard-Observer: 1` (or `?observer=1`) on an upgrade with a token: the hello `observer` flag for header-authenticated tools. */
+function isObserver(value: string | string[] | undefined): boolean {
+  return value === '1' || value === 'true';
+}
+
 /** The remote address of a socket, for rate limits and the audit trail. */
 function peerOf(transport: Duplex): string {
   return (transport as Partial<Socket>).remoteAddress ?? 'unknown';
@@ -39,8 +44,11 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     s.logger.debug('connection closed', { client: conn.id, agent: conn.identity?.agent });
   };
 
-  /** `admission`: who the upgrade proved to be, a refusal to deliver on the socket, or undefined until `hello`. */
-  const onOpen = (socket: WebSocket, transport: Duplex, admission: Identity | SwitchboardError | undefined): void => {
+  /**
+   * `admission`: who the upgrade proved to be, a refusal to deliver on the socket, or undefined until
+   * `hello`; `observer`: the upgrade asked to watch as a tool, not to come online as an agent.
+   */
+  const onOpen = (socket: WebSocket, transport: Duplex, admission: Identity | SwitchboardError | undefined, observer: boolean): void => {
     const conn = s.connections.add(socket, peerOf(transport), admission === undefined);
     conn.batchWritesOn(transport);
     let yielding = false;
@@ -74,7 +82,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
       return;
     }
     if (admission !== undefined) {
-      admit(s, conn, admission, {});
+      admit(s, conn, admission, {}, undefined, observer);
       return;
     }
     conn.helloTimer = setTimeout(
@@ -101,6 +109,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       socket.on('error', () => socket.destroy());
       let admission: Identity | SwitchboardError | undefined;
+      let observer = false;
       try {
         guard.check(req);
         const url = new URL(req.url ?? '/', 'http://hub');
@@ -111,12 +120,13 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
           const name = typeof requested === 'string' ? agentName.safeParse(requested) : undefined;
           if (name !== undefined && !name.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid agent name "${String(requested)}"`);
           admission = identifyUpgrade(credential, name?.data, peerOf(socket));
+          observer = isObserver(req.headers['x-switchboard-observer'] ?? url.searchParams.get('observer') ?? undefined);
         }
       } catch (error) {
         refuse(socket, error instanceof SwitchboardError ? error : new SwitchboardError('SB_ERR_INTERNAL'));
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, socket, admission));
+      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, socket, admission, observer));
     },
     /** Closes every connection with 1001 so clients know to reconnect later; resolves once all are gone. */
     async closeAll(): Promise<void> {

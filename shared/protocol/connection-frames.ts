@@ -10,6 +10,8 @@ export const helloFrame = z.object({
   display_name: z.string().max(200).optional(),
   kind: z.string().max(100).optional(),
   capabilities: z.array(z.string().max(100)).max(100).optional(),
+  /** A tool watching the hub (switchboard tail, a monitor): authenticated, but not an agent (see docs/protocol.md). */
+  observer: z.boolean().optional(),
 });
 
 export const heartbeatFrame = z.object({

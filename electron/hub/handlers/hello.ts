@@ -7,9 +7,11 @@ import type { AgentProfile } from '../store/agent-store.js';
 
 /**
  * Marks the connection authenticated, brings its agent online, sends `welcome`, then its offline queue;
- * when maxConnections agents are already in, closes it with SB_ERR_TOO_MANY_CONNECTIONS instead.
+ * when maxConnections agents are already in, closes it with SB_ERR_TOO_MANY_CONNECTIONS instead. An
+ * observer (a tool such as `switchboard tail`) gets only the `welcome`: it is not listed, not online and
+ * not offered tasks, and the agent's offline queue waits for the agent.
  */
-export function admit(s: HubServices, conn: Connection, identity: Identity, profile: AgentProfile, re?: RequestId): void {
+export function admit(s: HubServices, conn: Connection, identity: Identity, profile: AgentProfile, re?: RequestId, observer = false): void {
   clearTimeout(conn.helloTimer);
   if (!s.connections.authenticate(conn, identity)) {
     const error = new SwitchboardError('SB_ERR_TOO_MANY_CONNECTIONS', `the hub allows ${s.config.maxConnections} connections at once; try again later`);
@@ -17,8 +19,9 @@ export function admit(s: HubServices, conn: Connection, identity: Identity, prof
     conn.close(closeCodeFor(error.code) ?? 1013, `${error.code}: ${error.message}`);
     return;
   }
-  s.presence.join(conn, identity.agent, profile);
-  s.logger.debug('agent connected', { client: conn.id, agent: identity.agent });
+  conn.observer = observer;
+  if (!observer) s.presence.join(conn, identity.agent, profile);
+  s.logger.debug(observer ? 'observer connected' : 'agent connected', { client: conn.id, agent: identity.agent });
   const welcome: WelcomeFrame = {
     type: 'welcome',
     client_id: conn.id,
@@ -34,7 +37,7 @@ export function admit(s: HubServices, conn: Connection, identity: Identity, prof
   };
   if (re !== undefined) welcome.re = re;
   conn.sendFrame(welcome);
-  s.offlineQueue.drain(conn, identity.agent);
+  if (!observer) s.offlineQueue.drain(conn, identity.agent);
 }
 
 export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {
@@ -57,7 +60,8 @@ export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {
         ctx.conn.close(closeCodeFor(error.code) ?? 1008, `${error.code}: ${error.message}`);
         return;
       }
-      admit(s, ctx.conn, identity, { display_name: frame.display_name, kind: frame.kind, capabilities: frame.capabilities }, ctx.re);
+      const profile = { display_name: frame.display_name, kind: frame.kind, capabilities: frame.capabilities };
+      admit(s, ctx.conn, identity, profile, ctx.re, frame.observer === true);
     },
   };
 }
