@@ -226,6 +226,11 @@ describe('agents and tokens', () => {
     const page = await open();
     await showView(page, 'agents');
     await page.locator('[data-testid="agent-row"][data-agent="reviewer"][data-online="true"]').waitFor();
+    // The window's own connection (the person, `user`) is shown as the dashboard, not as an agent.
+    expect({
+      dashboard: (await page.getByTestId('agents-dashboard').textContent())?.includes('The dashboard is connected as user'),
+      userRows: await page.locator('[data-testid="agent-row"][data-agent="user"]').count(),
+    }).toEqual({ dashboard: true, userRows: 0 });
     await page.getByLabel('Agent', { exact: true }).fill('newcomer');
     await page.getByLabel('Label').fill('from the dashboard');
     await page.getByRole('button', { name: 'Create token' }).click();

@@ -21,6 +21,14 @@ export function overlayAgents(listed: readonly ListedAgent[], pushed: Readonly<R
   return [...byId.values()].sort(byPresenceThenName);
 }
 
+/**
+ * The agents apart from the dashboard's own connection — the person, as `self` (the session's agent,
+ * `user`) — which is shown as the dashboard, not listed as an agent nor offered as a redrive target.
+ */
+export function apartFromDashboard(agents: readonly ListedAgent[], self: string | undefined): { agents: ListedAgent[]; dashboard: ListedAgent | undefined } {
+  return { agents: agents.filter((agent) => agent.id !== self), dashboard: agents.find((agent) => agent.id === self) };
+}
+
 /** Online agents first, then by name. */
 function byPresenceThenName(a: AgentInfo, b: AgentInfo): number {
   if (a.online !== b.online) return a.online ? -1 : 1;

@@ -2,14 +2,17 @@
 import { EmptyState } from '../../components/empty-state.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useStore } from '../../store/store.js';
+import { apartFromDashboard } from './agent-list-model.js';
 import { AgentsTable } from './agents-table.js';
 import { TokensSection } from './tokens-section.js';
 import { useAgents } from './use-agents.js';
 import './agents.css';
 
 export function AgentsView() {
-  const { agents, loaded, error } = useAgents();
+  const { agents: all, loaded, error } = useAgents();
   const admin = useStore((s) => s.session?.admin === true);
+  const self = useStore((s) => s.session?.agent);
+  const { agents, dashboard } = apartFromDashboard(all, self);
   const online = agents.filter((agent) => agent.online).length;
 
   return (
@@ -18,6 +21,12 @@ export function AgentsView() {
         {agents.length === 0 ? null : (
           <p className="muted agents-online" data-testid="agents-online">
             {online} of {agents.length} online
+          </p>
+        )}
+        {dashboard === undefined ? null : (
+          <p className="muted agents-dashboard" data-testid="agents-dashboard">
+            The dashboard is connected as <code>{dashboard.id}</code>
+            {dashboard.connections > 1 ? ` (${dashboard.connections} windows)` : ''}; what you send here comes from <code>{dashboard.id}</code>.
           </p>
         )}
         <HubErrorText error={error} />
@@ -29,7 +38,7 @@ export function AgentsView() {
           <AgentsTable agents={agents} />
         )}
       </section>
-      {admin ? <TokensSection agentIds={agents.map((agent) => agent.id)} /> : null}
+      {admin ? <TokensSection agentIds={all.map((agent) => agent.id)} /> : null}
     </div>
   );
 }

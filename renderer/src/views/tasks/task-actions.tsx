@@ -7,7 +7,8 @@ import { isTerminal, nextState, type TaskRecord } from '../../../../shared/index
 import { api } from '../../api/http.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubAction } from '../../components/use-hub-action.js';
-import type { ListedAgent } from '../agents/agent-list-model.js';
+import { useStore } from '../../store/store.js';
+import { apartFromDashboard, type ListedAgent } from '../agents/agent-list-model.js';
 import { shortTaskId, taskHref, type TaskListKind } from './task-links.js';
 
 interface TaskChangeAnswer {
@@ -28,6 +29,9 @@ export function TaskActions({ task, agents, list, compact = false }: TaskActions
   const [redriveTo, setRedriveTo] = useState('');
   const [retried, setRetried] = useState<TaskRecord | undefined>(undefined);
   const action = useHubAction();
+  // The dashboard's own agent (the person) runs no tasks: it is no redrive target.
+  const self = useStore((s) => s.session?.agent);
+  const targets = apartFromDashboard(agents, self).agents;
   const path = `/api/tasks/${encodeURIComponent(task.task_id)}`;
   const canCancel = nextState(task.state, 'cancel') !== undefined;
   const canRetry = isTerminal(task.state);
@@ -79,7 +83,7 @@ export function TaskActions({ task, agents, list, compact = false }: TaskActions
         </label>
         <select id={`${id}-to`} value={redriveTo} disabled={!canRetry} onChange={(event) => setRedriveTo(event.target.value)}>
           <option value="">{compact ? 'agent…' : 'another agent…'}</option>
-          {agents.map((agent) => (
+          {targets.map((agent) => (
             <option key={agent.id} value={agent.id}>
               {agent.id}
               {agent.online ? '' : ' (offline)'}
