@@ -8,14 +8,17 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConversationInfo, StoredMessage } from '../../shared/index.js';
+import type { ConversationInfo, StoredMessage, TaskRecord } from '../../shared/index.js';
 import { ScriptRun } from '../helpers/cli-process.js';
 import { api, startHub, tempDir, type TestHub } from '../helpers/hub.js';
 import { eventually } from '../helpers/wait.js';
 
 const PYTHON = process.env['PYTHON'] ?? 'python3';
 const ECHO = fileURLToPath(new URL('../../examples/python/echo_agent.py', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../examples/python/polling_worker.py', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../dist/scripts/demo.js', import.meta.url));
+const MASTER = fileURLToPath(new URL('../../dist/examples/master.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../dist/examples/child.js', import.meta.url));
 
 const running: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -42,6 +45,58 @@ async function post(hub: TestHub, content: string): Promise<number> {
 async function general(hub: TestHub): Promise<StoredMessage[]> {
   return (await api(hub, 'GET', '/api/conversations/general/messages?since=0&limit=1000')).body['messages'] as StoredMessage[];
 }
+
+describe('the task examples beside the demo', () => {
+  it(
+    'the TypeScript master and child and the Python polling worker finish their tasks while the demo runs, and take none of the demo’s jobs',
+    { timeout: 90_000 },
+    async () => {
+      const hub = await startHub();
+      cleanups.push(() => hub.stop());
+      const dir = tempDir('switchboard-beside-demo-');
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+
+      const demo = run(process.execPath, [DEMO, '--duration', '10', '--data-dir', hub.dataDir]);
+      await demo.until(/Agents online/, 'the demo team', 20_000);
+      const child = run(process.execPath, [CHILD, '--data-dir', hub.dataDir]);
+      await child.until(/waiting for verify_chart tasks/, 'the child', 20_000);
+      const sent = await api(hub, 'POST', '/api/relay/send', { body: { from: 'master', to: 'poller', type: 'task', cmd: 'verify_chart' } });
+      const worker = run(PYTHON, [
+        WORKER,
+        '--data-dir',
+        hub.dataDir,
+        '--name',
+        'poller',
+        '--state',
+        join(dir, 'worker.json'),
+        '--once',
+        '1',
+        '--interval',
+        '0.2',
+      ]);
+      const master = run(process.execPath, [MASTER, '--data-dir', hub.dataDir, 'u1', 'u2']);
+      const codes = { master: await master.end(60_000), worker: await worker.end(60_000), demo: await demo.end(60_000) };
+      child.child.kill('SIGINT');
+      await child.end();
+
+      const tasks = (await api(hub, 'GET', '/api/tasks?limit=1000')).body['tasks'] as TaskRecord[];
+      const conversations = (await api(hub, 'GET', '/api/conversations')).body['conversations'] as ConversationInfo[];
+      expect({
+        codes,
+        poller: tasks.filter((t) => t.task_id === sent.body['task_id']).map((t) => t.state),
+        childTook: [...new Set(tasks.filter((t) => t.assigned_to === 'child_bazi').map((t) => `${t.from} → ${t.to}: ${t.state}`))],
+        demoJobsToExamples: tasks.filter((t) => t.to === 'worker' && t.assigned_to !== null && !t.assigned_to.startsWith('worker-')).length,
+        paused: conversations.filter((c) => c.paused !== null).map((c) => c.id),
+      }).toEqual({
+        codes: { master: 0, worker: 0, demo: 0 },
+        poller: ['completed'],
+        childTook: ['master → child: completed'],
+        demoJobsToExamples: 0,
+        paused: [],
+      });
+    },
+  );
+});
 
 describe('the echo example beside the demo', () => {
   it('answers a person once, leaves the history and the demo’s agents’ answers alone, and no conversation is paused', { timeout: 90_000 }, async () => {
