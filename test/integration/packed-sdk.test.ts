@@ -56,12 +56,12 @@ describe('the SDK installed from a packed tarball', () => {
     const packs = folder();
     // dist/ is built by the test setup; packing runs no scripts.
     const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packs], { cwd: root });
-    const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
-    packedFiles = info!.files.map((file) => file.path);
+    const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
+    packedFiles = info.files.map((file) => file.path);
     project = folder();
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'an-agent', private: true, type: 'module' }));
     writeFileSync(join(project, 'agent.mjs'), AGENT_SCRIPT);
-    await run('npm', ['install', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline', join(packs, info!.filename)], { cwd: project });
+    await run('npm', ['install', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline', join(packs, info.filename)], { cwd: project });
   }, 120_000);
 
   afterAll(async () => {
