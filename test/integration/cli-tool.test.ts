@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { createBridgeHandlers } from '../../electron/shell/bridge-handlers.js';
 import { cliFolder, createCliLink } from '../../electron/shell/cli-link.js';
@@ -16,7 +18,8 @@ import { createWindowSession } from '../../electron/shell/window-session.js';
 import { HUB_VERSION } from '../../shared/index.js';
 import { CLI } from '../helpers/cli-process.js';
 import { testHost } from '../helpers/desktop.js';
-import { tempFolders } from '../helpers/hub.js';
+import { startHub, tempFolders } from '../helpers/hub.js';
+import { mcpStdioConfig } from '../../renderer/src/views/settings/mcp-config.js';
 
 const run = promisify(execFile);
 const folder = tempFolders('switchboard-cli-tool-');
@@ -123,5 +126,28 @@ describe('Install command-line tool in the tray and the settings page', () => {
     expect(await bridge.installCliTool()).toMatchObject({ installed: true, path: join(bin, 'switchboard') });
     expect(await bridge.cliTool()).toMatchObject({ installed: true });
     expect(await bridge.removeCliTool()).toMatchObject({ installed: false });
+  });
+});
+
+describe('the MCP config the settings page shows', () => {
+  it('starts the installed command by its absolute path, and the assistant reaches the hub through it', async () => {
+    const hub = await startHub();
+    const { link } = linuxLink();
+    const server = (JSON.parse(mcpStdioConfig(link.install().path)) as { mcpServers: { switchboard: { command: string; args: string[] } } }).mcpServers.switchboard;
+    const client = new Client({ name: 'test-assistant', version: '1.0.0' });
+    // A PATH without the command's folder, as an assistant launched from a desktop launcher may have.
+    const env = { PATH: process.env['PATH'] ?? '', SWITCHBOARD_HOME: hub.dataDir };
+    await client.connect(new StdioClientTransport({ command: server.command, args: server.args, env, cwd: folder() }));
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain('send_message');
+      const sent = await client.callTool({ name: 'send_message', arguments: { conversation: 'general', content: 'from the installed command' } });
+      expect(sent.isError).not.toBe(true);
+      const stored = await fetch(`${hub.http}/api/conversations/general/messages?since=0`, { headers: { authorization: `Bearer ${hub.token}` } });
+      expect(((await stored.json()) as { messages: { content: string }[] }).messages.map((m) => m.content)).toEqual(['from the installed command']);
+    } finally {
+      await client.close();
+      await hub.stop();
+    }
   });
 });
