@@ -57,7 +57,7 @@ export function SettingsView() {
   if (!admin) {
     return (
       <p className="muted" role="status">
-        Settings need the admin session: open the dashboard with a login link from the hub (<code>npx switchboard open</code>).
+        Settings need the admin session: open the dashboard with a login link from the hub (<code>switchboard open</code>).
       </p>
     );
   }
