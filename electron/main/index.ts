@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import { resolveDataDir } from '../hub/data-dir.js';
 import { notifyAlerts } from '../shell/alert-notifications.js';
-import { createCliLink } from '../shell/cli-link.js';
+import { createCliLink, packageCliEntry } from '../shell/cli-link.js';
 import { createHubHost, type HubHost, type HubState } from '../shell/hub-host.js';
 import { watchSettings } from '../shell/settings-watcher.js';
 import { createTrayActions } from '../shell/tray-actions.js';
@@ -56,7 +56,7 @@ function main(): void {
     dataDir: resolveDataDir(undefined),
     hubOptions: { onBackupError: (error) => platform.notify('Scheduled backup failed', `${(error as Error).message} — the next one is tried at its time.`) },
   });
-  const cliLink = createCliLink({ cliEntry: join(here, '../cli/main.js') });
+  const cliLink = createCliLink({ cliEntry: packageCliEntry(app.getAppPath()) });
   const actions = createTrayActions({ host, platform, cliLink });
   const windowSession = createWindowSession({ services: () => host.hub()?.services });
   const run = (action: TrayAction): Promise<void> => {

@@ -9,7 +9,7 @@ import type { CliToolStatus } from '../../shared/desktop-bridge.js';
 import { windowsUserPath, type UserPath } from './windows-user-path.js';
 
 export interface CliLinkOptions {
-  /** The CLI script the command runs: this installation's dist/electron/cli/main.js. */
+  /** The script the command runs: this installation's `bin` (see packageCliEntry). */
   cliEntry: string;
   platform?: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
@@ -47,6 +47,14 @@ export function cliFolder(options: Pick<CliLinkOptions, 'platform' | 'env' | 'ho
     return writable(systemBin) ? systemBin : userBin;
   }
   return userBin;
+}
+
+/** The command an installation runs as `switchboard`: the `bin` its package.json names, as npm would link it. */
+export function packageCliEntry(appPath: string): string {
+  const pkg = JSON.parse(readFileSync(join(appPath, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.['switchboard'];
+  if (bin === undefined) throw new Error(`${join(appPath, 'package.json')} names no switchboard command`);
+  return join(appPath, bin);
 }
 
 /** A Windows shim: runs the CLI with the `node` on PATH, passing every argument. */

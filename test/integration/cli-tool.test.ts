@@ -5,12 +5,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { createBridgeHandlers } from '../../electron/shell/bridge-handlers.js';
-import { cliFolder, createCliLink } from '../../electron/shell/cli-link.js';
+import { cliFolder, createCliLink, packageCliEntry } from '../../electron/shell/cli-link.js';
 import type { ShellPlatform } from '../../electron/shell/platform.js';
 import { createTrayActions } from '../../electron/shell/tray-actions.js';
 import type { UserPath } from '../../electron/shell/windows-user-path.js';
@@ -75,6 +76,15 @@ describe('the command-line tool on Linux', () => {
   it('refuses to link a command inside an installer build\'s archive, and says how to get one', () => {
     const link = createCliLink({ cliEntry: '/opt/Switchboard/resources/app.asar/dist/electron/cli/main.js', platform: 'linux', home: folder(), env: { PATH: '' } });
     expect(() => link.install()).toThrow('install it with npm install -g');
+  });
+});
+
+describe('the command the app links', () => {
+  it('is the bin of the installation it runs from, as npm would link it', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const { bin } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(packageCliEntry(root)).toBe(join(root, bin['switchboard'] ?? 'none'));
+    expect(existsSync(packageCliEntry(root))).toBe(true);
   });
 });
 
