@@ -103,7 +103,8 @@ export function createCliLink(options: CliLinkOptions): CliLink {
       if (state === 'ours') return status();
       if (state === 'other') throw new Error(`${path} already exists and is not this app's command: remove it first, or keep using it`);
       // An installer build keeps the CLI inside app.asar, which only Electron can read.
-      if (/\.asar[\\/]/.test(cliEntry)) throw new Error('this packaged app keeps its command inside its archive, where Node cannot run it: install it with npm install -g (see the README)');
+      if (/\.asar[\\/]/.test(cliEntry))
+        throw new Error('this packaged app keeps its command inside its archive, where Node cannot run it: install it with npm install -g (see the README)');
       mkdirSync(folder, { recursive: true });
       if (windows) {
         writeFileSync(path, windowsShim(cliEntry));

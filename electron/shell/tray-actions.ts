@@ -87,7 +87,9 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
         return;
       }
       const installed = link.install();
-      const hint = installed.onPath ? 'Open a new terminal and run: switchboard status' : `${installed.folder} is not on your PATH yet: add it to your shell's profile, then open a new terminal.`;
+      const hint = installed.onPath
+        ? 'Open a new terminal and run: switchboard status'
+        : `${installed.folder} is not on your PATH yet: add it to your shell's profile, then open a new terminal.`;
       platform.notify('Command-line tool installed', `${installed.path} — ${hint}`);
     } catch (error) {
       platform.notify('Command-line tool not installed', (error as Error).message);

@@ -15,8 +15,14 @@ const same = (a: string, b: string): boolean => a.replace(/\\+$/, '').toLowerCas
 export function windowsUserPath(): UserPath {
   // The folder travels in an environment variable, so no quoting of it into the script is needed.
   const powershell = (script: string, value = ''): string =>
-    execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { encoding: 'utf8', env: { ...process.env, SWITCHBOARD_PATH_VALUE: value } }).trim();
-  const read = (): string[] => powershell("[Environment]::GetEnvironmentVariable('Path', 'User')").split(';').filter((entry) => entry !== '');
+    execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], {
+      encoding: 'utf8',
+      env: { ...process.env, SWITCHBOARD_PATH_VALUE: value },
+    }).trim();
+  const read = (): string[] =>
+    powershell("[Environment]::GetEnvironmentVariable('Path', 'User')")
+      .split(';')
+      .filter((entry) => entry !== '');
   const write = (entries: string[]): void => {
     powershell("[Environment]::SetEnvironmentVariable('Path', $env:SWITCHBOARD_PATH_VALUE, 'User')", entries.join(';'));
   };

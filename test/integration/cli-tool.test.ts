@@ -73,8 +73,13 @@ describe('the command-line tool on Linux', () => {
     expect(link.install()).toMatchObject({ installed: true, onPath: false });
   });
 
-  it('refuses to link a command inside an installer build\'s archive, and says how to get one', () => {
-    const link = createCliLink({ cliEntry: '/opt/Switchboard/resources/app.asar/dist/electron/cli/main.js', platform: 'linux', home: folder(), env: { PATH: '' } });
+  it("refuses to link a command inside an installer build's archive, and says how to get one", () => {
+    const link = createCliLink({
+      cliEntry: '/opt/Switchboard/resources/app.asar/dist/electron/cli/main.js',
+      platform: 'linux',
+      home: folder(),
+      env: { PATH: '' },
+    });
     expect(() => link.install()).toThrow('install it with npm install -g');
   });
 });
@@ -117,7 +122,15 @@ describe('Install command-line tool in the tray and the settings page', () => {
     const { bin, link } = linuxLink();
     const actions = createTrayActions({ host, platform, cliLink: link });
     const windowSession = createWindowSession({ services: () => undefined });
-    const bridge = createBridgeHandlers({ host, platform, actions, windowSession, cliLink: link, setCookie: async () => undefined, appVersion: () => HUB_VERSION });
+    const bridge = createBridgeHandlers({
+      host,
+      platform,
+      actions,
+      windowSession,
+      cliLink: link,
+      setCookie: async () => undefined,
+      appVersion: () => HUB_VERSION,
+    });
     return { notes, bin, actions, bridge };
   }
 
@@ -131,7 +144,7 @@ describe('Install command-line tool in the tray and the settings page', () => {
     ]);
   });
 
-  it('installs and removes through the window\'s bridge, which reports the absolute path', async () => {
+  it("installs and removes through the window's bridge, which reports the absolute path", async () => {
     const { bin, bridge } = desktop();
     expect(await bridge.installCliTool()).toMatchObject({ installed: true, path: join(bin, 'switchboard') });
     expect(await bridge.cliTool()).toMatchObject({ installed: true });
@@ -143,7 +156,8 @@ describe('the MCP config the settings page shows', () => {
   it('starts the installed command by its absolute path, and the assistant reaches the hub through it', async () => {
     const hub = await startHub();
     const { link } = linuxLink();
-    const server = (JSON.parse(mcpStdioConfig(link.install().path)) as { mcpServers: { switchboard: { command: string; args: string[] } } }).mcpServers.switchboard;
+    const server = (JSON.parse(mcpStdioConfig(link.install().path)) as { mcpServers: { switchboard: { command: string; args: string[] } } }).mcpServers
+      .switchboard;
     const client = new Client({ name: 'test-assistant', version: '1.0.0' });
     // A PATH without the command's folder, as an assistant launched from a desktop launcher may have.
     const env = { PATH: process.env['PATH'] ?? '', SWITCHBOARD_HOME: hub.dataDir };

@@ -78,11 +78,15 @@ describe('the SDK installed from a packed tarball', () => {
     expect(existsSync(join(project, 'node_modules', 'better-sqlite3'))).toBe(false);
   });
 
-  it.each(nodesOnPath())('runs the README import line against a real hub under %s', async (node) => {
-    const { stdout } = await run(node, ['agent.mjs'], { cwd: project, env: { ...process.env, SWITCHBOARD_HOME: hub.dataDir }, timeout: 60_000 });
-    const output = JSON.parse(stdout) as { seq: number; received: string; result: unknown };
-    expect(output.received).toBe('alice: hello from the packed SDK');
-    expect(output.result).toEqual({ doubled: 42 });
-    expect(output.seq).toBeGreaterThan(0);
-  }, 90_000);
+  it.each(nodesOnPath())(
+    'runs the README import line against a real hub under %s',
+    async (node) => {
+      const { stdout } = await run(node, ['agent.mjs'], { cwd: project, env: { ...process.env, SWITCHBOARD_HOME: hub.dataDir }, timeout: 60_000 });
+      const output = JSON.parse(stdout) as { seq: number; received: string; result: unknown };
+      expect(output.received).toBe('alice: hello from the packed SDK');
+      expect(output.result).toEqual({ doubled: 42 });
+      expect(output.seq).toBeGreaterThan(0);
+    },
+    90_000,
+  );
 });

@@ -190,7 +190,16 @@ describe('the bridge calls', () => {
       await handlers.appVersion(),
       await handlers.cliTool(),
     ];
-    expect(answers).toEqual([undefined, { file: expect.stringMatching(/export\.db$/), lastSeq: 0 }, undefined, undefined, false, true, '0.1.0', expect.objectContaining({ installed: false })]);
+    expect(answers).toEqual([
+      undefined,
+      { file: expect.stringMatching(/export\.db$/), lastSeq: 0 },
+      undefined,
+      undefined,
+      false,
+      true,
+      '0.1.0',
+      expect.objectContaining({ installed: false }),
+    ]);
     const said = JSON.stringify(answers);
     expect([said.includes(adminToken), said.includes(jar[0]?.value ?? 'no cookie'), said.includes('sb_')]).toEqual([false, false, false]);
   });

@@ -68,7 +68,18 @@ describe('the preload bridge', () => {
     const bridge = loadPreload().exposed['switchboard'] as Record<string, unknown>;
     expect(Object.keys(loadPreload().exposed)).toEqual(['switchboard']);
     expect(Object.entries(bridge).map(([name, value]) => [name, typeof value])).toEqual(
-      ['signIn', 'exportBackup', 'openDataFolder', 'openLogsFolder', 'launchAtLogin', 'setLaunchAtLogin', 'appVersion', 'cliTool', 'installCliTool', 'removeCliTool'].map((name) => [name, 'function']),
+      [
+        'signIn',
+        'exportBackup',
+        'openDataFolder',
+        'openLogsFolder',
+        'launchAtLogin',
+        'setLaunchAtLogin',
+        'appVersion',
+        'cliTool',
+        'installCliTool',
+        'removeCliTool',
+      ].map((name) => [name, 'function']),
     );
   });
 

@@ -62,12 +62,13 @@ export function CliToolCard() {
     <section className="card settings-group" aria-labelledby="settings-cli-tool" data-testid="settings-cli-tool">
       <h2 id="settings-cli-tool">Command-line tool</h2>
       <p>
-        The <code>switchboard</code> command runs the hub headless, sends and tails messages, makes tokens and backups, and serves MCP on stdio. It needs Node on
-        the PATH.
+        The <code>switchboard</code> command runs the hub headless, sends and tails messages, makes tokens and backups, and serves MCP on stdio. It needs Node
+        on the PATH.
       </p>
       {window.switchboard === undefined ? (
         <p>
-          Install it with npm from a Switchboard checkout (<code>npm install -g .</code>) or a packed tarball (<code>npm install -g ./switchboard-0.1.0.tgz</code>).
+          Install it with npm from a Switchboard checkout (<code>npm install -g .</code>) or a packed tarball (
+          <code>npm install -g ./switchboard-0.1.0.tgz</code>).
         </p>
       ) : (
         <DesktopCliTool />
