@@ -91,7 +91,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Agent> {
   let { url, token } = options;
   if (url === undefined || token === undefined) {
     const info = readConnectionFile(dataDir);
-    if (info === undefined) throw new Error(`No Switchboard hub found: ${connectionFilePath(dataDir)} is missing. Start one with: npx switchboard serve`);
+    if (info === undefined) throw new Error(`No Switchboard hub found: ${connectionFilePath(dataDir)} is missing. Start one with: switchboard serve`);
     url ??= info.url;
     token ??= info.token;
   }

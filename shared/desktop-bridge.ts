@@ -15,6 +15,23 @@ export interface DesktopBridge {
   launchAtLogin(): Promise<boolean>;
   setLaunchAtLogin(enabled: boolean): Promise<boolean>;
   appVersion(): Promise<string>;
+  /** The `switchboard` command the app can put on the PATH: where it goes, and whether it is there. */
+  cliTool(): Promise<CliToolStatus>;
+  /** Links the command into its folder (see cliTool); rejects if another `switchboard` is in the way. */
+  installCliTool(): Promise<CliToolStatus>;
+  removeCliTool(): Promise<CliToolStatus>;
+}
+
+/** The command-line tool as the desktop app installs it. */
+export interface CliToolStatus {
+  installed: boolean;
+  /** The command's absolute path, e.g. ~/.local/bin/switchboard (the command MCP configs name). */
+  path: string;
+  folder: string;
+  /** Whether that folder is on the PATH new terminals get. */
+  onPath: boolean;
+  /** Something that is not this app's command already sits at `path`. */
+  conflict?: true;
 }
 
 /** The IPC channel of a bridge method; main validates the sender of every call. */

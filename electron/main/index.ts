@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import { resolveDataDir } from '../hub/data-dir.js';
 import { notifyAlerts } from '../shell/alert-notifications.js';
+import { createCliLink, packageCliEntry } from '../shell/cli-link.js';
 import { createHubHost, type HubHost, type HubState } from '../shell/hub-host.js';
 import { watchSettings } from '../shell/settings-watcher.js';
 import { createTrayActions } from '../shell/tray-actions.js';
@@ -55,7 +56,8 @@ function main(): void {
     dataDir: resolveDataDir(undefined),
     hubOptions: { onBackupError: (error) => platform.notify('Scheduled backup failed', `${(error as Error).message} — the next one is tried at its time.`) },
   });
-  const actions = createTrayActions({ host, platform });
+  const cliLink = createCliLink({ cliEntry: packageCliEntry(app.getAppPath()) });
+  const actions = createTrayActions({ host, platform, cliLink });
   const windowSession = createWindowSession({ services: () => host.hub()?.services });
   const run = (action: TrayAction): Promise<void> => {
     // The window's session ends with the app, while the hub still runs to record it.
@@ -76,8 +78,9 @@ function main(): void {
   });
 
   void app.whenReady().then(async () => {
-    const tray = createTray(resources, (action) => void run(action));
-    const renderTray = (): void => tray.render(trayModel(host.status(), platform.launchAtLogin.get()));
+    // An action may change what the menu shows without the hub changing (launch at login, the command-line tool).
+    const tray = createTray(resources, (action) => void run(action).then(() => renderTray()));
+    const renderTray = (): void => tray.render(trayModel(host.status(), platform.launchAtLogin.get(), cliLink.status().installed));
     host.onChange(renderTray);
     renderTray();
 
@@ -90,7 +93,7 @@ function main(): void {
       event.preventDefault();
       window?.hide();
     });
-    registerBridge({ host, platform, actions, windowSession, window: () => window?.webContents });
+    registerBridge({ host, platform, actions, windowSession, cliLink, window: () => window?.webContents });
     notifyAlerts(host, platform);
     watchSettings(host.dataDir, () => void host.reloadSettings());
 

@@ -4,6 +4,7 @@
  */
 import { app, ipcMain, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { createBridgeHandlers } from '../shell/bridge-handlers.js';
+import type { CliLink } from '../shell/cli-link.js';
 import { externalLinkToOpen } from '../shell/external-links.js';
 import type { HubHost } from '../shell/hub-host.js';
 import type { ShellPlatform } from '../shell/platform.js';
@@ -11,7 +12,7 @@ import type { TrayActions } from '../shell/tray-actions.js';
 import type { WindowSession } from '../shell/window-session.js';
 import { desktopChannel, linkClickChannel, type DesktopBridge } from '../../shared/desktop-bridge.js';
 
-export function registerBridge(deps: { host: HubHost; platform: ShellPlatform; actions: TrayActions; windowSession: WindowSession; window: () => WebContents | undefined }): void {
+export function registerBridge(deps: { host: HubHost; platform: ShellPlatform; actions: TrayActions; windowSession: WindowSession; cliLink: CliLink; window: () => WebContents | undefined }): void {
   const { host } = deps;
   const trusted = (event: IpcMainInvokeEvent): boolean => {
     const frame = event.senderFrame;

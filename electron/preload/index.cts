@@ -20,6 +20,9 @@ const bridge: DesktopBridge = {
   launchAtLogin: () => ipcRenderer.invoke(channel('launchAtLogin')),
   setLaunchAtLogin: (enabled: boolean) => ipcRenderer.invoke(channel('setLaunchAtLogin'), enabled === true),
   appVersion: () => ipcRenderer.invoke(channel('appVersion')),
+  cliTool: () => ipcRenderer.invoke(channel('cliTool')),
+  installCliTool: () => ipcRenderer.invoke(channel('installCliTool')),
+  removeCliTool: () => ipcRenderer.invoke(channel('removeCliTool')),
 };
 
 contextBridge.exposeInMainWorld('switchboard', bridge);

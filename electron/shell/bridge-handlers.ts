@@ -3,6 +3,7 @@
  * window's cookie jar, the app's version) come in as functions, so tests run every handler on a real hub.
  */
 import type { DesktopBridge } from '../../shared/desktop-bridge.js';
+import type { CliLink } from './cli-link.js';
 import type { HubHost } from './hub-host.js';
 import type { ShellPlatform } from './platform.js';
 import type { TrayActions } from './tray-actions.js';
@@ -18,6 +19,8 @@ export interface BridgeHandlerDeps {
   /** Puts the cookie into the window's cookie jar, where page scripts cannot read it (HttpOnly). */
   setCookie(cookie: WindowSessionCookie): Promise<void>;
   appVersion(): string;
+  /** The `switchboard` command on the PATH (Install command-line tool). */
+  cliLink: CliLink;
 }
 
 export function createBridgeHandlers(deps: BridgeHandlerDeps): BridgeHandlers {
@@ -37,5 +40,8 @@ export function createBridgeHandlers(deps: BridgeHandlerDeps): BridgeHandlers {
       return platform.launchAtLogin.get();
     },
     appVersion: async () => deps.appVersion(),
+    cliTool: async () => deps.cliLink.status(),
+    installCliTool: async () => deps.cliLink.install(),
+    removeCliTool: async () => deps.cliLink.remove(),
   };
 }

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { backupsFolder, checkBackupFile, manualBackupName, restoreBackup } from '../hub/backup/index.js';
+import type { CliLink } from './cli-link.js';
 import type { HubHost } from './hub-host.js';
 import type { ShellPlatform } from './platform.js';
 import type { TrayAction } from './tray-menu.js';
@@ -10,6 +11,8 @@ export interface TrayActionsOptions {
   host: HubHost;
   platform: ShellPlatform;
   now?: () => number;
+  /** The `switchboard` command on the PATH, for Install/Remove command-line tool. */
+  cliLink?: CliLink;
 }
 
 export interface TrayActions {
@@ -74,6 +77,25 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
     if (wasRunning) await host.start();
   };
 
+  const toggleCli = (): void => {
+    const link = options.cliLink;
+    if (link === undefined) return platform.notify('Command-line tool', 'This build of Switchboard cannot install its command.');
+    try {
+      if (link.status().installed) {
+        const removed = link.remove();
+        platform.notify('Command-line tool removed', `${removed.path} is gone.`);
+        return;
+      }
+      const installed = link.install();
+      const hint = installed.onPath
+        ? 'Open a new terminal and run: switchboard status'
+        : `${installed.folder} is not on your PATH yet: add it to your shell's profile, then open a new terminal.`;
+      platform.notify('Command-line tool installed', `${installed.path} — ${hint}`);
+    } catch (error) {
+      platform.notify('Command-line tool not installed', (error as Error).message);
+    }
+  };
+
   const run = async (action: TrayAction): Promise<void> => {
     switch (action) {
       case 'open-window':
@@ -98,6 +120,8 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
       case 'launch-at-login':
         platform.launchAtLogin.set(!platform.launchAtLogin.get());
         return;
+      case 'toggle-cli':
+        return toggleCli();
       case 'quit':
         // The hub commits what is pending and checkpoints before the app goes.
         await host.stop();

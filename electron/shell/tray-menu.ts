@@ -5,7 +5,7 @@
 import type { HostStatus, HubState } from './hub-host.js';
 
 export type TrayAction =
-  'open-window' | 'toggle-hub' | 'export-backup' | 'restore-backup' | 'open-data-folder' | 'open-logs-folder' | 'launch-at-login' | 'quit';
+  'open-window' | 'toggle-hub' | 'export-backup' | 'restore-backup' | 'open-data-folder' | 'open-logs-folder' | 'launch-at-login' | 'toggle-cli' | 'quit';
 
 export type TrayMenuItem =
   { kind: 'label'; label: string } | { kind: 'separator' } | { kind: 'action'; action: TrayAction; label: string; enabled: boolean; checked?: boolean };
@@ -43,7 +43,8 @@ function databaseLine(status: HostStatus): string | undefined {
   return `Database writes failing: ${status.database.reason}`;
 }
 
-export function trayModel(status: HostStatus, launchAtLogin: boolean): TrayModel {
+/** `cliInstalled`: whether this app's `switchboard` command is on the PATH (the item installs or removes it). */
+export function trayModel(status: HostStatus, launchAtLogin: boolean, cliInstalled = false): TrayModel {
   const line = statusLine(status);
   const problem = databaseLine(status);
   const busy = status.state === 'starting' || status.state === 'stopping';
@@ -62,6 +63,7 @@ export function trayModel(status: HostStatus, launchAtLogin: boolean): TrayModel
     { kind: 'action', action: 'open-logs-folder', label: 'Open logs folder', enabled: true },
     { kind: 'separator' },
     { kind: 'action', action: 'launch-at-login', label: 'Launch at login', enabled: true, checked: launchAtLogin },
+    { kind: 'action', action: 'toggle-cli', label: cliInstalled ? 'Remove command-line tool' : 'Install command-line tool', enabled: true },
     { kind: 'separator' },
     { kind: 'action', action: 'quit', label: 'Quit Switchboard', enabled: status.state !== 'stopping' },
   );

@@ -74,7 +74,7 @@ function SignedOut() {
     <main className="boot">
       <h1>Sign in to Switchboard</h1>
       <p>This page needs a login link from the hub. On this machine, run:</p>
-      <pre className="command">npx switchboard open</pre>
+      <pre className="command">switchboard open</pre>
       <p>It prints a one-time link (and opens it in your browser). Links work once and expire after 10 minutes.</p>
     </main>
   );

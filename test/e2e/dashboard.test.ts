@@ -259,7 +259,7 @@ describe('agents and tokens', () => {
 });
 
 describe('inside the desktop app', () => {
-  it('signs in with a session of its own from the preload bridge (an HttpOnly cookie, no token in the page), and exports a backup through it', async () => {
+  it('signs in with a session of its own from the preload bridge (an HttpOnly cookie, no token in the page), and exports a backup and installs the command-line tool through it', async () => {
     // The Electron window gets `window.switchboard` from the preload; here the page gets the same API by script,
     // and signing in does what main does: a new window session from the hub, put in the window's cookie jar.
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
@@ -294,6 +294,9 @@ describe('inside the desktop app', () => {
             return { file: '/home/me/switchboard-backup.db', lastSeq: 7 };
           },
           openDataFolder: async () => void calls.push('openDataFolder'),
+          // What main answers for a Linux HOME of /home/me (electron/shell/cli-link.ts).
+          cliTool: async () => ({ installed: false, path: '/home/me/.local/bin/switchboard', folder: '/home/me/.local/bin', onPath: true }),
+          installCliTool: async () => ({ installed: true, path: '/home/me/.local/bin/switchboard', folder: '/home/me/.local/bin', onPath: false }),
         },
       });
     });
@@ -314,6 +317,15 @@ describe('inside the desktop app', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { bridgeCalls: string[] }).bridgeCalls)).toEqual(['signIn', 'exportBackup', 'openDataFolder']);
     await page.getByTestId('setting-backupEvery').scrollIntoViewIfNeeded();
     await screenshot(page, 'settings-desktop-light');
+    // Install command-line tool: then the card says the folder is not on the PATH, and gives the MCP config with the absolute command.
+    const cliTool = page.getByTestId('settings-cli-tool');
+    await cliTool.getByRole('button', { name: 'Install command-line tool' }).click();
+    await cliTool.getByRole('button', { name: 'Remove command-line tool' }).waitFor();
+    await cliTool.getByText('/home/me/.local/bin is not on your PATH').waitFor();
+    expect(JSON.parse(await cliTool.locator('pre').innerText())).toEqual({
+      mcpServers: { switchboard: { command: '/home/me/.local/bin/switchboard', args: ['mcp', '--agent', 'assistant'] } },
+    });
+    await screenshot(page, 'settings-cli-tool-light');
   });
 });
 

@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConnectionFile } from '../../electron/hub/connection-file.js';
 import { createBridgeHandlers } from '../../electron/shell/bridge-handlers.js';
+import { createCliLink } from '../../electron/shell/cli-link.js';
 import type { HubHost } from '../../electron/shell/hub-host.js';
 import type { ShellPlatform } from '../../electron/shell/platform.js';
 import { createTrayActions } from '../../electron/shell/tray-actions.js';
 import { createWindowSession, type WindowSessionCookie } from '../../electron/shell/window-session.js';
 import { testHost } from '../helpers/desktop.js';
 import { openSocket, tempDir, type TestClient } from '../helpers/hub.js';
+import { CLI } from '../helpers/cli-process.js';
 import { openLink, SESSION_COOKIE } from '../helpers/sessions.js';
 
 const hosts: HubHost[] = [];
@@ -52,6 +54,7 @@ async function desktop() {
     windowSession,
     setCookie: async (cookie) => void jar.push(cookie),
     appVersion: () => '0.1.0',
+    cliLink: createCliLink({ cliEntry: CLI, platform: 'linux', home: tempDir(), env: { PATH: '' } }),
   });
   const adminToken = readConnectionFile(host.dataDir)?.token ?? '';
   return { host, handlers, windowSession, jar, adminToken, address: host.status().address ?? '' };
@@ -185,8 +188,18 @@ describe('the bridge calls', () => {
       await handlers.launchAtLogin(),
       await handlers.setLaunchAtLogin(true),
       await handlers.appVersion(),
+      await handlers.cliTool(),
     ];
-    expect(answers).toEqual([undefined, { file: expect.stringMatching(/export\.db$/), lastSeq: 0 }, undefined, undefined, false, true, '0.1.0']);
+    expect(answers).toEqual([
+      undefined,
+      { file: expect.stringMatching(/export\.db$/), lastSeq: 0 },
+      undefined,
+      undefined,
+      false,
+      true,
+      '0.1.0',
+      expect.objectContaining({ installed: false }),
+    ]);
     const said = JSON.stringify(answers);
     expect([said.includes(adminToken), said.includes(jar[0]?.value ?? 'no cookie'), said.includes('sb_')]).toEqual([false, false, false]);
   });

@@ -68,7 +68,18 @@ describe('the preload bridge', () => {
     const bridge = loadPreload().exposed['switchboard'] as Record<string, unknown>;
     expect(Object.keys(loadPreload().exposed)).toEqual(['switchboard']);
     expect(Object.entries(bridge).map(([name, value]) => [name, typeof value])).toEqual(
-      ['signIn', 'exportBackup', 'openDataFolder', 'openLogsFolder', 'launchAtLogin', 'setLaunchAtLogin', 'appVersion'].map((name) => [name, 'function']),
+      [
+        'signIn',
+        'exportBackup',
+        'openDataFolder',
+        'openLogsFolder',
+        'launchAtLogin',
+        'setLaunchAtLogin',
+        'appVersion',
+        'cliTool',
+        'installCliTool',
+        'removeCliTool',
+      ].map((name) => [name, 'function']),
     );
   });
 
@@ -81,6 +92,9 @@ describe('the preload bridge', () => {
     await bridge.openLogsFolder();
     await bridge.launchAtLogin();
     await bridge.appVersion();
+    await bridge.cliTool();
+    await bridge.installCliTool();
+    await bridge.removeCliTool();
     // Only a real boolean crosses to main, whatever the page passes.
     await bridge.setLaunchAtLogin('yes' as unknown as boolean);
     expect(invoked).toEqual([
@@ -90,6 +104,9 @@ describe('the preload bridge', () => {
       [desktopChannel('openLogsFolder')],
       [desktopChannel('launchAtLogin')],
       [desktopChannel('appVersion')],
+      [desktopChannel('cliTool')],
+      [desktopChannel('installCliTool')],
+      [desktopChannel('removeCliTool')],
       [desktopChannel('setLaunchAtLogin'), false],
     ]);
   });

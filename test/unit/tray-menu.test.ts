@@ -32,10 +32,16 @@ describe('the tray menu', () => {
         'Open logs folder',
         '---',
         '[ ] Launch at login',
+        'Install command-line tool',
         '---',
         'Quit Switchboard',
       ],
     });
+  });
+
+  it('offers to remove the command-line tool once it is installed', () => {
+    expect(menu(trayModel(base, false, true).items)).toEqual(expect.arrayContaining(['Remove command-line tool']));
+    expect(menu(trayModel(base, false, true).items)).not.toContain('Install command-line tool');
   });
 
   it('says "1 agent" for one agent', () => {

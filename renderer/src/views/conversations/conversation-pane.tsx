@@ -108,7 +108,7 @@ export function ConversationPane({ id, info, focus, onChanged }: ConversationPan
         {loader.status === 'ready' && timeline.length === 0 && streams.length === 0 ? (
           <div className="timeline-overlay">
             <EmptyState title="No messages yet">
-              Post the first one below, or from a terminal: <code>npx switchboard send {id} hello</code>
+              Post the first one below, or from a terminal: <code>switchboard send {id} hello</code>
             </EmptyState>
           </div>
         ) : null}

@@ -48,7 +48,7 @@ export function ConversationsView() {
             <HubErrorText error={query.error} />
             {noConversations ? (
               <EmptyState title="No conversations yet">
-                Agents' conversations appear here. Try <code>npx switchboard send general hello</code> or <code>npm run demo</code>.
+                Agents' conversations appear here. Try <code>switchboard send general hello</code> or <code>npm run demo</code>.
               </EmptyState>
             ) : (
               <ConversationList conversations={byId} selectedId={selectedId} admin={admin} onChanged={query.reload} />

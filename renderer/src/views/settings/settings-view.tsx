@@ -11,6 +11,7 @@ import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
 import { BackupsNote } from './backups-note.js';
 import { CallbackSecretCard } from './callback-secret-card.js';
+import { CliToolCard } from './cli-tool-card.js';
 import { SettingInput } from './setting-input.js';
 import { ALL_FIELDS, SETTING_GROUPS, type SettingField, type SettingSource } from './settings-fields.js';
 import { fieldErrorsOf, isLoopback, parseInput, sameValue, toInput, type InputValue } from './settings-form.js';
@@ -56,7 +57,7 @@ export function SettingsView() {
   if (!admin) {
     return (
       <p className="muted" role="status">
-        Settings need the admin session: open the dashboard with a login link from the hub (<code>npx switchboard open</code>).
+        Settings need the admin session: open the dashboard with a login link from the hub (<code>switchboard open</code>).
       </p>
     );
   }
@@ -216,6 +217,8 @@ export function SettingsView() {
       <CallbackSecretCard />
 
       <BackupsNote settingsPath={hub.data?.path} />
+
+      <CliToolCard />
 
       <div className="settings-savebar" role="region" aria-label="Save settings">
         <div className="settings-savebar-status">
