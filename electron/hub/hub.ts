@@ -44,6 +44,7 @@ import { createInboxStore } from './store/inbox-store.js';
 import { createMessageStore } from './store/message-store.js';
 import { createTokenStore, type TokenStore } from './store/token-store.js';
 import { createStreams } from './streams.js';
+import { createTextAnswers } from './text-answers.js';
 import { createSubscriptionIndex } from './subscriptions.js';
 import { createWsEndpoint, WS_PATHS } from './ws-server.js';
 import { createRelay, type Relay } from './relay/relay.js';
@@ -182,6 +183,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       messaging,
       offlineQueue,
       loopBreaker,
+      textAnswers: createTextAnswers({ logger, maxStreamBytes: config.maxStreamBytes, now }),
       streams: createStreams({ messaging, conversations, loopBreaker, logger, maxStreamBytes: config.maxStreamBytes, now }),
       auth: createAuthenticator({ tokens, failures: createAuthFailures({ events, logger, now }), now }),
       router: createRouter(logger, databaseHealth.failed),

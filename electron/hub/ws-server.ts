@@ -36,6 +36,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     s.connections.remove(conn);
     s.subscriptions.removeAll(conn);
     s.streams.abandon(conn);
+    s.textAnswers.forget(conn);
     s.presence.leave(conn);
     s.relay.notifier.forget(conn);
     s.alerts.forget(conn);
