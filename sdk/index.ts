@@ -24,6 +24,7 @@ import {
 } from '../shared/client/index.js';
 import { TEXT_MESSAGE_CAPABILITY, type StoredMessage } from '../shared/index.js';
 import { fileFinishedTasks, fileOutboxStore } from './file-stores.js';
+import { warnOnOutboxDrops } from './outbox-warning.js';
 
 export * from '../shared/client/index.js';
 export type { StoredMessage, TaskRecord } from '../shared/index.js';
@@ -45,6 +46,8 @@ export interface ConnectOptions extends Partial<Pick<ClientOptions, 'agent' | 'p
    * is still pending: the first `connecting` and `connected` statuses, or a failed first attempt.
    */
   on?: ClientListeners;
+  /** Where warnings go, such as the outbox dropping its oldest sends (default: standard error). */
+  warn?: (line: string) => void;
 }
 
 /** One listener per client event, e.g. `{ status: (s) => …, gap: (receipt) => … }`. */
@@ -124,6 +127,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Agent> {
     ...(options.random === undefined ? {} : { random: options.random }),
   };
   const agent = new Agent(clientOptions, stateDir);
+  warnOnOutboxDrops(agent, options.outboxCapacity ?? 1000, options.warn ?? ((line) => process.stderr.write(line)));
   const listeners = options.on ?? {};
   for (const event of Object.keys(listeners) as (keyof ClientEvents)[]) listen(agent, listeners, event);
   await agent.start();
