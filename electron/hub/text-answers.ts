@@ -21,6 +21,16 @@ interface OpenQuestion {
   streaming: boolean;
 }
 
+/** The asker's fields for the answering agent; the request id and timestamp are the asker's own. */
+function questionFor(textId: string, from: string, frame: TextMessageFrame): TextQuestionFrame {
+  const question: TextQuestionFrame = { type: 'text_message', text_id: textId, from, content: frame.content };
+  if (frame.conversation_id !== undefined) question.conversation_id = frame.conversation_id;
+  if (frame.personality_id !== undefined) question.personality_id = frame.personality_id;
+  if (frame.use_tools !== undefined) question.use_tools = frame.use_tools;
+  if (frame.stream !== undefined) question.stream = frame.stream;
+  return question;
+}
+
 export type TextAnswers = ReturnType<typeof createTextAnswers>;
 
 export function createTextAnswers(deps: { logger: Logger; maxStreamBytes: number; now: () => number }) {
@@ -91,8 +101,7 @@ export function createTextAnswers(deps: { logger: Logger; maxStreamBytes: number
       const q: OpenQuestion = { id: `tm_${randomBytes(8).toString('hex')}`, asker, re, answerer, chunks: [], bytes: 0, streaming: false };
       open.set(q.id, q);
       load.set(answerer, (load.get(answerer) ?? 0) + 1);
-      const { type: _type, id: _id, timestamp: _timestamp, ...fields } = frame;
-      answerer.sendFrame({ type: 'text_message', text_id: q.id, from, ...fields } satisfies TextQuestionFrame);
+      answerer.sendFrame(questionFor(q.id, from, frame));
       deps.logger.debug('text_message routed', { text: q.id, asker: asker.id, answerer: answerer.id });
       toAsker(q, { type: 'processing_start', answered_by: answerer.identity?.agent ?? null });
     },
