@@ -19,6 +19,8 @@ describe('adopting an existing secret as a token', () => {
     expect(created.status).toBe(201);
     expect(created.body['token']).toMatchObject({ agent: 'master', adopted: true });
     expect(JSON.stringify(created.body)).not.toContain(RELAY_KEY);
+    const logs = (await api(ctx.hub, 'GET', '/api/relay/logs')).body['logs'] as Record<string, unknown>[];
+    expect(logs.find((entry) => entry['kind'] === 'token_created')).toMatchObject({ agent: 'master', adopted: true });
     const sent = await api(ctx.hub, 'POST', '/api/relay/send', {
       token: null,
       headers: { 'x-relay-api-key': RELAY_KEY },
