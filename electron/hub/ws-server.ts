@@ -20,10 +20,10 @@ function refuse(socket: Duplex, error: SwitchboardError): void {
   );
 }
 
-/** The remote address of a socket, for rate limits and the audit trail. */
 /** Where a WebSocket upgrade is accepted: `/ws`, and the paths the original systems' clients use. */
 export const WS_PATHS: readonly string[] = ['/ws', '/', '/ws/chat'];
 
+/** The remote address of a socket, for rate limits and the audit trail. */
 function peerOf(transport: Duplex): string {
   return (transport as Partial<Socket>).remoteAddress ?? 'unknown';
 }
