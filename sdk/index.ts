@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { readConnectionFile, connectionFilePath } from '../electron/hub/connection-file.js';
 import { resolveDataDir } from '../electron/hub/data-dir.js';
 import {
+  answerTextMessages,
   openStream,
   trackInteraction,
   type InteractionTracker,
@@ -19,9 +20,11 @@ import {
   type MessageStream,
   type SendOptions,
   type TaskHandler,
+  type TextMessageHandler,
 } from '../shared/client/index.js';
-import type { StoredMessage } from '../shared/index.js';
+import { TEXT_MESSAGE_CAPABILITY, type StoredMessage } from '../shared/index.js';
 import { fileFinishedTasks, fileOutboxStore } from './file-stores.js';
+import { warnOnOutboxDrops } from './outbox-warning.js';
 
 export * from '../shared/client/index.js';
 export type { StoredMessage, TaskRecord } from '../shared/index.js';
@@ -43,6 +46,8 @@ export interface ConnectOptions extends Partial<Pick<ClientOptions, 'agent' | 'p
    * is still pending: the first `connecting` and `connected` statuses, or a failed first attempt.
    */
   on?: ClientListeners;
+  /** Where warnings go, such as the outbox dropping its oldest sends (default: standard error). */
+  warn?: (line: string) => void;
 }
 
 /** One listener per client event, e.g. `{ status: (s) => …, gap: (receipt) => … }`. */
@@ -52,10 +57,12 @@ export type ClientListeners = { [K in keyof ClientEvents]?: (...args: ClientEven
 export class Agent extends SwitchboardClient {
   private worker: TaskWorker | undefined;
   private readonly stateDir: string | false;
+  private readonly capabilities: readonly string[];
 
   constructor(options: ClientOptions, stateDir: string | false) {
     super(options);
     this.stateDir = stateDir;
+    this.capabilities = options.profile?.capabilities ?? [];
   }
 
   /** Runs `handler` for every task with this `cmd` offered to this agent. */
@@ -63,6 +70,18 @@ export class Agent extends SwitchboardClient {
     this.worker ??= new TaskWorker(this, this.stateDir === false ? undefined : fileFinishedTasks(join(this.stateDir, 'finished-tasks.json')));
     this.worker.handle(cmd, handler);
     return this;
+  }
+
+  /**
+   * Answers the `text_message` questions the hub routes to this agent (the chat backend seed's frame):
+   * `handler(text, reply)` returns the answer, or streams it with `reply.write(chunk)` and `reply.end()`.
+   * The hub offers questions only to connections that declared the capability when they connected.
+   */
+  answerTextMessages(handler: TextMessageHandler): () => void {
+    if (!this.capabilities.includes(TEXT_MESSAGE_CAPABILITY)) {
+      throw new Error(`declare the capability when connecting, or the hub sends this agent no questions: connect({ profile: { capabilities: ['${TEXT_MESSAGE_CAPABILITY}'] } })`);
+    }
+    return answerTextMessages(this, handler);
   }
 
   /** Starts a streamed message in a conversation (or to an agent with `{ to }`). */
@@ -108,6 +127,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Agent> {
     ...(options.random === undefined ? {} : { random: options.random }),
   };
   const agent = new Agent(clientOptions, stateDir);
+  warnOnOutboxDrops(agent, options.outboxCapacity ?? 1000, options.warn ?? ((line) => process.stderr.write(line)));
   const listeners = options.on ?? {};
   for (const event of Object.keys(listeners) as (keyof ClientEvents)[]) listen(agent, listeners, event);
   await agent.start();

@@ -22,6 +22,7 @@ import { createHttpRouter } from './http/http-router.js';
 import { messageRoutes } from './http/message-routes.js';
 import { systemRoutes } from './http/system-routes.js';
 import { tokenRoutes } from './http/token-routes.js';
+import { upgradeRequiredRoutes } from './http/upgrade-required-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createLoopBreaker } from './loop-breaker.js';
 import { createMessaging } from './messaging.js';
@@ -43,8 +44,9 @@ import { createInboxStore } from './store/inbox-store.js';
 import { createMessageStore } from './store/message-store.js';
 import { createTokenStore, type TokenStore } from './store/token-store.js';
 import { createStreams } from './streams.js';
+import { createTextAnswers } from './text-answers.js';
 import { createSubscriptionIndex } from './subscriptions.js';
-import { createWsEndpoint } from './ws-server.js';
+import { createWsEndpoint, WS_PATHS } from './ws-server.js';
 import { createRelay, type Relay } from './relay/relay.js';
 import type { CallbackPolicy } from './relay/ssrf-guard.js';
 import { createAudit } from './audit.js';
@@ -181,6 +183,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       messaging,
       offlineQueue,
       loopBreaker,
+      textAnswers: createTextAnswers({ logger, maxStreamBytes: config.maxStreamBytes, now }),
       streams: createStreams({ messaging, conversations, loopBreaker, logger, maxStreamBytes: config.maxStreamBytes, now }),
       auth: createAuthenticator({ tokens, failures: createAuthFailures({ events, logger, now }), now }),
       router: createRouter(logger, databaseHealth.failed),
@@ -273,6 +276,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         ...statsRoutes(s),
         ...backupRoutes(s),
         ...mcp.routes,
+        ...upgradeRequiredRoutes(WS_PATHS.filter((path) => path !== '/')),
       ];
       const site = createStaticSite(options.rendererDir ?? DEFAULT_RENDERER_DIR);
       const http = createHttpRouter(s, guard, routes, site.serve);

@@ -9,6 +9,7 @@ import type { OfflineQueue } from './offline-queue.js';
 import type { Presence } from './presence.js';
 import type { Router } from './router.js';
 import type { Streams } from './streams.js';
+import type { TextAnswers } from './text-answers.js';
 import type { AgentStore } from './store/agent-store.js';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { EventStore } from './store/event-store.js';
@@ -54,6 +55,8 @@ export interface HubServices {
   /** Pauses runaway conversations (reply chains, two agents answering each other) until a person resumes them. */
   loopBreaker: LoopBreaker;
   streams: Streams;
+  /** `text_message` questions on their way to an answering agent, and its answers on their way back. */
+  textAnswers: TextAnswers;
   auth: Authenticator;
   router: Router;
   frameCounts: Map<string, number>;

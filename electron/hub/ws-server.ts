@@ -1,4 +1,4 @@
-/** The WebSocket endpoint at /ws: checks on upgrade, wiring frames to the router, and making a connection that sends malformed frames wait its turn. */
+/** The WebSocket endpoint at /ws (and the seeds' `/` and `/ws/chat`): checks on upgrade, wiring frames to the router, and making a connection that sends malformed frames wait its turn. */
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -25,6 +25,9 @@ function isObserver(value: string | string[] | undefined): boolean {
   return value === '1' || value === 'true';
 }
 
+/** Where a WebSocket upgrade is accepted: `/ws`, and the paths the original systems' clients use. */
+export const WS_PATHS: readonly string[] = ['/ws', '/', '/ws/chat'];
+
 /** The remote address of a socket, for rate limits and the audit trail. */
 function peerOf(transport: Duplex): string {
   return (transport as Partial<Socket>).remoteAddress ?? 'unknown';
@@ -38,6 +41,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
     s.connections.remove(conn);
     s.subscriptions.removeAll(conn);
     s.streams.abandon(conn);
+    s.textAnswers.forget(conn);
     s.presence.leave(conn);
     s.relay.notifier.forget(conn);
     s.alerts.forget(conn);
@@ -113,7 +117,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
       try {
         guard.check(req);
         const url = new URL(req.url ?? '/', 'http://hub');
-        if (url.pathname !== '/ws') throw new SwitchboardError('SB_ERR_NOT_FOUND', `no WebSocket endpoint at ${url.pathname}; use /ws`);
+        if (!WS_PATHS.includes(url.pathname)) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no WebSocket endpoint at ${url.pathname}; use /ws`);
         const credential = s.auth.credentialFromHeaders(req.headers);
         if (credential !== undefined) {
           const requested = req.headers['x-agent-name'] ?? url.searchParams.get('agent') ?? undefined;

@@ -5,5 +5,6 @@ export * from './errors.js';
 export * from './metrics.js';
 export * from './outbox.js';
 export * from './stream.js';
+export * from './text-answers.js';
 export * from './transport.js';
 export * from './worker.js';

@@ -28,6 +28,9 @@ export const ERROR_CATALOGUE = {
   SB_ERR_BACKUP_NEWER: { status: 422, summary: 'The backup was made by a newer Switchboard; update Switchboard to restore it.' },
   SB_ERR_SHUTTING_DOWN: { status: 503, summary: 'The hub is shutting down.', close: 1001 },
   SB_ERR_HEARTBEAT_TIMEOUT: { status: 408, summary: 'Two pings in a row went unanswered.', close: 1001 },
+  SB_ERR_UPGRADE_REQUIRED: { status: 426, summary: 'This is a WebSocket endpoint; connect with a WebSocket client.' },
+  SB_ERR_NO_ANSWERER: { status: 503, summary: 'No agent that answers text_message is online, or the one answering went away.' },
+  SB_ERR_ANSWER_FAILED: { status: 502, summary: 'The agent answering the text_message reported that it could not.' },
   SB_ERR_INTERNAL: { status: 500, summary: 'An unexpected error; the hub keeps running.' },
 } as const satisfies Record<string, { status: number; summary: string; close?: number }>;
 

@@ -27,6 +27,7 @@ import {
   taskSendFrame,
 } from './task-frames.js';
 import { metricsFrame } from './metrics-frames.js';
+import { textMessageFrame, textReplyChunkFrame, textReplyEndFrame } from './text-frames.js';
 
 export * from './errors.js';
 export * from './limits.js';
@@ -36,6 +37,7 @@ export * from './message-frames.js';
 export * from './stream-frames.js';
 export * from './task-frames.js';
 export * from './metrics-frames.js';
+export * from './text-frames.js';
 export * from './alert-types.js';
 export { agentName } from './common.js';
 
@@ -68,6 +70,9 @@ export const clientFrameSchemas = {
   task_get: taskGetFrame,
   task_list: taskListFrame,
   metrics: metricsFrame,
+  text_message: textMessageFrame,
+  text_reply_chunk: textReplyChunkFrame,
+  text_reply_end: textReplyEndFrame,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ClientFrameType = keyof typeof clientFrameSchemas;

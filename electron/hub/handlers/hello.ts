@@ -1,5 +1,5 @@
 /** `hello`: authenticate a connection with a token and name the agent it speaks for. */
-import { closeCodeFor, helloFrame, HUB_VERSION, PROTOCOL_VERSION, SwitchboardError, type WelcomeFrame } from '../../../shared/index.js';
+import { closeCodeFor, helloFrame, TEXT_MESSAGE_CAPABILITY, HUB_VERSION, PROTOCOL_VERSION, SwitchboardError, type WelcomeFrame } from '../../../shared/index.js';
 import type { Connection, Identity } from '../connection.js';
 import { sendError, type RequestId, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';
@@ -21,6 +21,8 @@ export function admit(s: HubServices, conn: Connection, identity: Identity, prof
   }
   conn.observer = observer;
   if (!observer) s.presence.join(conn, identity.agent, profile);
+  // An observer answers nothing: only an agent's own connection is offered questions.
+  if (!observer && profile.capabilities?.includes(TEXT_MESSAGE_CAPABILITY) === true) s.textAnswers.offer(conn);
   s.logger.debug(observer ? 'observer connected' : 'agent connected', { client: conn.id, agent: identity.agent });
   const welcome: WelcomeFrame = {
     type: 'welcome',

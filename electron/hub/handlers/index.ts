@@ -13,6 +13,7 @@ import { resumeConversationHandler } from './resume-conversation.js';
 import { sendMessageHandler } from './send-message.js';
 import { streamChunkHandler, streamEndHandler, streamStartHandler } from './stream.js';
 import { subscribeHandler } from './subscribe.js';
+import { textMessageHandler, textReplyChunkHandler, textReplyEndHandler } from './text-message.js';
 import { unsubscribeHandler } from './unsubscribe.js';
 import { taskChildHandlers } from './task-child.js';
 import { taskMasterHandlers } from './task-master.js';
@@ -36,4 +37,7 @@ export function registerHandlers(router: Router, s: HubServices): void {
   router.register(streamEndHandler(s));
   for (const handler of [...taskMasterHandlers(s), ...taskChildHandlers(s)]) router.register(handler);
   router.register(metricsHandler(s));
+  router.register(textMessageHandler(s.textAnswers));
+  router.register(textReplyChunkHandler(s.textAnswers));
+  router.register(textReplyEndHandler(s.textAnswers));
 }

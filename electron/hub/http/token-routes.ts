@@ -4,6 +4,7 @@ import { agentName, describeIssues, SwitchboardError } from '../../../shared/ind
 import { listAgents } from '../agent-listing.js';
 import type { HubServices } from '../services.js';
 import { revokeToken } from '../token-revocation.js';
+import { checkAdoptedSecret } from '../token-strength.js';
 import type { Route } from './http-router.js';
 import { requireIdentity } from './http-router.js';
 
@@ -11,6 +12,8 @@ const createTokenBody = z.object({
   agent: agentName,
   label: z.string().max(200).optional(),
   admin: z.boolean().default(false),
+  /** An existing secret to adopt (an old relay key) instead of a new random token. */
+  value: z.string().optional(),
 });
 
 export function tokenRoutes(s: HubServices): Route[] {
@@ -38,9 +41,15 @@ export function tokenRoutes(s: HubServices): Route[] {
       async handle(ctx) {
         const parsed = createTokenBody.safeParse(await ctx.body());
         if (!parsed.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid token request: ${describeIssues(parsed.error)}`);
-        const { token, record } = s.tokens.create({ agent: parsed.data.agent, admin: parsed.data.admin, label: parsed.data.label }, s.clock.now());
-        s.events.record('token_created', s.clock.now(), { actor: requireIdentity(ctx).agent, subject: record.id, detail: { agent: record.agent, admin: record.admin } });
-        return { status: 201, body: { status: 'ok', token: { ...record, token } } };
+        const { agent, admin, label, value } = parsed.data;
+        if (value !== undefined && s.tokens.has(checkAdoptedSecret(value))) {
+          throw new SwitchboardError('SB_ERR_CONFLICT', 'a token with this value exists already (or did, and was revoked); each token needs its own value');
+        }
+        const { token, record } = s.tokens.create({ agent, admin, label, ...(value === undefined ? {} : { secret: value }) }, s.clock.now());
+        const adopted = value !== undefined;
+        s.events.record('token_created', s.clock.now(), { actor: requireIdentity(ctx).agent, subject: record.id, detail: { agent: record.agent, admin: record.admin, ...(adopted ? { adopted } : {}) } });
+        // An adopted value is the caller's own: it is not sent back.
+        return { status: 201, body: { status: 'ok', token: adopted ? { ...record, adopted } : { ...record, token } } };
       },
     },
     {

@@ -68,17 +68,21 @@ export function createTokenStore(db: Db) {
   const revoke = db.prepare<[number, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
   const list = db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id');
   const one = db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE id = ?');
+  const known = db.prepare<[string], { id: string }>('SELECT id FROM tokens WHERE hash = ?');
   /** Tokens the database could not store (it is read-only or full), by hash: they last until the hub stops. */
   const unstored = new Map<string, TokenRow>();
   const live = (row: TokenRow, now: number): boolean => row.revoked_at === null && (row.expires_at === null || row.expires_at > now);
 
   return {
-    /** Creates a token and returns its secret once; only the hash is kept. */
+    /**
+     * Creates a token and returns its secret once; only the hash is kept. `secret` adopts an existing value
+     * (checked by the caller) instead of a random one.
+     */
     create(
-      options: { agent: string | null; admin: boolean; label?: string | undefined; kind?: TokenKind; expiresAt?: number },
+      options: { agent: string | null; admin: boolean; label?: string | undefined; kind?: TokenKind; expiresAt?: number; secret?: string },
       now: number,
     ): { token: string; record: TokenRecord } {
-      const token = newToken();
+      const token = options.secret ?? newToken();
       const id = `tok_${randomBytes(6).toString('hex')}`;
       insert.run(id, hashToken(token), options.agent, options.admin ? 1 : 0, options.label ?? null, options.kind ?? 'token', now, options.expiresAt ?? null);
       const row = one.get(id);
@@ -123,6 +127,11 @@ export function createTokenStore(db: Db) {
         }
       }
       return toRecord(row);
+    },
+    /** True when a token with this secret exists or existed (revoked or expired included). */
+    has(token: string): boolean {
+      const hash = hashToken(token);
+      return unstored.has(hash) || known.get(hash) !== undefined;
     },
     revoke(id: string, now: number): boolean {
       const held = [...unstored.values()].find((row) => row.id === id);
