@@ -22,7 +22,9 @@ import {
   type TaskHandler,
   type TextMessageHandler,
 } from '../shared/client/index.js';
-import { TEXT_MESSAGE_CAPABILITY, type StoredMessage } from '../shared/index.js';
+import type { StoredMessage } from '../shared/index.js';
+// From its own module, not the protocol index: the SDK must load without zod (an optional dependency).
+import { TEXT_MESSAGE_CAPABILITY } from '../shared/protocol/capabilities.js';
 import { fileFinishedTasks, fileOutboxStore } from './file-stores.js';
 import { warnOnOutboxDrops } from './outbox-warning.js';
 

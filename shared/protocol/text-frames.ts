@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { requestId } from './common.js';
 
-/** The capability an agent declares in `hello` to be offered `text_message` questions. */
-export const TEXT_MESSAGE_CAPABILITY = 'text_message';
+export { TEXT_MESSAGE_CAPABILITY } from './capabilities.js';
 
 const textId = z.string().min(1).max(200);
 
