@@ -5,7 +5,6 @@
  * data folder's lock while they work, and refuse while another process holds it.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SwitchboardError } from '../../shared/index.js';
 import { backupDatabaseFile, restoreBackup } from '../hub/backup/index.js';
 import { readConnectionFile } from '../hub/connection-file.js';
@@ -13,15 +12,13 @@ import { databaseFile, resolveDataDir } from '../hub/data-dir.js';
 import { SCHEMA_VERSION } from '../hub/store/migrations.js';
 import { callHub, CliError, HubUnreachableError } from './hub-client.js';
 
-const BACKUP_USAGE = 'Usage: switchboard backup <file> [--data-dir DIR]';
-const RESTORE_USAGE = 'Usage: switchboard restore <file> [--data-dir DIR]';
+interface BackupOptions {
+  dataDir?: string | undefined;
+}
 
-function parse(argv: string[], usage: string): { file: string; dataDir: string } {
-  const { values, positionals } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } }, allowPositionals: true });
-  const [file] = positionals;
-  if (file === undefined || positionals.length !== 1) throw new CliError(usage);
+function parse(path: string, options: BackupOptions): { file: string; dataDir: string } {
   // The hub runs in another folder: a relative path means one from where the command was typed.
-  return { file: resolve(file), dataDir: resolveDataDir(values['data-dir']) };
+  return { file: resolve(path), dataDir: resolveDataDir(options.dataDir) };
 }
 
 function formatBytes(bytes: number): string {
@@ -43,8 +40,8 @@ async function refusalsAsCliErrors<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export async function backup(argv: string[]): Promise<void> {
-  const { file, dataDir } = parse(argv, BACKUP_USAGE);
+export async function backup(path: string, options: BackupOptions): Promise<void> {
+  const { file, dataDir } = parse(path, options);
   const connection = readConnectionFile(dataDir);
   if (connection !== undefined) {
     try {
@@ -60,8 +57,8 @@ export async function backup(argv: string[]): Promise<void> {
   process.stdout.write(`The hub is not running; backed up ${databaseFile(dataDir)} to ${file}: ${summary(made)}.\n`);
 }
 
-export async function restore(argv: string[]): Promise<void> {
-  const { file, dataDir } = parse(argv, RESTORE_USAGE);
+export async function restore(path: string, options: BackupOptions): Promise<void> {
+  const { file, dataDir } = parse(path, options);
   const { info, replacedBackup } = await refusalsAsCliErrors(restoreBackup({ dataDir, source: file }));
   const lines = [`Restored ${file} to ${databaseFile(dataDir)}: ${summary(info)}, schema version ${info.schemaVersion}.`];
   if (info.schemaVersion < SCHEMA_VERSION) lines.push(`The hub upgrades it to schema version ${SCHEMA_VERSION} when it next starts.`);

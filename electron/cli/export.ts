@@ -2,10 +2,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { parseArgs } from 'node:util';
 import { CliError, connectionFor } from './hub-client.js';
-
-const USAGE = 'Usage: switchboard export audit [--since ISO-TIME|MS] [--data-dir DIR] > audit.jsonl';
 
 /** The hub's `{"status":"error","error":{code,message}}` as a one-line reason. */
 async function errorOf(response: Response): Promise<string> {
@@ -17,14 +14,8 @@ async function errorOf(response: Response): Promise<string> {
   }
 }
 
-export async function exportCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { 'data-dir': { type: 'string' }, since: { type: 'string' } },
-    allowPositionals: true,
-  });
-  if (positionals.length !== 1 || positionals[0] !== 'audit') throw new CliError(USAGE);
-  const info = connectionFor(values['data-dir']);
+export async function exportAudit(values: { dataDir?: string | undefined; since?: string | undefined }): Promise<void> {
+  const info = connectionFor(values.dataDir);
   const query = values.since === undefined ? '' : `?since=${encodeURIComponent(values.since)}`;
   let response: Response;
   try {

@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { callHub, connectionFor } from './hub-client.js';
 
 /** The command that hands a URL to the desktop's default browser. */
@@ -27,11 +26,10 @@ function openInBrowser(url: string): void {
   }
 }
 
-export async function open(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, print: { type: 'boolean' } } });
+export async function open(values: { dataDir?: string | undefined; print?: boolean | undefined }): Promise<void> {
   const opening = values.print !== true;
   // The hub writes the login page (owner-only, in its data folder) and deletes it once the code is used or expires.
-  const link = await callHub(connectionFor(values['data-dir']), 'POST', '/api/login-links', opening ? { body: { page: true } } : {});
+  const link = await callHub(connectionFor(values.dataDir), 'POST', '/api/login-links', opening ? { body: { page: true } } : {});
   process.stdout.write(`${String(link['url'])}\n`);
   process.stderr.write('The link works once, for 10 minutes.\n');
   if (opening) openInBrowser(pathToFileURL(String(link['page'])).href);
