@@ -64,7 +64,8 @@ function checkDataDir(dataDir: string, problems: string[]): void {
 /** A port chosen in settings.json that something else holds (a running Switchboard on this data folder is fine). */
 async function checkPort(config: HubConfig, dataDir: string, problems: string[]): Promise<string | undefined> {
   const running = readConnectionFile(dataDir);
-  if (running !== undefined && running.pid !== process.pid && isAlive(running.pid)) return `A hub is running on this data folder (pid ${running.pid}, ${running.http}).`;
+  if (running !== undefined && running.pid !== process.pid && isAlive(running.pid))
+    return `A hub is running on this data folder (pid ${running.pid}, ${running.http}).`;
   if (config.port === 0) return undefined;
   const free = await new Promise<boolean>((resolve) => {
     const probe = createServer();

@@ -13,7 +13,8 @@ function followConventions(command: Command): void {
   command
     .exitOverride()
     .helpOption('-h, --help', 'show this help')
-    .showSuggestionAfterError(true).showHelpAfterError(`(run \`${fullName(command)} --help\` for usage)`);
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(`(run \`${fullName(command)} --help\` for usage)`);
   if (command.commands.length > 0) command.helpCommand('help [command]', 'show help for a command');
   for (const sub of command.commands) followConventions(sub);
 }

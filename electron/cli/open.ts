@@ -34,7 +34,9 @@ function openInBrowser(url: string): Promise<string | undefined> {
       resolve(reason);
     };
     child.on('error', (error: NodeJS.ErrnoException) => settle(error.code === 'ENOENT' ? `${command} was not found` : `${command} failed: ${error.message}`));
-    child.on('exit', (code, signal) => settle(code === 0 ? undefined : `${command} ${signal === null ? `exited with code ${code}` : `was stopped by ${signal}`}`));
+    child.on('exit', (code, signal) =>
+      settle(code === 0 ? undefined : `${command} ${signal === null ? `exited with code ${code}` : `was stopped by ${signal}`}`),
+    );
     child.unref();
   });
 }

@@ -16,7 +16,10 @@ export function buildProgram(): Command {
   const program = new Command('switchboard')
     .description(`Switchboard ${HUB_VERSION}: a local hub for AI agents`)
     .version(HUB_VERSION, '-v, --version', 'print the version')
-    .addHelpText('after', '\nExit codes: 0 done, 1 failed (the reason is on stderr), 2 a usage error.\nRun `switchboard <command> --help` for a command\'s options.');
+    .addHelpText(
+      'after',
+      "\nExit codes: 0 done, 1 failed (the reason is on stderr), 2 a usage error.\nRun `switchboard <command> --help` for a command's options.",
+    );
 
   withDataDir(program.command('serve'))
     .description('run the hub headless until Ctrl-C (default 127.0.0.1:8765)')
@@ -36,7 +39,7 @@ export function buildProgram(): Command {
 
   withDataDir(program.command('status'))
     .description('is the hub running, and how busy')
-    .option('--json', 'the hub\'s status as JSON')
+    .option('--json', "the hub's status as JSON")
     .action(async (options: { dataDir?: string; json?: boolean }) => (await import('./status.js')).status(options));
 
   withDataDir(program.command('agents'))
@@ -99,7 +102,7 @@ export function buildProgram(): Command {
 
   withDataDir(program.command('mcp'))
     .description('an MCP server on stdio for coding assistants (the hub must run)')
-    .option('--agent <name>', 'speak as this agent (default: from the MCP client\'s name)')
+    .option('--agent <name>', "speak as this agent (default: from the MCP client's name)")
     // The MCP SDK is loaded only for this command, not for every other one.
     .action(async (options: { dataDir?: string; agent?: string }) => (await import('./mcp.js')).mcp(options));
 

@@ -58,7 +58,11 @@ export function copyUnderWay(folder: string, name: string): number | undefined {
  * Until stopped, shows how far a database copy into `folder/name` has come against `expectedBytes`
  * (the size of what is copied), and before the copy starts, `waiting` with the seconds spent.
  */
-export function watchCopy(options: { folder: string; name: string; expectedBytes: number; waiting: string; copying: string }, progress: Progress, everyMs = 250): () => void {
+export function watchCopy(
+  options: { folder: string; name: string; expectedBytes: number; waiting: string; copying: string },
+  progress: Progress,
+  everyMs = 250,
+): () => void {
   if (!progress.active) return () => undefined;
   const started = Date.now();
   const tick = (): void => {

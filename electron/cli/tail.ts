@@ -8,7 +8,10 @@ export function formatMessage(message: StoredMessage): string {
   return `${time} #${message.seq} [${message.conversation_id}] ${message.sender} (${message.message_type}): ${message.content}`;
 }
 
-export async function tail(conversation: string | undefined, values: { dataDir?: string | undefined; since?: string | undefined; json?: boolean | undefined }): Promise<void> {
+export async function tail(
+  conversation: string | undefined,
+  values: { dataDir?: string | undefined; since?: string | undefined; json?: boolean | undefined },
+): Promise<void> {
   const since = values.since === undefined ? undefined : Number(values.since);
   if (since !== undefined && (!Number.isInteger(since) || since < 0)) throw new CliError('--since must be a seq number (0 replays everything)');
   const info = connectionFor(values.dataDir);

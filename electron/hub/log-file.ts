@@ -21,6 +21,8 @@ export interface LogFile {
   write(line: string): void;
   /** Resolves once every line written so far is in the file. */
   flush(): Promise<void>;
+  /** Writes what is queued now, blocking: only for the moment the process exits. */
+  flushSync(): void;
 }
 
 const open = new Map<string, LogFile>();
@@ -102,13 +104,6 @@ export function logFile(file: string, maxBytes = LOG_FILE_MAX_BYTES, keep = LOG_
     }
     size = 0;
   };
-  process.on('exit', () => {
-    try {
-      current.flushSync();
-    } catch {
-      // Lost; see above.
-    }
-  });
   const handle: LogFile = {
     write(line) {
       current.write(line);
@@ -116,7 +111,20 @@ export function logFile(file: string, maxBytes = LOG_FILE_MAX_BYTES, keep = LOG_
       if (size >= maxBytes) roll();
     },
     flush: () => idle(current),
+    flushSync: () => current.flushSync(),
   };
+  if (open.size === 0) process.on('exit', flushAllOnExit);
   open.set(file, handle);
   return handle;
+}
+
+/** What is still queued when the process exits (`switchboard serve` failing to start) is written before it goes. */
+function flushAllOnExit(): void {
+  for (const handle of open.values()) {
+    try {
+      handle.flushSync();
+    } catch {
+      // Lost, like any line the log cannot write.
+    }
+  }
 }

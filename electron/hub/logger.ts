@@ -26,9 +26,7 @@ export function redact(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(TOKEN_PATTERN, '$1***');
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '***' : redact(v)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '***' : redact(v)]));
   }
   return value;
 }
@@ -80,7 +78,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       if (ORDER[lvl] < stderrLevel) return;
       const time = new Date();
       process.stderr.write(
-        readable ? readableLine(lvl, time, masked, maskedFields) : `${JSON.stringify({ time: time.toISOString(), level: lvl, message: masked, ...maskedFields })}\n`,
+        readable
+          ? readableLine(lvl, time, masked, maskedFields)
+          : `${JSON.stringify({ time: time.toISOString(), level: lvl, message: masked, ...maskedFields })}\n`,
       );
     } catch {
       // A log line is never worth failing the work that logs it.

@@ -52,16 +52,14 @@ describe('switchboard help, version and usage errors', () => {
       { code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) },
       { code: 0, stdout: short.stdout },
     ]);
-    expect({ code: help.code, lists: ['serve', 'check', 'agents', 'tasks', 'token', 'backup'].every((c) => help.stdout.includes(`\n  ${c} `)) }).toEqual({ code: 0, lists: true });
+    expect({ code: help.code, lists: ['serve', 'check', 'agents', 'tasks', 'token', 'backup'].every((c) => help.stdout.includes(`\n  ${c} `)) }).toEqual({
+      code: 0,
+      lists: true,
+    });
   });
 
   it('exits 2 with a suggestion for a mistyped command or option, and never shows a Node error', async () => {
-    const [command, option, missing, sub] = await Promise.all([
-      runCli(['stauts']),
-      runCli(['status', '--jsn']),
-      runCli(['backup']),
-      runCli(['token', 'lst']),
-    ]);
+    const [command, option, missing, sub] = await Promise.all([runCli(['stauts']), runCli(['status', '--jsn']), runCli(['backup']), runCli(['token', 'lst'])]);
     expect([command, option, missing, sub]).toEqual([
       { code: 2, signal: null, stdout: '', stderr: "error: unknown command 'stauts'\n(Did you mean status?)\n(run `switchboard --help` for usage)\n" },
       { code: 2, signal: null, stdout: '', stderr: "error: unknown option '--jsn'\n(Did you mean --json?)\n(run `switchboard status --help` for usage)\n" },
@@ -101,7 +99,12 @@ describe('switchboard check', () => {
     });
     expect({ code: json.code, body: JSON.parse(json.stdout) as unknown }).toEqual({
       code: 1,
-      body: { ok: false, data_dir: dataDir, settings_file: settings, problems: expect.arrayContaining([`${settings}: port must be a whole number from 0 to 65535 (got "sb_***")`]) },
+      body: {
+        ok: false,
+        data_dir: dataDir,
+        settings_file: settings,
+        problems: expect.arrayContaining([`${settings}: port must be a whole number from 0 to 65535 (got "sb_***")`]),
+      },
     });
     expect((await runCli(['status', '--data-dir', dataDir])).stderr).toContain('No running hub found');
   });
@@ -144,7 +147,9 @@ describe('switchboard agents and tasks against a running hub', () => {
   it('agents --json lists the connected agent as online; without --json, a table with a header', async () => {
     const [json, table] = await Promise.all([runCli(['agents', '--json', '--data-dir', dataDir]), runCli(['agents', '--data-dir', dataDir])]);
     const agents = JSON.parse(json.stdout) as { id: string; online: boolean; connections: number }[];
-    expect(agents.find((a) => a.id === 'coder')).toEqual(expect.objectContaining({ id: 'coder', online: true, connections: 1, queue_depth: 0, tasks_in_flight: 0 }));
+    expect(agents.find((a) => a.id === 'coder')).toEqual(
+      expect.objectContaining({ id: 'coder', online: true, connections: 1, queue_depth: 0, tasks_in_flight: 0 }),
+    );
     const lines = table.stdout.trimEnd().split('\n');
     expect({ code: table.code, header: lines[0], coder: lines.filter((l) => l.startsWith('coder  ')) }).toEqual({
       code: 0,

@@ -318,7 +318,11 @@ describe('switchboard status, token, send and tail against a running hub', () =>
   });
 
   it('send without text names the missing argument and exits 2', async () => {
-    expect(await cli('send', 'notes')).toEqual({ code: 2, stdout: '', stderr: "error: missing required argument 'text'\n(run `switchboard send --help` for usage)\n" });
+    expect(await cli('send', 'notes')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "error: missing required argument 'text'\n(run `switchboard send --help` for usage)\n",
+    });
   });
 
   it('tail --since 0 prints the stored messages, then live ones, and ends cleanly on SIGTERM', async () => {

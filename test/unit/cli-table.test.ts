@@ -11,9 +11,7 @@ const rows = [
 describe('formatTable', () => {
   it('pads every column but the last to its widest cell on a terminal', () => {
     expect(formatTable(header, rows, true)).toBe(
-      'agent               presence  last seen\n' +
-        'coder               online    2026-01-01T00:00:00.000Z\n' +
-        'a-much-longer-name  offline   never\n',
+      'agent               presence  last seen\n' + 'coder               online    2026-01-01T00:00:00.000Z\n' + 'a-much-longer-name  offline   never\n',
     );
   });
 

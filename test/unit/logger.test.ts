@@ -62,6 +62,8 @@ describe('logger', () => {
 
   it('formats a line for a terminal as level, time and message, fields after', () => {
     const time = new Date(2026, 0, 2, 3, 4, 5);
-    expect(readableLine('warn', time, 'slow consumer cut off', { agent: 'coder', bytes: 12 })).toBe('WARN  03:04:05 slow consumer cut off agent=coder bytes=12\n');
+    expect(readableLine('warn', time, 'slow consumer cut off', { agent: 'coder', bytes: 12 })).toBe(
+      'WARN  03:04:05 slow consumer cut off agent=coder bytes=12\n',
+    );
   });
 });
