@@ -4,30 +4,39 @@
  * in place of the database, keeping the one it replaces. A backup from the file and a restore hold the
  * data folder's lock while they work, and refuse while another process holds it.
  */
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { SwitchboardError } from '../../shared/index.js';
 import { backupDatabaseFile, restoreBackup } from '../hub/backup/index.js';
 import { readConnectionFile } from '../hub/connection-file.js';
-import { databaseFile, resolveDataDir } from '../hub/data-dir.js';
+import { DATABASE_FILE, databaseFile, resolveDataDir } from '../hub/data-dir.js';
 import { SCHEMA_VERSION } from '../hub/store/migrations.js';
 import { callHub, CliError, HubUnreachableError } from './hub-client.js';
+import { formatBytes, progressLine, watchCopy } from './progress.js';
 
-const BACKUP_USAGE = 'Usage: switchboard backup <file> [--data-dir DIR]';
-const RESTORE_USAGE = 'Usage: switchboard restore <file> [--data-dir DIR]';
-
-function parse(argv: string[], usage: string): { file: string; dataDir: string } {
-  const { values, positionals } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } }, allowPositionals: true });
-  const [file] = positionals;
-  if (file === undefined || positionals.length !== 1) throw new CliError(usage);
-  // The hub runs in another folder: a relative path means one from where the command was typed.
-  return { file: resolve(file), dataDir: resolveDataDir(values['data-dir']) };
+interface BackupOptions {
+  dataDir?: string | undefined;
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+function parse(path: string, options: BackupOptions): { file: string; dataDir: string } {
+  // The hub runs in another folder: a relative path means one from where the command was typed.
+  return { file: resolve(path), dataDir: resolveDataDir(options.dataDir) };
+}
+
+/** A database's size with what its WAL holds: about what a copy of it writes. */
+function databaseBytes(file: string): number {
+  const size = (path: string): number => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  return size(file) + size(`${file}-wal`);
+}
+
+/** Runs `work` while a terminal shows how far the copy into `destination` has come. */
+async function showingCopy<T>(destination: string, expectedBytes: number, labels: { waiting: string; copying: string }, work: Promise<T>): Promise<T> {
+  const stop = watchCopy({ folder: dirname(destination), name: basename(destination), expectedBytes, ...labels }, progressLine());
+  try {
+    return await work;
+  } finally {
+    stop();
+  }
 }
 
 const summary = (copy: { bytes: number; messages: number; lastSeq: number }): string =>
@@ -43,12 +52,13 @@ async function refusalsAsCliErrors<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export async function backup(argv: string[]): Promise<void> {
-  const { file, dataDir } = parse(argv, BACKUP_USAGE);
+export async function backup(path: string, options: BackupOptions): Promise<void> {
+  const { file, dataDir } = parse(path, options);
   const connection = readConnectionFile(dataDir);
   if (connection !== undefined) {
     try {
-      const body = await callHub(connection, 'POST', '/api/backups', { body: { path: file } });
+      const labels = { waiting: 'Asking the hub for a backup', copying: 'The hub is backing up' };
+      const body = await showingCopy(file, databaseBytes(databaseFile(dataDir)), labels, callHub(connection, 'POST', '/api/backups', { body: { path: file } }));
       const made = body['backup'] as { bytes: number; messages: number; last_seq: number };
       process.stdout.write(`Backed up the running hub to ${file}: ${summary({ ...made, lastSeq: made.last_seq })}.\n`);
       return;
@@ -56,13 +66,17 @@ export async function backup(argv: string[]): Promise<void> {
       if (!(error instanceof HubUnreachableError)) throw error;
     }
   }
-  const made = await refusalsAsCliErrors(backupDatabaseFile(dataDir, file));
+  const labels = { waiting: 'Opening the database', copying: 'Backing up' };
+  const made = await refusalsAsCliErrors(showingCopy(file, databaseBytes(databaseFile(dataDir)), labels, backupDatabaseFile(dataDir, file)));
   process.stdout.write(`The hub is not running; backed up ${databaseFile(dataDir)} to ${file}: ${summary(made)}.\n`);
 }
 
-export async function restore(argv: string[]): Promise<void> {
-  const { file, dataDir } = parse(argv, RESTORE_USAGE);
-  const { info, replacedBackup } = await refusalsAsCliErrors(restoreBackup({ dataDir, source: file }));
+export async function restore(path: string, options: BackupOptions): Promise<void> {
+  const { file, dataDir } = parse(path, options);
+  // The backup is checked in full first (the slow part on a large file), then copied into place.
+  const labels = { waiting: `Checking ${file}`, copying: 'Restoring' };
+  const restoring = restoreBackup({ dataDir, source: file });
+  const { info, replacedBackup } = await refusalsAsCliErrors(showingCopy(resolve(dataDir, DATABASE_FILE), databaseBytes(file), labels, restoring));
   const lines = [`Restored ${file} to ${databaseFile(dataDir)}: ${summary(info)}, schema version ${info.schemaVersion}.`];
   if (info.schemaVersion < SCHEMA_VERSION) lines.push(`The hub upgrades it to schema version ${SCHEMA_VERSION} when it next starts.`);
   lines.push(replacedBackup === undefined ? 'There was no database to replace.' : `The database it replaced is kept at ${replacedBackup}.`);

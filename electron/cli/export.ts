@@ -1,11 +1,9 @@
 /** `switchboard export audit [--since TIME]`: the hub's audit trail as JSON Lines on stdout, streamed as it is read. */
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { parseArgs } from 'node:util';
 import { CliError, connectionFor } from './hub-client.js';
-
-const USAGE = 'Usage: switchboard export audit [--since ISO-TIME|MS] [--data-dir DIR] > audit.jsonl';
+import { formatBytes, NO_TERMINAL, progressLine, type Progress } from './progress.js';
 
 /** The hub's `{"status":"error","error":{code,message}}` as a one-line reason. */
 async function errorOf(response: Response): Promise<string> {
@@ -17,14 +15,26 @@ async function errorOf(response: Response): Promise<string> {
   }
 }
 
-export async function exportCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { 'data-dir': { type: 'string' }, since: { type: 'string' } },
-    allowPositionals: true,
+/** Passes the export through, counting entries and bytes for the terminal, at most four times a second. */
+function counting(progress: Progress): Transform {
+  let entries = 0;
+  let bytes = 0;
+  let shownAt = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) entries++;
+      if (Date.now() - shownAt >= 250) {
+        shownAt = Date.now();
+        progress.update(`Exporting the audit trail… ${entries} entries (${formatBytes(bytes)})`);
+      }
+      done(null, chunk);
+    },
   });
-  if (positionals.length !== 1 || positionals[0] !== 'audit') throw new CliError(USAGE);
-  const info = connectionFor(values['data-dir']);
+}
+
+export async function exportAudit(values: { dataDir?: string | undefined; since?: string | undefined }): Promise<void> {
+  const info = connectionFor(values.dataDir);
   const query = values.since === undefined ? '' : `?since=${encodeURIComponent(values.since)}`;
   let response: Response;
   try {
@@ -35,7 +45,14 @@ export async function exportCommand(argv: string[]): Promise<void> {
   if (!response.ok || response.body === null) throw new CliError(await errorOf(response));
   try {
     // pipeline waits whenever stdout is full, so a slow reader (a pipe, a slow disk) slows the hub's export down.
-    await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), process.stdout);
+    // Only when the entries go to a file or a pipe: on a terminal they are the progress.
+    const progress = progressLine(process.stdout.isTTY === true ? NO_TERMINAL : process.stderr);
+    const source = Readable.fromWeb(response.body as ReadableStream<Uint8Array>);
+    try {
+      await (progress.active ? pipeline(source, counting(progress), process.stdout) : pipeline(source, process.stdout));
+    } finally {
+      progress.done();
+    }
   } catch (error) {
     // The reader went away (`| head`): what it wanted was written.
     if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;

@@ -1,72 +1,55 @@
 #!/usr/bin/env node
-/** The `switchboard` command: serve the hub headless, small tools for people (dashboard, status, tokens, callback secret, send, tail, export, backups), and the MCP bridge. */
-import { ConfigError } from '../hub/config.js';
-import { HubStartError } from '../hub/start-error.js';
-import { HUB_VERSION } from '../../shared/index.js';
-import { backup, restore } from './backup.js';
-import { exportCommand } from './export.js';
+/** The `switchboard` command: parses the command line (program.ts) and turns what went wrong into a message and an exit code. */
+import { CommanderError, type Command } from 'commander';
 import { CliError } from './hub-client.js';
-import { open } from './open.js';
-import { secret } from './secret.js';
-import { send } from './send.js';
-import { serve } from './serve.js';
-import { status } from './status.js';
-import { tail } from './tail.js';
-import { token } from './token.js';
+import { buildProgram } from './program.js';
 
-const USAGE = `Switchboard ${HUB_VERSION} — a local hub for AI agents
+/** Exit codes: 0 done, 1 the command failed, 2 the command line was wrong. */
+const FAILED = 1;
+const USAGE_ERROR = 2;
 
-Usage:
-  switchboard serve [--port N] [--host H] [--data-dir DIR]   run the hub (default 127.0.0.1:8765)
-  switchboard open [--print]                                 the dashboard in your browser (--print: only print its login link)
-  switchboard status [--json]                                is the hub running, and how busy
-  switchboard token create <agent> [--label TEXT]            a token for one agent (shown once)
-  switchboard token list | revoke <id>
-  switchboard secret [--rotate]                              the secret callbacks and webhooks are signed with (--rotate: a new one)
-  switchboard send <conversation> <text> [--type T] [--as AGENT]
-  switchboard tail [conversation] [--since SEQ] [--json]     print messages live
-  switchboard export audit [--since TIME] > audit.jsonl      the audit trail as JSON Lines (TIME: ISO or ms)
-  switchboard backup <file>                                  a consistent copy of the database (the hub may be running)
-  switchboard restore <file>                                 check a backup and put it in place (stop the hub first)
-  switchboard mcp [--agent NAME]                             MCP server on stdio for coding assistants (the hub must run)
-
-Every command takes --data-dir DIR (else SWITCHBOARD_HOME, else the app-data folder).
-`;
-
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
-  serve,
-  open,
-  status,
-  token,
-  secret,
-  send,
-  tail,
-  export: exportCommand,
-  backup,
-  restore,
-  // The MCP SDK is loaded only for this command, not for every other one.
-  mcp: async (argv) => (await import('./mcp.js')).mcp(argv),
-};
-
-async function main(argv: string[]): Promise<void> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(USAGE);
-    return;
-  }
-  if (name === '--version' || name === 'version') {
-    process.stdout.write(`${HUB_VERSION}\n`);
-    return;
-  }
-  const command = COMMANDS[name];
-  if (command === undefined) throw new CliError(`Unknown command "${name}".\n\n${USAGE}`);
-  await command(rest);
+/** Every command, subcommands included: errors come back to main() instead of exiting, and a mistyped name gets a suggestion. */
+function followConventions(command: Command): void {
+  command
+    .exitOverride()
+    .helpOption('-h, --help', 'show this help')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(`(run \`${fullName(command)} --help\` for usage)`);
+  if (command.commands.length > 0) command.helpCommand('help [command]', 'show help for a command');
+  for (const sub of command.commands) followConventions(sub);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof CliError || error instanceof HubStartError) process.stderr.write(`${error.message}\n`);
-  else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true)
-    process.stderr.write(`${error.message}\n\n${USAGE}`);
-  else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+function fullName(command: Command): string {
+  return command.parent === null ? command.name() : `${fullName(command.parent)} ${command.name()}`;
+}
+
+/** A failure of the command itself, in one or a few lines for people: never a stack unless SWITCHBOARD_DEBUG is set. */
+async function describeFailure(error: unknown): Promise<string> {
+  const [{ ConfigError }, { HubStartError }] = await Promise.all([import('../hub/config.js'), import('../hub/start-error.js')]);
+  if (error instanceof ConfigError || error instanceof CliError || error instanceof HubStartError) return error.message;
+  if (process.env['SWITCHBOARD_DEBUG'] !== undefined && error instanceof Error) return error.stack ?? error.message;
+  return `Unexpected error: ${error instanceof Error ? error.message : String(error)} (set SWITCHBOARD_DEBUG=1 for details)`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  followConventions(program);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // commander has already printed the help, the version or the error with its suggestion.
+    // Help asked for (`--help`, `help <command>`) or the version exits 0; help shown for a missing subcommand is a usage error.
+    const asked = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0);
+    process.exitCode = asked ? 0 : USAGE_ERROR;
+  }
+}
+
+main(process.argv.slice(2)).catch(async (error: unknown) => {
+  process.stderr.write(`${await describeFailure(error)}\n`);
+  process.exit(FAILED);
 });

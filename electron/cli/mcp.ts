@@ -3,7 +3,6 @@
  * running hub through connection.json and speaks as one agent (`--agent`, else the MCP client's name).
  * stdout carries only MCP messages; anything for people goes to stderr.
  */
-import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { InitializeRequest, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { HubError } from '../../shared/client/index.js';
@@ -47,11 +46,10 @@ function replay(transport: StdioServerTransport, messages: JSONRPCMessage[]): vo
   for (const message of messages) transport.onmessage?.(message);
 }
 
-export async function mcp(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, agent: { type: 'string' } } });
+export async function mcp(values: { dataDir?: string | undefined; agent?: string | undefined }): Promise<void> {
   const flagged = values.agent === undefined ? undefined : agentName.safeParse(values.agent);
   if (flagged?.success === false) throw new CliError(`--agent "${values.agent ?? ''}" is not a valid agent name: ${flagged.error.issues[0]?.message ?? ''}`);
-  const info = connectionFor(values['data-dir']);
+  const info = connectionFor(values.dataDir);
   // Also tells at once, before any MCP message, when no hub answers.
   const settings = (await callHub(info, 'GET', '/api/settings'))['effective'] as { maxWaitSeconds: number };
 

@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { callHub, connectionFor } from './hub-client.js';
 
 /** The command that hands a URL to the desktop's default browser. */
@@ -15,24 +14,44 @@ function browserCommand(url: string): [string, string[]] {
   return ['xdg-open', [url]];
 }
 
-/** Best effort: the URL is printed anyway, so a missing or failing opener is ignored. */
-function openInBrowser(url: string): void {
+/** How long an opener that is still running counts as having handed the page over (xdg-open may wait for the browser). */
+const OPENER_GRACE_MS = 5000;
+
+/** Hands the page to the browser; resolves with why it could not, or undefined once the opener succeeded (or is still at it). */
+function openInBrowser(url: string): Promise<string | undefined> {
   const [command, args] = browserCommand(url);
-  try {
-    const child = spawn(command, args, { detached: true, stdio: 'ignore' });
-    child.on('error', () => undefined);
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(command, args, { detached: true, stdio: 'ignore' });
+    } catch (error) {
+      resolve(`${command} could not be started: ${(error as Error).message}`);
+      return;
+    }
+    const timer = setTimeout(() => resolve(undefined), OPENER_GRACE_MS);
+    const settle = (reason: string | undefined): void => {
+      clearTimeout(timer);
+      resolve(reason);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => settle(error.code === 'ENOENT' ? `${command} was not found` : `${command} failed: ${error.message}`));
+    child.on('exit', (code, signal) =>
+      settle(code === 0 ? undefined : `${command} ${signal === null ? `exited with code ${code}` : `was stopped by ${signal}`}`),
+    );
     child.unref();
-  } catch {
-    // spawn itself can throw (bad arguments on some platforms); the printed URL still works.
-  }
+  });
 }
 
-export async function open(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, print: { type: 'boolean' } } });
+export async function open(values: { dataDir?: string | undefined; print?: boolean | undefined }): Promise<void> {
   const opening = values.print !== true;
   // The hub writes the login page (owner-only, in its data folder) and deletes it once the code is used or expires.
-  const link = await callHub(connectionFor(values['data-dir']), 'POST', '/api/login-links', opening ? { body: { page: true } } : {});
+  const link = await callHub(connectionFor(values.dataDir), 'POST', '/api/login-links', opening ? { body: { page: true } } : {});
   process.stdout.write(`${String(link['url'])}\n`);
   process.stderr.write('The link works once, for 10 minutes.\n');
-  if (opening) openInBrowser(pathToFileURL(String(link['page'])).href);
+  if (!opening) return;
+  const failure = await openInBrowser(pathToFileURL(String(link['page'])).href);
+  process.stderr.write(
+    failure === undefined
+      ? 'Opened the dashboard in your default browser.\n'
+      : `No browser could be opened (${failure}). Open the link above in a browser on this computer.\n`,
+  );
 }

@@ -1,17 +1,16 @@
 /** `switchboard send <conversation> <text>`: post one message and print where it was stored. */
-import { parseArgs } from 'node:util';
 import type { StoredMessage } from '../../shared/index.js';
-import { callHub, CliError, connectionFor } from './hub-client.js';
+import { callHub, connectionFor } from './hub-client.js';
 
-export async function send(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { 'data-dir': { type: 'string' }, type: { type: 'string' }, as: { type: 'string' }, json: { type: 'boolean' } },
-    allowPositionals: true,
-  });
-  const [conversation, ...words] = positionals;
-  if (conversation === undefined || words.length === 0) throw new CliError('Usage: switchboard send <conversation> <text> [--type TYPE] [--as AGENT]');
-  const info = connectionFor(values['data-dir']);
+export interface SendOptions {
+  dataDir?: string | undefined;
+  type?: string | undefined;
+  as?: string | undefined;
+  json?: boolean | undefined;
+}
+
+export async function send(conversation: string, words: string[], values: SendOptions): Promise<void> {
+  const info = connectionFor(values.dataDir);
   const body = await callHub(info, 'POST', '/api/messages', {
     body: { conversation_id: conversation, content: words.join(' '), ...(values.type === undefined ? {} : { message_type: values.type }) },
     agent: values.as,

@@ -1,6 +1,5 @@
 /** `switchboard serve`: run the hub headless until SIGINT or SIGTERM. */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { HubSettings } from '../hub/config.js';
 import { resolveDataDir } from '../hub/data-dir.js';
 import { createHub } from '../hub/hub.js';
@@ -11,13 +10,8 @@ import { startFailureMessage } from '../hub/start-failure.js';
 import { HubStartError } from '../hub/start-error.js';
 import { CliError } from './hub-client.js';
 
-export async function serve(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' } },
-    strict: true,
-  });
-  const dataDir = resolveDataDir(values['data-dir']);
+export async function serve(values: { port?: string | undefined; host?: string | undefined; dataDir?: string | undefined }): Promise<void> {
+  const dataDir = resolveDataDir(values.dataDir);
   const fromFile = readSettingsFile(dataDir);
   const settings = {
     ...fromFile,

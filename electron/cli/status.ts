@@ -1,11 +1,9 @@
 /** `switchboard status`: is the hub running, where, and how busy. */
-import { parseArgs } from 'node:util';
 import type { DatabaseStatus } from '../hub/database-health.js';
 import { callHub, connectionFor } from './hub-client.js';
 
-export async function status(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } });
-  const info = connectionFor(values['data-dir']);
+export async function status(values: { dataDir?: string | undefined; json?: boolean | undefined }): Promise<void> {
+  const info = connectionFor(values.dataDir);
   const body = await callHub(info, 'GET', '/ws/status');
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);

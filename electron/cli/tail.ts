@@ -1,5 +1,4 @@
 /** `switchboard tail [conversation]`: print messages live, optionally replaying from a cursor first. */
-import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import type { StoredMessage } from '../../shared/index.js';
 import { CliError, connectionFor } from './hub-client.js';
@@ -9,21 +8,19 @@ export function formatMessage(message: StoredMessage): string {
   return `${time} #${message.seq} [${message.conversation_id}] ${message.sender} (${message.message_type}): ${message.content}`;
 }
 
-export async function tail(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { 'data-dir': { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } },
-    allowPositionals: true,
-  });
+export async function tail(
+  conversation: string | undefined,
+  values: { dataDir?: string | undefined; since?: string | undefined; json?: boolean | undefined },
+): Promise<void> {
   const since = values.since === undefined ? undefined : Number(values.since);
   if (since !== undefined && (!Number.isInteger(since) || since < 0)) throw new CliError('--since must be a seq number (0 replays everything)');
-  const info = connectionFor(values['data-dir']);
+  const info = connectionFor(values.dataDir);
   // An observer: the hub does not list `cli-tail` as an agent, nor offer it tasks or direct messages.
   const headers = { authorization: `Bearer ${info.token}`, 'x-agent-name': 'cli-tail', 'x-switchboard-observer': '1' };
   const socket = new WebSocket(info.url, { headers });
   await new Promise<void>((resolve, reject) => {
     socket.on('open', () => {
-      const conversations = positionals[0] === undefined ? '*' : [positionals[0]];
+      const conversations = conversation === undefined ? '*' : [conversation];
       socket.send(JSON.stringify({ type: 'subscribe', conversations, ...(since === undefined ? {} : { since }) }));
     });
     socket.on('message', (data: Buffer) => {

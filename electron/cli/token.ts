@@ -1,7 +1,19 @@
-/** `switchboard token create <agent> [--value SECRET|-] | list | revoke <id>`: agent tokens, managed with the admin token. */
-import { parseArgs } from 'node:util';
+/** `switchboard token create <agent> [--value SECRET|-] | list | revoke <id>`: agent tokens, managed with the admin token. Options are declared in program.ts. */
 import type { TokenRecord } from '../hub/store/token-store.js';
-import { callHub, CliError, connectionFor } from './hub-client.js';
+import { callHub, connectionFor } from './hub-client.js';
+import { formatJson, formatTable } from './table.js';
+
+interface CommonOptions {
+  dataDir?: string | undefined;
+  json?: boolean | undefined;
+}
+
+/** `token create`'s options: a new one is a field here and an `.option(...)` in program.ts. */
+export interface CreateTokenOptions extends CommonOptions {
+  label?: string | undefined;
+  /** An existing secret to adopt (`-`: read it from standard input) instead of a new random one. */
+  value?: string | undefined;
+}
 
 const holder = (t: TokenRecord): string => (t.kind === 'session' ? '(browser session)' : t.admin ? '(admin)' : (t.agent ?? ''));
 
@@ -18,41 +30,41 @@ async function adoptedValue(flag: string | undefined): Promise<string | undefine
   return text.trim();
 }
 
-export async function token(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { 'data-dir': { type: 'string' }, label: { type: 'string' }, value: { type: 'string' }, json: { type: 'boolean' } },
-    allowPositionals: true,
+/**
+ * Prints only the token on stdout (so `$(switchboard token create bot)` is the token); what it is goes to
+ * stderr. An adopted value is never printed back: stdout then carries the token's id.
+ */
+export async function createToken(agent: string, options: CreateTokenOptions): Promise<void> {
+  const info = connectionFor(options.dataDir);
+  const value = await adoptedValue(options.value);
+  const body = await callHub(info, 'POST', '/api/tokens', {
+    body: { agent, ...(options.label === undefined ? {} : { label: options.label }), ...(value === undefined ? {} : { value }) },
   });
-  const [action, arg] = positionals;
-  const info = connectionFor(values['data-dir']);
-  if (action === 'create') {
-    if (arg === undefined) throw new CliError('Usage: switchboard token create <agent> [--label TEXT] [--value SECRET|-]');
-    const value = await adoptedValue(values.value);
-    const body = await callHub(info, 'POST', '/api/tokens', {
-      body: { agent: arg, ...(values.label === undefined ? {} : { label: values.label }), ...(value === undefined ? {} : { value }) },
-    });
-    const created = body['token'] as TokenRecord & { token: string };
-    if (values.json === true) process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
-    else if (value !== undefined) process.stdout.write(`Token ${created.id} for agent "${arg}" now accepts the value you gave (stored only as its hash).\n`);
-    else process.stdout.write(`${created.token}\nToken ${created.id} for agent "${arg}". It is shown only now: store it where the agent can read it.\n`);
+  const created = body['token'] as TokenRecord & { token?: string };
+  if (options.json === true) {
+    process.stdout.write(formatJson(created));
     return;
   }
-  if (action === 'list') {
-    const tokens = (await callHub(info, 'GET', '/api/tokens'))['tokens'] as TokenRecord[];
-    if (values.json === true) {
-      process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
-      return;
-    }
-    const rows = tokens.map((t) => [t.id, holder(t), state(t), t.created_at, t.last_used_at ?? 'never'].join('  '));
-    process.stdout.write(`${['id  agent  state  created  last used', ...rows].join('\n')}\n`);
+  if (value !== undefined) {
+    process.stdout.write(`${created.id}\n`);
+    process.stderr.write(`Token ${created.id} for agent "${agent}" now accepts the value you gave (stored only as its hash).\n`);
     return;
   }
-  if (action === 'revoke') {
-    if (arg === undefined) throw new CliError('Usage: switchboard token revoke <id>');
-    const body = await callHub(info, 'DELETE', `/api/tokens/${encodeURIComponent(arg)}`);
-    process.stdout.write(body['revoked'] === true ? `Revoked ${arg}; its connections were closed.\n` : `${arg} was already revoked.\n`);
+  process.stdout.write(`${created.token ?? ''}\n`);
+  process.stderr.write(`Token ${created.id} for agent "${agent}". It is shown only now: store it where the agent can read it.\n`);
+}
+
+export async function listTokens(options: CommonOptions): Promise<void> {
+  const tokens = (await callHub(connectionFor(options.dataDir), 'GET', '/api/tokens'))['tokens'] as TokenRecord[];
+  if (options.json === true) {
+    process.stdout.write(formatJson(tokens));
     return;
   }
-  throw new CliError('Usage: switchboard token create <agent> [--value SECRET|-] | list | revoke <id>');
+  const rows = tokens.map((t) => [t.id, holder(t), state(t), t.created_at, t.last_used_at ?? 'never']);
+  process.stdout.write(formatTable(['id', 'agent', 'state', 'created', 'last used'], rows));
+}
+
+export async function revokeToken(id: string, options: CommonOptions): Promise<void> {
+  const body = await callHub(connectionFor(options.dataDir), 'DELETE', `/api/tokens/${encodeURIComponent(id)}`);
+  process.stdout.write(body['revoked'] === true ? `Revoked ${id}; its connections were closed.\n` : `${id} was already revoked.\n`);
 }

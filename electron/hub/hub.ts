@@ -356,6 +356,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const untouched = s.databaseHealth.readOnly;
       if (!untouched) recordStop(s);
       s.logger.info('hub stopped');
+      await s.logger.flush?.();
       await checkpointer?.close();
       checkpointer = undefined;
       try {

@@ -287,14 +287,14 @@ describe('switchboard export audit', () => {
     }
   });
 
-  it('says so and exits 1 when no hub runs, or when asked for something other than audit', async () => {
+  it('says so and exits 1 when no hub runs, and exits 2 when asked for something other than audit', async () => {
     const dataDir = tempDir();
     try {
       const none = await runCli(['export', 'audit', '--data-dir', dataDir]);
       const other = await runCli(['export', 'backup', '--data-dir', dataDir]);
-      expect([none.code, none.stdout, other.code, other.stdout]).toEqual([1, '', 1, '']);
+      expect([none.code, none.stdout, other.code, other.stdout]).toEqual([1, '', 2, '']);
       expect(none.stderr).toContain('No running hub found');
-      expect(other.stderr).toBe('Usage: switchboard export audit [--since ISO-TIME|MS] [--data-dir DIR] > audit.jsonl\n');
+      expect(other.stderr).toBe("error: unknown command 'backup'\n(run `switchboard export --help` for usage)\n");
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -104,7 +104,7 @@ describe('switchboard backup and restore', () => {
     });
   });
 
-  it('exits 1 with a clear message on a file that is not a backup, or without a file, and leaves the data folder as it was', async () => {
+  it('exits 1 with a clear message on a file that is not a backup, 2 without a file, and leaves the data folder as it was', async () => {
     const dataDir = folder();
     hub = await serveCli(dataDir);
     await post(hub, 'one');
@@ -116,8 +116,8 @@ describe('switchboard backup and restore', () => {
     expect({ results, after: folderSnapshot(dataDir) }).toEqual({
       results: [
         { code: 1, signal: null, stdout: '', stderr: `SB_ERR_BACKUP_INVALID: ${notes} is not an SQLite database, so not a Switchboard backup.\n` },
-        { code: 1, signal: null, stdout: '', stderr: 'Usage: switchboard restore <file> [--data-dir DIR]\n' },
-        { code: 1, signal: null, stdout: '', stderr: 'Usage: switchboard backup <file> [--data-dir DIR]\n' },
+        { code: 2, signal: null, stdout: '', stderr: "error: missing required argument 'file'\n(run `switchboard restore --help` for usage)\n" },
+        { code: 2, signal: null, stdout: '', stderr: "error: missing required argument 'file'\n(run `switchboard backup --help` for usage)\n" },
       ],
       after: before,
     });

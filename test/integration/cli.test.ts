@@ -238,14 +238,15 @@ describe('switchboard status, token, send and tail against a running hub', () =>
     return { client, reply: await client.request({ type: 'hello', token, agent }) };
   }
 
-  it('token create prints a token that works for a WebSocket hello, and token list shows it', async () => {
+  it('token create prints only the token on stdout (what it is on stderr), the token works for a WebSocket hello, and token list shows it', async () => {
     const created = await cli('token', 'create', 'alice', '--label', 'laptop');
     expect(created.code).toBe(0);
-    const [token, about, rest] = created.stdout.split('\n');
-    expect({ token, about, rest }).toEqual({
+    const [token, rest] = created.stdout.split('\n');
+    const about = created.stderr.trimEnd();
+    expect({ token, rest, about }).toEqual({
       token: expect.stringMatching(/^sb_[A-Za-z0-9_-]{43}$/),
-      about: expect.stringMatching(/^Token tok_[0-9a-f]{12} for agent "alice"\. It is shown only now: store it where the agent can read it\.$/),
       rest: '',
+      about: expect.stringMatching(/^Token tok_[0-9a-f]{12} for agent "alice"\. It is shown only now: store it where the agent can read it\.$/),
     });
     const { reply } = await hello(token as string, 'alice');
     expect(reply).toEqual(expect.objectContaining({ type: 'welcome', agent: { id: 'alice', admin: false } }));
@@ -261,11 +262,12 @@ describe('switchboard status, token, send and tail against a running hub', () =>
     expect(lines.some((l) => l.includes('  (admin)  active  '))).toBe(true);
   });
 
-  it('secret prints the callback secret from the running hub, and secret --rotate prints a new one and says the old one still signs for a day', async () => {
+  it('secret prints the callback secret from the running hub, and secret --rotate prints only a new one on stdout and says on stderr the old one still signs for a day', async () => {
     const shown = await cli('secret');
     const before = shown.stdout.trimEnd();
     const rotated = await cli('secret', '--rotate');
-    const [fresh, told, grace] = rotated.stdout.trimEnd().split('\n');
+    const fresh = rotated.stdout.trimEnd();
+    const [told, grace] = rotated.stderr.trimEnd().split('\n');
     const file = JSON.parse(readFileSync(join(dataDir, 'connection.json'), 'utf8')) as { callback_secret?: string };
     expect({ code: shown.code, before, rotated: rotated.code, changed: fresh !== before, told, grace, connectionFile: file.callback_secret === fresh }).toEqual(
       {
@@ -283,8 +285,8 @@ describe('switchboard status, token, send and tail against a running hub', () =>
 
   it('token revoke closes the connections of that token, a later hello with it gets a refusal in reply, and a second revoke says it already was', async () => {
     const created = await cli('token', 'create', 'bob');
-    const [token, about] = created.stdout.split('\n');
-    const tokenId = /tok_[0-9a-f]{12}/.exec(about as string)?.[0] as string;
+    const token = created.stdout.trimEnd();
+    const tokenId = /tok_[0-9a-f]{12}/.exec(created.stderr)?.[0] as string;
     const { client } = await hello(token as string, 'bob');
 
     expect(await cli('token', 'revoke', tokenId)).toEqual({ code: 0, stdout: `Revoked ${tokenId}; its connections were closed.\n`, stderr: '' });
@@ -315,8 +317,12 @@ describe('switchboard status, token, send and tail against a running hub', () =>
     ]);
   });
 
-  it('send without text prints its usage and exits 1', async () => {
-    expect(await cli('send', 'notes')).toEqual({ code: 1, stdout: '', stderr: 'Usage: switchboard send <conversation> <text> [--type TYPE] [--as AGENT]\n' });
+  it('send without text names the missing argument and exits 2', async () => {
+    expect(await cli('send', 'notes')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "error: missing required argument 'text'\n(run `switchboard send --help` for usage)\n",
+    });
   });
 
   it('tail --since 0 prints the stored messages, then live ones, and ends cleanly on SIGTERM', async () => {
@@ -409,9 +415,7 @@ describe('switchboard commands without a running hub', () => {
     });
   });
 
-  it('rejects an unknown command with the usage and exit code 1', async () => {
-    const result = await run(['frobnicate']);
-    expect({ code: result.code, first: result.stderr.split('\n')[0] }).toEqual({ code: 1, first: 'Unknown command "frobnicate".' });
-    expect(result.stderr).toContain('Usage:');
+  it('rejects an unknown command with exit code 2, naming it and pointing to --help', async () => {
+    expect(await run(['frobnicate'])).toEqual({ code: 2, stdout: '', stderr: "error: unknown command 'frobnicate'\n(run `switchboard --help` for usage)\n" });
   });
 });
