@@ -37,19 +37,29 @@ describe('adopting an existing secret as a token', () => {
   it('refuses a weak value with the reason, and a value some token already has with 409, creating nothing', async () => {
     const before = ((await api(ctx.hub, 'GET', '/api/tokens')).body['tokens'] as unknown[]).length;
     const weak = await api(ctx.hub, 'POST', '/api/tokens', { body: { agent: 'child', value: 'changeme-changeme-123' } });
-    expect(weak).toEqual({ status: 400, body: { status: 'error', error: { code: 'SB_ERR_VALIDATION', message: 'this value cannot be a token: it contains "changeme", which marks a placeholder or a guessable value' } } });
+    expect(weak).toEqual({
+      status: 400,
+      body: {
+        status: 'error',
+        error: { code: 'SB_ERR_VALIDATION', message: 'this value cannot be a token: it contains "changeme", which marks a placeholder or a guessable value' },
+      },
+    });
     const reusedAdmin = await api(ctx.hub, 'POST', '/api/tokens', { body: { agent: 'child', value: ctx.hub.token } });
     expect(reusedAdmin.status).toBe(409);
     expect(await api(ctx.hub, 'POST', '/api/tokens', { body: { agent: 'child', value: RELAY_KEY } })).toMatchObject({ status: 201 });
     const again = await api(ctx.hub, 'POST', '/api/tokens', { body: { agent: 'other', value: RELAY_KEY } });
-    expect(again.body).toEqual({ status: 'error', error: { code: 'SB_ERR_CONFLICT', message: 'a token with this value exists already (or did, and was revoked); each token needs its own value' } });
+    expect(again.body).toEqual({
+      status: 'error',
+      error: { code: 'SB_ERR_CONFLICT', message: 'a token with this value exists already (or did, and was revoked); each token needs its own value' },
+    });
     expect(((await api(ctx.hub, 'GET', '/api/tokens')).body['tokens'] as unknown[]).length).toBe(before + 1);
   });
 
-  it('switchboard token create NAME --value adopts the key and says so without printing it; a weak one exits 1 with the reason', async () => {
+  it('switchboard token create NAME --value adopts the key, prints only its id and says so on stderr without printing the key; a weak one exits 1 with the reason', async () => {
     const adopted = await runCli(['token', 'create', 'child', '--value', RELAY_KEY, '--data-dir', ctx.hub.dataDir]);
     expect(adopted.code).toBe(0);
-    expect(adopted.stdout).toMatch(/^Token tok_[0-9a-f]{12} for agent "child" now accepts the value you gave \(stored only as its hash\)\.\n$/);
+    expect(adopted.stdout).toMatch(/^tok_[0-9a-f]{12}\n$/);
+    expect(adopted.stderr).toMatch(/^Token tok_[0-9a-f]{12} for agent "child" now accepts the value you gave \(stored only as its hash\)\.\n$/);
     const client = await connectAgent(ctx.hub, 'child', RELAY_KEY);
     await client.close();
     const weak = await runCli(['token', 'create', 'child', '--value', 'aaaaaaaaaaaaaaaaaaaaaaaa', '--data-dir', ctx.hub.dataDir]);
@@ -58,12 +68,20 @@ describe('adopting an existing secret as a token', () => {
   });
 
   it('switchboard token create NAME --value - reads the key from standard input', async () => {
-    const child = spawn(process.execPath, [CLI, 'token', 'create', 'child', '--value', '-', '--data-dir', ctx.hub.dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'token', 'create', 'child', '--value', '-', '--data-dir', ctx.hub.dataDir], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdin.end(`${RELAY_KEY}\n`);
     const code = await new Promise((resolve) => child.on('close', resolve));
-    expect({ code, stdout }).toEqual({ code: 0, stdout: expect.stringContaining('now accepts the value you gave') });
+    expect({ code, stdout, stderr }).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^tok_[0-9a-f]{12}\n$/),
+      stderr: expect.stringContaining('now accepts the value you gave'),
+    });
     const client = await connectAgent(ctx.hub, 'child', RELAY_KEY);
     await client.close();
   });
