@@ -1,6 +1,7 @@
 /** The `switchboard` command and `npm start` on the machine a user has: an older system Node, no Electron binary. Real processes. */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,15 +99,46 @@ describe('the launcher’s choice of Node', () => {
 });
 
 describe('npm start without the Electron binary', () => {
+  /** One paragraph on one line, naming the retry and the headless alternative, and no stack trace. */
+  function expectMissingParagraph(stderr: string, reason: string): void {
+    const paragraph = stderr.trimEnd().split('\n').at(-1) ?? '';
+    expect(paragraph).toContain(`Electron's binary is missing and ${reason}`);
+    expect(paragraph).toContain('`node node_modules/electron/install.js`');
+    expect(paragraph).toContain('`npx switchboard serve` runs the same hub and dashboard headless');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  }
+
   it('explains in one paragraph what failed, how to retry, and that switchboard serve gives the same hub headless', async () => {
-    const empty = folder();
-    const result = await run(process.execPath, [DESKTOP], { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: empty });
+    const result = await run(process.execPath, [DESKTOP], { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: folder() });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    const lines = result.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('the Electron binary was not downloaded');
-    expect(lines[0]).toContain('`node node_modules/electron/install.js`');
-    expect(lines[0]).toContain('`npx switchboard serve` runs the same hub and dashboard headless');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expectMissingParagraph(result.stderr, 'downloading it is turned off');
+  });
+
+  it('tries to download the binary on first start and, when the download fails, says so in the same paragraph instead of a stack trace', async () => {
+    // A copy of the project with Electron's package but not its binary, downloading from a loopback port nobody listens on.
+    const project = folder();
+    writeFileSync(join(project, 'package.json'), '{"type": "module"}');
+    cpSync(DESKTOP, join(project, 'bin', 'desktop.js'));
+    const electron = join(ROOT, 'node_modules', 'electron');
+    for (const file of ['package.json', 'install.js', 'checksums.json']) cpSync(join(electron, file), join(project, 'node_modules', 'electron', file));
+    for (const scope of ['@electron', '@electron-internal']) symlinkSync(join(ROOT, 'node_modules', scope), join(project, 'node_modules', scope));
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/`, electron_config_cache: folder() };
+    delete env['ELECTRON_SKIP_BINARY_DOWNLOAD'];
+    delete env['ELECTRON_OVERRIDE_DIST_PATH'];
+    const result = await run(process.execPath, [join(project, 'bin', 'desktop.js')], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe("Downloading Electron's binary (first start only)…");
+    expectMissingParagraph(result.stderr, 'could not be downloaded');
   });
 });
+
+/** A loopback port that was free a moment ago: connecting to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
