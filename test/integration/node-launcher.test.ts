@@ -16,7 +16,7 @@ const folder = tempFolders('switchboard-launcher-');
 
 /** A Node older than 22 on this machine (a system Node 20, say), or undefined when there is none. */
 function olderNode(): { path: string; version: string } | undefined {
-  const listed = spawnSync('which', ['-a', 'node'], { encoding: 'utf8' }).stdout.split('\n');
+  const listed = (spawnSync('which', ['-a', 'node'], { encoding: 'utf8' }).stdout ?? '').split('\n');
   for (const path of [...listed, '/usr/bin/node', '/usr/local/bin/node']) {
     if (path === '' || !existsSync(path)) continue;
     const version = spawnSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
