@@ -10,7 +10,7 @@ checks both (a timestamp more than --tolerance seconds away is refused too, agai
 204 to a good callback and 401 to anything else, and never acts on an unsigned body.
 
 The secret comes from --secret, else SWITCHBOARD_CALLBACK_SECRET, else connection.json's "callback_secret"
-in the data folder (`npx switchboard secret` prints it; the settings page shows it).
+in the data folder (`switchboard secret` prints it; the settings page shows it).
 
 Prints {"listening": PORT} first, then one JSON line per verified callback: the task's id, status and result.
 Standard library only.

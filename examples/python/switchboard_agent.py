@@ -85,7 +85,7 @@ def read_connection(data_dir: str | None = None) -> dict:
             info = json.load(f)
     except FileNotFoundError:
         raise SwitchboardError(
-            "SB_ERR_NO_HUB", f"{path} does not exist: start the hub with `npx switchboard serve` (or pass --data-dir)"
+            "SB_ERR_NO_HUB", f"{path} does not exist: start the hub with `switchboard serve` (or pass --data-dir)"
         ) from None
     except (OSError, ValueError) as e:
         raise SwitchboardError("SB_ERR_NO_HUB", f"cannot read {path}: {e}") from None
@@ -100,7 +100,7 @@ def callback_secret(data_dir: str | None = None) -> str:
         return os.environ["SWITCHBOARD_CALLBACK_SECRET"]
     secret = read_connection(data_dir).get("callback_secret")
     if not isinstance(secret, str) or not secret:
-        raise SwitchboardError("SB_ERR_NO_HUB", "connection.json has no \"callback_secret\": run `npx switchboard secret` and set SWITCHBOARD_CALLBACK_SECRET")
+        raise SwitchboardError("SB_ERR_NO_HUB", "connection.json has no \"callback_secret\": run `switchboard secret` and set SWITCHBOARD_CALLBACK_SECRET")
     return secret
 
 
