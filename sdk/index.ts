@@ -3,6 +3,7 @@
  * folder and connects; sends survive disconnects and restarts (outbox on disk), subscriptions resume from
  * the last seq, and `agent.handle(cmd, fn)` runs tasks without ever running a finished one twice.
  */
+import { webcrypto } from 'node:crypto';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { readConnectionFile, connectionFilePath } from '../electron/hub/connection-file.js';
@@ -27,6 +28,10 @@ import type { StoredMessage } from '../shared/index.js';
 import { TEXT_MESSAGE_CAPABILITY } from '../shared/protocol/capabilities.js';
 import { fileFinishedTasks, fileOutboxStore } from './file-stores.js';
 import { warnOnOutboxDrops } from './outbox-warning.js';
+
+// The client core takes ids from the Web Crypto API, which Node exposes as a global only from 19 on;
+// on Node 18 the SDK provides the same object, so agents there need no flag.
+if (globalThis.crypto === undefined) Object.defineProperty(globalThis, 'crypto', { value: webcrypto, configurable: true });
 
 export * from '../shared/client/index.js';
 export type { StoredMessage, TaskRecord } from '../shared/index.js';
@@ -81,7 +86,9 @@ export class Agent extends SwitchboardClient {
    */
   answerTextMessages(handler: TextMessageHandler): () => void {
     if (!this.capabilities.includes(TEXT_MESSAGE_CAPABILITY)) {
-      throw new Error(`declare the capability when connecting, or the hub sends this agent no questions: connect({ profile: { capabilities: ['${TEXT_MESSAGE_CAPABILITY}'] } })`);
+      throw new Error(
+        `declare the capability when connecting, or the hub sends this agent no questions: connect({ profile: { capabilities: ['${TEXT_MESSAGE_CAPABILITY}'] } })`,
+      );
     }
     return answerTextMessages(this, handler);
   }

@@ -1,6 +1,7 @@
 /**
  * The SDK as another project gets it: `npm pack`, the tarball installed into a temporary project without the
- * optional (hub-only) dependencies and with the native SQLite module removed, and the README's import line run against a real hub under every Node here.
+ * optional (hub-only) dependencies and with the native SQLite module removed, and the README's import line
+ * run against a real hub under every Node here and under Node 18.
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +52,7 @@ describe('the SDK installed from a packed tarball', () => {
   let project: string;
   let packedFiles: string[];
   let installedBefore: string[];
+  let node18: string;
 
   beforeAll(async () => {
     hub = await startHub();
@@ -67,7 +69,13 @@ describe('the SDK installed from a packed tarball', () => {
     // The hub's SQLite module stays a regular dependency (npm would skip an optional one whose engines the
     // installing Node does not meet); the SDK must not need it: the agents below run without it.
     rmSync(join(project, 'node_modules', 'better-sqlite3'), { recursive: true });
-  }, 120_000);
+    // The oldest Node the SDK supports, from the npm registry (as the project brings its own Node 22).
+    const oldNodeHome = folder();
+    await run('npm', ['install', '--prefix', oldNodeHome, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', 'node@18'], {
+      cwd: oldNodeHome,
+    });
+    node18 = join(oldNodeHome, 'node_modules', '.bin', 'node');
+  }, 180_000);
 
   afterAll(async () => {
     await hub.stop();
@@ -81,6 +89,13 @@ describe('the SDK installed from a packed tarball', () => {
     expect(installedBefore.sort()).toEqual(['better-sqlite3', 'node-addon-api', 'switchboard', 'ws']);
     expect(existsSync(join(project, 'node_modules', 'better-sqlite3'))).toBe(false);
   });
+
+  it('runs the README import line against a real hub under Node 18, the oldest the SDK supports', async () => {
+    const { stdout: version } = await run(node18, ['--version']);
+    expect(version).toMatch(/^v18\./);
+    const { stdout } = await run(node18, ['agent.mjs'], { cwd: project, env: { ...process.env, SWITCHBOARD_HOME: hub.dataDir }, timeout: 60_000 });
+    expect(JSON.parse(stdout)).toEqual({ seq: expect.any(Number), received: 'alice: hello from the packed SDK', result: { doubled: 42 } });
+  }, 90_000);
 
   it.each(nodesOnPath())(
     'runs the README import line against a real hub under %s',
