@@ -67,6 +67,16 @@ export function createCommitQueue(
   const runBatch = db.transaction((batch: Write<unknown>[]): Outcome[] => batch.map((write) => ({ ok: true, value: write.apply() })));
   const runOne = db.transaction((write: Write<unknown>): unknown => write.apply());
 
+  /** Tells a write how it went; a callback that throws never keeps the others from being told. */
+  const report = (write: Write<unknown>, outcome: Outcome): void => {
+    try {
+      if (outcome.ok) write.committed(outcome.value);
+      else write.failed(outcome.error);
+    } catch (error) {
+      logger.error('a commit callback threw', { error: String(error) });
+    }
+  };
+
   // When a batch fails, each write is retried alone so one bad write never takes its batch-mates down.
   const runEachAlone = (batch: Write<unknown>[]): Outcome[] =>
     batch.map((write) => {
@@ -84,7 +94,8 @@ export function createCommitQueue(
     const batch = pending;
     pending = [];
     if (health?.readOnly === true) {
-      refuseAll(batch, health.refusal());
+      const refused: Outcome = { ok: false, error: health.refusal() };
+      for (const write of batch) report(write, refused);
       return;
     }
     let outcomes: Outcome[];
@@ -99,33 +110,20 @@ export function createCommitQueue(
       outcomes = runEachAlone(batch);
     }
     const seconds = (performance.now() - started) / 1000;
-    if (health !== undefined) outcomes = outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false, error: health.failed(outcome.error) }));
-    if (outcomes.some((outcome) => outcome.ok)) health?.succeeded();
+    if (health !== undefined) {
+      let stored = false;
+      for (const outcome of outcomes) {
+        if (outcome.ok) stored = true;
+        else outcome.error = health.failed(outcome.error);
+      }
+      if (stored) health.succeeded();
+    }
     onCommitted();
     stats.batches++;
     stats.writes += batch.length;
     if (batch.length > stats.largestBatch) stats.largestBatch = batch.length;
     for (const observer of observers) observer(batch.length, seconds);
-    for (let i = 0; i < batch.length; i++) {
-      const write = batch[i] as Write<unknown>;
-      const outcome = outcomes[i] as Outcome;
-      try {
-        if (outcome.ok) write.committed(outcome.value);
-        else write.failed(outcome.error);
-      } catch (error) {
-        logger.error('a commit callback threw', { error: String(error) });
-      }
-    }
-  };
-
-  const refuseAll = (batch: Write<unknown>[], error: SwitchboardError): void => {
-    for (const write of batch) {
-      try {
-        write.failed(error);
-      } catch (thrown) {
-        logger.error('a commit callback threw', { error: String(thrown) });
-      }
-    }
+    for (let i = 0; i < batch.length; i++) report(batch[i] as Write<unknown>, outcomes[i] as Outcome);
   };
 
   return {
