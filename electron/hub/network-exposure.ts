@@ -2,20 +2,12 @@
  * A hub bound beyond loopback: the warning hosts print and log, saying what other machines can reach and
  * that tokens travel in clear text without TLS.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { addressKind, normalizeHost } from './relay/ip-address.js';
 
-/** 127.0.0.0/8, ::1 (also written out in full or IPv4-mapped) and localhost: only this machine reaches them. */
+/** 127.0.0.0/8, ::1 (in any spelling, or IPv4-mapped) and localhost: only this machine reaches them. */
 export function isLoopbackHost(host: string): boolean {
-  const name = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, '$1');
-  if (name === 'localhost' || name.endsWith('.localhost')) return true;
-  if (isIPv4(name)) return name.startsWith('127.');
-  if (!isIPv6(name)) return false;
-  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(name)?.[1];
-  if (mapped !== undefined) return mapped.startsWith('127.');
-  return /^(?:0{0,4}:){1,7}0{0,3}1$/.test(name);
+  const name = normalizeHost(host);
+  return name === 'localhost' || name.endsWith('.localhost') || addressKind(name) === 'loopback';
 }
 
 /** The warning for a hub listening on `host`, or undefined when only this machine can reach it. */

@@ -2,6 +2,7 @@
 import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { isLoopbackHost } from '../network-exposure.js';
 import { addressKind, formatIp, isMappedV4, KIND_NAMES, normalizeHost, parseIp, stripBrackets } from './ip-address.js';
 
 /** Raised (by the guarded lookup) when a callback host is refused; never worth a retry. */
@@ -29,12 +30,6 @@ export interface CallbackPolicy {
 
 const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata']);
 const LISTABLE = '; list it in allowedCallbackHosts to allow it';
-
-/** True while the hub is reachable on loopback only: then local agents on loopback need no listing. */
-export function listensOnLoopbackOnly(hubHost: string): boolean {
-  const host = normalizeHost(hubHost);
-  return host === 'localhost' || addressKind(host) === 'loopback';
-}
 
 /**
  * Why `address` (an IP literal) may not receive a callback, or undefined when it may. Public addresses
@@ -84,7 +79,8 @@ export function checkCallbackUrl(url: string, policy: CallbackPolicy): string | 
   const host = normalizeHost(parsed.hostname);
   if (isHubAddress(host, portOf(parsed), policy)) return `callback host ${parsed.host} is the hub's own address; the hub never calls itself`;
   if (allowedSet(policy.allowedHosts).has(host)) return undefined;
-  const loopbackAllowed = listensOnLoopbackOnly(policy.hubHost);
+  // While the hub is reachable on loopback only, local agents on loopback need no listing.
+  const loopbackAllowed = isLoopbackHost(policy.hubHost);
   let reason: string | undefined;
   if (METADATA_NAMES.has(host)) reason = `${host} is a cloud metadata name`;
   else if (host === 'localhost' && !loopbackAllowed) reason = 'localhost is a loopback name, refused while the hub listens beyond loopback';
@@ -100,7 +96,7 @@ export function checkCallbackUrl(url: string, policy: CallbackPolicy): string | 
  */
 export function createGuardedLookup(policy: CallbackPolicy, port: number, resolve: Resolve = systemResolve): LookupFunction {
   const allowed = allowedSet(policy.allowedHosts);
-  const loopbackAllowed = listensOnLoopbackOnly(policy.hubHost);
+  const loopbackAllowed = isLoopbackHost(policy.hubHost);
   return (hostname, options, callback) => {
     const hostAllowed = allowed.has(normalizeHost(hostname));
     const judge = (address: string): string | undefined => {

@@ -114,9 +114,10 @@ export function createTokenStore(db: Db) {
     },
     /** The live (not revoked, not expired) token with this secret, if any; records when it was used. */
     verify(token: string, now: number): TokenRecord | undefined {
-      const held = unstored.get(hashToken(token));
+      const hash = hashToken(token);
+      const held = unstored.get(hash);
       if (held !== undefined) return live(held, now) ? toRecord(held) : undefined;
-      const row = byHash.get(hashToken(token), now);
+      const row = byHash.get(hash, now);
       if (row === undefined) return undefined;
       // Recorded at most once a minute, so a busy HTTP agent does not cost a write per request.
       if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS) {
