@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import { resolveDataDir } from '../hub/data-dir.js';
 import { notifyAlerts } from '../shell/alert-notifications.js';
-import { createCliLink, packageCliEntry } from '../shell/cli-link.js';
+import { commandNames, runCli } from '../cli/run.js';
+import { cliArguments } from '../shell/cli-invocation.js';
+import { appCliTarget, createCliLink } from '../shell/cli-link.js';
 import { createHubHost, type HubHost, type HubState } from '../shell/hub-host.js';
 import { watchSettings } from '../shell/settings-watcher.js';
 import { createTrayActions } from '../shell/tray-actions.js';
@@ -56,7 +58,7 @@ function main(): void {
     dataDir: resolveDataDir(undefined),
     hubOptions: { onBackupError: (error) => platform.notify('Scheduled backup failed', `${(error as Error).message} — the next one is tried at its time.`) },
   });
-  const cliLink = createCliLink({ cliEntry: packageCliEntry(app.getAppPath()) });
+  const cliLink = createCliLink({ target: appCliTarget({ packaged: app.isPackaged, appPath: app.getAppPath(), executable: process.execPath }) });
   const actions = createTrayActions({ host, platform, cliLink });
   const windowSession = createWindowSession({ services: () => host.hub()?.services });
   const run = (action: TrayAction): Promise<void> => {
@@ -103,6 +105,24 @@ function main(): void {
   });
 }
 
+/**
+ * The app's binary as the `switchboard` command: no tray, no window, no single-instance hand-over. It exits
+ * when the command is done (after stdout has drained); serve, tail and mcp keep running as under Node.
+ */
+async function runCommandLine(args: string[]): Promise<void> {
+  app.dock?.hide();
+  const { exitCode, running } = await runCli(args);
+  const exit = (): void => void process.stdout.write('', () => app.exit(exitCode));
+  if (running === undefined) exit();
+  // Node ends `switchboard mcp` when its client closes stdin; Electron does not end by itself.
+  else if (running === 'mcp') {
+    if (process.stdin.readableEnded) exit();
+    else process.stdin.once('end', exit);
+  }
+}
+
+const commandLine = cliArguments(process.argv, { packaged: app.isPackaged, commands: commandNames() });
+if (commandLine !== undefined) void runCommandLine(commandLine);
 // A second launch hands over to the first (which shows its window) and exits.
-if (app.requestSingleInstanceLock()) main();
+else if (app.requestSingleInstanceLock()) main();
 else app.quit();

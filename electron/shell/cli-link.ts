@@ -8,9 +8,14 @@ import { delimiter, join, resolve } from 'node:path';
 import type { CliToolStatus } from '../../shared/desktop-bridge.js';
 import { windowsUserPath, type UserPath } from './windows-user-path.js';
 
+/**
+ * What `switchboard` runs: in a checkout or an npm install, the package's `bin` script under Node; in an
+ * installer build, whose code only Electron can read (app.asar), the app's own binary with `--cli`.
+ */
+export type CliTarget = { kind: 'script'; path: string } | { kind: 'app'; executable: string };
+
 export interface CliLinkOptions {
-  /** The script the command runs: this installation's `bin` (see packageCliEntry). */
-  cliEntry: string;
+  target: CliTarget;
   platform?: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
   home?: string;
@@ -49,7 +54,7 @@ export function cliFolder(options: Pick<CliLinkOptions, 'platform' | 'env' | 'ho
   return userBin;
 }
 
-/** The command an installation runs as `switchboard`: the `bin` its package.json names, as npm would link it. */
+/** The `bin` script a package.json names for `switchboard`, as npm would link it. */
 export function packageCliEntry(appPath: string): string {
   const pkg = JSON.parse(readFileSync(join(appPath, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
   const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.['switchboard'];
@@ -57,14 +62,36 @@ export function packageCliEntry(appPath: string): string {
   return join(appPath, bin);
 }
 
-/** A Windows shim: runs the CLI with the `node` on PATH, passing every argument. */
-const windowsShim = (cliEntry: string): string => `@echo off\r\nnode "${cliEntry}" %*\r\n`;
+/**
+ * What the running app links as `switchboard`. An AppImage runs from a mount that changes at every start, so
+ * its command names the AppImage file itself (APPIMAGE), as the user sees it.
+ */
+export function appCliTarget(app: { packaged: boolean; appPath: string; executable: string; env?: NodeJS.ProcessEnv }): CliTarget {
+  if (!app.packaged) return { kind: 'script', path: packageCliEntry(app.appPath) };
+  return { kind: 'app', executable: (app.env ?? process.env)['APPIMAGE'] ?? app.executable };
+}
+
+/** The first line after the interpreter's that marks a file as a shim this app wrote, whichever installation it names. */
+const SHIM_MARK = 'Switchboard command-line tool';
+
+const shellQuote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
+
+/** A shell script (POSIX) or a batch file (Windows) passing every argument on; undefined where a symbolic link does. */
+function shim(target: CliTarget, windows: boolean): string | undefined {
+  if (windows) {
+    const run = target.kind === 'app' ? `"${target.executable}" --cli` : `node "${target.path}"`;
+    return `@echo off\r\nrem ${SHIM_MARK}\r\n${run} %*\r\n`;
+  }
+  if (target.kind === 'script') return undefined;
+  return `#!/bin/sh\n# ${SHIM_MARK}: the desktop app runs the command line and exits.\nexec ${shellQuote(target.executable)} --cli "$@"\n`;
+}
 
 export function createCliLink(options: CliLinkOptions): CliLink {
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   const windows = platform === 'win32';
-  const cliEntry = resolve(options.cliEntry);
+  const target: CliTarget = options.target.kind === 'script' ? { kind: 'script', path: resolve(options.target.path) } : options.target;
+  const wanted = shim(target, windows);
   const userPath = options.userPath ?? (windows ? windowsUserPath() : undefined);
 
   const where = (): { folder: string; path: string } => {
@@ -72,12 +99,19 @@ export function createCliLink(options: CliLinkOptions): CliLink {
     return { folder, path: join(folder, windows ? 'switchboard.cmd' : 'switchboard') };
   };
 
-  /** What is at the command's path: nothing, this app's command, or something else we must not touch. */
-  const found = (path: string): 'none' | 'ours' | 'other' => {
+  /**
+   * What is at the command's path: nothing, this installation's command, a shim an earlier installation of
+   * the app wrote (replaced on install), or something else we must not touch.
+   */
+  const found = (path: string): 'none' | 'ours' | 'stale' | 'other' => {
     try {
       const stat = lstatSync(path);
-      if (windows) return stat.isFile() && readFileSync(path, 'utf8') === windowsShim(cliEntry) ? 'ours' : 'other';
-      return stat.isSymbolicLink() && resolve(join(path, '..'), readlinkSync(path)) === cliEntry ? 'ours' : 'other';
+      if (wanted === undefined)
+        return stat.isSymbolicLink() && target.kind === 'script' && resolve(join(path, '..'), readlinkSync(path)) === target.path ? 'ours' : 'other';
+      if (!stat.isFile()) return 'other';
+      const text = readFileSync(path, 'utf8');
+      if (text === wanted) return 'ours';
+      return text.split(/\r?\n/)[1]?.includes(SHIM_MARK) === true ? 'stale' : 'other';
     } catch {
       return 'none';
     }
@@ -102,18 +136,16 @@ export function createCliLink(options: CliLinkOptions): CliLink {
       const state = found(path);
       if (state === 'ours') return status();
       if (state === 'other') throw new Error(`${path} already exists and is not this app's command: remove it first, or keep using it`);
-      // An installer build keeps the CLI inside app.asar, which only Electron can read.
-      if (/\.asar[\\/]/.test(cliEntry))
-        throw new Error('this packaged app keeps its command inside its archive, where Node cannot run it: install it with npm install -g (see the README)');
       mkdirSync(folder, { recursive: true });
-      if (windows) {
-        writeFileSync(path, windowsShim(cliEntry));
-        if (userPath !== undefined && !userPath.includes(folder)) userPath.add(folder);
-      } else {
+      if (wanted !== undefined) {
+        writeFileSync(path, wanted, { mode: 0o755 });
+        chmodSync(path, 0o755);
+      } else if (target.kind === 'script') {
         // The link runs the script through its `#!/usr/bin/env node` line, which needs it executable.
-        chmodSync(cliEntry, statSync(cliEntry).mode | 0o755);
-        symlinkSync(cliEntry, path);
+        chmodSync(target.path, statSync(target.path).mode | 0o755);
+        symlinkSync(target.path, path);
       }
+      if (windows && userPath !== undefined && !userPath.includes(folder)) userPath.add(folder);
       return status();
     },
     remove() {

@@ -3,7 +3,7 @@
  * of a temporary HOME (never the user's own folders), the command runs from anywhere, and it goes away again.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,7 +11,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { createBridgeHandlers } from '../../electron/shell/bridge-handlers.js';
-import { cliFolder, createCliLink, packageCliEntry } from '../../electron/shell/cli-link.js';
+import { cliArguments } from '../../electron/shell/cli-invocation.js';
+import { appCliTarget, cliFolder, createCliLink, packageCliEntry } from '../../electron/shell/cli-link.js';
 import type { ShellPlatform } from '../../electron/shell/platform.js';
 import { createTrayActions } from '../../electron/shell/tray-actions.js';
 import type { UserPath } from '../../electron/shell/windows-user-path.js';
@@ -23,13 +24,14 @@ import { startHub, tempFolders } from '../helpers/hub.js';
 import { mcpStdioConfig } from '../../renderer/src/views/settings/mcp-config.js';
 
 const run = promisify(execFile);
+const RUN = fileURLToPath(new URL('../../dist/electron/cli/run.js', import.meta.url));
 const folder = tempFolders('switchboard-cli-tool-');
 
 /** A Linux desktop whose HOME is a new temporary folder, with ~/.local/bin on its PATH. */
 function linuxLink() {
   const home = folder();
   const bin = join(home, '.local', 'bin');
-  return { home, bin, link: createCliLink({ cliEntry: CLI, platform: 'linux', home, env: { PATH: `/usr/bin:${bin}` } }) };
+  return { home, bin, link: createCliLink({ target: { kind: 'script', path: CLI }, platform: 'linux', home, env: { PATH: `/usr/bin:${bin}` } }) };
 }
 
 /** The user PATH of a Windows account, kept in memory. */
@@ -69,18 +71,109 @@ describe('the command-line tool on Linux', () => {
 
   it('says when the folder is not on the PATH', () => {
     const home = folder();
-    const link = createCliLink({ cliEntry: CLI, platform: 'linux', home, env: { PATH: '/usr/bin:/bin' } });
+    const link = createCliLink({ target: { kind: 'script', path: CLI }, platform: 'linux', home, env: { PATH: '/usr/bin:/bin' } });
     expect(link.install()).toMatchObject({ installed: true, onPath: false });
   });
+});
 
-  it("refuses to link a command inside an installer build's archive, and says how to get one", () => {
-    const link = createCliLink({
-      cliEntry: '/opt/Switchboard/resources/app.asar/dist/electron/cli/main.js',
-      platform: 'linux',
-      home: folder(),
-      env: { PATH: '' },
+/**
+ * An installer build: its code is in app.asar, which only the app's binary can read, so the command is a shim
+ * starting that binary with --cli. A script that prints its arguments and exits 3 stands in for the binary.
+ */
+describe('the command-line tool of an installer build', () => {
+  function installedApp() {
+    const home = folder();
+    // A folder name with a space and a quote, as an install folder may have.
+    const appFolder = join(folder(), "Switch board's app");
+    mkdirSync(appFolder);
+    const executable = join(appFolder, 'switchboard');
+    writeFileSync(executable, '#!/bin/sh\nprintf "%s\\n" "$@"\nexit 3\n', { mode: 0o755 });
+    const bin = join(home, '.local', 'bin');
+    const link = createCliLink({ target: { kind: 'app', executable }, platform: 'linux', home, env: { PATH: bin } });
+    return { home, bin, executable, link };
+  }
+
+  it("starts the app's binary with --cli and every argument exactly as typed, and exits with its exit code", async () => {
+    const { bin, link } = installedApp();
+    expect(link.install()).toMatchObject({ installed: true, path: join(bin, 'switchboard') });
+    expect(statSync(join(bin, 'switchboard')).mode & 0o111).not.toBe(0);
+    const error = await run(join(bin, 'switchboard'), ['send', 'team chat', "it's $HOME"], { cwd: folder() }).catch((failure: unknown) => failure);
+    expect(error).toMatchObject({ code: 3, stdout: "--cli\nsend\nteam chat\nit's $HOME\n" });
+    expect(link.remove().installed).toBe(false);
+    expect(existsSync(join(bin, 'switchboard'))).toBe(false);
+  });
+
+  it('replaces the command an earlier installation of the app left (a moved AppImage), but nothing else', () => {
+    const { home, bin, link } = installedApp();
+    const before = createCliLink({ target: { kind: 'app', executable: '/old/place/Switchboard.AppImage' }, platform: 'linux', home, env: { PATH: bin } });
+    before.install();
+    expect(link.status()).toMatchObject({ installed: false });
+    expect(link.status().conflict).toBeUndefined();
+    expect(link.install().installed).toBe(true);
+    expect(readFileSync(join(bin, 'switchboard'), 'utf8')).not.toContain('/old/place');
+  });
+
+  it('names the AppImage file, not the mount it runs from, and the bin script when not packaged', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const mounted = { packaged: true, appPath: '/tmp/.mount_Switch/resources/app.asar', executable: '/tmp/.mount_Switch/switchboard' };
+    expect(appCliTarget({ ...mounted, env: { APPIMAGE: '/home/ada/Apps/Switchboard.AppImage' } })).toEqual({
+      kind: 'app',
+      executable: '/home/ada/Apps/Switchboard.AppImage',
     });
-    expect(() => link.install()).toThrow('install it with npm install -g');
+    expect(appCliTarget({ ...mounted, env: {} })).toEqual({ kind: 'app', executable: '/tmp/.mount_Switch/switchboard' });
+    expect(appCliTarget({ packaged: false, appPath: root, executable: '/usr/bin/electron' })).toEqual({ kind: 'script', path: packageCliEntry(root) });
+  });
+
+  it('writes a batch file starting Switchboard.exe on Windows', () => {
+    const local = folder();
+    const executable = 'C:\\Program Files\\Switchboard\\Switchboard.exe';
+    const link = createCliLink({
+      target: { kind: 'app', executable },
+      platform: 'win32',
+      home: folder(),
+      env: { LOCALAPPDATA: local },
+      userPath: memoryUserPath([]),
+    });
+    link.install();
+    expect(readFileSync(join(local, 'Switchboard', 'bin', 'switchboard.cmd'), 'utf8')).toBe(
+      `@echo off\r\nrem Switchboard command-line tool\r\n"${executable}" --cli %*\r\n`,
+    );
+  });
+});
+
+describe("the app's binary as the switchboard command", () => {
+  const commands = ['serve', 'status', 'token'];
+
+  it('runs a command line given after --cli (the shim) or starting with a command name (the .deb links the binary itself)', () => {
+    expect(cliArguments(['/opt/Switchboard/switchboard', '--cli', 'token', 'list'], { packaged: true, commands })).toEqual(['token', 'list']);
+    expect(cliArguments(['/opt/Switchboard/switchboard', 'status', '--json'], { packaged: true, commands })).toEqual(['status', '--json']);
+    expect(cliArguments(['/opt/Switchboard/switchboard', '--version'], { packaged: true, commands })).toEqual(['--version']);
+    expect(cliArguments(['/usr/lib/electron', '.', '--cli', 'status'], { packaged: false, commands })).toEqual(['status']);
+  });
+
+  it('starts the app for no arguments, its own switches, or anything else', () => {
+    expect(cliArguments(['/opt/Switchboard/switchboard'], { packaged: true, commands })).toBeUndefined();
+    expect(cliArguments(['/opt/Switchboard/switchboard', '--hidden'], { packaged: true, commands })).toBeUndefined();
+    expect(cliArguments(['/usr/lib/electron', '.'], { packaged: false, commands })).toBeUndefined();
+    expect(cliArguments(['/opt/Switchboard/switchboard', 'report.json'], { packaged: true, commands })).toBeUndefined();
+  });
+
+  /** What runCli reports to the app's binary, which exits unless a long-running command started. */
+  async function outcome(args: string[]): Promise<unknown> {
+    const script = `const { runCli } = await import(${JSON.stringify(RUN)});
+      const outcome = await runCli(${JSON.stringify(args)});
+      process.stderr.write('\\noutcome ' + JSON.stringify(outcome) + '\\n');
+      process.exit(0);`;
+    const { stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: folder() });
+    return JSON.parse(/^outcome (.*)$/m.exec(stderr)?.[1] ?? 'null');
+  }
+
+  it('exits after a command or its help, and keeps running only a hub that serve started', async () => {
+    expect(await outcome(['--version'])).toEqual({ exitCode: 0, aborted: false });
+    expect(await outcome(['serve', '--help'])).toEqual({ exitCode: 0, aborted: false });
+    expect(await outcome(['servr'])).toEqual({ exitCode: 2, aborted: false });
+    expect(await outcome(['serve', '--port', 'x', '--data-dir', folder()])).toEqual({ exitCode: 1, aborted: true });
+    expect(await outcome(['serve', '--port', '0', '--data-dir', folder()])).toEqual({ exitCode: 0, aborted: false, running: 'serve' });
   });
 });
 
@@ -104,10 +197,16 @@ describe('where the command goes on macOS and Windows', () => {
   it('writes a switchboard.cmd into %LOCALAPPDATA%\\Switchboard\\bin on Windows and puts that folder on the user PATH, and takes both away', () => {
     const local = folder();
     const userPath = ['C:\\Windows'];
-    const link = createCliLink({ cliEntry: CLI, platform: 'win32', home: folder(), env: { LOCALAPPDATA: local }, userPath: memoryUserPath(userPath) });
+    const link = createCliLink({
+      target: { kind: 'script', path: CLI },
+      platform: 'win32',
+      home: folder(),
+      env: { LOCALAPPDATA: local },
+      userPath: memoryUserPath(userPath),
+    });
     const bin = join(local, 'Switchboard', 'bin');
     expect(link.install()).toEqual({ installed: true, path: join(bin, 'switchboard.cmd'), folder: bin, onPath: true });
-    expect(readFileSync(join(bin, 'switchboard.cmd'), 'utf8')).toBe(`@echo off\r\nnode "${CLI}" %*\r\n`);
+    expect(readFileSync(join(bin, 'switchboard.cmd'), 'utf8')).toBe(`@echo off\r\nrem Switchboard command-line tool\r\nnode "${CLI}" %*\r\n`);
     expect(userPath).toEqual(['C:\\Windows', bin]);
     expect(link.remove()).toMatchObject({ installed: false, onPath: false });
     expect(userPath).toEqual(['C:\\Windows']);

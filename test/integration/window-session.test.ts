@@ -54,7 +54,7 @@ async function desktop() {
     windowSession,
     setCookie: async (cookie) => void jar.push(cookie),
     appVersion: () => '0.1.0',
-    cliLink: createCliLink({ cliEntry: CLI, platform: 'linux', home: tempDir(), env: { PATH: '' } }),
+    cliLink: createCliLink({ target: { kind: 'script', path: CLI }, platform: 'linux', home: tempDir(), env: { PATH: '' } }),
   });
   const adminToken = readConnectionFile(host.dataDir)?.token ?? '';
   return { host, handlers, windowSession, jar, adminToken, address: host.status().address ?? '' };

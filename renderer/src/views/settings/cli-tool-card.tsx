@@ -62,8 +62,8 @@ export function CliToolCard() {
     <section className="card settings-group" aria-labelledby="settings-cli-tool" data-testid="settings-cli-tool">
       <h2 id="settings-cli-tool">Command-line tool</h2>
       <p>
-        The <code>switchboard</code> command runs the hub headless, sends and tails messages, makes tokens and backups, and serves MCP on stdio. It needs Node
-        on the PATH.
+        The <code>switchboard</code> command runs the hub headless, sends and tails messages, makes tokens and backups, and serves MCP on stdio. The desktop
+        app's command runs on the app itself; one installed with npm runs on the Node on your PATH.
       </p>
       {window.switchboard === undefined ? (
         <p>
