@@ -238,7 +238,11 @@ async function floodRows(): Promise<Row[]> {
     const later = [await measureFlood(hub, FLOOD), await measureFlood(hub, FLOOD)];
     const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     return [
-      { measure: 'send->ack ms of one agent, hub quiet', result: `${percentileText(result.quiet)}  (${formatInt(result.roundTrips.quiet)} round trips)`, target: '' },
+      {
+        measure: 'send->ack ms of one agent, hub quiet',
+        result: `${percentileText(result.quiet)}  (${formatInt(result.roundTrips.quiet)} round trips)`,
+        target: '',
+      },
       {
         measure: `  while ${FLOOD.flooders === 1 ? 'another connection floods' : `${FLOOD.flooders} connections flood`} bad frames`,
         result: `${percentileText(result.flooded)}  (${formatInt(result.roundTrips.flooded)} round trips)`,
@@ -254,7 +258,11 @@ async function floodRows(): Promise<Row[]> {
         result: `before ${mib(result.rss.before)}, peak ${mib(result.rss.peak)}, ${FLOOD.settleMs / 1000} s after ${mib(result.rss.after)}`,
         target: '',
       },
-      { measure: '  hub JS heap in use (no GC forced)', result: `before ${mib(result.heap.before)}, ${FLOOD.settleMs / 1000} s after ${mib(result.heap.after)}`, target: '' },
+      {
+        measure: '  hub JS heap in use (no GC forced)',
+        result: `before ${mib(result.heap.before)}, ${FLOOD.settleMs / 1000} s after ${mib(result.heap.after)}`,
+        target: '',
+      },
       {
         measure: '  hub RSS after a 2nd and a 3rd flood',
         result: later.map((next) => `${mib(next.rss.after)} (peak ${mib(next.rss.peak)})`).join(', '),

@@ -255,7 +255,11 @@ async function runJob(agent: Agent, task: TaskRecord, ctx: TaskContext): Promise
   const job = (task.payload as { job: number }).job;
   return agent.trackInteraction(`${task.cmd} job ${job}`, async (tracker) => {
     tracker.intent(task.cmd);
-    for (const [step, progress] of [['read_file', 0.3], ['run_command', 0.6], ['write_file', 0.9]] as const) {
+    for (const [step, progress] of [
+      ['read_file', 0.3],
+      ['run_command', 0.6],
+      ['write_file', 0.9],
+    ] as const) {
       tracker.tool(step);
       await sleep(random(80, 250));
       await ctx.progress(progress);

@@ -20,7 +20,14 @@ const BADGE = 'M24 16.5 a7.5 7.5 0 1 0 0.001 0 Z M23 19 h2 v6 h-2 Z M23 26.5 h2 
 /** The app's glyph (three cords across a board) on a 32-unit grid, with an optional warning badge. */
 function glyph(line: string, dot: string, badge: string | undefined, alpha: number): string {
   const cords = ['M7 9 C 15 9, 17 23, 25 23', 'M7 23 C 15 23, 17 9, 25 9', 'M7 16 H 25'];
-  const dots = [[7, 9], [7, 16], [7, 23], [25, 9], [25, 16], [25, 23]];
+  const dots = [
+    [7, 9],
+    [7, 16],
+    [7, 23],
+    [25, 9],
+    [25, 16],
+    [25, 23],
+  ];
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="32" height="32">
   <g opacity="${alpha}">
     <g stroke="${line}" stroke-width="2.6" stroke-linecap="round" fill="none">${cords.map((d) => `<path d="${d}"/>`).join('')}</g>

@@ -15,11 +15,14 @@ export function warnOnOutboxDrops(client: SwitchboardClient, capacity: number, w
       since = (since ?? 0) + count;
       return;
     }
-    warn(`switchboard: the outbox is full (${capacity} unsent messages): dropped the oldest ${count === 1 ? 'one' : count}; more sends while the hub is unreachable drop more\n`);
+    warn(
+      `switchboard: the outbox is full (${capacity} unsent messages): dropped the oldest ${count === 1 ? 'one' : count}; more sends while the hub is unreachable drop more\n`,
+    );
     since = 0;
     timer = setTimeout(() => {
       timer = undefined;
-      if (since !== undefined && since > 0) warn(`switchboard: the outbox dropped ${since} more of its oldest unsent messages in the last ${summaryMs / 1000} s\n`);
+      if (since !== undefined && since > 0)
+        warn(`switchboard: the outbox dropped ${since} more of its oldest unsent messages in the last ${summaryMs / 1000} s\n`);
       since = undefined;
     }, summaryMs);
     // A pending summary does not keep the agent's process alive.

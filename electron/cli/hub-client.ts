@@ -17,7 +17,12 @@ export function connectionFor(dataDirFlag: string | undefined): ConnectionInfo {
 }
 
 /** Calls the hub's HTTP API; a hub error becomes a CliError carrying its code and message. */
-export async function callHub(info: ConnectionInfo, method: string, path: string, options: { body?: unknown; agent?: string | undefined } = {}): Promise<Record<string, unknown>> {
+export async function callHub(
+  info: ConnectionInfo,
+  method: string,
+  path: string,
+  options: { body?: unknown; agent?: string | undefined } = {},
+): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = { authorization: `Bearer ${info.token}` };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.agent !== undefined) headers['x-agent-name'] = options.agent;

@@ -77,5 +77,5 @@ export async function mcp(values: { dataDir?: string | undefined; agent?: string
   });
   await server.close();
   await client.close();
-  if (revoked) throw new CliError('switchboard mcp: the hub closed this agent\'s connection for good (its token was revoked)');
+  if (revoked) throw new CliError("switchboard mcp: the hub closed this agent's connection for good (its token was revoked)");
 }

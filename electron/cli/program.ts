@@ -127,7 +127,9 @@ function tokenCommand(): Command {
     .option('--label <text>', 'a note shown in token list')
     .option('--value <secret>', 'adopt an existing secret (at least 20 characters; - reads it from stdin) instead of a new one')
     .option('--json', 'the token and its record as JSON')
-    .action(async (agent: string, options: { dataDir?: string; label?: string; value?: string; json?: boolean }) => (await import('./token.js')).createToken(agent, options));
+    .action(async (agent: string, options: { dataDir?: string; label?: string; value?: string; json?: boolean }) =>
+      (await import('./token.js')).createToken(agent, options),
+    );
   withDataDir(token.command('list'))
     .description('every token: who holds it, active, revoked or expired, last use')
     .option('--json', 'the tokens as JSON')

@@ -46,7 +46,6 @@ export interface Audit {
   export(options?: { since?: number }): Iterable<AuditEntry>;
 }
 
-
 /** Rows per page and table in an export: memory stays bounded whatever the size of the trail. */
 const PAGE = 256;
 const NONE = Number.MIN_SAFE_INTEGER;

@@ -1,6 +1,14 @@
 /** Hub configuration: defaults, and validation that lists every problem at once. */
 import { isAbsolute } from 'node:path';
-import { BACKUP_INTERVALS, DEFAULT_BACKUP_EVERY, DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT, type BackupInterval, type Limits } from '../../shared/protocol/index.js';
+import {
+  BACKUP_INTERVALS,
+  DEFAULT_BACKUP_EVERY,
+  DEFAULT_HOST,
+  DEFAULT_LIMITS,
+  DEFAULT_PORT,
+  type BackupInterval,
+  type Limits,
+} from '../../shared/protocol/index.js';
 
 export interface HubConfig extends Limits {
   /** Address to bind; loopback by default so nothing off the machine can reach the hub. */
@@ -128,9 +136,13 @@ export function resolveConfig(settings: HubSettings): HubConfig {
       problem(key, `${key} must be a list of strings`);
     }
   }
-  if (!BACKUP_INTERVALS.includes(config.backupEvery)) problem('backupEvery', `backupEvery must be one of ${BACKUP_INTERVALS.join(', ')} (got ${JSON.stringify(config.backupEvery)})`);
+  if (!BACKUP_INTERVALS.includes(config.backupEvery))
+    problem('backupEvery', `backupEvery must be one of ${BACKUP_INTERVALS.join(', ')} (got ${JSON.stringify(config.backupEvery)})`);
   if (config.backupFolder !== null && (typeof config.backupFolder !== 'string' || !isAbsolute(config.backupFolder))) {
-    problem('backupFolder', `backupFolder must be an absolute folder path, or null for the data folder's backups/ (got ${JSON.stringify(config.backupFolder)})`);
+    problem(
+      'backupFolder',
+      `backupFolder must be an absolute folder path, or null for the data folder's backups/ (got ${JSON.stringify(config.backupFolder)})`,
+    );
   }
   if (problems.length === 0 && config.idleTimeoutMs <= config.heartbeatIntervalMs) {
     problem(

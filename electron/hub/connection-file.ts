@@ -25,7 +25,8 @@ export function connectionFilePath(dataDir: string): string {
 export function readConnectionFile(dataDir: string): ConnectionInfo | undefined {
   try {
     const parsed = JSON.parse(readFileSync(connectionFilePath(dataDir), 'utf8')) as Partial<ConnectionInfo>;
-    if (typeof parsed.token !== 'string' || typeof parsed.port !== 'number' || typeof parsed.http !== 'string' || typeof parsed.url !== 'string') return undefined;
+    if (typeof parsed.token !== 'string' || typeof parsed.port !== 'number' || typeof parsed.http !== 'string' || typeof parsed.url !== 'string')
+      return undefined;
     const info: ConnectionInfo = { url: parsed.url, http: parsed.http, port: parsed.port, token: parsed.token, pid: parsed.pid ?? 0 };
     return typeof parsed.callback_secret === 'string' ? { ...info, callback_secret: parsed.callback_secret } : info;
   } catch {

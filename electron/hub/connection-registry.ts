@@ -49,10 +49,7 @@ export function createConnectionRegistry(config: HubConfig, now: () => number) {
     for (const conn of pending.values()) {
       if (pending.size < MAX_PENDING_CONNECTIONS) return;
       pending.delete(conn.id);
-      conn.failWith(
-        'SB_ERR_TOO_MANY_CONNECTIONS',
-        `${MAX_PENDING_CONNECTIONS} connections were waiting to say hello; the oldest was closed to make room`,
-      );
+      conn.failWith('SB_ERR_TOO_MANY_CONNECTIONS', `${MAX_PENDING_CONNECTIONS} connections were waiting to say hello; the oldest was closed to make room`);
     }
   };
 

@@ -13,8 +13,7 @@ export interface ConversationRequest {
 export function createConversation(s: HubServices, creator: Identity, request: ConversationRequest): { conversation: ConversationInfo; created: boolean } {
   const id = request.conversation_id ?? `c_${randomBytes(6).toString('hex')}`;
   // A members-only conversation always lets its creator in, unless the creator is the admin.
-  const members =
-    request.members === undefined ? undefined : [...new Set(creator.admin ? request.members : [creator.agent, ...request.members])];
+  const members = request.members === undefined ? undefined : [...new Set(creator.admin ? request.members : [creator.agent, ...request.members])];
   const { created } = s.conversations.ensure(id, creator.agent, s.clock.now(), { title: request.title, members });
   const conversation = s.conversations.info(id);
   if (conversation === undefined) throw new Error(`conversation "${id}" vanished after it was created`);

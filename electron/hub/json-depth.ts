@@ -39,5 +39,7 @@ function closingQuote(text: string, open: number): number {
 
 /** SB_ERR_VALIDATION naming the limit for JSON text nested deeper than MAX_JSON_DEPTH; undefined for any other. */
 export function jsonTooDeep(text: string): SwitchboardError | undefined {
-  return nestedDeeperThan(text, MAX_JSON_DEPTH) ? new SwitchboardError('SB_ERR_VALIDATION', `the JSON is nested more than ${MAX_JSON_DEPTH} levels deep`) : undefined;
+  return nestedDeeperThan(text, MAX_JSON_DEPTH)
+    ? new SwitchboardError('SB_ERR_VALIDATION', `the JSON is nested more than ${MAX_JSON_DEPTH} levels deep`)
+    : undefined;
 }

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 const PREFIX = 'login-';
 const SUFFIX = '.html';
 
-const escapeAttribute = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const escapeAttribute = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** A page that goes on to `url` at once, with a link for a browser that does not follow meta refresh. */
 export function loginPageHtml(url: string): string {

@@ -61,7 +61,12 @@ export function createStreams(deps: {
   };
 
   return {
-    start(conn: Connection, sender: Identity, target: Resolved, options: { streamId?: string | undefined; messageType: string; clientMsgId?: string | undefined }): OpenStream {
+    start(
+      conn: Connection,
+      sender: Identity,
+      target: Resolved,
+      options: { streamId?: string | undefined; messageType: string; clientMsgId?: string | undefined },
+    ): OpenStream {
       const id = options.streamId ?? `s_${randomBytes(8).toString('hex')}`;
       if (open.has(id)) throw new SwitchboardError('SB_ERR_CONFLICT', `stream "${id}" is already open`);
       deps.loopBreaker.assertOpen(target.id);

@@ -137,7 +137,10 @@ export function createTextAnswers(deps: { logger: Logger; maxStreamBytes: number
           const received = q.chunks.join('').length;
           failToAsker(
             q,
-            new SwitchboardError('SB_ERR_NO_ANSWERER', `the agent answering ("${conn.identity?.agent ?? conn.id}") disconnected after ${received} characters of its answer; ask again`),
+            new SwitchboardError(
+              'SB_ERR_NO_ANSWERER',
+              `the agent answering ("${conn.identity?.agent ?? conn.id}") disconnected after ${received} characters of its answer; ask again`,
+            ),
           );
         } else if (q.asker === conn) {
           close(q);

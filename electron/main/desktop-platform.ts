@@ -22,7 +22,12 @@ export function desktopPlatform(window: () => BrowserWindow | undefined, quit: (
     },
     async chooseBackupToRestore(defaultFolder) {
       const w = window();
-      const options = { title: 'Restore backup', defaultPath: defaultFolder, properties: ['openFile' as const], filters: [{ name: 'Switchboard backup', extensions: ['db'] }] };
+      const options = {
+        title: 'Restore backup',
+        defaultPath: defaultFolder,
+        properties: ['openFile' as const],
+        filters: [{ name: 'Switchboard backup', extensions: ['db'] }],
+      };
       const result = w === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(w, options);
       return result.canceled ? undefined : result.filePaths[0];
     },

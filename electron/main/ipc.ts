@@ -12,12 +12,25 @@ import type { TrayActions } from '../shell/tray-actions.js';
 import type { WindowSession } from '../shell/window-session.js';
 import { desktopChannel, linkClickChannel, type DesktopBridge } from '../../shared/desktop-bridge.js';
 
-export function registerBridge(deps: { host: HubHost; platform: ShellPlatform; actions: TrayActions; windowSession: WindowSession; cliLink: CliLink; window: () => WebContents | undefined }): void {
+export function registerBridge(deps: {
+  host: HubHost;
+  platform: ShellPlatform;
+  actions: TrayActions;
+  windowSession: WindowSession;
+  cliLink: CliLink;
+  window: () => WebContents | undefined;
+}): void {
   const { host } = deps;
   const trusted = (event: IpcMainInvokeEvent): boolean => {
     const frame = event.senderFrame;
     const address = host.status().address;
-    return event.sender === deps.window() && frame !== null && frame === event.sender.mainFrame && address !== undefined && new URL(frame.url).origin === new URL(address).origin;
+    return (
+      event.sender === deps.window() &&
+      frame !== null &&
+      frame === event.sender.mainFrame &&
+      address !== undefined &&
+      new URL(frame.url).origin === new URL(address).origin
+    );
   };
   const handlers = createBridgeHandlers({
     ...deps,

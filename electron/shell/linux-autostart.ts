@@ -23,7 +23,16 @@ function execValue(command: string): string {
 }
 
 export function desktopEntry(exec: string): string {
-  return ['[Desktop Entry]', 'Type=Application', 'Name=Switchboard', 'Comment=Local hub for AI agents', `Exec=${execValue(exec)} --hidden`, 'Terminal=false', 'X-GNOME-Autostart-enabled=true', ''].join('\n');
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Name=Switchboard',
+    'Comment=Local hub for AI agents',
+    `Exec=${execValue(exec)} --hidden`,
+    'Terminal=false',
+    'X-GNOME-Autostart-enabled=true',
+    '',
+  ].join('\n');
 }
 
 export function linuxAutostart(options: AutostartOptions): { get(): boolean; set(enabled: boolean): void } {

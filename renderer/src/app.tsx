@@ -55,7 +55,8 @@ export function App() {
     })().catch((error: unknown) => {
       if (cancelled) return;
       // SB_ERR_RATE_LIMITED: this browser's session was refused, after many other refused attempts from this machine.
-      if (error instanceof HubRequestError && (error.status === 401 || error.code === 'SB_ERR_AUTH' || error.code === 'SB_ERR_RATE_LIMITED')) setBoot({ state: 'signed-out' });
+      if (error instanceof HubRequestError && (error.status === 401 || error.code === 'SB_ERR_AUTH' || error.code === 'SB_ERR_RATE_LIMITED'))
+        setBoot({ state: 'signed-out' });
       else setBoot({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
     });
     return () => {

@@ -189,7 +189,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.transport?.close(1000, 'client closed');
     this.transport = undefined;
     this.failPending(new HubError(CLIENT_CLOSED, 'the client is closed'));
-    for (const send of this.sends.values()) send.reject(new HubError(CLIENT_CLOSED, 'the client closed before the hub acknowledged; the message stays in the outbox'));
+    for (const send of this.sends.values())
+      send.reject(new HubError(CLIENT_CLOSED, 'the client closed before the hub acknowledged; the message stays in the outbox'));
     this.sends.clear();
     this.setStatus('closed');
   }
@@ -273,8 +274,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     // A live stream ends with `stream_end` carrying the stored message: it is that message's delivery.
     if (frame.type === 'new_message' || (frame.type === 'stream_end' && typeof frame['seq'] === 'number')) {
       this.deliver(frame as unknown as StoredMessage & { queued?: boolean });
-    }
-    else if (frame.type === 'gap') this.emit('gap', { dropped: frame['dropped'], from_seq: frame['from_seq'], to_seq: frame['to_seq'], reason: frame['reason'] } as GapReceipt);
+    } else if (frame.type === 'gap')
+      this.emit('gap', { dropped: frame['dropped'], from_seq: frame['from_seq'], to_seq: frame['to_seq'], reason: frame['reason'] } as GapReceipt);
     this.emit('frame', frame);
   }
 
@@ -393,4 +394,3 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
 function newClientMsgId(): string {
   return globalThis.crypto.randomUUID();
 }
-

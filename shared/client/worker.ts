@@ -67,7 +67,7 @@ export class TaskWorker {
 
   private onFrame(frame: Frame): void {
     const taskId = frame['task_id'];
-    if (frame.type === 'task_assigned') void this.run((frame['task'] as TaskRecord));
+    if (frame.type === 'task_assigned') void this.run(frame['task'] as TaskRecord);
     else if (frame.type === 'task_input' && typeof taskId === 'string') this.running.get(taskId)?.answer?.(frame['answer']);
     else if ((frame.type === 'task_canceled' || frame.type === 'task_revoked') && typeof taskId === 'string') {
       this.running.get(taskId)?.controller.abort(new Error(String(frame['reason'] ?? frame.type)));
@@ -98,7 +98,12 @@ export class TaskWorker {
     const ctx: TaskContext = {
       signal: running.controller.signal,
       progress: async (value, message) => {
-        await this.client.request({ type: 'task_progress', task_id: id, ...(value === undefined ? {} : { progress: value }), ...(message === undefined ? {} : { message }) });
+        await this.client.request({
+          type: 'task_progress',
+          task_id: id,
+          ...(value === undefined ? {} : { progress: value }),
+          ...(message === undefined ? {} : { message }),
+        });
       },
       ask: async (question) => {
         const answered = new Promise<unknown>((resolve) => (running.answer = resolve));

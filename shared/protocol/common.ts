@@ -5,9 +5,7 @@ import { z } from 'zod';
 export const requestId = z.union([z.string().max(200), z.number()]).optional();
 
 /** Conversation ids are strings; the seed's integer ids are accepted and stored as their decimal string. */
-export const conversationId = z
-  .union([z.string().min(1).max(200), z.number().int()])
-  .transform((value) => String(value));
+export const conversationId = z.union([z.string().min(1).max(200), z.number().int()]).transform((value) => String(value));
 
 export const agentName = z
   .string()
@@ -25,10 +23,7 @@ export const pageLimit = z.number().int().min(1).max(1000);
 export const jsonPayload = z.json();
 
 /** Exactly one of `conversation_id` and `to` addresses a message or stream. */
-export const exactlyOneAddress: [
-  (frame: { conversation_id?: string | undefined; to?: string | undefined }) => boolean,
-  { message: string; path: string[] },
-] = [
+export const exactlyOneAddress: [(frame: { conversation_id?: string | undefined; to?: string | undefined }) => boolean, { message: string; path: string[] }] = [
   (frame) => (frame.conversation_id === undefined) !== (frame.to === undefined),
   { message: 'give exactly one of "conversation_id" or "to"', path: ['conversation_id'] },
 ];

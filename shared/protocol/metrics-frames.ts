@@ -4,7 +4,11 @@ import { requestId } from './common.js';
 
 /** The seed sends Python's `datetime.now().isoformat()`: local time, no offset, microseconds. Epoch ms also works. */
 const interactionTime = z.union([
-  z.string().max(64).refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO 8601 time').transform((text) => Date.parse(text)),
+  z
+    .string()
+    .max(64)
+    .refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO 8601 time')
+    .transform((text) => Date.parse(text)),
   z.number().int().min(0),
 ]);
 
@@ -15,7 +19,10 @@ export const interactionRecord = z.object({
   session_id: z.string().max(200).nullish(),
   timestamp: interactionTime.optional(),
   /** Only the first 200 characters are kept (seed). */
-  user_input: z.string().nullish().transform((text) => (text === null || text === undefined ? null : text.slice(0, 200))),
+  user_input: z
+    .string()
+    .nullish()
+    .transform((text) => (text === null || text === undefined ? null : text.slice(0, 200))),
   intent: z.string().max(200).nullish(),
   tools_used: z.array(toolUsed).max(100).default([]),
   response_time_ms: z.number().min(0).max(86_400_000),

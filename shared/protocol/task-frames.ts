@@ -20,7 +20,12 @@ export const newTaskFields = {
   text: z.string().max(100_000).optional(),
   priority: z.number().int().min(-1000).max(1000).default(0),
   run_at: timestamp.optional(),
-  timeout_ms: z.number().int().min(100).max(7 * 86_400_000).optional(),
+  timeout_ms: z
+    .number()
+    .int()
+    .min(100)
+    .max(7 * 86_400_000)
+    .optional(),
   max_attempts: z.number().int().min(1).max(100).default(3),
   idempotency_key: z.string().min(1).max(200).optional(),
   callback_url: z.string().min(1).max(2000).optional(),

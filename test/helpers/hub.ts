@@ -111,7 +111,10 @@ export class TestClient {
       return Promise.resolve(this.frames[at] as Frame);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for a frame (${String(match)}); got ${JSON.stringify(this.frames.slice(from).slice(-5))}`)), options.timeoutMs ?? 5000);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for a frame (${String(match)}); got ${JSON.stringify(this.frames.slice(from).slice(-5))}`)),
+        options.timeoutMs ?? 5000,
+      );
       this.waiters.push({ match: predicate, from, resolve: (f, index) => (clearTimeout(timer), found(index), resolve(f)) });
     });
   }
@@ -160,7 +163,12 @@ export async function connectAgent(hub: TestHub, agent: string, token: string = 
 }
 
 /** Calls the hub's HTTP API with a token (the admin token by default). */
-export async function api(hub: TestHub, method: string, path: string, options: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function api(
+  hub: TestHub,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = { ...options.headers };
   const token = options.token === undefined ? hub.token : options.token;
   if (token !== null) headers['authorization'] = `Bearer ${token}`;

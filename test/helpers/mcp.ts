@@ -71,7 +71,11 @@ export function hubHandles(hub: TestHub, type: string): () => Promise<void> {
 }
 
 /** Launches the built `switchboard mcp --data-dir DIR …` and connects to it over its stdin and stdout. */
-export async function mcpOverStdio(dataDir: string, args: string[] = [], options: Pick<McpClientOptions, 'name'> = {}): Promise<TestMcp & { stderr: () => string }> {
+export async function mcpOverStdio(
+  dataDir: string,
+  args: string[] = [],
+  options: Pick<McpClientOptions, 'name'> = {},
+): Promise<TestMcp & { stderr: () => string }> {
   const client = new Client({ name: options.name ?? 'test-assistant', version: '1.0.0' });
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--data-dir', dataDir, ...args], stderr: 'pipe' });
   let stderr = '';

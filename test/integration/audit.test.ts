@@ -112,7 +112,17 @@ describe('GET /api/relay/logs', () => {
         admin: false,
       },
       message(2, 'general', 'second'),
-      { ts: time, id: 'e_3', source: 'event', kind: 'auth_failure', actor: null, subject: 'http GET /api/agents', reason: 'unknown or revoked token', peer: '127.0.0.1', count: 1 },
+      {
+        ts: time,
+        id: 'e_3',
+        source: 'event',
+        kind: 'auth_failure',
+        actor: null,
+        subject: 'http GET /api/agents',
+        reason: 'unknown or revoked token',
+        peer: '127.0.0.1',
+        count: 1,
+      },
       { ts: time, id: 'e_4', source: 'event', kind: 'conversation_created', actor: 'user', subject: 'design' },
       message(3, 'design', 'third'),
     ]);

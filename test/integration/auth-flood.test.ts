@@ -73,7 +73,10 @@ describe('failed authentication floods', () => {
         status: 429,
         body: {
           status: 'error',
-          error: { code: 'SB_ERR_RATE_LIMITED', message: expect.stringMatching(/^more than 30 failed authentications from 127\.0\.0\.1 within a minute; try again in \d+ s$/) },
+          error: {
+            code: 'SB_ERR_RATE_LIMITED',
+            message: expect.stringMatching(/^more than 30 failed authentications from 127\.0\.0\.1 within a minute; try again in \d+ s$/),
+          },
         },
       },
       refusal: { code: 'SB_ERR_RATE_LIMITED', closed: 4001 },

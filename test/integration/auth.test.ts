@@ -193,7 +193,17 @@ describe('authentication', () => {
         status: 'ok',
         tokens: [
           expect.objectContaining({ agent: null, admin: true, label: 'local admin (connection.json)' }),
-          { id: created.id, agent: 'alice', admin: false, label: "alice's token", kind: 'token', created_at: expect.any(String), last_used_at: null, revoked_at: null, expires_at: null },
+          {
+            id: created.id,
+            agent: 'alice',
+            admin: false,
+            label: "alice's token",
+            kind: 'token',
+            created_at: expect.any(String),
+            last_used_at: null,
+            revoked_at: null,
+            expires_at: null,
+          },
         ],
       },
       welcome: { agent: { id: 'alice', admin: false } },

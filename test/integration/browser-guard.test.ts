@@ -12,7 +12,10 @@ const SITES = ['cross-site', 'same-site', 'same-origin', 'none', undefined] as c
 const foreign = (site: string | undefined): boolean => site === 'cross-site' || site === 'same-site';
 const refusal = (site: string) => ({
   status: 403,
-  body: errorBody('SB_ERR_ORIGIN', `the browser session may not be used by another site's page (Sec-Fetch-Site: ${site}); open the dashboard from the hub's own address`),
+  body: errorBody(
+    'SB_ERR_ORIGIN',
+    `the browser session may not be used by another site's page (Sec-Fetch-Site: ${site}); open the dashboard from the hub's own address`,
+  ),
 });
 
 describe('the browser session and Sec-Fetch-Site', () => {
@@ -30,7 +33,12 @@ describe('the browser session and Sec-Fetch-Site', () => {
     for (const site of SITES) {
       for (const origin of origins) {
         const headers = { host: own(), cookie, 'content-type': 'application/json', ...fetchSite(site), ...(origin === undefined ? {} : { origin }) };
-        const post = await rawRequest(hub.port, { method: 'POST', path: '/api/messages', headers, body: JSON.stringify({ conversation_id: 'general', content: `${site}` }) });
+        const post = await rawRequest(hub.port, {
+          method: 'POST',
+          path: '/api/messages',
+          headers,
+          body: JSON.stringify({ conversation_id: 'general', content: `${site}` }),
+        });
         const put = await rawRequest(hub.port, { method: 'PUT', path: '/api/settings', headers, body: '{}' });
         const del = await rawRequest(hub.port, { method: 'DELETE', path: '/api/tokens/tok_000000000000', headers });
         results.push({ site, origin, post: post.status, put: put.status, del: del.body });
@@ -43,16 +51,22 @@ describe('the browser session and Sec-Fetch-Site', () => {
     }
     const stored = await api(hub, 'GET', '/api/conversations/general/messages?since=0');
     expect(results).toEqual(expected);
-    expect((stored.body['messages'] as { content: string }[]).map((m) => m.content)).toEqual(
-      ['same-origin', 'same-origin', 'none', 'none', 'undefined', 'undefined'],
-    );
+    expect((stored.body['messages'] as { content: string }[]).map((m) => m.content)).toEqual([
+      'same-origin',
+      'same-origin',
+      'none',
+      'none',
+      'undefined',
+      'undefined',
+    ]);
   });
 
   it('lets the session cookie read from any page, since another site cannot read the answer', async () => {
     hub = await startHub();
     const cookie = await logIn(hub);
     const statuses = [];
-    for (const site of SITES) statuses.push((await rawRequest(hub.port, { path: '/api/session', headers: { host: own(), cookie, ...fetchSite(site) } })).status);
+    for (const site of SITES)
+      statuses.push((await rawRequest(hub.port, { path: '/api/session', headers: { host: own(), cookie, ...fetchSite(site) } })).status);
     expect(statuses).toEqual(SITES.map(() => 200));
   });
 
@@ -67,7 +81,12 @@ describe('the browser session and Sec-Fetch-Site', () => {
   it('leaves requests with a token and no cookie alone, whatever Sec-Fetch-Site says', async () => {
     hub = await startHub();
     const headers = { host: own(), authorization: `Bearer ${hub.token}`, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' };
-    const post = await rawRequest(hub.port, { method: 'POST', path: '/api/messages', headers, body: JSON.stringify({ conversation_id: 'general', content: 'hi' }) });
+    const post = await rawRequest(hub.port, {
+      method: 'POST',
+      path: '/api/messages',
+      headers,
+      body: JSON.stringify({ conversation_id: 'general', content: 'hi' }),
+    });
     const upgrade = await rawUpgrade(hub.port, { host: own(), authorization: `Bearer ${hub.token}`, 'sec-fetch-site': 'cross-site' });
     expect({ post: post.status, upgrade: upgrade.status }).toEqual({ post: 201, upgrade: 101 });
   });

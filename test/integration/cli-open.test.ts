@@ -68,7 +68,9 @@ describe('switchboard open', () => {
       const { bin, opened } = fakeOpener();
       const run = openWith(dataDir, [], bin);
       expect(await run.end()).toBe(0);
-      const args = (await eventually(() => (existsSync(opened) ? readFileSync(opened, 'utf8') : undefined), 'xdg-open to be called')).split('\n').filter(Boolean);
+      const args = (await eventually(() => (existsSync(opened) ? readFileSync(opened, 'utf8') : undefined), 'xdg-open to be called'))
+        .split('\n')
+        .filter(Boolean);
       const url = run.stdout.trim();
       const code = new URL(url).searchParams.get('code') ?? '';
       const page = fileURLToPath(args[0] ?? '');
@@ -85,22 +87,25 @@ describe('switchboard open', () => {
     },
   );
 
-  it.skipIf(process.platform !== 'linux')('says when no browser could be opened (no opener, or one that fails), and still prints the link that works', async () => {
-    const dataDir = folder();
-    hub = await serveCli(dataDir);
-    const failing = folder();
-    writeFileSync(join(failing, 'xdg-open'), '#!/bin/sh\nexit 3\n');
-    chmodSync(join(failing, 'xdg-open'), 0o755);
-    // PATH holds only an empty folder: there is no xdg-open at all.
-    const missing = new ScriptRun(process.execPath, [CLI, 'open', '--data-dir', dataDir], { ...process.env, PATH: folder() });
-    const failed = openWith(dataDir, [], failing);
-    expect([await missing.end(), await failed.end()]).toEqual([0, 0]);
-    expect([missing.stderr, failed.stderr]).toEqual([
-      'The link works once, for 10 minutes.\nNo browser could be opened (xdg-open was not found). Open the link above in a browser on this computer.\n',
-      'The link works once, for 10 minutes.\nNo browser could be opened (xdg-open exited with code 3). Open the link above in a browser on this computer.\n',
-    ]);
-    expect((await openLink(missing.stdout.trim())).status).toBe(303);
-  });
+  it.skipIf(process.platform !== 'linux')(
+    'says when no browser could be opened (no opener, or one that fails), and still prints the link that works',
+    async () => {
+      const dataDir = folder();
+      hub = await serveCli(dataDir);
+      const failing = folder();
+      writeFileSync(join(failing, 'xdg-open'), '#!/bin/sh\nexit 3\n');
+      chmodSync(join(failing, 'xdg-open'), 0o755);
+      // PATH holds only an empty folder: there is no xdg-open at all.
+      const missing = new ScriptRun(process.execPath, [CLI, 'open', '--data-dir', dataDir], { ...process.env, PATH: folder() });
+      const failed = openWith(dataDir, [], failing);
+      expect([await missing.end(), await failed.end()]).toEqual([0, 0]);
+      expect([missing.stderr, failed.stderr]).toEqual([
+        'The link works once, for 10 minutes.\nNo browser could be opened (xdg-open was not found). Open the link above in a browser on this computer.\n',
+        'The link works once, for 10 minutes.\nNo browser could be opened (xdg-open exited with code 3). Open the link above in a browser on this computer.\n',
+      ]);
+      expect((await openLink(missing.stdout.trim())).status).toBe(303);
+    },
+  );
 
   it('leaves a browser session that token list shows and token revoke ends', async () => {
     const dataDir = folder();

@@ -63,7 +63,10 @@ describe('scheduled backups in the hub', () => {
     const notAFolder = join(tempDir(), 'a-file');
     writeFileSync(notAFolder, 'not a folder');
     const failures: string[] = [];
-    const hub = await startHub({ backupEvery: 'daily', backupFolder: notAFolder }, { backupClock: clock, onBackupError: (_error, file) => failures.push(file) });
+    const hub = await startHub(
+      { backupEvery: 'daily', backupFolder: notAFolder },
+      { backupClock: clock, onBackupError: (_error, file) => failures.push(file) },
+    );
     hubs.push(hub);
     clock.advance(CATCH_UP_DELAY_MS);
     await eventually(() => (failures.length > 0 ? true : undefined), 'the failure to be reported');

@@ -39,7 +39,12 @@ describe('JSON nesting limit', () => {
     const refusal = await agent.next('error');
     agent.send(nested(500 * 1024));
     const bare = await agent.next('error');
-    const atLimit = await agent.request({ type: 'send_message', conversation_id: 'general', content: 'deep but allowed', payload: JSON.parse(nested(MAX_JSON_DEPTH - 1)) });
+    const atLimit = await agent.request({
+      type: 'send_message',
+      conversation_id: 'general',
+      content: 'deep but allowed',
+      payload: JSON.parse(nested(MAX_JSON_DEPTH - 1)),
+    });
     const stored = await api(h, 'GET', '/api/conversations/general/messages?since=0');
     expect({
       refusal,

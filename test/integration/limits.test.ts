@@ -250,7 +250,13 @@ describe('limits', () => {
       const answered = deaf.frames.filter((f) => f.type === 'heartbeat_response').length;
       // Several ping intervals more: the one that answers pings is still there.
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect({ error, closed: closed.code, answeredBeforeClose: answered > 0, alive: (await ponging.request({ type: 'ping' })).type, other: ponging.closed }).toEqual({
+      expect({
+        error,
+        closed: closed.code,
+        answeredBeforeClose: answered > 0,
+        alive: (await ponging.request({ type: 'ping' })).type,
+        other: ponging.closed,
+      }).toEqual({
         error: { type: 'error', code: 'SB_ERR_HEARTBEAT_TIMEOUT', message: '2 pings in a row went unanswered (the hub pings every 250 ms)' },
         closed: 1001,
         answeredBeforeClose: true,

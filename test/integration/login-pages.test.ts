@@ -38,7 +38,12 @@ describe('login pages', () => {
     const h = await start();
     const { url, page } = await pageLink(h);
     const html = readFileSync(page, 'utf8');
-    const before = { dir: dirname(page), mode: statSync(page).mode & 0o777, refresh: html.includes(`<meta http-equiv="refresh" content="0;url=${url}">`), link: html.includes(`<a href="${url}">`) };
+    const before = {
+      dir: dirname(page),
+      mode: statSync(page).mode & 0o777,
+      refresh: html.includes(`<meta http-equiv="refresh" content="0;url=${url}">`),
+      link: html.includes(`<a href="${url}">`),
+    };
     const opened = await openLink(url);
     expect({ before, opened: opened.status, after: existsSync(page) }).toEqual({
       before: { dir: h.dataDir, mode: 0o600, refresh: true, link: true },

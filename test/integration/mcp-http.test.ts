@@ -87,7 +87,10 @@ describe('the /mcp endpoint', () => {
       await postMcp(hub, { authorization: `Bearer ${hub.token}` }, { query: '?agent=no%20spaces' }),
     ]).toEqual([
       { status: 403, body: errorBody('SB_ERR_FORBIDDEN', 'this token belongs to agent "coder" and cannot act as "other"') },
-      { status: 400, body: errorBody('SB_ERR_VALIDATION', 'invalid agent name "no spaces": use letters, digits, ".", "_", "@" and "-", starting with a letter or digit') },
+      {
+        status: 400,
+        body: errorBody('SB_ERR_VALIDATION', 'invalid agent name "no spaces": use letters, digits, ".", "_", "@" and "-", starting with a letter or digit'),
+      },
     ]);
   });
 
@@ -120,7 +123,9 @@ describe('the /mcp endpoint', () => {
     const session = (client.client.transport as StreamableHTTPClientTransport).sessionId ?? '';
     await api(hub, 'DELETE', `/api/tokens/${coder.id}`);
     await eventually(async () => ((await online(hub)).includes('coder') ? undefined : true), 'the agent to go offline');
-    expect(await postMcp(hub, { authorization: `Bearer ${hub.token}`, 'mcp-session-id': session }, { body: { jsonrpc: '2.0', id: 2, method: 'tools/list' } })).toEqual({
+    expect(
+      await postMcp(hub, { authorization: `Bearer ${hub.token}`, 'mcp-session-id': session }, { body: { jsonrpc: '2.0', id: 2, method: 'tools/list' } }),
+    ).toEqual({
       status: 404,
       body: errorBody('SB_ERR_NOT_FOUND', `no MCP session "${session}": it ended or the hub restarted; initialize a new one`),
     });

@@ -45,11 +45,19 @@ describe('switchboard mcp', () => {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const lines = (): Record<string, unknown>[] => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = (): Record<string, unknown>[] =>
+      stdout
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
     const reply = (id: number): Promise<Record<string, unknown>> => eventually(() => lines().find((m) => m['id'] === id), `the reply to request ${id}`, 10_000);
     const send = (message: object): void => void child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
 
-    send({ id: 1, method: 'initialize', params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'Raw Client', version: '0.1' } } });
+    send({
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'Raw Client', version: '0.1' } },
+    });
     const initialized = await reply(1);
     send({ method: 'notifications/initialized' });
     send({ id: 2, method: 'tools/call', params: { name: 'send_message', arguments: { conversation: 'general', content: 'over stdio' } } });

@@ -28,7 +28,11 @@ const TOOLS = [
 type Open = (hub: TestHub, as?: { name?: string; agent?: string }) => Promise<TestMcp>;
 
 const transports: [string, Open][] = [
-  ['Streamable HTTP', (hub, as = {}) => mcpOverHttp(hub, { ...(as.name === undefined ? {} : { name: as.name }), ...(as.agent === undefined ? {} : { query: `?agent=${as.agent}` }) })],
+  [
+    'Streamable HTTP',
+    (hub, as = {}) =>
+      mcpOverHttp(hub, { ...(as.name === undefined ? {} : { name: as.name }), ...(as.agent === undefined ? {} : { query: `?agent=${as.agent}` }) }),
+  ],
   ['stdio', (hub, as = {}) => mcpOverStdio(hub.dataDir, as.agent === undefined ? [] : ['--agent', as.agent], as.name === undefined ? {} : { name: as.name })],
 ];
 
@@ -69,7 +73,11 @@ describe.each(transports)('MCP over %s', (_, openMcp) => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(TOOLS);
     for (const tool of tools) {
-      expect({ tool: tool.name, described: (tool.description ?? '').length > 40, schema: tool.inputSchema.type }).toEqual({ tool: tool.name, described: true, schema: 'object' });
+      expect({ tool: tool.name, described: (tool.description ?? '').length > 40, schema: tool.inputSchema.type }).toEqual({
+        tool: tool.name,
+        described: true,
+        schema: 'object',
+      });
     }
   });
 
@@ -86,7 +94,10 @@ describe.each(transports)('MCP over %s', (_, openMcp) => {
       ['general', 'test-assistant', 'hello from MCP'],
       ['dm:listener:test-assistant', 'test-assistant', 'just for you'],
     ]);
-    expect(await assistant.fail('send_message', { content: 'nowhere' })).toEqual({ code: 'SB_ERR_VALIDATION', message: 'give exactly one of "conversation" or "to"' });
+    expect(await assistant.fail('send_message', { content: 'nowhere' })).toEqual({
+      code: 'SB_ERR_VALIDATION',
+      message: 'give exactly one of "conversation" or "to"',
+    });
   });
 
   it('takes a task an SDK master sent, asks the master, and finishes it; the master sees the result', async () => {
@@ -95,7 +106,8 @@ describe.each(transports)('MCP over %s', (_, openMcp) => {
     const updates = taskUpdates(master);
     master.on('frame', (frame) => {
       const task = frame['task'] as TaskRecord | undefined;
-      if (frame.type === 'task_updated' && frame['event'] === 'input_required' && task !== undefined) void master.request({ type: 'task_input', task_id: task.task_id, answer: 'main' });
+      if (frame.type === 'task_updated' && frame['event'] === 'input_required' && task !== undefined)
+        void master.request({ type: 'task_input', task_id: task.task_id, answer: 'main' });
     });
     const sent = (await master.request({ type: 'task_send', task: { to: 'helper', cmd: 'review', payload: { pr: 42 } } }))['task'] as TaskRecord;
     const taken = (await helper.call('take_task', { wait_seconds: 10 }))['task'] as TaskRecord;
@@ -195,7 +207,12 @@ describe.each(transports)('MCP over %s', (_, openMcp) => {
 
   it('reports an interaction for the metrics', async () => {
     const assistant = await mcp({ agent: 'assistant' });
-    const answer = await assistant.call('report_interaction', { input: 'fix the parser', response_time_ms: 1500, tools_used: ['read_file'], error_type: 'Timeout' });
+    const answer = await assistant.call('report_interaction', {
+      input: 'fix the parser',
+      response_time_ms: 1500,
+      tools_used: ['read_file'],
+      error_type: 'Timeout',
+    });
     expect(answer).toEqual({ interaction_id: expect.any(Number), success: false });
   });
 });

@@ -12,7 +12,9 @@ const ctx = useHub();
 function storedInteractions(): Record<string, unknown>[] {
   const db = new Database(join(ctx.hub.dataDir, 'switchboard.db'), { readonly: true });
   try {
-    return db.prepare('SELECT agent, session_id, user_input, intent, tools_used, response_time_ms, success, error_type FROM interactions ORDER BY id').all() as Record<string, unknown>[];
+    return db
+      .prepare('SELECT agent, session_id, user_input, intent, tools_used, response_time_ms, success, error_type FROM interactions ORDER BY id')
+      .all() as Record<string, unknown>[];
   } finally {
     db.close();
   }
@@ -50,7 +52,14 @@ describe('metrics ingest', () => {
 
   it('keeps the valid records of an HTTP batch and names the field of each invalid one', async () => {
     const { status, body } = await api(ctx.hub, 'POST', '/api/metrics', {
-      body: { interactions: [seedRecord, { ...seedRecord, success: 'yes' }, { ...seedRecord, response_time_ms: undefined }, { ...seedRecord, success: false, error_type: 'Timeout' }] },
+      body: {
+        interactions: [
+          seedRecord,
+          { ...seedRecord, success: 'yes' },
+          { ...seedRecord, response_time_ms: undefined },
+          { ...seedRecord, success: false, error_type: 'Timeout' },
+        ],
+      },
       headers: { 'x-agent-name': 'batcher' },
     });
     expect({ status, body }).toEqual({
@@ -74,7 +83,12 @@ describe('metrics ingest', () => {
   it('refuses a metrics frame without success with an error naming the field', async () => {
     const agent = await ctx.agent('assistant');
     const reply = await agent.request({ type: 'metrics', data: { response_time_ms: 5 } });
-    expect(reply).toEqual({ type: 'error', re: expect.any(String), code: 'SB_ERR_VALIDATION', message: 'invalid "metrics" frame: data.success: Invalid input: expected boolean, received undefined' });
+    expect(reply).toEqual({
+      type: 'error',
+      re: expect.any(String),
+      code: 'SB_ERR_VALIDATION',
+      message: 'invalid "metrics" frame: data.success: Invalid input: expected boolean, received undefined',
+    });
   });
 
   it('reports an interaction from the SDK with its intent, tools, time and outcome, also when the work throws', async () => {

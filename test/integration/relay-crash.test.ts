@@ -64,113 +64,117 @@ describe('task durability across a crash', () => {
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   });
 
-  it('keeps every acknowledged task through SIGKILL, re-offers the ones in flight after their lease, and completes none twice', { timeout: 45_000 }, async () => {
-    const dataDir = tempDir();
-    folders.push(dataDir);
-    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(SETTINGS));
+  it(
+    'keeps every acknowledged task through SIGKILL, re-offers the ones in flight after their lease, and completes none twice',
+    { timeout: 45_000 },
+    async () => {
+      const dataDir = tempDir();
+      folders.push(dataDir);
+      writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(SETTINGS));
 
-    // Before the crash: 12 tasks; the child completes 3, accepts 1 and leaves 3 offered (4 in flight at most).
-    const first = await serveCli(dataDir);
-    running.push(first);
-    const before = await connectChild(first);
-    clients.push(before);
-    const acked: string[] = [];
-    for (let i = 0; i < FIRST_TASKS; i++) acked.push(await sendTask(first, `before_${i}`));
-    const completedBefore = new Map<string, unknown>();
-    for (let i = 0; i < COMPLETED_BEFORE; i++) {
-      const taskId = idOf(await before.next('task_assigned'));
-      const result = { phase: 'before', n: i };
-      const done = await before.request({ type: 'task_result', task_id: taskId, status: 'completed', result });
-      expect(done).toMatchObject({ type: 'ack', changed: true });
-      completedBefore.set(taskId, result);
-    }
-    const working = idOf(await before.next('task_assigned'));
-    expect(await before.request({ type: 'task_accept', task_id: working })).toMatchObject({ type: 'ack', changed: true });
-    await eventually(() => (offered(before).length === COMPLETED_BEFORE + 4 ? true : undefined), 'the child to hold four tasks');
-    const offeredOnly = offered(before)
-      .slice(COMPLETED_BEFORE + 1)
-      .map(idOf);
+      // Before the crash: 12 tasks; the child completes 3, accepts 1 and leaves 3 offered (4 in flight at most).
+      const first = await serveCli(dataDir);
+      running.push(first);
+      const before = await connectChild(first);
+      clients.push(before);
+      const acked: string[] = [];
+      for (let i = 0; i < FIRST_TASKS; i++) acked.push(await sendTask(first, `before_${i}`));
+      const completedBefore = new Map<string, unknown>();
+      for (let i = 0; i < COMPLETED_BEFORE; i++) {
+        const taskId = idOf(await before.next('task_assigned'));
+        const result = { phase: 'before', n: i };
+        const done = await before.request({ type: 'task_result', task_id: taskId, status: 'completed', result });
+        expect(done).toMatchObject({ type: 'ack', changed: true });
+        completedBefore.set(taskId, result);
+      }
+      const working = idOf(await before.next('task_assigned'));
+      expect(await before.request({ type: 'task_accept', task_id: working })).toMatchObject({ type: 'ack', changed: true });
+      await eventually(() => (offered(before).length === COMPLETED_BEFORE + 4 ? true : undefined), 'the child to hold four tasks');
+      const offeredOnly = offered(before)
+        .slice(COMPLETED_BEFORE + 1)
+        .map(idOf);
 
-    // The crash: a burst of sends, and SIGKILL as soon as the first of them is acknowledged.
-    let killed = false;
-    const burst = Array.from({ length: BURST }, (_, i) =>
-      sendTask(first, `burst_${i}`).then((taskId) => {
-        acked.push(taskId);
-        if (!killed) {
-          killed = true;
-          first.child.kill('SIGKILL');
-        }
-      }),
-    );
-    const settled = await Promise.allSettled(burst);
-    const exit = await first.exited;
-    await before.waitClosed();
+      // The crash: a burst of sends, and SIGKILL as soon as the first of them is acknowledged.
+      let killed = false;
+      const burst = Array.from({ length: BURST }, (_, i) =>
+        sendTask(first, `burst_${i}`).then((taskId) => {
+          acked.push(taskId);
+          if (!killed) {
+            killed = true;
+            first.child.kill('SIGKILL');
+          }
+        }),
+      );
+      const settled = await Promise.allSettled(burst);
+      const exit = await first.exited;
+      await before.waitClosed();
 
-    // After the restart: a child (same name, new process) takes whatever it is offered and completes it.
-    const second = await serveCli(dataDir);
-    running.push(second);
-    const afterRestart = await Promise.all(acked.map((id) => getTask(second, id)));
-    const after = await connectChild(second);
-    clients.push(after);
-    after.socket.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as Frame;
-      if (frame.type !== 'task_assigned') return;
-      const taskId = idOf(frame);
-      void after
-        .request({ type: 'task_accept', task_id: taskId })
-        .then(() => after.request({ type: 'task_result', task_id: taskId, status: 'completed', result: { phase: 'after' } }));
-    });
-    const final = await eventually(
-      async () => {
-        const all = await Promise.all(acked.map((id) => getTask(second, id)));
-        return all.every((t) => t.task?.state === 'completed') ? all : undefined;
-      },
-      'every acknowledged task to be completed',
-      20_000,
-    );
-    const byId = new Map(final.map((t) => [t.task?.task_id as string, t]));
-    const offersAfter = offered(after).map((f) => ({ id: idOf(f), attempt: f['attempt'] as number }));
-    const inFlight = [working, ...offeredOnly];
+      // After the restart: a child (same name, new process) takes whatever it is offered and completes it.
+      const second = await serveCli(dataDir);
+      running.push(second);
+      const afterRestart = await Promise.all(acked.map((id) => getTask(second, id)));
+      const after = await connectChild(second);
+      clients.push(after);
+      after.socket.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString('utf8')) as Frame;
+        if (frame.type !== 'task_assigned') return;
+        const taskId = idOf(frame);
+        void after
+          .request({ type: 'task_accept', task_id: taskId })
+          .then(() => after.request({ type: 'task_result', task_id: taskId, status: 'completed', result: { phase: 'after' } }));
+      });
+      const final = await eventually(
+        async () => {
+          const all = await Promise.all(acked.map((id) => getTask(second, id)));
+          return all.every((t) => t.task?.state === 'completed') ? all : undefined;
+        },
+        'every acknowledged task to be completed',
+        20_000,
+      );
+      const byId = new Map(final.map((t) => [t.task?.task_id as string, t]));
+      const offersAfter = offered(after).map((f) => ({ id: idOf(f), attempt: f['attempt'] as number }));
+      const inFlight = [working, ...offeredOnly];
 
-    expect({
-      exit,
-      burstSettled: settled.length,
-      ackedAtLeast: acked.length > FIRST_TASKS,
-      everyAckedStored: afterRestart.map((t) => t.http),
-      completedBeforeKept: [...completedBefore.keys()].map((id) => ({
-        state: byId.get(id)?.task?.state,
-        result: byId.get(id)?.task?.result,
-        attempts: byId.get(id)?.attempts?.map((a) => `${a.agent}:${a.outcome}`),
-      })),
-      completedBeforeNotOfferedAgain: offersAfter.filter((o) => completedBefore.has(o.id)),
-      inFlight: inFlight.map((id) => {
-        const attempts = byId.get(id)?.attempts ?? [];
-        return {
-          unfinishedAtRestart: ['submitted', 'working'].includes(afterRestart.find((t) => t.task?.task_id === id)?.task?.state ?? ''),
-          firstAttempt: attempts[0]?.outcome,
-          lastAttempt: attempts.at(-1)?.outcome,
-          reoffered: offersAfter.filter((o) => o.id === id).map((o) => o.attempt > 1),
+      expect({
+        exit,
+        burstSettled: settled.length,
+        ackedAtLeast: acked.length > FIRST_TASKS,
+        everyAckedStored: afterRestart.map((t) => t.http),
+        completedBeforeKept: [...completedBefore.keys()].map((id) => ({
+          state: byId.get(id)?.task?.state,
           result: byId.get(id)?.task?.result,
-        };
-      }),
-      completedOnce: final.filter((t) => (t.attempts ?? []).filter((a) => a.outcome === 'completed').length !== 1).map((t) => t.task?.task_id),
-      offeredOnceAfter: offersAfter.length === new Set(offersAfter.map((o) => o.id)).size,
-    }).toEqual({
-      exit: { code: null, signal: 'SIGKILL' },
-      burstSettled: BURST,
-      ackedAtLeast: true,
-      everyAckedStored: acked.map(() => 200),
-      completedBeforeKept: [...completedBefore.values()].map((result) => ({ state: 'completed', result, attempts: ['child:completed'] })),
-      completedBeforeNotOfferedAgain: [],
-      inFlight: inFlight.map(() => ({
-        unfinishedAtRestart: true,
-        firstAttempt: 'expired',
-        lastAttempt: 'completed',
-        reoffered: [true],
-        result: { phase: 'after' },
-      })),
-      completedOnce: [],
-      offeredOnceAfter: true,
-    });
-  });
+          attempts: byId.get(id)?.attempts?.map((a) => `${a.agent}:${a.outcome}`),
+        })),
+        completedBeforeNotOfferedAgain: offersAfter.filter((o) => completedBefore.has(o.id)),
+        inFlight: inFlight.map((id) => {
+          const attempts = byId.get(id)?.attempts ?? [];
+          return {
+            unfinishedAtRestart: ['submitted', 'working'].includes(afterRestart.find((t) => t.task?.task_id === id)?.task?.state ?? ''),
+            firstAttempt: attempts[0]?.outcome,
+            lastAttempt: attempts.at(-1)?.outcome,
+            reoffered: offersAfter.filter((o) => o.id === id).map((o) => o.attempt > 1),
+            result: byId.get(id)?.task?.result,
+          };
+        }),
+        completedOnce: final.filter((t) => (t.attempts ?? []).filter((a) => a.outcome === 'completed').length !== 1).map((t) => t.task?.task_id),
+        offeredOnceAfter: offersAfter.length === new Set(offersAfter.map((o) => o.id)).size,
+      }).toEqual({
+        exit: { code: null, signal: 'SIGKILL' },
+        burstSettled: BURST,
+        ackedAtLeast: true,
+        everyAckedStored: acked.map(() => 200),
+        completedBeforeKept: [...completedBefore.values()].map((result) => ({ state: 'completed', result, attempts: ['child:completed'] })),
+        completedBeforeNotOfferedAgain: [],
+        inFlight: inFlight.map(() => ({
+          unfinishedAtRestart: true,
+          firstAttempt: 'expired',
+          lastAttempt: 'completed',
+          reoffered: [true],
+          result: { phase: 'after' },
+        })),
+        completedOnce: [],
+        offeredOnceAfter: true,
+      });
+    },
+  );
 });

@@ -21,7 +21,15 @@ describe('outbox drop warnings', () => {
     hub = await startHub();
     const stateDir = folder();
     const lines: string[] = [];
-    agent = await connect({ url: hub.wsUrl, token: hub.token, agent: 'writer', stateDir, outboxCapacity: 3, reconnect: FAST, warn: (line) => lines.push(line) });
+    agent = await connect({
+      url: hub.wsUrl,
+      token: hub.token,
+      agent: 'writer',
+      stateDir,
+      outboxCapacity: 3,
+      reconnect: FAST,
+      warn: (line) => lines.push(line),
+    });
     await hub.stop();
     await eventually(() => (agent?.status === 'connected' ? undefined : true), 'the agent to notice the hub is gone');
 

@@ -20,7 +20,11 @@ describe('sdk smoke', () => {
         if (f.type === 'task_updated' && f['event'] === 'completed' && (f['task'] as { task_id: string }).task_id === taskId) resolve(f);
       }),
     );
-    expect({ seq: stored.seq, got: got.map((m) => m.content), result: (done['task'] as { result: unknown }).result }).toEqual({ seq: 1, got: ['hi'], result: { ok: true, payload: 1 } });
+    expect({ seq: stored.seq, got: got.map((m) => m.content), result: (done['task'] as { result: unknown }).result }).toEqual({
+      seq: 1,
+      got: ['hi'],
+      result: { ok: true, payload: 1 },
+    });
     await alice.close();
     await bob.close();
   });

@@ -11,7 +11,13 @@ describe('agent.answerTextMessages', () => {
   });
 
   const answeringAgent = async (): Promise<Agent> => {
-    const agent = await connect({ url: ctx.hub.wsUrl, token: ctx.hub.token, agent: 'chat-engine', stateDir: false, profile: { capabilities: ['text_message'] } });
+    const agent = await connect({
+      url: ctx.hub.wsUrl,
+      token: ctx.hub.token,
+      agent: 'chat-engine',
+      stateDir: false,
+      profile: { capabilities: ['text_message'] },
+    });
     agents.push(agent);
     return agent;
   };
@@ -66,7 +72,10 @@ describe('agent.answerTextMessages', () => {
     });
     const asker = await seedAsker();
     asker.send({ type: 'text_message', content: 'first' });
-    expect(await asker.next('error', { timeoutMs: 10_000 })).toMatchObject({ code: 'SB_ERR_ANSWER_FAILED', message: 'the agent answering ("chat-engine") could not: the model is overloaded' });
+    expect(await asker.next('error', { timeoutMs: 10_000 })).toMatchObject({
+      code: 'SB_ERR_ANSWER_FAILED',
+      message: 'the agent answering ("chat-engine") could not: the model is overloaded',
+    });
     asker.send({ type: 'text_message', content: 'second' });
     expect(await asker.next('stream_end', { timeoutMs: 10_000 })).toMatchObject({ full_content: 'ok: second' });
   });

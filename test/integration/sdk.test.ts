@@ -389,7 +389,7 @@ describe('streaming', () => {
       history: ['ab'],
     });
   });
-  it("delivers a streamed message to an SDK subscription handler when the stream ends, once, also across a later replay", async () => {
+  it('delivers a streamed message to an SDK subscription handler when the stream ends, once, also across a later replay', async () => {
     const hub = await startHub();
     hubs.push(hub);
     const reader = await track(connect({ dataDir: hub.dataDir, agent: 'reader', stateDir: false }));

@@ -156,7 +156,10 @@ describe('full-text search', () => {
     try {
       db.prepare('DELETE FROM messages WHERE seq = ?').run(gone.seq);
       // Straight from the index (no join with messages, which would hide a stale entry), then FTS5's own check against the table.
-      indexed = db.prepare<[], { seq: number }>("SELECT rowid AS seq FROM messages_fts WHERE messages_fts MATCH 'words OR ephemeral' ORDER BY rowid").all().map((r) => r.seq);
+      indexed = db
+        .prepare<[], { seq: number }>("SELECT rowid AS seq FROM messages_fts WHERE messages_fts MATCH 'words OR ephemeral' ORDER BY rowid")
+        .all()
+        .map((r) => r.seq);
       db.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)").run();
     } finally {
       db.close();

@@ -77,8 +77,7 @@ describe('who sees which task', () => {
     return { tokens, clients, ids };
   };
 
-  const namesOf = (scene: Scene, tasks: TaskRecord[]): string[] =>
-    TASKS.filter((name) => tasks.some((t) => t.task_id === scene.ids[name]));
+  const namesOf = (scene: Scene, tasks: TaskRecord[]): string[] => TASKS.filter((name) => tasks.some((t) => t.task_id === scene.ids[name]));
 
   it('task_list and task_get on the WebSocket show each agent only its tasks, and others are not found', async () => {
     const s = await scene();
@@ -151,7 +150,10 @@ describe('who sees which task', () => {
       const client = s.clients[who] as TestClient;
       await client.request({ type: 'ping', timestamp: 0 });
       const updates = client.frames.slice(from[who]).filter((f) => f.type === 'task_updated' && f['event'] === 'canceled');
-      pushed[who] = namesOf(s, updates.map((f) => f['task'] as TaskRecord));
+      pushed[who] = namesOf(
+        s,
+        updates.map((f) => f['task'] as TaskRecord),
+      );
     }
     expect(pushed).toEqual({ admin: ['toChild', 'toReviewer', 'toBuilder'], child: ['toChild'], flaky: ['toBuilder'], stranger: [] });
   });

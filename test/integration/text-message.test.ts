@@ -10,7 +10,9 @@ describe('text_message', () => {
 
   /** Connects the way the chat backend's client does: at `/`, with only a token header added. */
   const seedAsker = async (): Promise<{ asker: TestClient; clientId: string }> => {
-    const asker = ctx.track(await openSocket(`ws://127.0.0.1:${ctx.hub.port}/`, { headers: { authorization: `Bearer ${ctx.hub.token}`, 'x-agent-name': 'yychat-client' } }));
+    const asker = ctx.track(
+      await openSocket(`ws://127.0.0.1:${ctx.hub.port}/`, { headers: { authorization: `Bearer ${ctx.hub.token}`, 'x-agent-name': 'yychat-client' } }),
+    );
     const welcome = await asker.next('welcome');
     return { asker, clientId: welcome['client_id'] as string };
   };
@@ -26,7 +28,15 @@ describe('text_message', () => {
   it('routes a seed text_message to the agent that declared the capability and relays its streamed answer back in the seed frames', async () => {
     const bot = await answerer('bot');
     const { asker, clientId } = await seedAsker();
-    asker.send({ type: 'text_message', content: 'Hello, how are you?', conversation_id: 'c-7', personality_id: 'friendly', use_tools: true, stream: true, timestamp: 1234567890.123 });
+    asker.send({
+      type: 'text_message',
+      content: 'Hello, how are you?',
+      conversation_id: 'c-7',
+      personality_id: 'friendly',
+      use_tools: true,
+      stream: true,
+      timestamp: 1234567890.123,
+    });
 
     const question = await bot.next('text_message');
     expect(question).toEqual({
@@ -56,7 +66,12 @@ describe('text_message', () => {
     await ctx.admin('not-an-answerer');
     const { asker } = await seedAsker();
     const refusal = await asker.request({ type: 'text_message', content: 'anyone?' });
-    expect(refusal).toEqual({ type: 'error', code: 'SB_ERR_NO_ANSWERER', message: expect.stringContaining('"capabilities": ["text_message"]'), re: refusal['re'] });
+    expect(refusal).toEqual({
+      type: 'error',
+      code: 'SB_ERR_NO_ANSWERER',
+      message: expect.stringContaining('"capabilities": ["text_message"]'),
+      re: refusal['re'],
+    });
     expect((await asker.request({ type: 'ping' })).type).toBe('pong');
   });
 
@@ -86,7 +101,10 @@ describe('text_message', () => {
     asker.send({ type: 'text_message', content: 'divide by zero' });
     const question = await bot.next('text_message');
     bot.send({ type: 'text_reply_end', text_id: question['text_id'], error: 'the model is overloaded' });
-    expect(await asker.next('error')).toMatchObject({ code: 'SB_ERR_ANSWER_FAILED', message: 'the agent answering ("bot") could not: the model is overloaded' });
+    expect(await asker.next('error')).toMatchObject({
+      code: 'SB_ERR_ANSWER_FAILED',
+      message: 'the agent answering ("bot") could not: the model is overloaded',
+    });
   });
 
   it('spreads questions over the answering agents, each to the least busy one', async () => {

@@ -48,14 +48,18 @@ describe('hub configuration', () => {
   });
 
   it('names an unknown setting, so a typo in settings.json is not silently ignored', () => {
-    expect(() => resolveConfig({ dataDir: '/d', maxConection: 5 } as never)).toThrow(/unknown setting "maxConection" \(known: allowedCallbackHosts, allowedHosts, allowedOrigins, /);
+    expect(() => resolveConfig({ dataDir: '/d', maxConection: 5 } as never)).toThrow(
+      /unknown setting "maxConection" \(known: allowedCallbackHosts, allowedHosts, allowedOrigins, /,
+    );
   });
 
   it('keeps 1000 direct messages per offline agent by default, and refuses a capacity below 1', () => {
     expect(resolveConfig({ dataDir: '/d' }).offlineQueueCapacity).toBe(1000);
     expect(resolveConfig({ dataDir: '/d', offlineQueueCapacity: 5 }).offlineQueueCapacity).toBe(5);
     expect(() => resolveConfig({ dataDir: '/d', offlineQueueCapacity: 0 })).toThrow('offlineQueueCapacity must be a whole number from 1 to 1000000 (got 0)');
-    expect(() => resolveConfig({ dataDir: '/d', offlineQueueCapcity: 5 } as never)).toThrow(/unknown setting "offlineQueueCapcity" \(known: .*\bofflineQueueCapacity\b/);
+    expect(() => resolveConfig({ dataDir: '/d', offlineQueueCapcity: 5 } as never)).toThrow(
+      /unknown setting "offlineQueueCapcity" \(known: .*\bofflineQueueCapacity\b/,
+    );
   });
 
   it('refuses an idle timeout no longer than the heartbeat, which would close live connections', () => {

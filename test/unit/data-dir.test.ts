@@ -13,11 +13,7 @@ describe('data folder', () => {
   });
 
   it("matches Electron's userData folder on each platform", () => {
-    expect([
-      defaultDataDir({}, 'linux'),
-      defaultDataDir({}, 'darwin'),
-      defaultDataDir({ APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, 'win32'),
-    ]).toEqual([
+    expect([defaultDataDir({}, 'linux'), defaultDataDir({}, 'darwin'), defaultDataDir({ APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, 'win32')]).toEqual([
       join(homedir(), '.config', 'Switchboard'),
       join(homedir(), 'Library', 'Application Support', 'Switchboard'),
       join('C:\\Users\\me\\AppData\\Roaming', 'Switchboard'),

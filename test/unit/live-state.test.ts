@@ -62,7 +62,10 @@ describe('the window’s live state', () => {
   });
 
   it('moves each second’s counts into the sparkline series', () => {
-    let state = apply(initialLiveState(), [{ kind: 'message', message: message(1) }, { kind: 'message', message: message(2) }]);
+    let state = apply(initialLiveState(), [
+      { kind: 'message', message: message(1) },
+      { kind: 'message', message: message(2) },
+    ]);
     state = { ...state, ...tickRates(state) };
     state = { ...state, ...tickRates(state) };
     expect(state.rates.messages).toHaveLength(RATE_SECONDS);
@@ -75,7 +78,10 @@ describe('the frame batcher', () => {
   it('turns 2,000 frames in one animation frame into one store update', () => {
     const flushes: (() => void)[] = [];
     const applied: number[][] = [];
-    const batcher = new FrameBatcher<number>((items) => applied.push(items), (flush) => flushes.push(flush));
+    const batcher = new FrameBatcher<number>(
+      (items) => applied.push(items),
+      (flush) => flushes.push(flush),
+    );
     for (let i = 0; i < 2000; i += 1) batcher.push(i);
     expect(flushes).toHaveLength(1);
     expect(applied).toHaveLength(0);

@@ -92,7 +92,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export function errorRate(window: AgentWindow, config: AlertConfig, now: number): { errors: number; samples: number; rate: number } {
   const from = now - config.error_rate_window_minutes * MINUTE_MS;
   const list = window.samples;
-  while (window.head < list.length && (((list[window.head]?.at ?? now) < from) || list.length - window.head > MAX_SAMPLES)) {
+  while (window.head < list.length && ((list[window.head]?.at ?? now) < from || list.length - window.head > MAX_SAMPLES)) {
     if (list[window.head]?.ok === false) window.errors--;
     window.head++;
   }

@@ -1,5 +1,13 @@
 /** `hello`: authenticate a connection with a token and name the agent it speaks for. */
-import { closeCodeFor, helloFrame, TEXT_MESSAGE_CAPABILITY, HUB_VERSION, PROTOCOL_VERSION, SwitchboardError, type WelcomeFrame } from '../../../shared/index.js';
+import {
+  closeCodeFor,
+  helloFrame,
+  TEXT_MESSAGE_CAPABILITY,
+  HUB_VERSION,
+  PROTOCOL_VERSION,
+  SwitchboardError,
+  type WelcomeFrame,
+} from '../../../shared/index.js';
 import type { Connection, Identity } from '../connection.js';
 import { sendError, type RequestId, type HandlerSpec } from '../router.js';
 import type { HubServices } from '../services.js';

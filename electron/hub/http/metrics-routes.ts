@@ -20,7 +20,8 @@ export function metricsRoutes(s: HubServices): Route[] {
           : body !== null && typeof body === 'object' && Array.isArray((body as { interactions?: unknown }).interactions)
             ? (body as { interactions: unknown[] }).interactions
             : [body !== null && typeof body === 'object' && 'data' in body ? (body as { data: unknown }).data : body];
-        if (records.length > MAX_BATCH) throw new SwitchboardError('SB_ERR_VALIDATION', `at most ${MAX_BATCH} interactions per request (got ${records.length})`);
+        if (records.length > MAX_BATCH)
+          throw new SwitchboardError('SB_ERR_VALIDATION', `at most ${MAX_BATCH} interactions per request (got ${records.length})`);
         const valid: InteractionRecord[] = [];
         const errors: { index: number; message: string }[] = [];
         records.forEach((record, index) => {
@@ -30,7 +31,10 @@ export function metricsRoutes(s: HubServices): Route[] {
         });
         const saved = valid.length === 0 ? [] : await s.ingest.record(requireIdentity(ctx).agent, valid);
         const status = errors.length === 0 ? 201 : saved.length === 0 ? 400 : 207;
-        return { status, body: { status: errors.length === 0 ? 'ok' : saved.length === 0 ? 'error' : 'partial', stored: saved.length, ids: saved.map((i) => i.id), errors } };
+        return {
+          status,
+          body: { status: errors.length === 0 ? 'ok' : saved.length === 0 ? 'error' : 'partial', stored: saved.length, ids: saved.map((i) => i.id), errors },
+        };
       },
     },
   ];

@@ -42,7 +42,8 @@ export function sessionRoutes(s: HubServices): Route[] {
         if (session === undefined) {
           const limited = s.auth.failures.failed(ctx.req.socket.remoteAddress ?? 'unknown', 'login link', 'used, expired or unknown login code');
           if (limited !== undefined) sendPage(ctx.req, ctx.res, limited.status, 'Too many login attempts', `${limited.message}.`);
-          else sendPage(ctx.req, ctx.res, 401, 'Login link not valid', 'This login link was already used or has expired. Run `switchboard open` for a new one.');
+          else
+            sendPage(ctx.req, ctx.res, 401, 'Login link not valid', 'This login link was already used or has expired. Run `switchboard open` for a new one.');
           return { body: null };
         }
         setSessionCookie(ctx.res, session.secret, SESSION_TTL_MS / 1000);

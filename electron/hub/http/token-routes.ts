@@ -47,7 +47,11 @@ export function tokenRoutes(s: HubServices): Route[] {
         }
         const { token, record } = s.tokens.create({ agent, admin, label, ...(value === undefined ? {} : { secret: value }) }, s.clock.now());
         const adopted = value !== undefined;
-        s.events.record('token_created', s.clock.now(), { actor: requireIdentity(ctx).agent, subject: record.id, detail: { agent: record.agent, admin: record.admin, ...(adopted ? { adopted } : {}) } });
+        s.events.record('token_created', s.clock.now(), {
+          actor: requireIdentity(ctx).agent,
+          subject: record.id,
+          detail: { agent: record.agent, admin: record.admin, ...(adopted ? { adopted } : {}) },
+        });
         // An adopted value is the caller's own: it is not sent back.
         return { status: 201, body: { status: 'ok', token: adopted ? { ...record, adopted } : { ...record, token } } };
       },

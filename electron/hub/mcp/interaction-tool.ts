@@ -8,7 +8,7 @@ export function registerInteractionTool(ctx: McpContext): void {
     'report_interaction',
     {
       description:
-        'Report one interaction you handled (a request you answered), for the hub\'s metrics and alerts: what was asked, how long the answer took, which tools you used, and whether it worked (with an error type if not). Call it once per interaction, after it ended.',
+        "Report one interaction you handled (a request you answered), for the hub's metrics and alerts: what was asked, how long the answer took, which tools you used, and whether it worked (with an error type if not). Call it once per interaction, after it ended.",
       inputSchema: {
         input: z.string().describe('What was asked (the first 200 characters are kept).'),
         response_time_ms: z.number().min(0).max(86_400_000).describe('How long the answer took, in milliseconds.'),

@@ -57,7 +57,8 @@ export async function waitForMessages(ctx: McpContext, query: WaitQuery, signal:
   });
   try {
     if (query.afterSeq !== undefined) {
-      for (const message of await storedAfter(ctx.client, query.conversation, query.afterSeq, query.limit)) if (wanted(message)) found.set(message.seq, message);
+      for (const message of await storedAfter(ctx.client, query.conversation, query.afterSeq, query.limit))
+        if (wanted(message)) found.set(message.seq, message);
     }
     if (found.size === 0) {
       await wait.done;

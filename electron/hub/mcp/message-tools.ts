@@ -58,9 +58,17 @@ export function registerMessageTools(ctx: McpContext): void {
     {
       description: `Wait for new messages from other agents instead of polling. Returns as soon as at least one message arrives (in one conversation, or in any you may read), or an empty list with timed_out true when the time is up. With after_seq, messages already stored after that seq are returned at once. Your own messages are left out. Loop by passing next_after_seq as after_seq so nothing is missed between calls.`,
       inputSchema: {
-        conversation: conversation.optional().describe('Only this conversation; leave out to wait on every conversation you may read (direct messages to you included).'),
-        after_seq: afterSeq.optional().describe('Return messages after this seq (a cursor from an earlier call); leave out to wait only for messages that arrive from now on.'),
-        timeout_seconds: z.number().min(0).default(ctx.maxWaitSeconds).describe(`How long to wait, in seconds: ${waitLimit(ctx)}.`),
+        conversation: conversation
+          .optional()
+          .describe('Only this conversation; leave out to wait on every conversation you may read (direct messages to you included).'),
+        after_seq: afterSeq
+          .optional()
+          .describe('Return messages after this seq (a cursor from an earlier call); leave out to wait only for messages that arrive from now on.'),
+        timeout_seconds: z
+          .number()
+          .min(0)
+          .default(ctx.maxWaitSeconds)
+          .describe(`How long to wait, in seconds: ${waitLimit(ctx)}.`),
         limit: limit.default(50).describe('At most this many messages (default 50).'),
       },
       annotations: READ_ONLY,
@@ -74,7 +82,7 @@ export function registerMessageTools(ctx: McpContext): void {
     'send_message',
     {
       description:
-        'Send a message: to a conversation (created if it does not exist yet), or as a direct message to one agent with `to`. Give exactly one of conversation and to. Returns the stored message with its seq. When you answer another agent\'s message, set in_reply_to to its seq: the hub uses reply chains to stop runaway agent loops.',
+        "Send a message: to a conversation (created if it does not exist yet), or as a direct message to one agent with `to`. Give exactly one of conversation and to. Returns the stored message with its seq. When you answer another agent's message, set in_reply_to to its seq: the hub uses reply chains to stop runaway agent loops.",
       inputSchema: {
         conversation: conversation.optional().describe('Conversation id to post in.'),
         to: agentName.optional().describe('Agent id for a direct message (stored in "dm:<a>:<b>").'),
@@ -86,7 +94,8 @@ export function registerMessageTools(ctx: McpContext): void {
       annotations: { openWorldHint: false },
     },
     async (args) => {
-      if ((args.conversation === undefined) === (args.to === undefined)) throw new SwitchboardError('SB_ERR_VALIDATION', 'give exactly one of "conversation" or "to"');
+      if ((args.conversation === undefined) === (args.to === undefined))
+        throw new SwitchboardError('SB_ERR_VALIDATION', 'give exactly one of "conversation" or "to"');
       const ack = await client.request({
         type: 'send_message',
         ...(args.to === undefined ? { conversation_id: args.conversation } : { to: args.to }),

@@ -19,7 +19,10 @@ const taskUri = (id: string): string => `${TASKS}${encodeURIComponent(id)}`;
 
 /** One spelling per resource, so `dm:a:b` and `dm%3Aa%3Ab` are the same subscription. */
 function canonical(uri: string): string | undefined {
-  for (const [prefix, make] of [[CONVERSATIONS, conversationUri], [TASKS, taskUri]] as const) {
+  for (const [prefix, make] of [
+    [CONVERSATIONS, conversationUri],
+    [TASKS, taskUri],
+  ] as const) {
     if (!uri.startsWith(prefix)) continue;
     try {
       return make(decodeURIComponent(uri.slice(prefix.length)));
@@ -44,7 +47,15 @@ export function registerResources(ctx: McpContext): void {
     new ResourceTemplate(`${CONVERSATIONS}{id}`, {
       list: async () => {
         const listed = (await client.request({ type: 'list_conversations' }))['conversations'] as { id: string; title: string | null; message_count: number }[];
-        return { resources: listed.map((c) => ({ uri: conversationUri(c.id), name: c.id, title: c.title ?? c.id, description: `${c.message_count} messages`, mimeType: JSON_TYPE })) };
+        return {
+          resources: listed.map((c) => ({
+            uri: conversationUri(c.id),
+            name: c.id,
+            title: c.title ?? c.id,
+            description: `${c.message_count} messages`,
+            mimeType: JSON_TYPE,
+          })),
+        };
       },
     }),
     { description: `A conversation's newest ${RECENT} messages, oldest first, as JSON. Subscribe to be told when a message arrives.`, mimeType: JSON_TYPE },
@@ -60,7 +71,14 @@ export function registerResources(ctx: McpContext): void {
           client.request({ type: 'task_list', to: ctx.agent, limit: RECENT }),
         ]);
         const all = new Map([...(sent['tasks'] as TaskRecord[]), ...(received['tasks'] as TaskRecord[])].map((t) => [t.task_id, t]));
-        return { resources: [...all.values()].map((t) => ({ uri: taskUri(t.task_id), name: t.task_id, title: `${t.cmd} → ${t.to} (${t.state})`, mimeType: JSON_TYPE })) };
+        return {
+          resources: [...all.values()].map((t) => ({
+            uri: taskUri(t.task_id),
+            name: t.task_id,
+            title: `${t.cmd} → ${t.to} (${t.state})`,
+            mimeType: JSON_TYPE,
+          })),
+        };
       },
     }),
     { description: 'A task with its state, result or error, progress and attempts, as JSON. Subscribe to be told when it changes.', mimeType: JSON_TYPE },

@@ -31,7 +31,9 @@ export function createTaskInbox(client: SwitchboardClient) {
 
   const offered = (task: TaskRecord, leaseUntil: string | null): void => {
     if (offers.size >= CAPACITY) {
-      void client.request({ type: 'task_reject', task_id: task.task_id, reason: `the MCP inbox of "${client.agent ?? ''}" holds ${CAPACITY} untaken tasks` }).catch(() => {});
+      void client
+        .request({ type: 'task_reject', task_id: task.task_id, reason: `the MCP inbox of "${client.agent ?? ''}" holds ${CAPACITY} untaken tasks` })
+        .catch(() => {});
       return;
     }
     const left = (leaseUntil === null ? Number.POSITIVE_INFINITY : Date.parse(leaseUntil) - Date.now()) - LEASE_MARGIN_MS;
@@ -79,16 +81,20 @@ export function createTaskInbox(client: SwitchboardClient) {
   return {
     /** Accepts the next offer (waiting up to `ms` for one) and returns the task, now working; undefined if none came. */
     take(ms: number, signal: AbortSignal): Promise<TaskRecord | undefined> {
-      return until(async () => {
-        for (let task = next(); task !== undefined; task = next()) {
-          try {
-            return (await client.request({ type: 'task_accept', task_id: task.task_id }))['task'] as TaskRecord;
-          } catch (error) {
-            if (!(error instanceof HubError && GONE.has(error.code))) throw error;
+      return until(
+        async () => {
+          for (let task = next(); task !== undefined; task = next()) {
+            try {
+              return (await client.request({ type: 'task_accept', task_id: task.task_id }))['task'] as TaskRecord;
+            } catch (error) {
+              if (!(error instanceof HubError && GONE.has(error.code))) throw error;
+            }
           }
-        }
-        return undefined;
-      }, ms, signal);
+          return undefined;
+        },
+        ms,
+        signal,
+      );
     },
     /** The master's answers to this task's questions so far, oldest first. */
     answers(taskId: string): unknown[] {
@@ -96,7 +102,7 @@ export function createTaskInbox(client: SwitchboardClient) {
     },
     /** Waits up to `ms` for an answer beyond the first `known` ones. */
     nextAnswer(taskId: string, known: number, ms: number, signal: AbortSignal): Promise<{ answer: unknown } | undefined> {
-      return until(() => (answers.get(taskId)?.length ?? 0) > known ? { answer: answers.get(taskId)?.[known] } : undefined, ms, signal);
+      return until(() => ((answers.get(taskId)?.length ?? 0) > known ? { answer: answers.get(taskId)?.[known] } : undefined), ms, signal);
     },
     /** Forgets a finished task's answers. */
     finished(taskId: string): void {

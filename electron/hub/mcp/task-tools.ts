@@ -26,7 +26,12 @@ export function registerTaskTools(ctx: McpContext): void {
       annotations: { openWorldHint: false },
     },
     async (args, signal) => {
-      const task = { to: args.to, cmd: args.cmd, ...(args.payload === undefined ? {} : { payload: args.payload }), ...(args.text === undefined ? {} : { text: args.text }) };
+      const task = {
+        to: args.to,
+        cmd: args.cmd,
+        ...(args.payload === undefined ? {} : { payload: args.payload }),
+        ...(args.text === undefined ? {} : { text: args.text }),
+      };
       const sent = (await client.request({ type: 'task_send', task }))['task'] as TaskRecord;
       const ms = waitMs(ctx, args.wait_seconds);
       const latest = ms > 0 ? await tasks.waitUntil(sent.task_id, settled, ms, signal) : sent;

@@ -16,7 +16,13 @@ export function registerWorkerTools(ctx: McpContext): void {
     'take_task',
     {
       description: `Take the next task another agent sent to you (or to a role you have): it is accepted and returned with its cmd, payload and text, now "working" and yours. Report progress with report_progress, ask with ask_for_input, and end it with finish_task. Once taken, a task must see progress or a result within its timeout_ms, or the hub takes it back. Tasks offered while you are not taking them are given back when their offer runs out and offered again. Returns task null when none came within wait_seconds.`,
-      inputSchema: { wait_seconds: z.number().min(0).optional().describe(`Wait this many seconds for a task to arrive: ${waitLimit(ctx)}. Default 0: only one already offered.`) },
+      inputSchema: {
+        wait_seconds: z
+          .number()
+          .min(0)
+          .optional()
+          .describe(`Wait this many seconds for a task to arrive: ${waitLimit(ctx)}. Default 0: only one already offered.`),
+      },
       annotations: { openWorldHint: false },
     },
     async (args, signal) => ({ task: (await inbox.take(waitMs(ctx, args.wait_seconds), signal)) ?? null }),
@@ -26,7 +32,7 @@ export function registerWorkerTools(ctx: McpContext): void {
     ctx,
     'report_progress',
     {
-      description: 'Report progress on a task you took. The master sees it, and it keeps the task yours: report at least once per the task\'s timeout_ms.',
+      description: "Report progress on a task you took. The master sees it, and it keeps the task yours: report at least once per the task's timeout_ms.",
       inputSchema: {
         task_id: taskId,
         progress: z.number().min(0).max(1).optional().describe('How far along, from 0 to 1.'),
@@ -51,7 +57,11 @@ export function registerWorkerTools(ctx: McpContext): void {
       inputSchema: {
         task_id: taskId,
         question: z.string().min(1).max(100_000).describe('The question for the master.'),
-        wait_seconds: z.number().min(0).optional().describe(`Wait this many seconds for the answer: ${waitLimit(ctx)}.`),
+        wait_seconds: z
+          .number()
+          .min(0)
+          .optional()
+          .describe(`Wait this many seconds for the answer: ${waitLimit(ctx)}.`),
       },
       annotations: { openWorldHint: false },
     },

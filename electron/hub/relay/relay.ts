@@ -58,7 +58,13 @@ export function createRelay(deps: {
   const notifier = createTaskNotifier(deps.presence, reader.maySee);
   const common = { tasks, events: deps.events, commits: deps.commits, notifier, callbacks, config: deps.config, now };
   const dispatcher = createDispatcher({ ...common, presence: deps.presence, logger: deps.logger, random: deps.random });
-  const service = createTaskService({ ...common, maySee: reader.maySee, policy: deps.policy, kick: () => dispatcher.kick(), wakeBy: (time) => dispatcher.wakeBy(time) });
+  const service = createTaskService({
+    ...common,
+    maySee: reader.maySee,
+    policy: deps.policy,
+    kick: () => dispatcher.kick(),
+    wakeBy: (time) => dispatcher.wakeBy(time),
+  });
   // Every connection, not only an agent's first: a new one may announce the role or capability a task waits for.
   deps.presence.on('joined', () => dispatcher.kick());
   deps.presence.on('offline', (agent) => dispatcher.agentLeft(agent));

@@ -40,7 +40,13 @@ export function createEventStore(db: Db) {
   return {
     /** Appends an event; returns its id. */
     record(kind: string, now: number, fields: { actor?: string | null; subject?: string | null; detail?: unknown } = {}): number {
-      const { lastInsertRowid } = insert.run(now, kind, fields.actor ?? null, fields.subject ?? null, fields.detail === undefined ? null : JSON.stringify(fields.detail));
+      const { lastInsertRowid } = insert.run(
+        now,
+        kind,
+        fields.actor ?? null,
+        fields.subject ?? null,
+        fields.detail === undefined ? null : JSON.stringify(fields.detail),
+      );
       for (const listener of listeners)
         listener({ kind, ts: now, actor: fields.actor ?? null, subject: fields.subject ?? null, detail: fields.detail ?? null });
       return Number(lastInsertRowid);

@@ -58,8 +58,8 @@ export function BackupsNote({ settingsPath }: { settingsPath: string | undefined
       )}
       <DesktopBackupActions />
       <p>
-        The hub makes a consistent copy of the database on the schedule above, into the backup folder, and deletes its own scheduled copies
-        once they are older than the days to keep. From a terminal: <code>switchboard backup &lt;file&gt;</code> while the hub runs, and{' '}
+        The hub makes a consistent copy of the database on the schedule above, into the backup folder, and deletes its own scheduled copies once they are older
+        than the days to keep. From a terminal: <code>switchboard backup &lt;file&gt;</code> while the hub runs, and{' '}
         <code>switchboard restore &lt;file&gt;</code> with the hub stopped — it checks the file first and keeps the database it replaces.
       </p>
     </section>

@@ -205,7 +205,14 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
         emptyMeans: 'backups/ in the data folder',
         defaultValue: null,
       },
-      hubInt('backupKeepDays', 'Keep backups for', 'days', 1, 36_500, 'Scheduled backups older than this are deleted after each new one; other files in the folder are never touched.'),
+      hubInt(
+        'backupKeepDays',
+        'Keep backups for',
+        'days',
+        1,
+        36_500,
+        'Scheduled backups older than this are deleted after each new one; other files in the folder are never touched.',
+      ),
     ],
   },
   {

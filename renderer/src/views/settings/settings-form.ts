@@ -55,7 +55,9 @@ export function parseInput(field: SettingField, input: InputValue): Parsed {
       if (text === '') return { ok: true, value: null };
       return /^https?:\/\/\S+$/i.test(text) ? { ok: true, value: text } : { ok: false, error: `${field.label} must start with http:// or https://` };
     case 'choice':
-      return (field.choices ?? []).includes(text) ? { ok: true, value: text } : { ok: false, error: `${field.label} must be one of ${(field.choices ?? []).join(', ')}` };
+      return (field.choices ?? []).includes(text)
+        ? { ok: true, value: text }
+        : { ok: false, error: `${field.label} must be one of ${(field.choices ?? []).join(', ')}` };
     case 'text':
       return text === '' ? { ok: false, error: `${field.label} needs a value` } : { ok: true, value: text };
   }
