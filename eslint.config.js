@@ -1,4 +1,5 @@
-// Lint rules, including the layering rule: which folder may import what (see CONTRIBUTING.md).
+// Lint rules, including which packages each folder may use; which folder may import which is
+// .dependency-cruiser.cjs (see CONTRIBUTING.md, "Layers").
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
@@ -41,7 +42,15 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['electron/hub/**/*.ts', 'electron/cli/**/*.ts', 'electron/shell/**/*.ts', 'sdk/**/*.ts', 'examples/**/*.ts'],
+    files: [
+      'electron/hub/**/*.ts',
+      'electron/common/**/*.ts',
+      'electron/mcp/**/*.ts',
+      'electron/cli/**/*.ts',
+      'electron/shell/**/*.ts',
+      'sdk/**/*.ts',
+      'examples/**/*.ts',
+    ],
     rules: layer('The hub, the CLI, the shell logic, the SDK and the examples run under plain Node: never import Electron or the renderer.', {
       paths: ['electron'],
       patterns: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**'],

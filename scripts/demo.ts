@@ -24,8 +24,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { readConnectionFile } from '../electron/hub/connection-file.js';
-import { resolveDataDir } from '../electron/hub/data-dir.js';
+import { readConnectionFile } from '../electron/common/connection-file.js';
+import { resolveDataDir } from '../electron/common/data-dir.js';
 import { connect, type Agent, type ConnectOptions, type StoredMessage, type TaskContext, type TaskRecord } from '../sdk/index.js';
 
 const CLI = fileURLToPath(new URL('../electron/cli/main.js', import.meta.url));

@@ -9,9 +9,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { closeDatabase, openDatabase } from '../electron/hub/store/database.js';
-import { createMessageStore } from '../electron/hub/store/message-store.js';
-import { findDamage } from '../electron/hub/store/start-check.js';
+import { closeDatabase, createMessageStore, findDamage, openDatabase } from '../electron/hub/index.js';
 
 const WORDS = 'agent task review build deploy message queue relay hub token search index page commit branch test error retry lease result'.split(' ');
 const BATCH = 5_000;

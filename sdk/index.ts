@@ -6,8 +6,8 @@
 import { webcrypto } from 'node:crypto';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { readConnectionFile, connectionFilePath } from '../electron/hub/connection-file.js';
-import { resolveDataDir } from '../electron/hub/data-dir.js';
+import { readConnectionFile, connectionFilePath } from '../electron/common/connection-file.js';
+import { resolveDataDir } from '../electron/common/data-dir.js';
 import {
   answerTextMessages,
   openStream,

@@ -7,10 +7,9 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { SwitchboardError } from '../../shared/index.js';
-import { backupDatabaseFile, restoreBackup } from '../hub/backup/index.js';
-import { readConnectionFile } from '../hub/connection-file.js';
-import { DATABASE_FILE, databaseFile, resolveDataDir } from '../hub/data-dir.js';
-import { SCHEMA_VERSION } from '../hub/store/migrations.js';
+import { SCHEMA_VERSION, backupDatabaseFile, restoreBackup } from '../hub/index.js';
+import { readConnectionFile } from '../common/connection-file.js';
+import { DATABASE_FILE, databaseFile, resolveDataDir } from '../common/data-dir.js';
 import { callHub, CliError, HubUnreachableError } from './hub-client.js';
 import { formatBytes, progressLine, watchCopy } from './progress.js';
 

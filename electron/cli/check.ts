@@ -5,11 +5,12 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
-import { ConfigError, resolveConfig, type HubConfig, type HubSettings } from '../hub/config.js';
-import { readConnectionFile } from '../hub/connection-file.js';
-import { resolveDataDir } from '../hub/data-dir.js';
-import { redact } from '../hub/logger.js';
-import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
+import { resolveConfig, type HubConfig, type HubSettings } from '../hub/index.js';
+import { ConfigError } from '../common/config-error.js';
+import { readConnectionFile } from '../common/connection-file.js';
+import { resolveDataDir } from '../common/data-dir.js';
+import { redact } from '../common/logger.js';
+import { readSettingsFile, settingsFilePath } from '../common/settings-file.js';
 import { formatJson } from './table.js';
 
 const MIN_NODE_MAJOR = 22;

@@ -1,6 +1,6 @@
 /** How CLI commands reach a running hub: the connection file, then HTTP with its admin token. */
-import { readConnectionFile, connectionFilePath, type ConnectionInfo } from '../hub/connection-file.js';
-import { resolveDataDir } from '../hub/data-dir.js';
+import { readConnectionFile, connectionFilePath, type ConnectionInfo } from '../common/connection-file.js';
+import { resolveDataDir } from '../common/data-dir.js';
 
 export class CliError extends Error {}
 

@@ -1,9 +1,17 @@
 /** `switchboard agents` and `switchboard tasks`: what GET /api/agents and GET /api/tasks return, as a table or `--json`. */
 import type { TaskRecord } from '../../shared/index.js';
-import type { AgentListing } from '../hub/agent-listing.js';
+import type { AgentListing } from '../hub/index.js';
 import { callHub, CliError, connectionFor } from './hub-client.js';
-import type { TaskListOptions } from './program.js';
 import { formatJson, formatTable } from './table.js';
+
+export interface TaskListOptions {
+  dataDir?: string;
+  state?: string;
+  from?: string;
+  to?: string;
+  limit: string;
+  json?: boolean;
+}
 
 export async function agents(options: { dataDir?: string | undefined; json?: boolean | undefined }): Promise<void> {
   const listed = (await callHub(connectionFor(options.dataDir), 'GET', '/api/agents'))['agents'] as AgentListing[];

@@ -7,8 +7,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { InitializeRequest, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { HubError } from '../../shared/client/index.js';
 import { agentName } from '../../shared/index.js';
-import { agentFromClientName, initializeRequestIn, openHubClient, profileFor } from '../hub/mcp/hub-connection.js';
-import { createSwitchboardMcpServer } from '../hub/mcp/mcp-server.js';
+import { agentFromClientName, createSwitchboardMcpServer, initializeRequestIn, openHubClient, profileFor } from '../mcp/index.js';
 import { callHub, CliError, connectionFor } from './hub-client.js';
 
 /** A stdio transport started before the MCP server exists, to read `initialize` (who the client is) first. */

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { HUB_VERSION } from '../../shared/index.js';
+import type { TaskListOptions } from './listings.js';
 
 const DATA_DIR_HELP = 'the data folder (else SWITCHBOARD_HOME, else the app-data folder)';
 
@@ -107,15 +108,6 @@ export function buildProgram(): Command {
     .action(async (options: { dataDir?: string; agent?: string }) => (await import('./mcp.js')).mcp(options));
 
   return program;
-}
-
-export interface TaskListOptions {
-  dataDir?: string;
-  state?: string;
-  from?: string;
-  to?: string;
-  limit: string;
-  json?: boolean;
 }
 
 /** `token create | list | revoke`. A new option for one of them is one `.option(...)` here and one field in token.ts. */

@@ -28,7 +28,7 @@ function fullName(command: Command): string {
 
 /** A failure of the command itself, in one or a few lines for people: never a stack unless SWITCHBOARD_DEBUG is set. */
 async function describeFailure(error: unknown): Promise<string> {
-  const [{ ConfigError }, { HubStartError }] = await Promise.all([import('../hub/config.js'), import('../hub/start-error.js')]);
+  const { ConfigError, HubStartError } = await import('../hub/index.js');
   if (error instanceof ConfigError || error instanceof CliError || error instanceof HubStartError) return error.message;
   if (process.env['SWITCHBOARD_DEBUG'] !== undefined && error instanceof Error) return error.stack ?? error.message;
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)} (set SWITCHBOARD_DEBUG=1 for details)`;

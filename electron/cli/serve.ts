@@ -1,13 +1,9 @@
 /** `switchboard serve`: run the hub headless until SIGINT or SIGTERM. */
 import { join } from 'node:path';
-import type { HubSettings } from '../hub/config.js';
-import { resolveDataDir } from '../hub/data-dir.js';
-import { createHub } from '../hub/hub.js';
-import { createLogger } from '../hub/logger.js';
-import { exposureWarning } from '../hub/network-exposure.js';
-import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
-import { startFailureMessage } from '../hub/start-failure.js';
-import { HubStartError } from '../hub/start-error.js';
+import { HubStartError, createHub, exposureWarning, startFailureMessage, type HubSettings } from '../hub/index.js';
+import { resolveDataDir } from '../common/data-dir.js';
+import { createLogger } from '../common/logger.js';
+import { readSettingsFile, settingsFilePath } from '../common/settings-file.js';
 import { CliError } from './hub-client.js';
 
 export async function serve(values: { port?: string | undefined; host?: string | undefined; dataDir?: string | undefined }): Promise<void> {

@@ -1,5 +1,5 @@
 /** `switchboard status`: is the hub running, where, and how busy. */
-import type { DatabaseStatus } from '../hub/database-health.js';
+import type { DatabaseStatus } from '../hub/index.js';
 import { callHub, connectionFor } from './hub-client.js';
 
 export async function status(values: { dataDir?: string | undefined; json?: boolean | undefined }): Promise<void> {

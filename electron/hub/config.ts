@@ -1,5 +1,6 @@
 /** Hub configuration: defaults, and validation that lists every problem at once. */
 import { isAbsolute } from 'node:path';
+import { ConfigError } from '../common/config-error.js';
 import {
   BACKUP_INTERVALS,
   DEFAULT_BACKUP_EVERY,
@@ -32,30 +33,6 @@ export interface HubConfig extends Limits {
 }
 
 export type HubSettings = Partial<HubConfig> & { dataDir: string };
-
-/** Raised with every problem found, so a person fixes their settings in one go. */
-export class ConfigError extends Error {
-  readonly problems: string[];
-  /** The setting each problem is about, in step with `problems`; none for a problem with the file itself. */
-  readonly #keys: readonly (string | undefined)[];
-
-  constructor(problems: string[], keys: readonly (string | undefined)[] = []) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-    this.#keys = keys;
-  }
-
-  /** The problems by setting, for a form that shows each next to its field (a setting's problems joined by "; "). */
-  get fields(): Record<string, string> {
-    const fields: Record<string, string> = {};
-    this.problems.forEach((message, i) => {
-      const key = this.#keys[i];
-      if (key !== undefined) fields[key] = fields[key] === undefined ? message : `${fields[key]}; ${message}`;
-    });
-    return fields;
-  }
-}
 
 const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   port: [0, 65535],

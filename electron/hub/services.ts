@@ -1,39 +1,36 @@
 /** Everything a frame handler or HTTP route may use, built once by createHub and passed in. */
 import type { HubConfig } from './config.js';
-import type { CommitQueue } from './commit-queue.js';
-import type { ConnectionRegistry } from './connection-registry.js';
-import type { Logger } from './logger.js';
-import type { LoopBreaker } from './loop-breaker.js';
-import type { Messaging } from './messaging.js';
-import type { OfflineQueue } from './offline-queue.js';
-import type { Presence } from './presence.js';
-import type { Router } from './router.js';
-import type { Streams } from './streams.js';
-import type { TextAnswers } from './text-answers.js';
+import type { CommitQueue } from './store/commit-queue.js';
+import type { ConnectionRegistry } from './ws/connection-registry.js';
+import type { Logger } from '../common/logger.js';
+import type { LoopBreaker } from './messaging/loop-breaker.js';
+import type { Messaging } from './messaging/messaging.js';
+import type { OfflineQueue } from './messaging/offline-queue.js';
+import type { Presence } from './messaging/presence.js';
+import type { Router } from './ws/router.js';
+import type { Streams } from './messaging/streams.js';
+import type { TextAnswers } from './messaging/text-answers.js';
 import type { AgentStore } from './store/agent-store.js';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { EventStore } from './store/event-store.js';
 import type { MessageStore } from './store/message-store.js';
 import type { TokenStore } from './store/token-store.js';
-import type { SubscriptionIndex } from './subscriptions.js';
-import type { Authenticator } from './auth.js';
+import type { SubscriptionIndex } from './messaging/subscriptions.js';
+import type { Authenticator } from './auth/auth.js';
 import type { Relay } from './relay/relay.js';
-import type { Audit } from './audit.js';
+import type { Audit } from './read-models/audit.js';
 import type { Ingest } from './metrics/ingest.js';
 import type { Rollups } from './metrics/rollups.js';
-import type { Retention } from './retention.js';
+import type { Retention } from './store/retention.js';
 import type { AlertEngine } from './alerts/alert-engine.js';
-import type { Sessions } from './sessions.js';
+import type { Sessions } from './auth/sessions.js';
 import type { SearchStore } from './store/search-store.js';
 import type { RateStore } from './store/rate-store.js';
 import type { HubBackups } from './backup/backup-export.js';
-import type { CallbackSecret } from './callback-secret.js';
+import type { CallbackSecret } from './relay/callback-secret.js';
 import type { CallbackPolicy } from './relay/ssrf-guard.js';
-import type { DatabaseHealth } from './database-health.js';
-
-export interface Clock {
-  now(): number;
-}
+import type { DatabaseHealth } from './health/database-health.js';
+import type { Clock } from '../common/clock.js';
 
 export interface HubServices {
   config: HubConfig;

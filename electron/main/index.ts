@@ -5,7 +5,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
-import { resolveDataDir } from '../hub/data-dir.js';
+import { resolveDataDir } from '../common/data-dir.js';
 import { notifyAlerts } from '../shell/alert-notifications.js';
 import { commandNames, runCli } from '../cli/run.js';
 import { cliArguments } from '../shell/cli-invocation.js';

@@ -5,13 +5,20 @@
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import { ConfigError, resolveConfig, type HubConfig, type HubSettings } from '../hub/config.js';
-import { createHub, type Hub, type HubOptions } from '../hub/hub.js';
-import type { DatabaseStatus } from '../hub/database-health.js';
-import { createLogger, silentLogger } from '../hub/logger.js';
-import { exposureWarning } from '../hub/network-exposure.js';
-import { readSettingsFile, settingsFilePath } from '../hub/settings-file.js';
-import { startFailureMessage } from '../hub/start-failure.js';
+import {
+  createHub,
+  exposureWarning,
+  resolveConfig,
+  startFailureMessage,
+  type DatabaseStatus,
+  type Hub,
+  type HubConfig,
+  type HubOptions,
+  type HubSettings,
+} from '../hub/index.js';
+import { ConfigError } from '../common/config-error.js';
+import { createLogger, silentLogger } from '../common/logger.js';
+import { readSettingsFile, settingsFilePath } from '../common/settings-file.js';
 
 export type HubState = 'starting' | 'running' | 'stopping' | 'stopped' | 'error';
 

@@ -4,7 +4,7 @@
  */
 import { watch } from 'node:fs';
 import { basename } from 'node:path';
-import { settingsFilePath } from '../hub/settings-file.js';
+import { settingsFilePath } from '../common/settings-file.js';
 
 /** Editors write in bursts; wait for the file to settle. */
 const SETTLE_MS = 200;

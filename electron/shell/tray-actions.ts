@@ -1,7 +1,7 @@
 /** What each tray menu item does, against the embedded hub and the desktop platform. */
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { backupsFolder, checkBackupFile, manualBackupName, restoreBackup } from '../hub/backup/index.js';
+import { backupsFolder, checkBackupFile, manualBackupName, restoreBackup } from '../hub/index.js';
 import type { CliLink } from './cli-link.js';
 import type { HubHost } from './hub-host.js';
 import type { ShellPlatform } from './platform.js';

@@ -3,9 +3,7 @@
  * creates, with the dashboard's rights), handed to the window's cookie jar as an HttpOnly cookie, so
  * the page never holds a secret and never the admin token from connection.json.
  */
-import { DEFAULT_ADMIN_AGENT, SESSION_COOKIE } from '../hub/auth.js';
-import type { HubServices } from '../hub/services.js';
-import { revokeToken } from '../hub/token-revocation.js';
+import { DEFAULT_ADMIN_AGENT, SESSION_COOKIE, revokeToken, type HubServices } from '../hub/index.js';
 
 /** How the window's session appears in the token list. */
 export const WINDOW_SESSION_LABEL = 'desktop window';

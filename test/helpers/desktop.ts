@@ -2,8 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type Agent } from '../../sdk/index.js';
-import { readConnectionFile } from '../../electron/hub/connection-file.js';
-import { silentLogger } from '../../electron/hub/logger.js';
+import { readConnectionFile } from '../../electron/common/connection-file.js';
+import { silentLogger } from '../../electron/common/logger.js';
 import { createHubHost, type HubHost } from '../../electron/shell/hub-host.js';
 import { tempDir } from './hub.js';
 import { FAST } from './sdk.js';

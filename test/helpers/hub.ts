@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach } from 'vitest';
 import WebSocket from 'ws';
 import type { HubSettings } from '../../electron/hub/config.js';
 import { createHub, type Hub, type HubOptions } from '../../electron/hub/hub.js';
-import { silentLogger } from '../../electron/hub/logger.js';
+import { silentLogger } from '../../electron/common/logger.js';
 
 export interface TestHub {
   hub: Hub;

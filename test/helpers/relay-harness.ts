@@ -4,9 +4,9 @@
  * the dispatcher reads of presence) and receive their offers in an inbox.
  */
 import { join } from 'node:path';
-import { createCommitQueue, type CommitQueue } from '../../electron/hub/commit-queue.js';
+import { createCommitQueue, type CommitQueue } from '../../electron/hub/store/commit-queue.js';
 import { resolveConfig, type HubSettings } from '../../electron/hub/config.js';
-import { silentLogger } from '../../electron/hub/logger.js';
+import { silentLogger } from '../../electron/common/logger.js';
 import { createDispatcher, type Dispatcher } from '../../electron/hub/relay/dispatcher.js';
 import { createTaskService, type TaskService } from '../../electron/hub/relay/task-service.js';
 import type { AgentRow } from '../../electron/hub/store/agent-store.js';

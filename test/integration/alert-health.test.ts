@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readConnectionFile } from '../../electron/hub/connection-file.js';
+import { readConnectionFile } from '../../electron/common/connection-file.js';
 import type { StoredMessage } from '../../shared/index.js';
 import { useAlertHub } from '../helpers/alerts.js';
 import { startReceiver, type ReceivedCallback } from '../helpers/callback-receiver.js';

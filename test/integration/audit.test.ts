@@ -1,9 +1,9 @@
 /** The audit trail on a real hub: `/api/relay/logs` (seed), the JSON Lines export, and `switchboard export audit`. */
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../electron/hub/audit.js';
+import type { AuditEntry } from '../../electron/hub/read-models/audit.js';
 import { createHub } from '../../electron/hub/hub.js';
-import { silentLogger } from '../../electron/hub/logger.js';
+import { silentLogger } from '../../electron/common/logger.js';
 import { runCli, serveCli } from '../helpers/cli-process.js';
 import { agentToken, api, tempDir, useHub, type TestHub } from '../helpers/hub.js';
 import { publish } from '../helpers/messages.js';

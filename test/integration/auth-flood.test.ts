@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUTH_FAILURES_PER_MINUTE } from '../../electron/hub/auth-failures.js';
+import { AUTH_FAILURES_PER_MINUTE } from '../../electron/hub/auth/auth-failures.js';
 import { api, connectAgent, openSocket, startHub, type TestClient, type TestHub } from '../helpers/hub.js';
 
 const FORGED_TOKEN = 'sb_thisTokenWasNeverIssuedByTheHub0123456789abcdefghij';

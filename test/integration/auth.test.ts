@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HUB_VERSION, PROTOCOL_VERSION } from '../../shared/index.js';
-import { createLogger } from '../../electron/hub/logger.js';
+import { createLogger } from '../../electron/common/logger.js';
 import { api, connectAgent, openSocket, startHub, tempDir, type TestClient, type TestHub } from '../helpers/hub.js';
 import { errorBody, rawRequest, rawUpgrade } from '../helpers/raw-http.js';
 

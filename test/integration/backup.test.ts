@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHub } from '../../electron/hub/hub.js';
-import { silentLogger } from '../../electron/hub/logger.js';
+import { silentLogger } from '../../electron/common/logger.js';
 import { inspect, messageRows } from '../helpers/backups.js';
 import { agentToken, api, tempFolders, useHub } from '../helpers/hub.js';
 import { ackCount, startSender } from '../helpers/senders.js';

@@ -3,7 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../../electron/hub/logger.js';
+import type { Logger } from '../../electron/common/logger.js';
 import { MAX_ANSWER_BYTES } from '../../electron/hub/relay/callback-request.js';
 import { createCallbackSender, type CallbackSender, type CallbackSenderDeps } from '../../electron/hub/relay/callback-sender.js';
 import { signatureHeaders } from '../../electron/hub/relay/callback-signing.js';

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../sdk/index.js';
-import { readConnectionFile } from '../../electron/hub/connection-file.js';
+import { readConnectionFile } from '../../electron/common/connection-file.js';
 import { notifyAlerts } from '../../electron/shell/alert-notifications.js';
 import type { HostStatus, HubHost } from '../../electron/shell/hub-host.js';
 import { autostartFile, linuxAutostart } from '../../electron/shell/linux-autostart.js';

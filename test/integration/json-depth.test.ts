@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../../shared/index.js';
-import { createLogger } from '../../electron/hub/logger.js';
+import { createLogger } from '../../electron/common/logger.js';
 import { api, connectAgent, startHub, tempDir, type TestClient, type TestHub } from '../helpers/hub.js';
 import { errorBody } from '../helpers/raw-http.js';
 

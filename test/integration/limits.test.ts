@@ -2,11 +2,12 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, type HubSettings } from '../../electron/hub/config.js';
+import { type HubSettings } from '../../electron/hub/config.js';
+import { ConfigError } from '../../electron/common/config-error.js';
 import { createHub } from '../../electron/hub/hub.js';
-import type { Connection } from '../../electron/hub/connection.js';
-import { MAX_PENDING_CONNECTIONS } from '../../electron/hub/connection-registry.js';
-import { MAX_MALFORMED_IN_ROW } from '../../electron/hub/router.js';
+import type { Connection } from '../../electron/hub/ws/connection.js';
+import { MAX_PENDING_CONNECTIONS } from '../../electron/hub/ws/connection-registry.js';
+import { MAX_MALFORMED_IN_ROW } from '../../electron/hub/ws/router.js';
 import { api, connectAgent, openSocket, startHub, tempDir, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { runCli } from '../helpers/cli-process.js';
 import { eventually } from '../helpers/wait.js';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
 import { api, useHub, type TestHub } from '../helpers/hub.js';
 import { hubHandles, mcpOverHttp, type McpClientOptions, type TestMcp } from '../helpers/mcp.js';
-import { MAX_MCP_SESSIONS } from '../../electron/hub/mcp/mcp-sessions.js';
+import { MAX_MCP_SESSIONS } from '../../electron/mcp/mcp-sessions.js';
 import { errorBody } from '../helpers/raw-http.js';
 import { logIn } from '../helpers/sessions.js';
 import { eventually } from '../helpers/wait.js';

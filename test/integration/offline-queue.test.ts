@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
-import type { LogLevel, Logger } from '../../electron/hub/logger.js';
+import type { LogLevel, Logger } from '../../electron/common/logger.js';
 import { agentToken, api, connectAgent, openSocket, startHub, tempDir, useHub, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { storedMessage } from '../helpers/messages.js';
 

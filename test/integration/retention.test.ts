@@ -2,9 +2,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../electron/hub/config.js';
+import { ConfigError } from '../../electron/common/config-error.js';
 import { createHub } from '../../electron/hub/hub.js';
-import { silentLogger } from '../../electron/hub/logger.js';
+import { silentLogger } from '../../electron/common/logger.js';
 import { publish } from '../helpers/messages.js';
 import { agentToken, api, connectAgent, tempDir, type TestHub } from '../helpers/hub.js';
 import { manualClock, startClockedHub, type ManualClock } from '../helpers/tasks.js';

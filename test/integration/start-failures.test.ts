@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../electron/hub/logger.js';
+import { silentLogger } from '../../electron/common/logger.js';
 import { createHubHost } from '../../electron/shell/hub-host.js';
 import { runCli } from '../helpers/cli-process.js';
 import { tempFolders } from '../helpers/hub.js';

@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkBackupFile } from '../../electron/hub/backup/index.js';
-import { readConnectionFile } from '../../electron/hub/connection-file.js';
+import { readConnectionFile } from '../../electron/common/connection-file.js';
 import type { HubHost } from '../../electron/shell/hub-host.js';
 import type { ShellPlatform } from '../../electron/shell/platform.js';
 import { createTrayActions } from '../../electron/shell/tray-actions.js';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readConnectionFile } from '../../electron/hub/connection-file.js';
+import { readConnectionFile } from '../../electron/common/connection-file.js';
 import { createBridgeHandlers } from '../../electron/shell/bridge-handlers.js';
 import { createCliLink } from '../../electron/shell/cli-link.js';
 import type { HubHost } from '../../electron/shell/hub-host.js';

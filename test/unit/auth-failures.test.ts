@@ -2,8 +2,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH_FAILURES_PER_MINUTE, createAuthFailures, type AuthFailures } from '../../electron/hub/auth-failures.js';
-import { silentLogger } from '../../electron/hub/logger.js';
+import { AUTH_FAILURES_PER_MINUTE, createAuthFailures, type AuthFailures } from '../../electron/hub/auth/auth-failures.js';
+import { silentLogger } from '../../electron/common/logger.js';
 import { closeDatabase, openDatabase, type Db } from '../../electron/hub/store/database.js';
 import { createEventStore, type EventStore } from '../../electron/hub/store/event-store.js';
 import { tempDir } from '../helpers/hub.js';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCommitQueue, type CommitQueue } from '../../electron/hub/commit-queue.js';
-import { createDatabaseHealth } from '../../electron/hub/database-health.js';
-import { silentLogger } from '../../electron/hub/logger.js';
+import { createCommitQueue, type CommitQueue } from '../../electron/hub/store/commit-queue.js';
+import { createDatabaseHealth } from '../../electron/hub/health/database-health.js';
+import { silentLogger } from '../../electron/common/logger.js';
 import { closeDatabase, openDatabase } from '../../electron/hub/store/database.js';
 import { tempDir } from '../helpers/hub.js';
 

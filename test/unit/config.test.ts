@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig } from '../../electron/hub/config.js';
+import { resolveConfig } from '../../electron/hub/config.js';
+import { ConfigError } from '../../electron/common/config-error.js';
 import { DEFAULT_LIMITS } from '../../shared/index.js';
 
 describe('hub configuration', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir, resolveDataDir } from '../../electron/hub/data-dir.js';
+import { defaultDataDir, resolveDataDir } from '../../electron/common/data-dir.js';
 
 describe('data folder', () => {
   it('prefers --data-dir, then SWITCHBOARD_HOME, then the app-data folder', () => {

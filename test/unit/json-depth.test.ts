@@ -1,6 +1,6 @@
 /** The nesting scan: what counts as a level, and what does not. */
 import { describe, expect, it } from 'vitest';
-import { nestedDeeperThan } from '../../electron/hub/json-depth.js';
+import { nestedDeeperThan } from '../../electron/hub/ws/json-depth.js';
 
 describe('nestedDeeperThan', () => {
   it('counts arrays and objects inside one another, and allows exactly the limit', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger, readableLine, redact } from '../../electron/hub/logger.js';
+import { createLogger, readableLine, redact } from '../../electron/common/logger.js';
 import { newToken } from '../../electron/hub/store/token-store.js';
 import { tempDir } from '../helpers/hub.js';
 

@@ -1,6 +1,6 @@
 /** The loop detector's run of two agents answering each other, counted in a sliding window in O(1) per message. */
 import { describe, expect, it } from 'vitest';
-import { ConversationLoop, type AlternationRule } from '../../electron/hub/loop-detector.js';
+import { ConversationLoop, type AlternationRule } from '../../electron/hub/messaging/loop-detector.js';
 
 /**
  * Feeds `senders` at the given times, each message in a batch of its own unless `batches` says otherwise;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exposureWarning, isLoopbackHost } from '../../electron/hub/network-exposure.js';
+import { exposureWarning, isLoopbackHost } from '../../electron/hub/startup/network-exposure.js';
 
 describe('a hub bound beyond loopback', () => {
   it('counts 127.0.0.0/8, ::1 in its spellings and localhost as loopback, and nothing else', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ftsQuery } from '../../electron/hub/search-query.js';
+import { ftsQuery } from '../../electron/hub/read-models/search-query.js';
 
 describe('search text to FTS5 query', () => {
   it('quotes every word as a phrase, doubling quotes inside, so operators and syntax are only text', () => {

@@ -1,6 +1,6 @@
 /** The rule for adopting an existing secret as a token: each refusal says which rule the value breaks. */
 import { describe, expect, it } from 'vitest';
-import { checkAdoptedSecret } from '../../electron/hub/token-strength.js';
+import { checkAdoptedSecret } from '../../electron/hub/auth/token-strength.js';
 
 describe('checkAdoptedSecret', () => {
   it('accepts a generated-looking key of 20 characters or more', () => {

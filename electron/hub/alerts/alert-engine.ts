@@ -9,12 +9,12 @@ import {
   type AlertState,
 } from '../../../shared/index.js';
 import type { HubConfig } from '../config.js';
-import type { Connection } from '../connection.js';
-import type { Logger } from '../logger.js';
+import type { Connection } from '../ws/connection.js';
+import type { Logger } from '../../common/logger.js';
 import type { Ingest } from '../metrics/ingest.js';
 import type { Signer } from '../relay/callback-signing.js';
 import type { CallbackPolicy } from '../relay/ssrf-guard.js';
-import type { Clock } from '../services.js';
+import type { Clock } from '../../common/clock.js';
 import type { Db } from '../store/database.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
 import { storedConfig } from './alert-config.js';

@@ -1,10 +1,10 @@
 /** Delivers alert webhooks from the durable `webhook_deliveries` outbox: the task callbacks' signed POST and SSRF guard, retries with backoff. */
 import type { HubConfig } from '../config.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../common/logger.js';
 import { hostOf, postCallback, type PostOutcome } from '../relay/callback-request.js';
 import type { Signer } from '../relay/callback-signing.js';
 import type { CallbackPolicy } from '../relay/ssrf-guard.js';
-import type { Clock } from '../services.js';
+import type { Clock } from '../../common/clock.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 

@@ -10,9 +10,9 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { SwitchboardError } from '../../../shared/index.js';
-import { databaseFile } from '../data-dir.js';
-import { DataDirInUseError, lockDataDir, type DataDirLock } from '../data-dir-lock.js';
-import type { Clock } from '../services.js';
+import { databaseFile } from '../../common/data-dir.js';
+import { DataDirInUseError, lockDataDir, type DataDirLock } from '../startup/data-dir-lock.js';
+import type { Clock } from '../../common/clock.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 import { readBackupInfo, type BackupInfo } from './backup-check.js';

@@ -6,8 +6,8 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SwitchboardError } from '../../../shared/index.js';
-import { databaseFile, ensureDataDir } from '../data-dir.js';
-import { DataDirInUseError, lockDataDir, type DataDirLock } from '../data-dir-lock.js';
+import { databaseFile, ensureDataDir } from '../../common/data-dir.js';
+import { DataDirInUseError, lockDataDir, type DataDirLock } from '../startup/data-dir-lock.js';
 import { checkBackupFile, type BackupInfo } from './backup-check.js';
 import { backupsFolder, beforeRestoreName, copyBeside, moveIntoPlace, openReadOnly, removeQuietly, writeCopy } from './backup-file.js';
 

@@ -1,9 +1,9 @@
 /** `create_conversation` and `list_conversations`. */
 import { createConversationFrame, listConversationsFrame } from '../../../shared/index.js';
-import { identityOf, reply, type HandlerSpec } from '../router.js';
+import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
-import { createConversation } from '../conversation-service.js';
+import { createConversation } from '../messaging/conversation-service.js';
 
 export function createConversationHandler(s: HubServices): HandlerSpec<typeof createConversationFrame> {
   return {

@@ -1,8 +1,9 @@
 /** `get_status` (seed): connection statistics as `status_response`. */
 import { getStatusFrame } from '../../../shared/index.js';
-import { reply, type HandlerSpec } from '../router.js';
+import { reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
-import { epochSeconds, statusData } from '../status.js';
+import { epochSeconds } from '../../common/clock.js';
+import { statusData } from '../read-models/status.js';
 
 export function getStatusHandler(s: HubServices): HandlerSpec<typeof getStatusFrame> {
   return {

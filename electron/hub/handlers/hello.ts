@@ -8,8 +8,8 @@ import {
   SwitchboardError,
   type WelcomeFrame,
 } from '../../../shared/index.js';
-import type { Connection, Identity } from '../connection.js';
-import { sendError, type RequestId, type HandlerSpec } from '../router.js';
+import type { Connection, Identity } from '../ws/connection.js';
+import { sendError, type RequestId, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import type { AgentProfile } from '../store/agent-store.js';
 

@@ -1,6 +1,6 @@
 /** `history`: page through one conversation by seq, backwards (`before`) or forwards (`after`). */
 import { historyFrame, SwitchboardError } from '../../../shared/index.js';
-import { identityOf, reply, type HandlerSpec } from '../router.js';
+import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 

@@ -1,7 +1,7 @@
 /** `inbox_ack`: the agent has what its offline queue sent up to `up_to`; those entries (and a receipt it saw) go. */
 import { inboxAckFrame } from '../../../shared/index.js';
-import { notStored } from '../commit-queue.js';
-import { identityOf, reply, sendError, type HandlerSpec } from '../router.js';
+import { notStored } from '../store/commit-queue.js';
+import { identityOf, reply, sendError, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
 export function inboxAckHandler(s: HubServices): HandlerSpec<typeof inboxAckFrame> {

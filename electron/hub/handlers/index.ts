@@ -1,5 +1,5 @@
 /** The registry of frame handlers, one module per frame type (or family). */
-import type { Router } from '../router.js';
+import type { Router } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { createConversationHandler, listConversationsHandler } from './conversations.js';
 import { getStatusHandler } from './get-status.js';

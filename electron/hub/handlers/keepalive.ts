@@ -1,8 +1,8 @@
 /** `heartbeat` and `ping` (seed): answered with `heartbeat_response` and `pong`, echoing the client's timestamp. */
 import { heartbeatFrame, pingFrame } from '../../../shared/index.js';
-import { reply, type HandlerSpec } from '../router.js';
+import { reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
-import { epochSeconds } from '../status.js';
+import { epochSeconds } from '../../common/clock.js';
 
 function echoHandler<S extends typeof heartbeatFrame | typeof pingFrame>(s: HubServices, schema: S, type: string, replyType: string): HandlerSpec<S> {
   return {

@@ -1,7 +1,7 @@
 /** `list_agents`: every agent the hub knows, with presence, offline queue depth and tasks in flight. */
 import { listAgentsFrame } from '../../../shared/index.js';
-import { listAgents } from '../agent-listing.js';
-import { reply, type HandlerSpec } from '../router.js';
+import { listAgents } from '../read-models/agent-listing.js';
+import { reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
 export function listAgentsHandler(s: HubServices): HandlerSpec<typeof listAgentsFrame> {

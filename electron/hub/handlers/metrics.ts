@@ -1,6 +1,6 @@
 /** `metrics` (seed): one interaction, stored, acknowledged after the commit, and fed to rollups and alerts. */
 import { metricsFrame } from '../../../shared/index.js';
-import { identityOf, reply, type HandlerSpec } from '../router.js';
+import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
 export function metricsHandler(s: HubServices): HandlerSpec<typeof metricsFrame> {

@@ -1,6 +1,6 @@
 /** `resume_conversation` (admin only): lifts the loop breaker's pause; the reply comes after it is committed. */
 import { resumeConversationFrame, SwitchboardError } from '../../../shared/index.js';
-import { identityOf, reply, type HandlerSpec } from '../router.js';
+import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
 export function resumeConversationHandler(s: HubServices): HandlerSpec<typeof resumeConversationFrame> {

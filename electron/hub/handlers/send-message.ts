@@ -1,7 +1,7 @@
 /** `send_message` (seed): store the message, acknowledge after the commit, deliver `new_message` to subscribers. */
 import { sendMessageFrame } from '../../../shared/index.js';
-import { ackFrame, outgoingOf } from '../messaging.js';
-import { identityOf, sendError, type HandlerSpec } from '../router.js';
+import { ackFrame, outgoingOf } from '../messaging/messaging.js';
+import { identityOf, sendError, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
 export function sendMessageHandler(s: HubServices): HandlerSpec<typeof sendMessageFrame> {

@@ -1,7 +1,7 @@
 /** `stream_start`, `stream_chunk`, `stream_end` (seed): a message that grows live and is stored once. */
 import { streamChunkFrame, streamEndFrame, streamStartFrame } from '../../../shared/index.js';
-import { ackFrame } from '../messaging.js';
-import { identityOf, reply, type HandlerSpec } from '../router.js';
+import { ackFrame } from '../messaging/messaging.js';
+import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
 export function streamStartHandler(s: HubServices): HandlerSpec<typeof streamStartFrame> {

@@ -1,7 +1,7 @@
 /** `subscribe`: replay stored messages after `since`, then deliver live ones; optionally presence too. */
 import { subscribeFrame, SwitchboardError } from '../../../shared/index.js';
-import { replay } from '../replay.js';
-import { identityOf, reply, type HandlerSpec } from '../router.js';
+import { replay } from '../messaging/replay.js';
+import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 

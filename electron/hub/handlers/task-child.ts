@@ -1,6 +1,6 @@
 /** Task frames the child holding a task sends: `task_accept`, `task_reject`, `task_progress`, `task_input_required`, `task_result`. */
 import { taskAcceptFrame, taskInputRequiredFrame, taskProgressFrame, taskRejectFrame, taskResultFrame } from '../../../shared/index.js';
-import type { HandlerSpec } from '../router.js';
+import type { HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { taskChange } from './task-master.js';
 

@@ -1,9 +1,9 @@
 /** Task frames a master (or the person) sends: `task_send`, `task_input`, `task_cancel`, `task_retry`, `task_get`, `task_list`. */
 import type { z } from 'zod';
 import { taskCancelFrame, taskGetFrame, taskInputFrame, taskListFrame, taskRetryFrame, taskSendFrame } from '../../../shared/index.js';
-import type { Identity } from '../connection.js';
+import type { Identity } from '../ws/connection.js';
 import type { TaskChange } from '../relay/task-service.js';
-import { identityOf, reply, type FrameContext, type HandlerSpec } from '../router.js';
+import { identityOf, reply, type FrameContext, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { taskRecord } from '../store/task-store.js';
 

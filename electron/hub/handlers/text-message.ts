@@ -1,7 +1,7 @@
 /** `text_message` (seed) from an asker, and `text_reply_chunk` / `text_reply_end` from the agent answering it. */
 import { textMessageFrame, textReplyChunkFrame, textReplyEndFrame } from '../../../shared/index.js';
-import { identityOf, reply, type HandlerSpec } from '../router.js';
-import type { TextAnswers } from '../text-answers.js';
+import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
+import type { TextAnswers } from '../messaging/text-answers.js';
 
 export function textMessageHandler(textAnswers: TextAnswers): HandlerSpec<typeof textMessageFrame> {
   return {

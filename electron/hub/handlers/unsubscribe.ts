@@ -1,6 +1,6 @@
 /** `unsubscribe`: stop receiving some conversations, all of them (`"*"` or none named), or presence. */
 import { unsubscribeFrame } from '../../../shared/index.js';
-import { reply, type HandlerSpec } from '../router.js';
+import { reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
 export function unsubscribeHandler(s: HubServices): HandlerSpec<typeof unsubscribeFrame> {

@@ -1,7 +1,7 @@
 /** The audit trail over HTTP: the latest entries (`/api/relay/logs`, seed) and the whole trail as JSON Lines. */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Audit, AuditEntry } from '../audit.js';
+import type { Audit, AuditEntry } from '../read-models/audit.js';
 import type { HubServices } from '../services.js';
 import { requireIdentity, type Route } from './http-router.js';
 import { parseWith, timeParam } from './parse.js';

@@ -1,7 +1,7 @@
 /** The callback signing secret for the person (admin): see it, and rotate it; connection.json follows the rotation. */
-import type { SecretInfo } from '../callback-secret.js';
-import { callbackSecretPath } from '../callback-secret.js';
-import { readConnectionFile, writeConnectionFile } from '../connection-file.js';
+import type { SecretInfo } from '../relay/callback-secret.js';
+import { callbackSecretPath } from '../relay/callback-secret.js';
+import { readConnectionFile, writeConnectionFile } from '../../common/connection-file.js';
 import type { HubServices } from '../services.js';
 import { requireIdentity, type Route } from './http-router.js';
 

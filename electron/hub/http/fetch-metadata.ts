@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { SwitchboardError } from '../../../shared/index.js';
-import { cookieValue, SESSION_COOKIE } from '../auth.js';
+import { cookieValue, SESSION_COOKIE } from '../auth/auth.js';
 
 /** Methods that may change something. GET and HEAD only read, except a WebSocket upgrade. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,7 +1,7 @@
 /** A tiny HTTP router: method + path pattern, auth level, and errors turned into JSON in one place. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { agentName, SwitchboardError } from '../../../shared/index.js';
-import type { Identity } from '../connection.js';
+import type { Identity } from '../ws/connection.js';
 import type { HubServices } from '../services.js';
 import type { Guard } from './guard.js';
 import { readJson, sendError, sendJson } from './respond.js';

@@ -1,9 +1,9 @@
 /** Messages over plain HTTP for agents that cannot hold a socket: post, read after a cursor with long-poll, conversations. */
 import { z } from 'zod';
 import { createConversationFrame, MAX_PAGE, sendMessageFrame, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
-import { createConversation } from '../conversation-service.js';
+import { createConversation } from '../messaging/conversation-service.js';
 import { asObject, parseWith } from './parse.js';
-import { outgoingOf } from '../messaging.js';
+import { outgoingOf } from '../messaging/messaging.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 import { requireIdentity, type Route } from './http-router.js';

@@ -1,8 +1,8 @@
 /** HTTP responses: JSON bodies, and errors as {"status":"error","error":{code,message}} in one place. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SwitchboardError } from '../../../shared/index.js';
-import { jsonTooDeep } from '../json-depth.js';
-import type { Logger } from '../logger.js';
+import { jsonTooDeep } from '../ws/json-depth.js';
+import type { Logger } from '../../common/logger.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -1,7 +1,7 @@
 /** `GET /api/search`: full-text search over the messages the caller may read, newest first, a page at a time. */
 import { z } from 'zod';
 import { SwitchboardError } from '../../../shared/index.js';
-import { ftsQuery } from '../search-query.js';
+import { ftsQuery } from '../read-models/search-query.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 import { requireIdentity, type Route } from './http-router.js';

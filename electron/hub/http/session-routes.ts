@@ -5,10 +5,10 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { HUB_VERSION, SwitchboardError } from '../../../shared/index.js';
-import { SESSION_COOKIE } from '../auth.js';
+import { SESSION_COOKIE } from '../auth/auth.js';
 import type { HubServices } from '../services.js';
-import { SESSION_TTL_MS } from '../sessions.js';
-import { revokeToken } from '../token-revocation.js';
+import { SESSION_TTL_MS } from '../auth/sessions.js';
+import { revokeToken } from '../auth/token-revocation.js';
 import { sendPage } from './html.js';
 import { requireIdentity, type Route } from './http-router.js';
 import { asObject, parseWith } from './parse.js';

@@ -4,9 +4,10 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { SwitchboardError } from '../../../shared/index.js';
-import { ConfigError, resolveConfig, type HubConfig, type HubSettings } from '../config.js';
+import { resolveConfig, type HubConfig, type HubSettings } from '../config.js';
+import { ConfigError } from '../../common/config-error.js';
 import type { HubServices } from '../services.js';
-import { readSettingsFile, settingsFilePath, writeSettingsFile } from '../settings-file.js';
+import { readSettingsFile, settingsFilePath, writeSettingsFile } from '../../common/settings-file.js';
 import { requireIdentity, type Route } from './http-router.js';
 import { FieldsError } from './respond.js';
 

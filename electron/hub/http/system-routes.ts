@@ -1,7 +1,7 @@
 /** Health and connection statistics: `/api/health` (public), `/ws/status`, `/ws/handlers` (seed). */
-import type { DatabaseStatus } from '../database-health.js';
+import type { DatabaseStatus } from '../health/database-health.js';
 import type { HubServices } from '../services.js';
-import { statusData } from '../status.js';
+import { statusData } from '../read-models/status.js';
 import type { Route } from './http-router.js';
 
 export function systemRoutes(s: HubServices): Route[] {

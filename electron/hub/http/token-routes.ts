@@ -1,10 +1,10 @@
 /** Agents and their tokens over HTTP: list agents; create (shown once), list and revoke tokens (admin only). */
 import { z } from 'zod';
 import { agentName, describeIssues, SwitchboardError } from '../../../shared/index.js';
-import { listAgents } from '../agent-listing.js';
+import { listAgents } from '../read-models/agent-listing.js';
 import type { HubServices } from '../services.js';
-import { revokeToken } from '../token-revocation.js';
-import { checkAdoptedSecret } from '../token-strength.js';
+import { revokeToken } from '../auth/token-revocation.js';
+import { checkAdoptedSecret } from '../auth/token-strength.js';
 import type { Route } from './http-router.js';
 import { requireIdentity } from './http-router.js';
 

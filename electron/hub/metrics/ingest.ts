@@ -1,7 +1,7 @@
 /** Taking in interactions: stored by group commit, acknowledged after the commit, then handed to rollups and alerts. */
 import type { InteractionRecord } from '../../../shared/index.js';
-import { notStored, type CommitQueue } from '../commit-queue.js';
-import type { Logger } from '../logger.js';
+import { notStored, type CommitQueue } from '../store/commit-queue.js';
+import type { Logger } from '../../common/logger.js';
 import type { Interaction, InteractionStore } from '../store/interaction-store.js';
 
 export type Ingest = ReturnType<typeof createIngest>;

@@ -6,11 +6,11 @@
  * late interaction rewrites its minute exactly. After a crash, the minutes of interactions past the
  * progress mark are rebuilt from the raw rows at start. See docs/decisions.md.
  */
-import type { CommitQueue } from '../commit-queue.js';
+import type { CommitQueue } from '../store/commit-queue.js';
 import type { HubConfig } from '../config.js';
-import type { Logger } from '../logger.js';
-import { firstKeptMinute } from '../retention.js';
-import type { Clock } from '../services.js';
+import type { Logger } from '../../common/logger.js';
+import { firstKeptMinute } from '../store/retention.js';
+import type { Clock } from '../../common/clock.js';
 import type { Interaction } from '../store/interaction-store.js';
 import type { RollupStore } from '../store/rollup-store.js';
 import type { Ingest } from './ingest.js';

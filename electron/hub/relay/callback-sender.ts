@@ -1,7 +1,7 @@
 /** Delivers task callbacks from the durable `callbacks` table: bounded concurrency, backoff retries, resumes after a restart. */
 import type { HubConfig } from '../config.js';
-import type { Logger } from '../logger.js';
-import type { Clock } from '../services.js';
+import type { Logger } from '../../common/logger.js';
+import type { Clock } from '../../common/clock.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 import { callbackStatus, createCallbackStore, type CallbackRow, type CallbackStatus } from '../store/callback-store.js';

@@ -5,10 +5,10 @@
  * group-committed write; frames go out only after it commits.
  */
 import { retryDelayMs, type BackoffPolicy } from '../../../shared/index.js';
-import type { CommitQueue } from '../commit-queue.js';
+import type { CommitQueue } from '../store/commit-queue.js';
 import type { HubConfig } from '../config.js';
-import type { Logger } from '../logger.js';
-import type { Presence } from '../presence.js';
+import type { Logger } from '../../common/logger.js';
+import type { Presence } from '../messaging/presence.js';
 import type { EventStore } from '../store/event-store.js';
 import { taskRecord, type Task, type TaskStore } from '../store/task-store.js';
 import type { CallbackQueue } from './task-service.js';

@@ -1,10 +1,10 @@
 /** Wires the task relay: store, callback sender, pushes, the task service and the dispatcher, reacting to presence. */
-import type { CommitQueue } from '../commit-queue.js';
+import type { CommitQueue } from '../store/commit-queue.js';
 import type { HubConfig } from '../config.js';
-import type { Logger } from '../logger.js';
-import type { Presence } from '../presence.js';
+import type { Logger } from '../../common/logger.js';
+import type { Presence } from '../messaging/presence.js';
 import type { AgentStore } from '../store/agent-store.js';
-import type { Clock } from '../services.js';
+import type { Clock } from '../../common/clock.js';
 import type { Db } from '../store/database.js';
 import type { EventStore } from '../store/event-store.js';
 import { createTaskStore, type TaskStore } from '../store/task-store.js';

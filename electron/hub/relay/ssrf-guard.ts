@@ -2,7 +2,7 @@
 import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { isLoopbackHost } from '../network-exposure.js';
+import { isLoopbackHost } from '../startup/network-exposure.js';
 import { addressKind, formatIp, isMappedV4, KIND_NAMES, normalizeHost, parseIp, stripBrackets } from './ip-address.js';
 
 /** Raised (by the guarded lookup) when a callback host is refused; never worth a retry. */

@@ -2,8 +2,8 @@
  * Pushes task changes: `task_updated` to the master's connections and to watchers that may see the task,
  * and frames to the child holding a task.
  */
-import type { Connection } from '../connection.js';
-import type { Presence } from '../presence.js';
+import type { Connection } from '../ws/connection.js';
+import type { Presence } from '../messaging/presence.js';
 import { taskRecord, type Task } from '../store/task-store.js';
 import type { TaskCaller } from './task-reader.js';
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isTerminal, nextState, seedStatus, SwitchboardError, type NewTask, type TaskEvent } from '../../../shared/index.js';
-import { notStored, type CommitQueue } from '../commit-queue.js';
+import { notStored, type CommitQueue } from '../store/commit-queue.js';
 import type { HubConfig } from '../config.js';
 import type { EventStore } from '../store/event-store.js';
 import { taskRecord, type Task, type TaskStore } from '../store/task-store.js';

@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../common/logger.js';
 import type { Db } from './database.js';
 
 /** Least time between two checkpoints; writes in between are checkpointed together. */

@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { integrityProblems } from '../backup/integrity-check.js';
-import { isDamage } from '../database-health.js';
-import { HubStartError } from '../start-error.js';
-import { readConnectionFile } from '../connection-file.js';
+import { isDamage } from '../health/database-health.js';
+import { HubStartError } from '../startup/start-error.js';
+import { readConnectionFile } from '../../common/connection-file.js';
 import { openDatabase, openReadOnlyDatabase, type Db } from './database.js';
 import { createTokenStore } from './token-store.js';
 

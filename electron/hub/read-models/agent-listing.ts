@@ -1,0 +1,10 @@
+/** Agents as `GET /api/agents` and `list_agents` show them: presence, offline queue depth and tasks in flight. */
+import type { AgentInfo } from '../../../shared/index.js';
+import type { HubServices } from '../services.js';
+
+export type AgentListing = AgentInfo & { queue_depth: number; tasks_in_flight: number };
+
+export function listAgents(s: HubServices): AgentListing[] {
+  const held = s.relay.tasks.heldCounts();
+  return s.offlineQueue.withDepths(s.presence.list()).map((agent) => ({ ...agent, tasks_in_flight: held.get(agent.id) ?? 0 }));
+}
