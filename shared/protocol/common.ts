@@ -15,6 +15,9 @@ export const agentName = z
 
 export const messageType = z.string().min(1).max(50);
 
+/** A time the hub reports: ISO 8601 in UTC with milliseconds, as `Date.prototype.toISOString` writes it. */
+export const isoTime = z.iso.datetime();
+
 /** A sequence cursor: the `seq` of the last message the client has seen (0 = from the beginning). */
 export const seqCursor = z.number().int().min(0);
 
