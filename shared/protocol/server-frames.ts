@@ -3,28 +3,44 @@
  * server-to-client frames.
  */
 import { z } from 'zod';
-import { isoTime } from './common.js';
+import { isoTime, schemaOf } from './common.js';
 
 /** A message as stored and delivered. `seq` is the hub-wide cursor; `id` is `m_<seq>`. */
-export const storedMessage = z.object({
-  id: z.string(),
-  seq: z.number().int(),
-  conversation_id: z.string(),
-  sender: z.string(),
-  message_type: z.string(),
-  content: z.string(),
-  payload: z.unknown().exactOptional(),
-  client_msg_id: z.string().exactOptional(),
+export interface StoredMessage {
+  id: string;
+  seq: number;
+  conversation_id: string;
+  sender: string;
+  message_type: string;
+  content: string;
+  payload?: unknown;
+  client_msg_id?: string;
   /** Set on a streamed message whose sender disconnected before `stream_end`. */
-  incomplete: z.literal(true).exactOptional(),
+  incomplete?: true;
   /** The seq of the message this one answers, when the sender said so. */
-  in_reply_to: z.number().int().exactOptional(),
+  in_reply_to?: number;
   /** Replies in the chain before this message (only when not 0): the replied-to message's hops + 1. */
-  hops: z.number().int().exactOptional(),
-  /** When the hub stored the message. */
-  created_at: isoTime,
-});
-export type StoredMessage = z.output<typeof storedMessage>;
+  hops?: number;
+  /** ISO 8601 time the hub stored the message. */
+  created_at: string;
+}
+
+export const storedMessage = schemaOf<StoredMessage>()(
+  z.object({
+    id: z.string(),
+    seq: z.number().int(),
+    conversation_id: z.string(),
+    sender: z.string(),
+    message_type: z.string(),
+    content: z.string(),
+    payload: z.unknown().exactOptional(),
+    client_msg_id: z.string().exactOptional(),
+    incomplete: z.literal(true).exactOptional(),
+    in_reply_to: z.number().int().exactOptional(),
+    hops: z.number().int().exactOptional(),
+    created_at: isoTime,
+  }),
+);
 
 export const conversationInfo = z.object({
   id: z.string(),

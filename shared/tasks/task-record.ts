@@ -1,44 +1,74 @@
 /** A task and its attempts as the hub stores and reports them. */
 import { z } from 'zod';
-import { isoTime } from '../protocol/common.js';
-import { TASK_STATES } from './task-states.js';
+import { isoTime, schemaOf } from '../protocol/common.js';
+import { TASK_STATES, type TaskState } from './task-states.js';
 
-export const taskRecord = z.object({
-  task_id: z.string(),
-  from: z.string(),
+export interface TaskRecord {
+  task_id: string;
+  from: string;
   /** An agent id, or a role / capability that any matching agent may take. */
-  to: z.string(),
-  type: z.string(),
-  cmd: z.string(),
-  payload: z.unknown(),
-  text: z.string().nullable(),
-  priority: z.number().int(),
-  state: z.enum(TASK_STATES),
+  to: string;
+  type: string;
+  cmd: string;
+  payload: unknown;
+  text: string | null;
+  priority: number;
+  state: TaskState;
   /** The agent holding the task now (offered or working), if any. */
-  assigned_to: z.string().nullable(),
-  /** When the current offer or attempt runs out. */
-  lease_until: isoTime.nullable(),
-  /** When the task is next due for dispatch. */
-  run_at: isoTime,
-  timeout_ms: z.number().int(),
-  attempts: z.number().int(),
+  assigned_to: string | null;
+  /** When the current offer or attempt runs out, ISO time. */
+  lease_until: string | null;
+  /** When the task is next due for dispatch, ISO time. */
+  run_at: string;
+  timeout_ms: number;
+  attempts: number;
   /** Offers made so far; numbers the attempt records (an offer withdrawn because the agent left is not an attempt). */
-  offers: z.number().int(),
-  max_attempts: z.number().int(),
-  idempotency_key: z.string().nullable(),
-  callback_url: z.string().nullable(),
-  result: z.unknown(),
-  error: z.string().nullable(),
+  offers: number;
+  max_attempts: number;
+  idempotency_key: string | null;
+  callback_url: string | null;
+  result: unknown;
+  error: string | null;
   /** The child's question while the task is input-required. */
-  question: z.string().nullable(),
-  progress: z.unknown(),
+  question: string | null;
+  progress: unknown;
   /** The task this one retries or redrives (lineage). */
-  retry_of: z.string().nullable(),
-  created_at: isoTime,
-  updated_at: isoTime,
-  finished_at: isoTime.nullable(),
-});
-export type TaskRecord = z.output<typeof taskRecord>;
+  retry_of: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export const taskRecord = schemaOf<TaskRecord>()(
+  z.object({
+    task_id: z.string(),
+    from: z.string(),
+    to: z.string(),
+    type: z.string(),
+    cmd: z.string(),
+    payload: z.unknown(),
+    text: z.string().nullable(),
+    priority: z.number().int(),
+    state: z.enum(TASK_STATES),
+    assigned_to: z.string().nullable(),
+    lease_until: isoTime.nullable(),
+    run_at: isoTime,
+    timeout_ms: z.number().int(),
+    attempts: z.number().int(),
+    offers: z.number().int(),
+    max_attempts: z.number().int(),
+    idempotency_key: z.string().nullable(),
+    callback_url: z.string().nullable(),
+    result: z.unknown(),
+    error: z.string().nullable(),
+    question: z.string().nullable(),
+    progress: z.unknown(),
+    retry_of: z.string().nullable(),
+    created_at: isoTime,
+    updated_at: isoTime,
+    finished_at: isoTime.nullable(),
+  }),
+);
 
 export const taskAttempt = z.object({
   attempt: z.number().int(),
