@@ -318,10 +318,11 @@ function requestFits(schema: HttpRoute['body'] | HttpRoute['query'], value: unkn
 
 describe('the HTTP API contract', () => {
   let fixtures: Fixtures;
+  let started: TestHub | undefined;
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    const hub = await startHub();
+    const hub = (started = await startHub());
     const workerToken = await agentToken(hub, 'worker');
     const worker = await openSocket(hub.wsUrl);
     clients.push(worker);
@@ -363,7 +364,7 @@ describe('the HTTP API contract', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
-    await fixtures?.hub.stop();
+    await started?.stop();
   });
 
   it('serves exactly the routes of the shared table, each with the access the table says', () => {
