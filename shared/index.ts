@@ -2,4 +2,4 @@
 export * from './protocol/index.js';
 export * from './version.js';
 export * from './tasks/task-states.js';
-export type * from './tasks/task-record.js';
+export * from './tasks/task-record.js';

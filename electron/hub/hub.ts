@@ -18,7 +18,7 @@ import { databaseFile } from '../common/data-dir.js';
 import { claimDataDir, type DataDirClaim } from './startup/data-dir-claim.js';
 import { registerHandlers } from './handlers/index.js';
 import { createGuard } from './http/guard.js';
-import { createHttpRouter } from './http/http-router.js';
+import { createHttpRouter, type Route } from './http/http-router.js';
 import { messageRoutes } from './http/message-routes.js';
 import { systemRoutes } from './http/system-routes.js';
 import { tokenRoutes } from './http/token-routes.js';
@@ -117,6 +117,8 @@ export interface Hub {
   backup(destination: string): Promise<BackupResult>;
   /** The wiring, for hosts and tests that need to look inside. */
   readonly services: HubServices;
+  /** The HTTP routes the hub answers once started: method, path and who may call each (read by the API contract's test). */
+  readonly httpRoutes: readonly Pick<Route, 'method' | 'path' | 'access'>[];
 }
 
 /** Builds a hub; throws ConfigError listing every invalid setting. Nothing is opened until start(). */
@@ -133,6 +135,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let prometheus: Prometheus | undefined;
   let backupSchedule: BackupScheduler | undefined;
   let mcp: McpEndpoint | undefined;
+  let routes: Route[] = [];
   let claim: DataDirClaim | undefined;
   /** The port the hub listens on, once it does (until then the configured one): callbacks never go there. */
   let boundPort: number | undefined;
@@ -218,6 +221,9 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       if (services === undefined) throw new Error('the hub has not been started');
       return services;
     },
+    get httpRoutes() {
+      return routes.map(({ method, path, access }) => ({ method, path, access }));
+    },
     async start() {
       if (services !== undefined) throw new Error('the hub is already running');
       // First of all: a hub refused here has touched nothing, connection.json included.
@@ -259,7 +265,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       prometheus = createPrometheus(s);
       // MCP sessions are clients of the hub's own WebSocket, at the address connection.json gives.
       mcp = createMcpEndpoint(s, () => wsUrl);
-      const routes = [
+      routes = [
         ...systemRoutes(s),
         ...messageRoutes(s),
         ...tokenRoutes(s),

@@ -1,5 +1,6 @@
 /** The window's frame: navigation, the link status line, and the view the route names. */
 import { useEffect, useState } from 'react';
+import { httpRoutes } from '../../shared/index.js';
 import { api, HubRequestError, useHubAccess } from './api/http.js';
 import { resolveHubAccess } from './api/hub-access.js';
 import { startLive } from './api/live.js';
@@ -33,11 +34,6 @@ const VIEW_COMPONENTS: Record<ViewName, () => React.JSX.Element> = {
   settings: SettingsView,
 };
 
-interface SessionInfo {
-  agent: string;
-  admin: boolean;
-}
-
 type Boot = { state: 'loading' } | { state: 'ready' } | { state: 'signed-out' } | { state: 'failed'; message: string };
 
 export function App() {
@@ -48,7 +44,7 @@ export function App() {
     (async () => {
       const access = await resolveHubAccess();
       useHubAccess(access);
-      const session = await api<SessionInfo>('/api/session');
+      const session = await api(httpRoutes.session);
       if (cancelled) return;
       setBoot({ state: 'ready' });
       await startLive(access, { agent: session.agent, admin: session.admin });

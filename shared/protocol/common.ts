@@ -15,6 +15,22 @@ export const agentName = z
 
 export const messageType = z.string().min(1).max(50);
 
+/** A time the hub reports: ISO 8601 in UTC with milliseconds, as `Date.prototype.toISOString` writes it. */
+export const isoTime = z.iso.datetime();
+
+/** True when A and B have the same fields, each of the same type. */
+type SameShape<A, B> = [A, keyof A] extends [B, keyof B] ? ([B, keyof B] extends [A, keyof A] ? true : false) : false;
+
+/**
+ * The schema of an interface, which fails to compile unless the schema's output has exactly the
+ * interface's fields and types. For the records the SDK's typings expose: they stay interfaces so an SDK
+ * installed without optional packages (zod among them) keeps its types.
+ */
+export const schemaOf =
+  <T>() =>
+  <S extends z.ZodType>(schema: S & (SameShape<z.output<S>, T> extends true ? unknown : { differsFrom: T })): S =>
+    schema;
+
 /** A sequence cursor: the `seq` of the last message the client has seen (0 = from the beginning). */
 export const seqCursor = z.number().int().min(0);
 

@@ -1,4 +1,4 @@
-/** The protocol: one schema per client frame type, looked up by `type`, plus the server frame shapes. */
+/** The protocol: one schema per client frame type, looked up by `type`, the server frame shapes, and the HTTP API's schemas. */
 import type { z } from 'zod';
 import { getStatusFrame, heartbeatFrame, helloFrame, pingFrame } from './connection-frames.js';
 import {
@@ -39,6 +39,7 @@ export * from './task-frames.js';
 export * from './metrics-frames.js';
 export * from './text-frames.js';
 export * from './alert-types.js';
+export * from './http/index.js';
 export { agentName } from './common.js';
 
 export const clientFrameSchemas = {

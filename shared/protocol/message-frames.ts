@@ -8,19 +8,19 @@ const addressed = {
   to: agentName.optional(),
 };
 
-export const sendMessageFrame = z
-  .object({
-    type: z.literal('send_message'),
-    id: requestId,
-    ...addressed,
-    message_type: messageType.default('message'),
-    content: z.string(),
-    payload: jsonPayload.optional(),
-    client_msg_id: z.string().min(1).max(200).optional(),
-    /** The seq of the message this one answers; the hub counts hops along such chains (the loop breaker). */
-    in_reply_to: z.number().int().min(1).optional(),
-  })
-  .refine(...exactlyOneAddress);
+/** A message to send: the `send_message` frame's fields, also the body of `POST /api/messages`. */
+export const sendMessageFields = {
+  id: requestId,
+  ...addressed,
+  message_type: messageType.default('message'),
+  content: z.string(),
+  payload: jsonPayload.optional(),
+  client_msg_id: z.string().min(1).max(200).optional(),
+  /** The seq of the message this one answers; the hub counts hops along such chains (the loop breaker). */
+  in_reply_to: z.number().int().min(1).optional(),
+};
+
+export const sendMessageFrame = z.object({ type: z.literal('send_message'), ...sendMessageFields }).refine(...exactlyOneAddress);
 
 const conversationSelector = z.union([z.literal('*'), z.array(conversationId).min(1).max(1000)]);
 

@@ -1,4 +1,9 @@
-/** The shapes of what the hub sends: stored records and server-to-client frames. */
+/**
+ * The shapes of what the hub sends: stored records (schemas, shared by frames and the HTTP API) and
+ * server-to-client frames.
+ */
+import { z } from 'zod';
+import { isoTime, schemaOf } from './common.js';
 
 /** A message as stored and delivered. `seq` is the hub-wide cursor; `id` is `m_<seq>`. */
 export interface StoredMessage {
@@ -20,31 +25,50 @@ export interface StoredMessage {
   created_at: string;
 }
 
-export interface ConversationInfo {
-  id: string;
-  title: string | null;
-  kind: 'channel' | 'direct';
-  /** Agents allowed in the conversation; null means open to every agent. */
-  members: string[] | null;
-  created_by: string;
-  created_at: string;
-  last_seq: number;
-  message_count: number;
-  /** Set while the loop breaker holds the conversation paused: since when (ISO 8601) and why. */
-  paused: { at: string; reason: string } | null;
-}
+export const storedMessage = schemaOf<StoredMessage>()(
+  z.object({
+    id: z.string(),
+    seq: z.number().int(),
+    conversation_id: z.string(),
+    sender: z.string(),
+    message_type: z.string(),
+    content: z.string(),
+    payload: z.unknown().exactOptional(),
+    client_msg_id: z.string().exactOptional(),
+    incomplete: z.literal(true).exactOptional(),
+    in_reply_to: z.number().int().exactOptional(),
+    hops: z.number().int().exactOptional(),
+    created_at: isoTime,
+  }),
+);
 
-export interface AgentInfo {
-  id: string;
-  display_name: string | null;
-  kind: string | null;
-  capabilities: string[];
-  online: boolean;
-  connections: number;
-  last_seen: string | null;
+export const conversationInfo = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  kind: z.enum(['channel', 'direct']),
+  /** Agents allowed in the conversation; null means open to every agent. */
+  members: z.array(z.string()).nullable(),
+  created_by: z.string(),
+  created_at: isoTime,
+  last_seq: z.number().int(),
+  message_count: z.number().int(),
+  /** Set while the loop breaker holds the conversation paused: since when and why. */
+  paused: z.object({ at: isoTime, reason: z.string() }).nullable(),
+});
+export type ConversationInfo = z.output<typeof conversationInfo>;
+
+export const agentInfo = z.object({
+  id: z.string(),
+  display_name: z.string().nullable(),
+  kind: z.string().nullable(),
+  capabilities: z.array(z.string()),
+  online: z.boolean(),
+  connections: z.number().int(),
+  last_seen: isoTime.nullable(),
   /** Direct messages waiting in the agent's offline queue (in agent listings, not in presence frames). */
-  queue_depth?: number;
-}
+  queue_depth: z.number().int().exactOptional(),
+});
+export type AgentInfo = z.output<typeof agentInfo>;
 
 export interface LimitsInForce {
   max_connections: number;
@@ -70,13 +94,16 @@ export interface ErrorFrame {
   message: string;
 }
 
-export interface StatusData {
-  total_connections: number;
-  active_connections: number;
-  total_messages: number;
-  max_connections: number;
-  uptime: number;
-}
+/** The seed's connection statistics (`get_status`, and `GET /ws/status` with more). */
+export const statusData = z.object({
+  total_connections: z.number().int(),
+  active_connections: z.number().int(),
+  total_messages: z.number().int(),
+  max_connections: z.number().int(),
+  /** Seconds since the hub started. */
+  uptime: z.number(),
+});
+export type StatusData = z.output<typeof statusData>;
 
 export type PresenceFrame = {
   type: 'agent_online' | 'agent_offline';

@@ -1,5 +1,7 @@
 /** A task and its attempts as the hub stores and reports them. */
-import type { TaskState } from './task-states.js';
+import { z } from 'zod';
+import { isoTime, schemaOf } from '../protocol/common.js';
+import { TASK_STATES, type TaskState } from './task-states.js';
 
 export interface TaskRecord {
   task_id: string;
@@ -37,26 +39,59 @@ export interface TaskRecord {
   finished_at: string | null;
 }
 
-export interface TaskAttempt {
-  attempt: number;
-  agent: string;
-  assigned_at: string;
-  accepted_at: string | null;
-  ended_at: string | null;
+export const taskRecord = schemaOf<TaskRecord>()(
+  z.object({
+    task_id: z.string(),
+    from: z.string(),
+    to: z.string(),
+    type: z.string(),
+    cmd: z.string(),
+    payload: z.unknown(),
+    text: z.string().nullable(),
+    priority: z.number().int(),
+    state: z.enum(TASK_STATES),
+    assigned_to: z.string().nullable(),
+    lease_until: isoTime.nullable(),
+    run_at: isoTime,
+    timeout_ms: z.number().int(),
+    attempts: z.number().int(),
+    offers: z.number().int(),
+    max_attempts: z.number().int(),
+    idempotency_key: z.string().nullable(),
+    callback_url: z.string().nullable(),
+    result: z.unknown(),
+    error: z.string().nullable(),
+    question: z.string().nullable(),
+    progress: z.unknown(),
+    retry_of: z.string().nullable(),
+    created_at: isoTime,
+    updated_at: isoTime,
+    finished_at: isoTime.nullable(),
+  }),
+);
+
+export const taskAttempt = z.object({
+  attempt: z.number().int(),
+  agent: z.string(),
+  assigned_at: isoTime,
+  accepted_at: isoTime.nullable(),
+  ended_at: isoTime.nullable(),
   /** offered, working, completed, failed, rejected, canceled, expired */
-  outcome: string;
-  detail: string | null;
-}
+  outcome: z.string(),
+  detail: z.string().nullable(),
+});
+export type TaskAttempt = z.output<typeof taskAttempt>;
 
 /** How a task's callback is doing, as `GET /api/tasks/<id>` shows it (the URL is the task's `callback_url`). */
-export interface TaskCallbackStatus {
+export const taskCallbackStatus = z.object({
   /** pending: still to send (maybe after a backoff); refused: the address rules said no, nothing was sent. */
-  state: 'pending' | 'delivered' | 'failed' | 'refused';
+  state: z.enum(['pending', 'delivered', 'failed', 'refused']),
   /** Attempts made so far. */
-  attempts: number;
-  last_error: string | null;
-  /** When the next attempt is due (ISO), while pending. */
-  next_attempt_at: string | null;
-  /** When it was delivered, failed for good or refused (ISO); null while pending. */
-  finished_at: string | null;
-}
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  /** When the next attempt is due, while pending. */
+  next_attempt_at: isoTime.nullable(),
+  /** When it was delivered, failed for good or refused; null while pending. */
+  finished_at: isoTime.nullable(),
+});
+export type TaskCallbackStatus = z.output<typeof taskCallbackStatus>;

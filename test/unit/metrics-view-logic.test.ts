@@ -1,9 +1,9 @@
 // The metrics view's pure parts: chart axes, series from rollups, and the live alert list.
 import { describe, expect, it } from 'vitest';
-import type { AlertRecord } from '../../shared/index.js';
+import type { AlertRecord, InteractionSummary, MetricRollupsResponse } from '../../shared/index.js';
 import { niceTicks, timeTicks } from '../../renderer/src/components/chart-scale.js';
 import { mergeAlerts } from '../../renderer/src/views/metrics/alert-list.js';
-import { agentColors, buildCharts, sumCounts, type InteractionSummary, type RollupsAnswer } from '../../renderer/src/views/metrics/metrics-data.js';
+import { agentColors, buildCharts, sumCounts } from '../../renderer/src/views/metrics/metrics-data.js';
 
 const MINUTE = 60_000;
 
@@ -69,7 +69,8 @@ describe('timeTicks', () => {
 describe('buildCharts', () => {
   const since = Date.UTC(2026, 0, 1, 10, 0);
   const until = since + 5 * MINUTE;
-  const answer: RollupsAnswer = {
+  const answer: MetricRollupsResponse = {
+    status: 'ok',
     since: new Date(since).toISOString(),
     until: new Date(until).toISOString(),
     bucket: '1m',

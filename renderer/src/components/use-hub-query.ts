@@ -1,9 +1,10 @@
 /**
- * Fetches from the hub's HTTP API and keeps the answer, refetching when the link reconnects, when `deps`
- * change, and every `refreshMs` if given.
+ * Fetches a route of the hub's HTTP API and keeps the answer, refetching when the link reconnects, when
+ * `deps` change, and every `refreshMs` if given. No route: nothing is fetched.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, HubRequestError, type RequestOptions } from '../api/http.js';
+import { routePath, type HttpResponse, type HttpRoute } from '../../../shared/index.js';
+import { HubRequestError, send, type PathOptions, type QueryValues, type RequestArguments, type RouteRequest } from '../api/http.js';
 import { useStore } from '../store/store.js';
 
 export interface HubQuery<T> {
@@ -13,25 +14,37 @@ export interface HubQuery<T> {
   reload(): void;
 }
 
-export function useHubQuery<T>(path: string | undefined, options: RequestOptions & { refreshMs?: number } = {}, deps: readonly unknown[] = []): HubQuery<T> {
+export type QueryOptions<R extends HttpRoute> = PathOptions<R> & {
+  query?: QueryValues<R>;
+  refreshMs?: number;
+  /** Values whose change means the answer is stale. */
+  deps?: readonly unknown[];
+};
+
+const NO_DEPS: readonly unknown[] = [];
+
+export function useHubQuery<R extends HttpRoute>(route: R | undefined, ...[options]: RequestArguments<R, QueryOptions<R>>): HubQuery<HttpResponse<R>> {
   const epoch = useStore((s) => s.epoch);
-  const [data, setData] = useState<T | undefined>(undefined);
+  const [data, setData] = useState<HttpResponse<R> | undefined>(undefined);
   const [error, setError] = useState<HubRequestError | undefined>(undefined);
-  const [loading, setLoading] = useState(path !== undefined);
+  const [loading, setLoading] = useState(route !== undefined);
   const [nonce, setNonce] = useState(0);
-  const optionsRef = useRef(options);
-  optionsRef.current = options;
-  const queryKey = JSON.stringify(options.query ?? {});
+  const request = (options ?? {}) as RouteRequest & { refreshMs?: number; deps?: readonly unknown[] };
+  const requestRef = useRef(request);
+  requestRef.current = request;
+  const path = route === undefined ? undefined : routePath(route, request.params ?? {});
+  const queryKey = JSON.stringify(request.query ?? {});
 
   useEffect(() => {
-    if (path === undefined || epoch === 0) return;
+    if (route === undefined || epoch === 0) return;
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const run = async (): Promise<void> => {
       setLoading(true);
       try {
-        const result = await api<T>(path, { ...optionsRef.current, signal: controller.signal });
-        setData(result);
+        const { params, query } = requestRef.current;
+        const result = await send(route, { ...(params === undefined ? {} : { params }), ...(query === undefined ? {} : { query }), signal: controller.signal });
+        setData(result as HttpResponse<R>);
         setError(undefined);
       } catch (caught) {
         if ((caught as Error).name === 'AbortError') return;
@@ -39,7 +52,7 @@ export function useHubQuery<T>(path: string | undefined, options: RequestOptions
       } finally {
         if (!controller.signal.aborted) setLoading(false);
       }
-      const refreshMs = optionsRef.current.refreshMs;
+      const refreshMs = requestRef.current.refreshMs;
       if (refreshMs !== undefined && !controller.signal.aborted) timer = setTimeout(() => void run(), refreshMs);
     };
     void run();
@@ -47,7 +60,7 @@ export function useHubQuery<T>(path: string | undefined, options: RequestOptions
       controller.abort();
       clearTimeout(timer);
     };
-  }, [path, queryKey, epoch, nonce, ...deps]);
+  }, [path, queryKey, epoch, nonce, ...(request.deps ?? NO_DEPS)]);
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data, error, loading, reload };

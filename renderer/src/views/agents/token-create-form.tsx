@@ -1,11 +1,12 @@
 /** Creates a token for an agent; the hub's complaints about a field show next to that field. */
 import { useId, useState } from 'react';
+import { httpRoutes, type NewToken } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubAction } from '../../components/use-hub-action.js';
-import { fieldMessages, type CreatedToken } from './token-record.js';
+import { fieldMessages } from './field-messages.js';
 
-export function TokenCreateForm({ agentIds, onCreated }: { agentIds: readonly string[]; onCreated(token: CreatedToken): void }) {
+export function TokenCreateForm({ agentIds, onCreated }: { agentIds: readonly string[]; onCreated(token: NewToken): void }) {
   const id = useId();
   const [agent, setAgent] = useState('');
   const [label, setLabel] = useState('');
@@ -16,11 +17,12 @@ export function TokenCreateForm({ agentIds, onCreated }: { agentIds: readonly st
 
   const create = async (): Promise<void> => {
     const body = { agent: agent.trim(), ...(label.trim() === '' ? {} : { label: label.trim() }) };
-    const answer = await action.run(() => api<{ token: CreatedToken }>('/api/tokens', { method: 'POST', body }));
+    const answer = await action.run(() => api(httpRoutes.createToken, { body }));
     if (answer === undefined) return;
     setAgent('');
     setLabel('');
-    onCreated(answer.token);
+    // The form adopts no value, so the hub answers with the new secret.
+    if ('token' in answer.token) onCreated(answer.token);
   };
 
   return (

@@ -1,10 +1,10 @@
 /** A new token's secret, shown this once, with a Copy button and ready-made snippets that use it. */
 import { useEffect, useRef } from 'react';
+import type { NewToken } from '../../../../shared/index.js';
 import { hubAccess } from '../../api/http.js';
 import { CopyButton } from './copy-button.js';
-import type { CreatedToken } from './token-record.js';
 
-export function TokenSecret({ token, onDone }: { token: CreatedToken; onDone(): void }) {
+export function TokenSecret({ token, onDone }: { token: NewToken; onDone(): void }) {
   const secret = useRef<HTMLElement>(null);
   const sdk = useRef<HTMLPreElement>(null);
   const curl = useRef<HTMLPreElement>(null);

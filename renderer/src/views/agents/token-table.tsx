@@ -1,10 +1,10 @@
 /** The hub's tokens and browser sessions, newest first, each revocable after a confirm step. */
 import { useEffect, useRef, useState } from 'react';
+import { httpRoutes, type TokenRecord } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { formatAgo, formatDateTime } from '../../components/format.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubAction } from '../../components/use-hub-action.js';
-import type { TokenRecord } from './token-record.js';
 
 export function TokenTable({ tokens, onRevoked }: { tokens: readonly TokenRecord[]; onRevoked(): void }) {
   return (
@@ -50,7 +50,7 @@ function TokenRow({ token, onRevoked }: { token: TokenRecord; onRevoked(): void 
   }, [confirming]);
 
   const revoke = async (): Promise<void> => {
-    const done = await action.run(() => api(`/api/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' }));
+    const done = await action.run(() => api(httpRoutes.revokeToken, { params: { id: token.id } }));
     if (done === undefined) return;
     setConfirming(false);
     onRevoked();

@@ -1,16 +1,16 @@
 /** Tokens (admin): create one for an agent (its secret shown once), list them, revoke one. */
 import { useMemo, useState } from 'react';
+import { httpRoutes, type NewToken } from '../../../../shared/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 import { TokenCreateForm } from './token-create-form.js';
-import type { CreatedToken, TokenRecord } from './token-record.js';
 import { TokenSecret } from './token-secret.js';
 import { TokenTable } from './token-table.js';
 
 export function TokensSection({ agentIds }: { agentIds: readonly string[] }) {
-  const query = useHubQuery<{ tokens: TokenRecord[] }>('/api/tokens');
-  const [created, setCreated] = useState<CreatedToken | undefined>(undefined);
+  const query = useHubQuery(httpRoutes.listTokens);
+  const [created, setCreated] = useState<NewToken | undefined>(undefined);
   const listed = query.data?.tokens;
   const tokens = useMemo(() => [...(listed ?? [])].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0)), [listed]);
 

@@ -1,5 +1,6 @@
 /** The hub's agents, live: the listing refreshed now and then, presence pushes applied the moment they arrive. */
 import { useMemo } from 'react';
+import { httpRoutes } from '../../../../shared/index.js';
 import type { HubRequestError } from '../../api/http.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
@@ -15,7 +16,7 @@ export interface AgentList {
 const REFRESH_MS = 5000;
 
 export function useAgents(): AgentList {
-  const query = useHubQuery<{ agents: ListedAgent[] }>('/api/agents', { refreshMs: REFRESH_MS });
+  const query = useHubQuery(httpRoutes.listAgents, { refreshMs: REFRESH_MS });
   const pushed = useStore((s) => s.agents);
   const listed = query.data?.agents;
   const agents = useMemo(() => overlayAgents(listed ?? [], pushed), [listed, pushed]);

@@ -3,10 +3,11 @@
  * scrolled up to read, it stays put and offers a jump back. Each entry opens to its full JSON.
  */
 import { memo, useLayoutEffect, useRef, useState } from 'react';
+import type { AuditEntry } from '../../../../shared/index.js';
 import { formatDateTime, formatTime } from '../../components/format.js';
 import { PayloadView } from '../../components/payload-view.js';
 import { href } from '../../router.js';
-import { summarise, type AuditEntry } from './audit-model.js';
+import { summarise } from './audit-model.js';
 
 /** Within this many pixels of the bottom counts as "at the end". */
 const END_SLACK_PX = 24;

@@ -1,16 +1,5 @@
-/** Audit entries as `/api/relay/logs` returns them, and how the view filters and summarises them, pure. */
-
-/** One entry of the trail: an event with its detail spread in, or a stored message. */
-export interface AuditEntry {
-  ts: string;
-  /** `e_<n>` for an event, `m_<seq>` for a message. */
-  id: string;
-  source: 'event' | 'message';
-  kind: string;
-  actor: string | null;
-  subject: string | null;
-  [field: string]: unknown;
-}
+/** How the audit view filters and summarises the entries `/api/relay/logs` returns, pure. */
+import type { AuditEntry } from '../../../../shared/index.js';
 
 /** Kinds that come in families: `task.created`, `task.failed`, …; `token_created`, `token_revoked`. */
 export const KIND_GROUPS: { value: string; label: string }[] = [

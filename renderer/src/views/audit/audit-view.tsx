@@ -3,6 +3,7 @@
  * Pause so a person can read, and (admin) an export of the whole trail as JSON Lines.
  */
 import { useMemo, useRef, useState } from 'react';
+import { httpRoutes, type AuditEntry } from '../../../../shared/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubAction } from '../../components/use-hub-action.js';
@@ -10,7 +11,7 @@ import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
 import { AuditFilters } from './audit-filters.js';
 import { AuditList } from './audit-list.js';
-import { EMPTY_AUDIT_FILTER, filterEntries, seenKinds, type AuditEntry, type AuditFilter } from './audit-model.js';
+import { EMPTY_AUDIT_FILTER, filterEntries, seenKinds, type AuditFilter } from './audit-model.js';
 import { downloadAuditExport } from './download-export.js';
 import './audit.css';
 
@@ -41,7 +42,7 @@ export function AuditView() {
   const [filter, setFilter] = useState<AuditFilter>(EMPTY_AUDIT_FILTER);
   const admin = useStore((s) => s.session?.admin === true);
   // Paused, the query has no path: nothing is fetched and the last answer stays on screen.
-  const query = useHubQuery<{ logs: AuditEntry[] }>(paused ? undefined : '/api/relay/logs', { query: { limit }, refreshMs: POLL_MS });
+  const query = useHubQuery(paused ? undefined : httpRoutes.relayLogs, { query: { limit }, refreshMs: POLL_MS });
   const entries = useStableEntries(query.data?.logs);
   const shown = useMemo(() => filterEntries(entries, filter), [entries, filter]);
   const kinds = useMemo(() => seenKinds(entries), [entries]);

@@ -2,21 +2,19 @@
  * Saves the whole audit trail (`/api/audit/export`, JSON Lines) as a file. Fetched rather than linked, so
  * a failure shows as the hub's error in the view instead of a broken download.
  */
-import { hubAccess, HubRequestError } from '../../api/http.js';
+import { httpRoutes } from '../../../../shared/index.js';
+import { hubAccess, HubRequestError, refusal } from '../../api/http.js';
 
 export async function downloadAuditExport(): Promise<void> {
   const { httpBase } = hubAccess();
   const headers: Record<string, string> = { accept: 'application/x-ndjson' };
   let response: Response;
   try {
-    response = await fetch(new URL('/api/audit/export', httpBase), { headers, credentials: 'same-origin' });
+    response = await fetch(new URL(httpRoutes.auditExport.path, httpBase), { headers, credentials: 'same-origin' });
   } catch {
     throw new HubRequestError(0, 'SB_ERR_UNREACHABLE', 'the hub is not reachable');
   }
-  if (!response.ok) {
-    const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-    throw new HubRequestError(response.status, body?.error?.code ?? `HTTP_${response.status}`, body?.error?.message ?? response.statusText);
-  }
+  if (!response.ok) throw refusal(response, await response.json().catch(() => undefined));
   const url = URL.createObjectURL(await response.blob());
   try {
     const link = document.createElement('a');

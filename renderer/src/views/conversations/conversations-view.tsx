@@ -3,11 +3,11 @@
  * `#/conversations/<id>`, with `?seq=<n>` to jump to a message.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { SearchHit } from '../../../../shared/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { navigate, useRoute } from '../../router.js';
 import { useStore } from '../../store/store.js';
-import type { SearchHit } from './conversation-api.js';
 import { ConversationList } from './conversation-list.js';
 import { ConversationPane } from './conversation-pane.js';
 import { SearchForm, SearchResults } from './search-panel.js';

@@ -1,9 +1,8 @@
 /** The search box over the conversation list, and the results in its place while a search is shown. */
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { ConversationInfo } from '../../../../shared/index.js';
+import type { ConversationInfo, SearchHit } from '../../../../shared/index.js';
 import { formatDateTime, formatTime } from '../../components/format.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
-import type { SearchHit } from './conversation-api.js';
 import { conversationTitle } from './conversation-title.js';
 import { SnippetText } from './snippet-text.js';
 import type { MessageSearch } from './use-message-search.js';

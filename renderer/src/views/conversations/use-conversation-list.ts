@@ -3,19 +3,18 @@
  * with the seqs seen on earlier visits; listed again when one appears live that the list does not have yet.
  */
 import { useEffect, useMemo } from 'react';
-import type { ConversationInfo } from '../../../../shared/index.js';
+import { httpRoutes, type ConversationInfo, type HttpResponse } from '../../../../shared/index.js';
 import { useHubQuery, type HubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
-import type { ConversationList } from './conversation-api.js';
 import { readSeen } from './seen-storage.js';
 
 export interface Conversations {
-  query: HubQuery<ConversationList>;
+  query: HubQuery<HttpResponse<typeof httpRoutes.listConversations>>;
   byId: ReadonlyMap<string, ConversationInfo>;
 }
 
 export function useConversationList(openId: string | undefined): Conversations {
-  const query = useHubQuery<ConversationList>('/api/conversations');
+  const query = useHubQuery(httpRoutes.listConversations);
   const byId = useMemo(() => new Map((query.data?.conversations ?? []).map((c) => [c.id, c])), [query.data]);
 
   useEffect(() => {

@@ -1,8 +1,9 @@
 /** Full-text search over messages (`GET /api/search`): the current query, its results so far, and more pages on request. */
 import { useCallback, useRef, useState } from 'react';
+import type { SearchHit } from '../../../../shared/index.js';
 import type { HubRequestError } from '../../api/http.js';
 import { toHubError } from '../../components/hub-error-text.js';
-import { searchMessages, type SearchHit } from './conversation-api.js';
+import { searchMessages } from './conversation-api.js';
 
 export interface SearchRequest {
   q: string;

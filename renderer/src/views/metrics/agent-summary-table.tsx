@@ -1,9 +1,9 @@
 /** Per-agent totals over the window; an agent's name selects it for the charts and breakdowns. */
 import { formatCount, formatDecimal, formatDuration } from '../../components/format.js';
-import type { AgentTotalsAnswer } from './metrics-data.js';
+import type { AgentMetricsResponse } from '../../../../shared/index.js';
 
 export interface AgentSummaryTableProps {
-  totals: AgentTotalsAnswer['agents'];
+  totals: AgentMetricsResponse['agents'];
   colors: Map<string, string>;
   selected: string | undefined;
   hrefFor(agent: string | undefined): string;

@@ -1,6 +1,6 @@
 /** Alerts (admin): the hub's list filtered by state, kept live by pushed alerts, each open one with Acknowledge. */
 import { useState } from 'react';
-import { ALERT_STATES, type AlertRecord, type AlertRule, type AlertState } from '../../../../shared/index.js';
+import { ALERT_STATES, httpRoutes, type AlertRecord, type AlertRule, type AlertState } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { formatAgo, formatDateTime, formatDecimal, formatDuration } from '../../components/format.js';
@@ -10,11 +10,6 @@ import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
 import { levelTone, mergeAlerts, stateTone } from './alert-list.js';
 import { REFRESH_MS } from './metrics-window.js';
-
-interface AlertsAnswer {
-  alerts: AlertRecord[];
-  counts: Record<AlertState, number>;
-}
 
 const RULE_NAMES: Record<AlertRule, string> = {
   error_rate: 'Error rate',
@@ -46,7 +41,7 @@ export function AlertsPanel() {
   // Pushes are overlaid at once; each one also refetches, so the counts by state stay the hub's.
   const pushed = useStore((s) => s.alerts);
   const [acknowledged, setAcknowledged] = useState<Record<number, AlertRecord>>({});
-  const list = useHubQuery<AlertsAnswer>('/api/alerts', { query: { state, limit: 200 }, refreshMs: REFRESH_MS }, [pushed]);
+  const list = useHubQuery(httpRoutes.listAlerts, { query: { state, limit: 200 }, refreshMs: REFRESH_MS, deps: [pushed] });
   const alerts = mergeAlerts(list.data?.alerts ?? [], [pushed, acknowledged], state);
   const counts = list.data?.counts;
 
@@ -101,7 +96,7 @@ export function AlertsPanel() {
 function AlertRow({ alert, onAcknowledged }: { alert: AlertRecord; onAcknowledged(alert: AlertRecord): void }) {
   const ack = useHubAction();
   const acknowledge = async (): Promise<void> => {
-    const answer = await ack.run(() => api<{ alert: AlertRecord }>(`/api/alerts/${alert.id}/ack`, { method: 'POST' }));
+    const answer = await ack.run(() => api(httpRoutes.acknowledgeAlert, { params: { id: String(alert.id) } }));
     if (answer !== undefined) onAcknowledged(answer.alert);
   };
   return (

@@ -2,7 +2,7 @@
  * Delivery health at a glance: direct messages waiting in offline queues (and dropped), tasks waiting or
  * failed, and — for the admin — unresolved delivery alerts such as failing callbacks.
  */
-import type { AgentInfo, AlertRecord, AlertRule } from '../../../../shared/index.js';
+import { httpRoutes, type AlertRule } from '../../../../shared/index.js';
 import { formatCount } from '../../components/format.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
@@ -12,22 +12,14 @@ import { taskListHref } from '../tasks/task-links.js';
 import { mergeAlerts } from './alert-list.js';
 import { REFRESH_MS } from './metrics-window.js';
 
-interface HubStatus {
-  offline_queue: { queued: number; enqueued: number; dropped: number };
-}
-
-interface TaskCounts {
-  counts: Partial<Record<string, number>>;
-}
-
 /** Alerts about getting messages, tasks and callbacks delivered (not about what agents report). */
 const DELIVERY_RULES: readonly AlertRule[] = ['queue_fill', 'queue_drop', 'task_waiting', 'task_failed', 'callback_failed'];
 
 export function DeliveryHealth({ admin }: { admin: boolean }) {
-  const status = useHubQuery<HubStatus>('/ws/status', { refreshMs: REFRESH_MS });
-  const agents = useHubQuery<{ agents: (AgentInfo & { queue_depth?: number })[] }>('/api/agents', { refreshMs: REFRESH_MS });
-  const tasks = useHubQuery<TaskCounts>('/api/tasks', { query: { limit: 1 }, refreshMs: REFRESH_MS });
-  const queued = (agents.data?.agents ?? []).filter((a) => (a.queue_depth ?? 0) > 0).sort((a, b) => (b.queue_depth ?? 0) - (a.queue_depth ?? 0));
+  const status = useHubQuery(httpRoutes.hubStatus, { refreshMs: REFRESH_MS });
+  const agents = useHubQuery(httpRoutes.listAgents, { refreshMs: REFRESH_MS });
+  const tasks = useHubQuery(httpRoutes.listTasks, { query: { limit: 1 }, refreshMs: REFRESH_MS });
+  const queued = (agents.data?.agents ?? []).filter((a) => a.queue_depth > 0).sort((a, b) => b.queue_depth - a.queue_depth);
   const counts = tasks.data?.counts ?? {};
   const queue = status.data?.offline_queue;
 
@@ -87,7 +79,7 @@ export function DeliveryHealth({ admin }: { admin: boolean }) {
 
 function DeliveryAlerts({ admin }: { admin: boolean }) {
   const pushed = useStore((s) => s.alerts);
-  const list = useHubQuery<{ alerts: AlertRecord[] }>(admin ? '/api/alerts' : undefined, { query: { limit: 200 }, refreshMs: REFRESH_MS });
+  const list = useHubQuery(admin ? httpRoutes.listAlerts : undefined, { query: { limit: 200 }, refreshMs: REFRESH_MS });
   const unresolved = mergeAlerts(list.data?.alerts ?? [], [pushed], undefined).filter((a) => a.state !== 'resolved' && DELIVERY_RULES.includes(a.rule));
   const callbacks = unresolved.filter((a) => a.rule === 'callback_failed');
   return (

@@ -2,37 +2,8 @@
  * The interaction metrics as the hub answers them (`/api/metrics/agents`, `/api/metrics/rollups`), and the
  * chart series built from them. Pure, so it is easy to reason about without a DOM.
  */
+import type { InteractionSummary, MetricRollupsResponse } from '../../../../shared/index.js';
 import type { ChartSeries } from '../../components/chart-scale.js';
-
-/** What every bucket and every per-agent total holds. */
-export interface InteractionSummary {
-  agent: string;
-  count: number;
-  errors: number;
-  /** Percent. */
-  error_rate: number;
-  avg_ms: number;
-  p50_ms: number;
-  p95_ms: number;
-  p95_max_ms: number;
-  max_ms: number;
-  tools: Record<string, number>;
-  error_types: Record<string, number>;
-}
-
-export interface AgentTotalsAnswer {
-  since: string;
-  until: string;
-  agents: (InteractionSummary & { minutes: number })[];
-}
-
-export interface RollupsAnswer {
-  since: string;
-  until: string;
-  bucket: string;
-  /** Oldest first; buckets without interactions are left out. */
-  rollups: (InteractionSummary & { start: string })[];
-}
 
 const PALETTE = [
   'var(--chart-1)',
@@ -63,7 +34,7 @@ export interface ChartSet {
  * One line per agent for requests per minute (an empty bucket is 0) and error rate (an empty bucket is no
  * data, not 0 %), and p50 (solid) and p95 (dashed) latency per agent.
  */
-export function buildCharts(answer: RollupsAnswer, since: number, until: number, bucketMinutes: number, colors: Map<string, string>): ChartSet {
+export function buildCharts(answer: MetricRollupsResponse, since: number, until: number, bucketMinutes: number, colors: Map<string, string>): ChartSet {
   const size = bucketMinutes * 60_000;
   const first = Math.floor(since / size) * size;
   const starts: number[] = [];

@@ -4,6 +4,7 @@
  * in the route (`#/metrics?window=24h&agent=planner`), so a view can be linked to.
  */
 import { useMemo } from 'react';
+import { httpRoutes } from '../../../../shared/index.js';
 import { BarList } from '../../components/bar-list.js';
 import { ChoiceFilter } from '../../components/choice-filter.js';
 import { EmptyState } from '../../components/empty-state.js';
@@ -16,7 +17,7 @@ import { AgentSummaryTable } from './agent-summary-table.js';
 import { AlertsPanel } from './alerts-panel.js';
 import { DeliveryHealth } from './delivery-health.js';
 import { MetricsCharts } from './metrics-charts.js';
-import { agentColors, buildCharts, sumCounts, type AgentTotalsAnswer, type RollupsAnswer } from './metrics-data.js';
+import { agentColors, buildCharts, sumCounts } from './metrics-data.js';
 import { useWindowClock, windowById, WINDOWS, type MetricsWindow } from './metrics-window.js';
 import './metrics.css';
 
@@ -32,8 +33,8 @@ export function MetricsView() {
   const until = useWindowClock();
   const since = until - timeWindow.ms;
 
-  const totals = useHubQuery<AgentTotalsAnswer>('/api/metrics/agents', { query: { since, until } });
-  const rollups = useHubQuery<RollupsAnswer>('/api/metrics/rollups', { query: { since, until, bucket: timeWindow.bucket, agent } });
+  const totals = useHubQuery(httpRoutes.agentMetrics, { query: { since, until } });
+  const rollups = useHubQuery(httpRoutes.metricRollups, { query: { since, until, bucket: timeWindow.bucket, agent } });
 
   const allTotals = useMemo(() => totals.data?.agents ?? [], [totals.data]);
   const colors = useMemo(() => agentColors([...allTotals.map((t) => t.agent), ...(agent === undefined ? [] : [agent])]), [allTotals, agent]);

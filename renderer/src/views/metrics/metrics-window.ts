@@ -1,5 +1,6 @@
 /** The time windows the metrics view offers, each with the rollup bucket that gives its charts a readable number of points. */
 import { useEffect, useState } from 'react';
+import type { RollupBucketSize } from '../../../../shared/index.js';
 import { useStore } from '../../store/store.js';
 
 export interface MetricsWindow {
@@ -7,7 +8,7 @@ export interface MetricsWindow {
   label: string;
   ms: number;
   /** The `bucket` of `/api/metrics/rollups`. */
-  bucket: '1m' | '5m' | '15m' | '1h';
+  bucket: RollupBucketSize;
   bucketMinutes: number;
 }
 

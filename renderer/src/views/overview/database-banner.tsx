@@ -1,7 +1,7 @@
 /** A banner across the overview while the hub's database is damaged (the hub is read-only) or its writes fail. */
-import type { DatabaseHealth } from './hub-status.js';
+import type { HubStatusResponse } from '../../../../shared/index.js';
 
-export function DatabaseBanner({ health }: { health: DatabaseHealth | undefined }) {
+export function DatabaseBanner({ health }: { health: HubStatusResponse['database'] | undefined }) {
   if (health === undefined || health.state === 'healthy') return null;
   const damaged = health.state === 'damaged';
   return (

@@ -1,21 +1,16 @@
 /** Open alerts: how many, and the newest few, linking to the metrics view where they are acknowledged. */
-import type { AlertRecord } from '../../../../shared/index.js';
+import { httpRoutes } from '../../../../shared/index.js';
 import { formatAgo } from '../../components/format.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 import { href } from '../../router.js';
 import { useStore } from '../../store/store.js';
-
-interface AlertList {
-  alerts: AlertRecord[];
-  counts: Partial<Record<AlertRecord['state'], number>>;
-}
 
 const SHOWN = 3;
 
 export function OpenAlertsCard({ admin }: { admin: boolean }) {
   // Every pushed alert change refetches, so the count and the list stay the hub's.
   const pushed = useStore((s) => s.alerts);
-  const query = useHubQuery<AlertList>(admin ? '/api/alerts' : undefined, { query: { state: 'open', limit: SHOWN } }, [pushed]);
+  const query = useHubQuery(admin ? httpRoutes.listAlerts : undefined, { query: { state: 'open', limit: SHOWN }, deps: [pushed] });
   const open = query.data?.counts.open ?? 0;
   return (
     <section className="card alerts-card" aria-label="Open alerts" data-testid="overview-alerts">

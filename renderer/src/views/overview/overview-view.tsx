@@ -1,5 +1,5 @@
 /** The overview: is the hub up, where, since when, who is connected, and how busy it is right now. */
-import type { AgentInfo } from '../../../../shared/index.js';
+import { httpRoutes } from '../../../../shared/index.js';
 import { hubAccess } from '../../api/http.js';
 import { formatCount, formatDuration } from '../../components/format.js';
 import { StatCard } from '../../components/stat-card.js';
@@ -7,7 +7,6 @@ import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
 import { DatabaseBanner } from './database-banner.js';
 import { GettingStarted } from './getting-started.js';
-import type { HubStatus, RateMinute, SessionInfo } from './hub-status.js';
 import { OpenAlertsCard } from './open-alerts-card.js';
 import { RateCard } from './rate-card.js';
 import './overview.css';
@@ -19,11 +18,11 @@ export function OverviewView() {
   const link = useStore((s) => s.link);
   const session = useStore((s) => s.session);
   const rates = useStore((s) => s.rates);
-  const status = useHubQuery<HubStatus>('/ws/status', { refreshMs: STATUS_REFRESH_MS });
-  const sessionInfo = useHubQuery<SessionInfo>('/api/session');
-  const agents = useHubQuery<{ agents: AgentInfo[] }>('/api/agents', { refreshMs: STATUS_REFRESH_MS });
-  const history = useHubQuery<{ minutes: RateMinute[] }>('/api/stats/rates', { query: { minutes: HISTORY_MINUTES }, refreshMs: 15_000 });
-  const tasks = useHubQuery<{ counts: Record<string, number> }>(status.data?.total_tasks === undefined ? '/api/tasks' : undefined, {
+  const status = useHubQuery(httpRoutes.hubStatus, { refreshMs: STATUS_REFRESH_MS });
+  const sessionInfo = useHubQuery(httpRoutes.session);
+  const agents = useHubQuery(httpRoutes.listAgents, { refreshMs: STATUS_REFRESH_MS });
+  const history = useHubQuery(httpRoutes.messageRates, { query: { minutes: HISTORY_MINUTES }, refreshMs: 15_000 });
+  const tasks = useHubQuery(status.data?.total_tasks === undefined ? httpRoutes.listTasks : undefined, {
     query: { limit: 1 },
     refreshMs: STATUS_REFRESH_MS,
   });
@@ -33,7 +32,7 @@ export function OverviewView() {
   const otherAgents = agents.data?.agents.filter((agent) => agent.id !== session?.agent);
   const agentsOnline = otherAgents?.filter((agent) => agent.online).length ?? data?.agents_online;
   const totalTasks = data?.total_tasks ?? (tasks.data === undefined ? undefined : Object.values(tasks.data.counts).reduce((sum, n) => sum + n, 0));
-  const version = sessionInfo.data?.hub?.version;
+  const version = sessionInfo.data?.hub.version;
   const linkLabel = link === 'connected' ? 'Connected' : link === 'closed' ? 'Closed' : link === 'reconnecting' ? 'Reconnecting…' : 'Connecting…';
   const linkChip = link === 'connected' ? 'chip-ok' : link === 'closed' ? 'chip-danger' : 'chip-warn';
 

@@ -3,20 +3,15 @@
  * (the old one keeps signing beside the new one for a day, so receivers can be updated meanwhile).
  */
 import { useState } from 'react';
+import { httpRoutes } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { HubErrorText, toHubError } from '../../components/hub-error-text.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 
-interface SecretAnswer {
-  secret: string;
-  created_at: string;
-  previous_valid_until: string | null;
-}
-
 const when = (iso: string): string => new Date(iso).toLocaleString();
 
 export function CallbackSecretCard() {
-  const query = useHubQuery<SecretAnswer>('/api/callback-secret');
+  const query = useHubQuery(httpRoutes.callbackSecret);
   const [revealed, setRevealed] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [note, setNote] = useState<string | undefined>(undefined);
@@ -36,7 +31,7 @@ export function CallbackSecretCard() {
     setConfirming(false);
     setFailure(undefined);
     try {
-      await api<SecretAnswer>('/api/callback-secret/rotate', { method: 'POST' });
+      await api(httpRoutes.rotateCallbackSecret);
       setNote('A new secret is in use: give it to your receivers.');
       query.reload();
     } catch (caught) {

@@ -4,7 +4,7 @@
  * is explained next to its field and the value in effect stays.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { AlertConfig } from '../../../../shared/index.js';
+import { httpRoutes, type AlertConfig, type UpdateAlertConfigRequest } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { HubErrorText, toHubError } from '../../components/hub-error-text.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
@@ -16,13 +16,6 @@ import { SettingInput } from './setting-input.js';
 import { ALL_FIELDS, SETTING_GROUPS, type SettingField, type SettingSource } from './settings-fields.js';
 import { fieldErrorsOf, isLoopback, parseInput, sameValue, toInput, type InputValue } from './settings-form.js';
 import './settings.css';
-
-interface HubSettingsAnswer {
-  effective: Record<string, unknown>;
-  file: Record<string, unknown>;
-  /** Where settings.json lives. */
-  path: string;
-}
 
 interface SaveOutcome {
   hub?: { restart: string[] };
@@ -36,8 +29,10 @@ const LABELS = new Map(ALL_FIELDS.map((f) => [f.key, f.label]));
 
 export function SettingsView() {
   const admin = useStore((s) => s.session?.admin === true);
-  const hub = useHubQuery<HubSettingsAnswer>(admin ? '/api/settings' : undefined);
-  const alerts = useHubQuery<{ config: AlertConfig }>(admin ? '/api/alerts/config' : undefined);
+  const hub = useHubQuery(admin ? httpRoutes.settings : undefined);
+  const alerts = useHubQuery(admin ? httpRoutes.alertConfig : undefined);
+  // Looked up by each field's key.
+  const effective: Record<string, unknown> | undefined = hub.data?.effective;
   const [draft, setDraft] = useState<Record<string, InputValue>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failures, setFailures] = useState<Failures>({});
@@ -62,12 +57,11 @@ export function SettingsView() {
     );
   }
 
-  const effectiveOf = (field: SettingField): unknown =>
-    field.source === 'hub' ? hub.data?.effective[field.key] : alerts.data?.config[field.key as keyof AlertConfig];
+  const effectiveOf = (field: SettingField): unknown => (field.source === 'hub' ? effective?.[field.key] : alerts.data?.config[field.key as keyof AlertConfig]);
   /** What the form starts from: the file's value (it may be waiting for a restart), else the value in effect. */
   const savedOf = (field: SettingField): unknown => {
     if (field.source === 'alerts' || hub.data === undefined) return effectiveOf(field);
-    return field.key in hub.data.file ? hub.data.file[field.key] : hub.data.effective[field.key];
+    return field.key in hub.data.file ? hub.data.file[field.key] : effective?.[field.key];
   };
   const baselineOf = (field: SettingField): InputValue => toInput(field, savedOf(field));
   const valueOf = (field: SettingField): InputValue => draft[field.key] ?? baselineOf(field);
@@ -75,7 +69,7 @@ export function SettingsView() {
   const pendingOf = (field: SettingField): unknown => {
     if (field.source !== 'hub' || hub.data === undefined || !(field.key in hub.data.file)) return undefined;
     const saved = hub.data.file[field.key];
-    return JSON.stringify(saved) === JSON.stringify(hub.data.effective[field.key]) ? undefined : saved;
+    return JSON.stringify(saved) === JSON.stringify(effective?.[field.key]) ? undefined : saved;
   };
   const loaded = (source: SettingSource): boolean => (source === 'hub' ? hub.data !== undefined : alerts.data !== undefined);
   const changedFields = ALL_FIELDS.filter((f) => loaded(f.source) && isChanged(f));
@@ -130,11 +124,12 @@ export function SettingsView() {
       }
     };
     await send('hub', async () => {
-      const answer = await api<{ saved: boolean; restart_required: string[] }>('/api/settings', { method: 'PUT', body: changes.hub });
+      const answer = await api(httpRoutes.saveSettings, { body: changes.hub });
       done.hub = { restart: answer.restart_required };
     });
     await send('alerts', async () => {
-      await api<{ config: AlertConfig }>('/api/alerts/config', { method: 'PUT', body: changes.alerts });
+      // The alert fields' keys are the alert settings (settings-fields.ts); the hub refuses any other.
+      await api(httpRoutes.updateAlertConfig, { body: changes.alerts as UpdateAlertConfigRequest });
       done.alerts = true;
     });
     setSaving(false);

@@ -3,17 +3,13 @@
  * finished one as it was, or redrive it to another agent. Each retry is a new task linked to this one.
  */
 import { useId, useState } from 'react';
-import { isTerminal, nextState, type TaskRecord } from '../../../../shared/index.js';
+import { httpRoutes, isTerminal, nextState, type TaskRecord } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubAction } from '../../components/use-hub-action.js';
 import { useStore } from '../../store/store.js';
 import { apartFromDashboard, type ListedAgent } from '../agents/agent-list-model.js';
 import { shortTaskId, taskHref, type TaskListKind } from './task-links.js';
-
-interface TaskChangeAnswer {
-  task: TaskRecord;
-}
 
 interface TaskActionsProps {
   task: TaskRecord;
@@ -32,21 +28,21 @@ export function TaskActions({ task, agents, list, compact = false }: TaskActions
   // The dashboard's own agent (the person) runs no tasks: it is no redrive target.
   const self = useStore((s) => s.session?.agent);
   const targets = apartFromDashboard(agents, self).agents;
-  const path = `/api/tasks/${encodeURIComponent(task.task_id)}`;
+  const params = { id: task.task_id };
   const canCancel = nextState(task.state, 'cancel') !== undefined;
   const canRetry = isTerminal(task.state);
 
   const cancel = (): void => {
     const body = reason.trim() === '' ? {} : { reason: reason.trim() };
     void action
-      .run(() => api<TaskChangeAnswer>(`${path}/cancel`, { method: 'POST', body }))
+      .run(() => api(httpRoutes.cancelTask, { params, body }))
       .then((done) => {
         if (done !== undefined) setReason('');
       });
   };
   const retry = (to?: string): void => {
     void action
-      .run(() => api<TaskChangeAnswer>(`${path}/retry`, { method: 'POST', body: to === undefined ? {} : { to } }))
+      .run(() => api(httpRoutes.retryTask, { params, body: to === undefined ? {} : { to } }))
       .then((done) => {
         if (done !== undefined) setRetried(done.task);
       });

@@ -1,6 +1,6 @@
 /** The child's question while a task is input-required, and a box for the master's (here: the person's) answer. */
 import { useState } from 'react';
-import type { TaskRecord } from '../../../../shared/index.js';
+import { httpRoutes, type TaskRecord } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubAction } from '../../components/use-hub-action.js';
@@ -10,7 +10,7 @@ export function TaskAnswer({ task }: { task: TaskRecord }) {
   const action = useHubAction();
   const send = async (): Promise<void> => {
     if (answer.trim() === '') return;
-    const done = await action.run(() => api(`/api/tasks/${encodeURIComponent(task.task_id)}/input`, { method: 'POST', body: { answer } }));
+    const done = await action.run(() => api(httpRoutes.answerTask, { params: { id: task.task_id }, body: { answer } }));
     if (done !== undefined) setAnswer('');
   };
   return (

@@ -3,7 +3,7 @@
  * attempts and actions. Pushed changes show at once; the attempts are read again whenever the task changes.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { TaskAttempt, TaskCallbackStatus, TaskRecord } from '../../../../shared/index.js';
+import { httpRoutes, type TaskAttempt, type TaskCallbackStatus, type TaskRecord } from '../../../../shared/index.js';
 import { formatDateTime, formatDuration } from '../../components/format.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { PayloadView } from '../../components/payload-view.js';
@@ -19,12 +19,6 @@ import { newerTask } from './task-list-model.js';
 import { TaskProgress } from './task-progress.js';
 import { useRetries } from './use-retries.js';
 
-interface TaskDetailAnswer {
-  task: TaskRecord;
-  attempts: TaskAttempt[];
-  callback: TaskCallbackStatus | null;
-}
-
 const NO_RETRIES: TaskRecord[] = [];
 
 interface TaskDetailProps {
@@ -36,7 +30,7 @@ interface TaskDetailProps {
 
 export function TaskDetail({ taskId, agents, list, onClose }: TaskDetailProps) {
   const pushed = useStore((s) => s.tasks[taskId]);
-  const query = useHubQuery<TaskDetailAnswer>(`/api/tasks/${encodeURIComponent(taskId)}`, {}, [pushed?.updated_at]);
+  const query = useHubQuery(httpRoutes.taskDetail, { params: { id: taskId }, deps: [pushed?.updated_at] });
   const task = newerTask(query.data?.task, pushed);
   const heading = useRef<HTMLHeadingElement>(null);
   const retries = useRetries().get(taskId) ?? NO_RETRIES;

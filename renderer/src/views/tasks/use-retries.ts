@@ -3,7 +3,7 @@
  * task pushed since, since the hub has no lookup by `retry_of`. A retry is always newer than what it retries.
  */
 import { useMemo } from 'react';
-import type { TaskRecord } from '../../../../shared/index.js';
+import { httpRoutes, type TaskRecord } from '../../../../shared/index.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
 
@@ -12,7 +12,7 @@ const LINEAGE_LIMIT = 1000;
 
 /** Retried task id → its retries, oldest first. Pushes keep it current; `refreshMs` also reads the list again. */
 export function useRetries(refreshMs?: number): Map<string, TaskRecord[]> {
-  const latest = useHubQuery<{ tasks: TaskRecord[] }>('/api/tasks', { query: { limit: LINEAGE_LIMIT }, ...(refreshMs === undefined ? {} : { refreshMs }) });
+  const latest = useHubQuery(httpRoutes.listTasks, { query: { limit: LINEAGE_LIMIT }, ...(refreshMs === undefined ? {} : { refreshMs }) });
   const pushed = useStore((s) => s.tasks);
   const fetched = latest.data?.tasks;
   return useMemo(() => {

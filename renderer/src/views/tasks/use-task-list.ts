@@ -1,15 +1,10 @@
 /** A page of tasks from the hub with the live pushes laid over it, and the hub's counts by state. */
 import { useMemo } from 'react';
-import type { TaskRecord, TaskState } from '../../../../shared/index.js';
+import { httpRoutes, type TaskRecord, type TaskState } from '../../../../shared/index.js';
 import type { HubRequestError } from '../../api/http.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
 import { overlayTasks, type TaskFilter } from './task-list-model.js';
-
-interface TaskListAnswer {
-  tasks: TaskRecord[];
-  counts: Partial<Record<TaskState, number>>;
-}
 
 export interface TaskList {
   /** Latest change first. */
@@ -24,7 +19,7 @@ export interface TaskList {
 const REFRESH_MS = 5000;
 
 export function useTaskList(filter: TaskFilter, limit: number): TaskList {
-  const query = useHubQuery<TaskListAnswer>('/api/tasks', { query: { ...filter, limit }, refreshMs: REFRESH_MS });
+  const query = useHubQuery(httpRoutes.listTasks, { query: { ...filter, limit }, refreshMs: REFRESH_MS });
   const pushed = useStore((s) => s.tasks);
   const fetched = query.data?.tasks;
   const { state, from, to, cmd } = filter;

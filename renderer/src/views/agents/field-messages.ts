@@ -1,24 +1,3 @@
-/** A token as `GET /api/tokens` lists it (never its secret), and the one answer that carries the secret. */
-
-export interface TokenRecord {
-  id: string;
-  /** The agent it speaks for; null for an admin token, which may name any agent. */
-  agent: string | null;
-  admin: boolean;
-  label: string | null;
-  /** `session` is a browser's sign-in from a login link. */
-  kind: 'token' | 'session';
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  expires_at: string | null;
-}
-
-/** `POST /api/tokens` → the new record with its secret, shown this once. */
-export interface CreatedToken extends TokenRecord {
-  token: string;
-}
-
 /**
  * The hub's validation message (`invalid token request: agent: …; label: …`) split per field, so each
  * part shows next to the input it is about. What names no known field is kept under `form`.

@@ -1,0 +1,13 @@
+/** Every route of the hub's HTTP API by name: the one table the hub's routes, the dashboard and the contract test are checked against. */
+import { agentApi } from './agents.js';
+import { alertApi } from './alerts.js';
+import { auditApi } from './audit.js';
+import { messageApi } from './messages.js';
+import { metricsApi } from './metrics.js';
+import { settingsApi } from './settings.js';
+import { systemApi } from './system.js';
+import { taskApi } from './tasks.js';
+
+export const httpRoutes = { ...systemApi, ...messageApi, ...agentApi, ...taskApi, ...auditApi, ...metricsApi, ...alertApi, ...settingsApi };
+
+export type HttpRouteName = keyof typeof httpRoutes;
