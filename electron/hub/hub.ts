@@ -265,7 +265,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         ...tokenRoutes(s),
         ...relayRoutes(s),
         ...taskRoutes(s),
-        ...auditRoutes(s, s.audit),
+        ...auditRoutes(s),
         ...metricsRoutes(s),
         ...rollupRoutes(s),
         ...prometheusRoutes(prometheus),
@@ -403,7 +403,7 @@ function adminToken(tokens: TokenStore, dataDir: string, now: number): string {
 const LOCAL_ADMIN_LABEL = 'local admin (connection.json)';
 
 /** The stop goes in the audit trail when the database takes it; a disk that is full does not keep the hub from stopping. */
-function recordStop(s: HubServices): void {
+function recordStop(s: Pick<HubServices, 'events' | 'clock' | 'logger'>): void {
   try {
     s.events.record('hub_stopped', s.clock.now());
   } catch (error) {

@@ -13,13 +13,16 @@ import { sendError, type RequestId, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import type { AgentProfile } from '../store/agent-store.js';
 
+/** What admitting a connection touches. */
+export type AdmissionServices = Pick<HubServices, 'connections' | 'config' | 'presence' | 'textAnswers' | 'logger' | 'messages' | 'offlineQueue'>;
+
 /**
  * Marks the connection authenticated, brings its agent online, sends `welcome`, then its offline queue;
  * when maxConnections agents are already in, closes it with SB_ERR_TOO_MANY_CONNECTIONS instead. An
  * observer (a tool such as `switchboard tail`) gets only the `welcome`: it is not listed, not online and
  * not offered tasks, and the agent's offline queue waits for the agent.
  */
-export function admit(s: HubServices, conn: Connection, identity: Identity, profile: AgentProfile, re?: RequestId, observer = false): void {
+export function admit(s: AdmissionServices, conn: Connection, identity: Identity, profile: AgentProfile, re?: RequestId, observer = false): void {
   clearTimeout(conn.helloTimer);
   if (!s.connections.authenticate(conn, identity)) {
     const error = new SwitchboardError('SB_ERR_TOO_MANY_CONNECTIONS', `the hub allows ${s.config.maxConnections} connections at once; try again later`);
@@ -50,7 +53,7 @@ export function admit(s: HubServices, conn: Connection, identity: Identity, prof
   if (!observer) s.offlineQueue.drain(conn, identity.agent);
 }
 
-export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {
+export function helloHandler(s: Pick<HubServices, 'auth'> & AdmissionServices): HandlerSpec<typeof helloFrame> {
   return {
     type: 'hello',
     schema: helloFrame,

@@ -15,7 +15,10 @@ import type { Subscription } from './subscription.js';
 const PAUSE_ABOVE_BYTES = 1024 * 1024;
 const PAUSE_MS = 5;
 
-export function replay(s: HubServices, conn: Connection, keys: string[], since: number | undefined, re: RequestId): void {
+/** What a replay reads and subscribes through. */
+export type ReplayServices = Pick<HubServices, 'subscriptions' | 'messages' | 'conversations'>;
+
+export function replay(s: ReplayServices, conn: Connection, keys: string[], since: number | undefined, re: RequestId): void {
   const subs: Subscription[] = keys.map((key) => {
     s.subscriptions.remove(conn, key);
     return s.subscriptions.add(conn, key, since ?? 0, since === undefined);

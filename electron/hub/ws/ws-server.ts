@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { agentName, SwitchboardError } from '../../../shared/index.js';
 import type { Credential } from '../auth/auth.js';
 import type { Connection, Identity } from './connection.js';
-import { admit } from '../handlers/hello.js';
+import { admit, type AdmissionServices } from '../handlers/hello.js';
 import type { Guard } from '../http/guard.js';
 import { errorBody } from '../http/respond.js';
 import type { HubServices } from '../services.js';
@@ -33,7 +33,13 @@ function peerOf(transport: Duplex): string {
   return (transport as Partial<Socket>).remoteAddress ?? 'unknown';
 }
 
-export function createWsEndpoint(s: HubServices, guard: Guard) {
+/** What the endpoint reads, and what closing a connection tells (see onClose). */
+type WsServices = Pick<
+  HubServices,
+  'config' | 'clock' | 'logger' | 'auth' | 'router' | 'connections' | 'subscriptions' | 'streams' | 'textAnswers' | 'presence' | 'relay' | 'alerts'
+>;
+
+export function createWsEndpoint(s: WsServices & AdmissionServices, guard: Guard) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: s.config.maxFrameBytes, clientTracking: false, perMessageDeflate: false });
 
   const onClose = (conn: Connection): void => {
