@@ -14,6 +14,13 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
+    {
+      name: 'ws-below-handlers',
+      comment: 'The WebSocket layer reaches frame handlers through the router and connection hooks, never by import.',
+      severity: 'error',
+      from: { path: '^electron/hub/ws/' },
+      to: { path: '^electron/hub/handlers/' },
+    },
   ],
   allowedSeverity: 'error',
   allowed: [

@@ -14,9 +14,11 @@ import { createCommitQueue } from './store/commit-queue.js';
 import { resolveConfig, type HubConfig, type HubSettings } from './config.js';
 import { connectionInfo, readConnectionFile, writeConnectionFile, type ConnectionInfo } from '../common/connection-file.js';
 import { createConnectionRegistry } from './ws/connection-registry.js';
+import { createConnectionLifecycle } from './ws/connection-lifecycle.js';
 import { databaseFile } from '../common/data-dir.js';
 import { claimDataDir, type DataDirClaim } from './startup/data-dir-claim.js';
 import { registerHandlers } from './handlers/index.js';
+import { sendWelcome } from './handlers/hello.js';
 import { createGuard } from './http/guard.js';
 import { createHttpRouter, type Route } from './http/http-router.js';
 import { messageRoutes } from './http/message-routes.js';
@@ -80,7 +82,7 @@ import { backupRoutes } from './http/backup-routes.js';
 import { backupsFolder } from './backup/backup-file.js';
 import { createBackupScheduler, type BackupScheduler, type SchedulerClock } from './backup/backup-scheduler.js';
 import { createMcpEndpoint, type McpEndpoint } from './http/mcp-route.js';
-import { SwitchboardError } from '../../shared/index.js';
+import { SwitchboardError, TEXT_MESSAGE_CAPABILITY } from '../../shared/index.js';
 import { HubStartError } from './startup/start-error.js';
 
 /** How many ports after a taken default port are tried. */
@@ -159,6 +161,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       inbox.reload();
     };
     const commits = createCommitQueue(db, logger, onRollback, checkpointer.written, databaseHealth);
+    const connections = createConnectionRegistry(config, now);
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
     const offlineQueue = createOfflineQueue({ inbox, events, presence, logger, config, now });
@@ -181,7 +184,8 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       tokens,
       events,
       commits,
-      connections: createConnectionRegistry(config, now),
+      connections,
+      connectionLifecycle: createConnectionLifecycle({ connections, config, logger }),
       subscriptions,
       presence,
       messaging,
@@ -212,6 +216,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     s.router.use(authMiddleware);
     s.router.use(validationMiddleware);
     registerHandlers(s.router, s);
+    registerConnectionHooks(s);
     return s;
   };
 
@@ -271,7 +276,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         ...tokenRoutes(s),
         ...relayRoutes(s),
         ...taskRoutes(s),
-        ...auditRoutes(s, s.audit),
+        ...auditRoutes(s),
         ...metricsRoutes(s),
         ...rollupRoutes(s),
         ...prometheusRoutes(prometheus),
@@ -408,8 +413,33 @@ function adminToken(tokens: TokenStore, dataDir: string, now: number): string {
 
 const LOCAL_ADMIN_LABEL = 'local admin (connection.json)';
 
+/**
+ * What each feature does when a connection is admitted and when it closes, each list in the order it
+ * runs; ws/connection-lifecycle.ts says why the order is what it is.
+ */
+function registerConnectionHooks(s: HubServices): void {
+  const lifecycle = s.connectionLifecycle;
+  lifecycle.onAdmit((conn, { identity, profile, observer }) => {
+    if (!observer) s.presence.join(conn, identity.agent, profile);
+  });
+  lifecycle.onAdmit((conn, { profile, observer }) => {
+    // An observer answers nothing: only an agent's own connection is offered questions.
+    if (!observer && profile.capabilities?.includes(TEXT_MESSAGE_CAPABILITY) === true) s.textAnswers.offer(conn);
+  });
+  lifecycle.onAdmit((conn, admission) => sendWelcome(s, conn, admission));
+  lifecycle.onAdmit((conn, { identity, observer }) => {
+    if (!observer) s.offlineQueue.drain(conn, identity.agent);
+  });
+  lifecycle.onClose((conn) => s.subscriptions.removeAll(conn));
+  lifecycle.onClose((conn) => s.streams.abandon(conn));
+  lifecycle.onClose((conn) => s.textAnswers.forget(conn));
+  lifecycle.onClose((conn) => s.presence.leave(conn));
+  lifecycle.onClose((conn) => s.relay.notifier.forget(conn));
+  lifecycle.onClose((conn) => s.alerts.forget(conn));
+}
+
 /** The stop goes in the audit trail when the database takes it; a disk that is full does not keep the hub from stopping. */
-function recordStop(s: HubServices): void {
+function recordStop(s: Pick<HubServices, 'events' | 'clock' | 'logger'>): void {
   try {
     s.events.record('hub_stopped', s.clock.now());
   } catch (error) {

@@ -2,6 +2,7 @@
 import type { HubConfig } from './config.js';
 import type { CommitQueue } from './store/commit-queue.js';
 import type { ConnectionRegistry } from './ws/connection-registry.js';
+import type { ConnectionLifecycle } from './ws/connection-lifecycle.js';
 import type { Logger } from '../common/logger.js';
 import type { LoopBreaker } from './messaging/loop-breaker.js';
 import type { Messaging } from './messaging/messaging.js';
@@ -44,6 +45,8 @@ export interface HubServices {
   events: EventStore;
   commits: CommitQueue;
   connections: ConnectionRegistry;
+  /** Admits connections and lets them go; features register what they do at each (see registerConnectionHooks in hub.ts). */
+  connectionLifecycle: ConnectionLifecycle;
   subscriptions: SubscriptionIndex;
   presence: Presence;
   messaging: Messaging;

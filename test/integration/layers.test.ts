@@ -91,4 +91,12 @@ describe('the layer rules lint enforces', () => {
     });
     expect(found.map((v) => v.rule)).toContain('no-cycles');
   });
+
+  it('refuse an import of a frame handler from the WebSocket layer, which reaches handlers through the router and connection hooks', async () => {
+    const found = await violations({
+      'electron/hub/ws/probe.ts': "export * from '../handlers/hello.js';\n",
+      'electron/hub/handlers/hello.ts': 'export const value = 1;\n',
+    });
+    expect(found.map((v) => v.rule)).toEqual(['ws-below-handlers']);
+  });
 });

@@ -10,6 +10,7 @@ import { MAX_PENDING_CONNECTIONS } from '../../electron/hub/ws/connection-regist
 import { MAX_MALFORMED_IN_ROW } from '../../electron/hub/ws/router.js';
 import { api, connectAgent, openSocket, startHub, tempDir, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { runCli } from '../helpers/cli-process.js';
+import { publish } from '../helpers/messages.js';
 import { eventually } from '../helpers/wait.js';
 
 /** The hub side of an agent's connection, to look at what the hub is holding for it. */
@@ -337,6 +338,30 @@ describe('limits', () => {
       fastReceived: sent,
       publisherOpen: undefined,
       connections: 2,
+    });
+  });
+
+  it('holds back a replay larger than maxBufferedBytes while its subscriber is not reading, instead of cutting it off, and sends all of it in order once it reads again', async () => {
+    const maxBufferedBytes = 4 * 1024 * 1024;
+    const h = (hub = await startHub({ maxBufferedBytes }));
+    const publisher = track(await connectAgent(h, 'publisher'));
+    const content = 'r'.repeat(1500);
+    // About 24 MB of stored messages: far more than the hub may hold for one client.
+    const count = 16_000;
+    for (let i = 0; i < count; i += 1000) await publish(publisher, 'archive', 1000, (j) => `${i + j} ${content}`);
+    const reader = track(await connectAgent(h, 'reader'));
+    reader.socket.pause();
+    reader.send({ type: 'subscribe', id: 'replay', conversations: ['archive'], since: 0 });
+    const readerConn = hubConnection(h, 'reader');
+    await eventually(() => (readerConn.socket.bufferedAmount > 1024 * 1024 ? true : undefined), 'the replay to back up behind the reader');
+    reader.socket.resume();
+    const caughtUp = await reader.next('caught_up', { timeoutMs: 15_000 });
+    const replayed = reader.frames.filter((f) => f.type === 'new_message').map((f) => Number(String(f['content']).split(' ')[0]));
+    expect({ open: readerConn.isOpen, replayed: caughtUp['replayed'], received: replayed.length, inOrder: replayed.every((n, i) => n === i) }).toEqual({
+      open: true,
+      replayed: count,
+      received: count,
+      inOrder: true,
     });
   });
 });

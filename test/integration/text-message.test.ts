@@ -95,6 +95,18 @@ describe('text_message', () => {
     expect(await second.next('text_message')).toMatchObject({ content: 'again please' });
   });
 
+  it('tells an asker watching presence that its question failed before it hears that the answering agent went offline', async () => {
+    const bot = await answerer('bot');
+    const { asker } = await seedAsker();
+    expect((await asker.request({ type: 'subscribe', presence: true })).type).toBe('subscribed');
+    asker.send({ type: 'text_message', content: 'still there?' });
+    await bot.next('text_message');
+    await bot.close();
+    await asker.next((f) => f.type === 'agent_offline' && (f['agent'] as { id: string }).id === 'bot');
+    const order = asker.frames.filter((f) => f.type === 'error' || f.type === 'agent_offline').map((f) => f['code'] ?? f.type);
+    expect(order).toEqual(['SB_ERR_NO_ANSWERER', 'agent_offline']);
+  });
+
   it('passes an answering agent’s failure to the asker as SB_ERR_ANSWER_FAILED', async () => {
     const bot = await answerer('bot');
     const { asker } = await seedAsker();

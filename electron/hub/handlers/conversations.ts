@@ -3,9 +3,9 @@ import { createConversationFrame, listConversationsFrame } from '../../../shared
 import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
-import { createConversation } from '../messaging/conversation-service.js';
+import { createConversation, type ConversationServices } from '../messaging/conversation-service.js';
 
-export function createConversationHandler(s: HubServices): HandlerSpec<typeof createConversationFrame> {
+export function createConversationHandler(s: ConversationServices): HandlerSpec<typeof createConversationFrame> {
   return {
     type: 'create_conversation',
     schema: createConversationFrame,
@@ -16,7 +16,7 @@ export function createConversationHandler(s: HubServices): HandlerSpec<typeof cr
   };
 }
 
-export function listConversationsHandler(s: HubServices): HandlerSpec<typeof listConversationsFrame> {
+export function listConversationsHandler(s: Pick<HubServices, 'conversations'>): HandlerSpec<typeof listConversationsFrame> {
   return {
     type: 'list_conversations',
     schema: listConversationsFrame,

@@ -1,11 +1,10 @@
 /** `get_status` (seed): connection statistics as `status_response`. */
 import { getStatusFrame } from '../../../shared/index.js';
 import { reply, type HandlerSpec } from '../ws/router.js';
-import type { HubServices } from '../services.js';
 import { epochSeconds } from '../../common/clock.js';
-import { statusData } from '../read-models/status.js';
+import { statusData, type StatusServices } from '../read-models/status.js';
 
-export function getStatusHandler(s: HubServices): HandlerSpec<typeof getStatusFrame> {
+export function getStatusHandler(s: StatusServices): HandlerSpec<typeof getStatusFrame> {
   return {
     type: 'get_status',
     schema: getStatusFrame,

@@ -1,37 +1,12 @@
 /** `hello`: authenticate a connection with a token and name the agent it speaks for. */
-import {
-  closeCodeFor,
-  helloFrame,
-  TEXT_MESSAGE_CAPABILITY,
-  HUB_VERSION,
-  PROTOCOL_VERSION,
-  SwitchboardError,
-  type WelcomeFrame,
-} from '../../../shared/index.js';
+import { closeCodeFor, helloFrame, HUB_VERSION, PROTOCOL_VERSION, SwitchboardError, type WelcomeFrame } from '../../../shared/index.js';
 import type { Connection, Identity } from '../ws/connection.js';
-import { sendError, type RequestId, type HandlerSpec } from '../ws/router.js';
+import type { Admission } from '../ws/connection-lifecycle.js';
+import { sendError, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
-import type { AgentProfile } from '../store/agent-store.js';
 
-/**
- * Marks the connection authenticated, brings its agent online, sends `welcome`, then its offline queue;
- * when maxConnections agents are already in, closes it with SB_ERR_TOO_MANY_CONNECTIONS instead. An
- * observer (a tool such as `switchboard tail`) gets only the `welcome`: it is not listed, not online and
- * not offered tasks, and the agent's offline queue waits for the agent.
- */
-export function admit(s: HubServices, conn: Connection, identity: Identity, profile: AgentProfile, re?: RequestId, observer = false): void {
-  clearTimeout(conn.helloTimer);
-  if (!s.connections.authenticate(conn, identity)) {
-    const error = new SwitchboardError('SB_ERR_TOO_MANY_CONNECTIONS', `the hub allows ${s.config.maxConnections} connections at once; try again later`);
-    sendError(conn, re, error);
-    conn.close(closeCodeFor(error.code) ?? 1013, `${error.code}: ${error.message}`);
-    return;
-  }
-  conn.observer = observer;
-  if (!observer) s.presence.join(conn, identity.agent, profile);
-  // An observer answers nothing: only an agent's own connection is offered questions.
-  if (!observer && profile.capabilities?.includes(TEXT_MESSAGE_CAPABILITY) === true) s.textAnswers.offer(conn);
-  s.logger.debug(observer ? 'observer connected' : 'agent connected', { client: conn.id, agent: identity.agent });
+/** The reply to an admitted connection's hello: who it is, this hub, and its limits (a connection lifecycle hook). */
+export function sendWelcome(s: Pick<HubServices, 'config' | 'messages'>, conn: Connection, { identity, re }: Admission): void {
   const welcome: WelcomeFrame = {
     type: 'welcome',
     client_id: conn.id,
@@ -47,10 +22,9 @@ export function admit(s: HubServices, conn: Connection, identity: Identity, prof
   };
   if (re !== undefined) welcome.re = re;
   conn.sendFrame(welcome);
-  if (!observer) s.offlineQueue.drain(conn, identity.agent);
 }
 
-export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {
+export function helloHandler(s: Pick<HubServices, 'auth' | 'connectionLifecycle'>): HandlerSpec<typeof helloFrame> {
   return {
     type: 'hello',
     schema: helloFrame,
@@ -71,7 +45,7 @@ export function helloHandler(s: HubServices): HandlerSpec<typeof helloFrame> {
         return;
       }
       const profile = { display_name: frame.display_name, kind: frame.kind, capabilities: frame.capabilities };
-      admit(s, ctx.conn, identity, profile, ctx.re, frame.observer === true);
+      s.connectionLifecycle.admit(ctx.conn, { identity, profile, observer: frame.observer === true, re: ctx.re });
     },
   };
 }

@@ -4,7 +4,7 @@ import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 
-export function historyHandler(s: HubServices): HandlerSpec<typeof historyFrame> {
+export function historyHandler(s: Pick<HubServices, 'conversations' | 'messages'>): HandlerSpec<typeof historyFrame> {
   return {
     type: 'history',
     schema: historyFrame,

@@ -4,7 +4,7 @@ import { notStored } from '../store/commit-queue.js';
 import { identityOf, reply, sendError, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
-export function inboxAckHandler(s: HubServices): HandlerSpec<typeof inboxAckFrame> {
+export function inboxAckHandler(s: Pick<HubServices, 'commits' | 'offlineQueue'>): HandlerSpec<typeof inboxAckFrame> {
   return {
     type: 'inbox_ack',
     schema: inboxAckFrame,

@@ -4,7 +4,9 @@ import { reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { epochSeconds } from '../../common/clock.js';
 
-function echoHandler<S extends typeof heartbeatFrame | typeof pingFrame>(s: HubServices, schema: S, type: string, replyType: string): HandlerSpec<S> {
+type KeepaliveServices = Pick<HubServices, 'clock'>;
+
+function echoHandler<S extends typeof heartbeatFrame | typeof pingFrame>(s: KeepaliveServices, schema: S, type: string, replyType: string): HandlerSpec<S> {
   return {
     type,
     schema,
@@ -14,5 +16,5 @@ function echoHandler<S extends typeof heartbeatFrame | typeof pingFrame>(s: HubS
   };
 }
 
-export const heartbeatHandler = (s: HubServices): HandlerSpec<typeof heartbeatFrame> => echoHandler(s, heartbeatFrame, 'heartbeat', 'heartbeat_response');
-export const pingHandler = (s: HubServices): HandlerSpec<typeof pingFrame> => echoHandler(s, pingFrame, 'ping', 'pong');
+export const heartbeatHandler = (s: KeepaliveServices): HandlerSpec<typeof heartbeatFrame> => echoHandler(s, heartbeatFrame, 'heartbeat', 'heartbeat_response');
+export const pingHandler = (s: KeepaliveServices): HandlerSpec<typeof pingFrame> => echoHandler(s, pingFrame, 'ping', 'pong');

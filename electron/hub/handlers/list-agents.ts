@@ -1,10 +1,9 @@
 /** `list_agents`: every agent the hub knows, with presence, offline queue depth and tasks in flight. */
 import { listAgentsFrame } from '../../../shared/index.js';
-import { listAgents } from '../read-models/agent-listing.js';
+import { listAgents, type AgentListingServices } from '../read-models/agent-listing.js';
 import { reply, type HandlerSpec } from '../ws/router.js';
-import type { HubServices } from '../services.js';
 
-export function listAgentsHandler(s: HubServices): HandlerSpec<typeof listAgentsFrame> {
+export function listAgentsHandler(s: AgentListingServices): HandlerSpec<typeof listAgentsFrame> {
   return {
     type: 'list_agents',
     schema: listAgentsFrame,

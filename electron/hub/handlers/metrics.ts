@@ -3,7 +3,7 @@ import { metricsFrame } from '../../../shared/index.js';
 import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
-export function metricsHandler(s: HubServices): HandlerSpec<typeof metricsFrame> {
+export function metricsHandler(s: Pick<HubServices, 'ingest'>): HandlerSpec<typeof metricsFrame> {
   return {
     type: 'metrics',
     schema: metricsFrame,

@@ -3,7 +3,7 @@ import { resumeConversationFrame, SwitchboardError } from '../../../shared/index
 import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
-export function resumeConversationHandler(s: HubServices): HandlerSpec<typeof resumeConversationFrame> {
+export function resumeConversationHandler(s: Pick<HubServices, 'conversations' | 'loopBreaker' | 'clock'>): HandlerSpec<typeof resumeConversationFrame> {
   return {
     type: 'resume_conversation',
     schema: resumeConversationFrame,

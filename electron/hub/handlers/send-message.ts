@@ -4,7 +4,7 @@ import { ackFrame, outgoingOf } from '../messaging/messaging.js';
 import { identityOf, sendError, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
-export function sendMessageHandler(s: HubServices): HandlerSpec<typeof sendMessageFrame> {
+export function sendMessageHandler(s: Pick<HubServices, 'messaging'>): HandlerSpec<typeof sendMessageFrame> {
   return {
     type: 'send_message',
     schema: sendMessageFrame,

@@ -4,7 +4,7 @@ import { ackFrame } from '../messaging/messaging.js';
 import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
-export function streamStartHandler(s: HubServices): HandlerSpec<typeof streamStartFrame> {
+export function streamStartHandler(s: Pick<HubServices, 'messaging' | 'streams'>): HandlerSpec<typeof streamStartFrame> {
   return {
     type: 'stream_start',
     schema: streamStartFrame,
@@ -21,7 +21,7 @@ export function streamStartHandler(s: HubServices): HandlerSpec<typeof streamSta
   };
 }
 
-export function streamChunkHandler(s: HubServices): HandlerSpec<typeof streamChunkFrame> {
+export function streamChunkHandler(s: Pick<HubServices, 'streams'>): HandlerSpec<typeof streamChunkFrame> {
   return {
     type: 'stream_chunk',
     schema: streamChunkFrame,
@@ -33,7 +33,7 @@ export function streamChunkHandler(s: HubServices): HandlerSpec<typeof streamChu
   };
 }
 
-export function streamEndHandler(s: HubServices): HandlerSpec<typeof streamEndFrame> {
+export function streamEndHandler(s: Pick<HubServices, 'streams'>): HandlerSpec<typeof streamEndFrame> {
   return {
     type: 'stream_end',
     schema: streamEndFrame,

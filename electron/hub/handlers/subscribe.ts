@@ -1,11 +1,11 @@
 /** `subscribe`: replay stored messages after `since`, then deliver live ones; optionally presence too. */
 import { subscribeFrame, SwitchboardError } from '../../../shared/index.js';
-import { replay } from '../messaging/replay.js';
+import { replay, type ReplayServices } from '../messaging/replay.js';
 import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 
-export function subscribeHandler(s: HubServices): HandlerSpec<typeof subscribeFrame> {
+export function subscribeHandler(s: Pick<HubServices, 'presence' | 'relay' | 'alerts'> & ReplayServices): HandlerSpec<typeof subscribeFrame> {
   return {
     type: 'subscribe',
     schema: subscribeFrame,

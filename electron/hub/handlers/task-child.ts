@@ -4,7 +4,7 @@ import type { HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { taskChange } from './task-master.js';
 
-export function taskChildHandlers(s: HubServices): HandlerSpec[] {
+export function taskChildHandlers(s: Pick<HubServices, 'relay'>): HandlerSpec[] {
   const tasks = s.relay.service;
   const handlers = [
     taskChange('task_accept', taskAcceptFrame, (identity, frame) => tasks.accept(identity, frame.task_id)),

@@ -27,7 +27,7 @@ export function taskChange<S extends z.ZodType>(
   };
 }
 
-export function taskMasterHandlers(s: HubServices): HandlerSpec[] {
+export function taskMasterHandlers(s: Pick<HubServices, 'relay'>): HandlerSpec[] {
   const tasks = s.relay.service;
   const handlers = [
     {

@@ -3,7 +3,7 @@ import { unsubscribeFrame } from '../../../shared/index.js';
 import { reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
-export function unsubscribeHandler(s: HubServices): HandlerSpec<typeof unsubscribeFrame> {
+export function unsubscribeHandler(s: Pick<HubServices, 'presence' | 'relay' | 'alerts' | 'subscriptions'>): HandlerSpec<typeof unsubscribeFrame> {
   return {
     type: 'unsubscribe',
     schema: unsubscribeFrame,

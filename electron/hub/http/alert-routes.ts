@@ -16,7 +16,7 @@ const listQuery = z.object({
 
 const alertId = z.object({ id: z.coerce.number().int().min(1) });
 
-export function alertRoutes(s: HubServices): Route[] {
+export function alertRoutes(s: Pick<HubServices, 'alerts' | 'callbackPolicy'>): Route[] {
   return [
     {
       method: 'GET',

@@ -1,7 +1,7 @@
 /** The audit trail over HTTP: the latest entries (`/api/relay/logs`, seed) and the whole trail as JSON Lines. */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Audit, AuditEntry } from '../read-models/audit.js';
+import type { AuditEntry } from '../read-models/audit.js';
 import type { HubServices } from '../services.js';
 import { requireIdentity, type Route } from './http-router.js';
 import { parseWith, timeParam } from './parse.js';
@@ -56,7 +56,8 @@ async function sendJsonLines(res: ServerResponse, entries: Iterable<AuditEntry>,
   if (!res.destroyed) res.end(chunk);
 }
 
-export function auditRoutes(s: HubServices, audit: Audit): Route[] {
+export function auditRoutes(s: Pick<HubServices, 'audit' | 'lifetime'>): Route[] {
+  const { audit } = s;
   return [
     {
       method: 'GET',

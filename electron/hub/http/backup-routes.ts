@@ -24,7 +24,7 @@ export function backupBody(result: BackupResult): Record<string, unknown> {
   };
 }
 
-export function backupRoutes(s: HubServices): Route[] {
+export function backupRoutes(s: Pick<HubServices, 'backups' | 'config' | 'clock'>): Route[] {
   return [
     {
       method: 'POST',

@@ -49,7 +49,7 @@ function compile(route: Route): CompiledRoute {
  */
 export type Fallback = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 
-export function createHttpRouter(s: HubServices, guard: Guard, routes: Route[], fallback?: Fallback) {
+export function createHttpRouter(s: Pick<HubServices, 'auth' | 'config' | 'databaseHealth' | 'logger'>, guard: Guard, routes: Route[], fallback?: Fallback) {
   const compiled = routes.map(compile);
 
   /** The route for this method and path; undefined when no route has the path. */

@@ -36,7 +36,7 @@ function requestedAgent(ctx: RouteContext): string | undefined {
   return parsed.data;
 }
 
-export function createMcpEndpoint(s: HubServices, hubUrl: () => string): McpEndpoint {
+export function createMcpEndpoint(s: Pick<HubServices, 'auth' | 'config' | 'logger'>, hubUrl: () => string): McpEndpoint {
   let loaded: Promise<{ mcp: Mcp; sessions: ReturnType<Mcp['createMcpSessions']> }> | undefined;
   let closed = false;
   const load = (): NonNullable<typeof loaded> => {

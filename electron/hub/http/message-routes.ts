@@ -1,14 +1,14 @@
 /** Messages over plain HTTP for agents that cannot hold a socket: post, read after a cursor with long-poll, conversations. */
 import { z } from 'zod';
 import { createConversationFrame, MAX_PAGE, sendMessageFrame, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
-import { createConversation } from '../messaging/conversation-service.js';
+import { createConversation, type ConversationServices } from '../messaging/conversation-service.js';
 import { asObject, parseWith } from './parse.js';
 import { outgoingOf } from '../messaging/messaging.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 import { requireIdentity, type Route } from './http-router.js';
 
-export function messageRoutes(s: HubServices): Route[] {
+export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'messaging' | 'messages' | 'loopBreaker'> & ConversationServices): Route[] {
   const readQuery = z.object({
     since: z.coerce.number().int().min(0).default(0),
     before: z.coerce.number().int().min(0).optional(),

@@ -6,7 +6,7 @@ import { requireIdentity, type Route } from './http-router.js';
 /** Records per request at most. */
 const MAX_BATCH = 1000;
 
-export function metricsRoutes(s: HubServices): Route[] {
+export function metricsRoutes(s: Pick<HubServices, 'ingest'>): Route[] {
   return [
     {
       method: 'POST',

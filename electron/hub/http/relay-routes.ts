@@ -23,7 +23,7 @@ function speaker(identity: { agent: string; admin: boolean }, named: string | un
   return named;
 }
 
-export function relayRoutes(s: HubServices): Route[] {
+export function relayRoutes(s: Pick<HubServices, 'relay'>): Route[] {
   return [
     {
       method: 'POST',

@@ -55,7 +55,7 @@ function view(b: RollupBucket) {
   };
 }
 
-export function rollupRoutes(s: HubServices): Route[] {
+export function rollupRoutes(s: Pick<HubServices, 'rollups' | 'clock'>): Route[] {
   return [
     {
       method: 'GET',

@@ -17,7 +17,7 @@ const searchQuery = z.object({
   before: z.coerce.number().int().min(1).optional(),
 });
 
-export function searchRoutes(s: HubServices): Route[] {
+export function searchRoutes(s: Pick<HubServices, 'conversations' | 'search'>): Route[] {
   return [
     {
       method: 'GET',

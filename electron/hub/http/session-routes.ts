@@ -8,7 +8,7 @@ import { HUB_VERSION, SwitchboardError } from '../../../shared/index.js';
 import { SESSION_COOKIE } from '../auth/auth.js';
 import type { HubServices } from '../services.js';
 import { SESSION_TTL_MS } from '../auth/sessions.js';
-import { revokeToken } from '../auth/token-revocation.js';
+import { revokeToken, type RevocationServices } from '../auth/token-revocation.js';
 import { sendPage } from './html.js';
 import { requireIdentity, type Route } from './http-router.js';
 import { asObject, parseWith } from './parse.js';
@@ -21,7 +21,7 @@ function setSessionCookie(res: ServerResponse, secret: string, maxAgeSeconds: nu
   res.setHeader('set-cookie', `${SESSION_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`);
 }
 
-export function sessionRoutes(s: HubServices): Route[] {
+export function sessionRoutes(s: Pick<HubServices, 'sessions' | 'auth'> & RevocationServices): Route[] {
   return [
     {
       method: 'POST',

@@ -21,7 +21,7 @@ function readFile(dataDir: string): Record<string, unknown> {
   }
 }
 
-export function settingsRoutes(s: HubServices): Route[] {
+export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock'>): Route[] {
   const { dataDir, ...effective } = s.config;
   return [
     {

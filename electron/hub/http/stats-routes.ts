@@ -10,7 +10,7 @@ const MAX_MINUTES = 1440;
 
 const ratesQuery = z.object({ minutes: z.coerce.number().int().min(1).max(MAX_MINUTES).default(60) });
 
-export function statsRoutes(s: HubServices): Route[] {
+export function statsRoutes(s: Pick<HubServices, 'rates' | 'clock'>): Route[] {
   return [
     {
       method: 'GET',

@@ -1,10 +1,14 @@
 /** Health and connection statistics: `/api/health` (public), `/ws/status`, `/ws/handlers` (seed). */
 import type { DatabaseStatus } from '../health/database-health.js';
 import type { HubServices } from '../services.js';
-import { statusData } from '../read-models/status.js';
+import { statusData, type StatusServices } from '../read-models/status.js';
 import type { Route } from './http-router.js';
 
-export function systemRoutes(s: HubServices): Route[] {
+/** What health and statistics are read from. */
+type SystemServices = StatusServices &
+  Pick<HubServices, 'presence' | 'streams' | 'commits' | 'offlineQueue' | 'frameCounts' | 'router' | 'logger' | 'databaseHealth' | 'relay'>;
+
+export function systemRoutes(s: SystemServices): Route[] {
   return [
     {
       method: 'GET',
@@ -70,7 +74,7 @@ export function systemRoutes(s: HubServices): Route[] {
 }
 
 /** Can the database be read? A failure is handed to the database health, which may find it damaged. */
-function readsWork(s: HubServices): boolean {
+function readsWork(s: SystemServices): boolean {
   try {
     s.messages.lastSeq();
     return true;
@@ -81,13 +85,13 @@ function readsWork(s: HubServices): boolean {
   }
 }
 
-function databaseStatus(s: HubServices): DatabaseStatus & { read_only: boolean } {
+function databaseStatus(s: SystemServices): DatabaseStatus & { read_only: boolean } {
   const status = s.databaseHealth.status();
   return { ...status, read_only: s.databaseHealth.readOnly };
 }
 
 /** The counters read from the database; null where a damaged file cannot give them, so the page still learns the hub's state. */
-function counters(s: HubServices) {
+function counters(s: SystemServices) {
   try {
     // Counters that only grow, so a page polling this works out message and task rates from deltas.
     return { ...statusData(s), last_seq: s.messages.lastSeq(), total_tasks: s.relay.tasks.count() };

@@ -14,7 +14,7 @@ const inputBody = z.object({ answer: z.json() });
 
 const changed = (change: TaskChange, status = 200) => ({ status, body: { status: 'ok', changed: change.changed, task: taskRecord(change.task) } });
 
-export function taskRoutes(s: HubServices): Route[] {
+export function taskRoutes(s: Pick<HubServices, 'relay'>): Route[] {
   const { service, tasks, reader } = s.relay;
   const id = (params: Record<string, string>): string => params['id'] ?? '';
   return [

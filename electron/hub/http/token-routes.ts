@@ -1,9 +1,8 @@
 /** Agents and their tokens over HTTP: list agents; create (shown once), list and revoke tokens (admin only). */
 import { z } from 'zod';
 import { agentName, describeIssues, SwitchboardError } from '../../../shared/index.js';
-import { listAgents } from '../read-models/agent-listing.js';
-import type { HubServices } from '../services.js';
-import { revokeToken } from '../auth/token-revocation.js';
+import { listAgents, type AgentListingServices } from '../read-models/agent-listing.js';
+import { revokeToken, type RevocationServices } from '../auth/token-revocation.js';
 import { checkAdoptedSecret } from '../auth/token-strength.js';
 import type { Route } from './http-router.js';
 import { requireIdentity } from './http-router.js';
@@ -16,7 +15,7 @@ const createTokenBody = z.object({
   value: z.string().optional(),
 });
 
-export function tokenRoutes(s: HubServices): Route[] {
+export function tokenRoutes(s: AgentListingServices & RevocationServices): Route[] {
   return [
     {
       method: 'GET',

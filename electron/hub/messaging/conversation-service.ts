@@ -10,7 +10,14 @@ export interface ConversationRequest {
   members?: string[] | undefined;
 }
 
-export function createConversation(s: HubServices, creator: Identity, request: ConversationRequest): { conversation: ConversationInfo; created: boolean } {
+/** What creating a conversation touches. */
+export type ConversationServices = Pick<HubServices, 'conversations' | 'events' | 'clock'>;
+
+export function createConversation(
+  s: ConversationServices,
+  creator: Identity,
+  request: ConversationRequest,
+): { conversation: ConversationInfo; created: boolean } {
   const id = request.conversation_id ?? `c_${randomBytes(6).toString('hex')}`;
   // A members-only conversation always lets its creator in, unless the creator is the admin.
   const members = request.members === undefined ? undefined : [...new Set(creator.admin ? request.members : [creator.agent, ...request.members])];

@@ -10,17 +10,15 @@
  * drain reads the inbox page by page and marks the connection caught up in the same synchronous step as
  * the last (short) page, so each message reaches it exactly once, in order.
  */
-import { MAX_PAGE, type GapFrame, type StoredMessage } from '../../../shared/protocol/index.js';
+import type { GapFrame, StoredMessage } from '../../../shared/protocol/index.js';
 import type { HubConfig } from '../config.js';
 import type { Connection } from '../ws/connection.js';
 import type { Logger } from '../../common/logger.js';
+import { sendPaced } from './paced-pages.js';
 import type { Presence } from './presence.js';
 import type { EventStore } from '../store/event-store.js';
 import type { GapRecord, InboxStore } from '../store/inbox-store.js';
 
-/** Wait before the next page while this much is still unread by the client (as replay does). */
-const PAUSE_ABOVE_BYTES = 1024 * 1024;
-const PAUSE_MS = 5;
 /** At most one capacity warning per agent in this period; it carries the drops since the last one. */
 const WARN_EVERY_MS = 60_000;
 
@@ -119,28 +117,23 @@ export function createOfflineQueue(deps: {
      */
     drain(conn: Connection, agent: string): void {
       let cursor = 0;
-      const page = (): void => {
-        if (!conn.isOpen) return;
-        if (conn.socket.bufferedAmount > PAUSE_ABOVE_BYTES) {
-          setTimeout(page, PAUSE_MS);
-          return;
-        }
-        // The receipt goes out first, and again if the queue dropped more while this connection drained.
-        const gap = inbox.gap(agent);
-        const sent = conn.gapSent;
-        if (gap !== undefined && (sent === undefined || sent.dropped !== gap.dropped || sent.to_seq !== gap.to_seq)) sendGap(conn, gap);
-        const messages = inbox.page(agent, cursor, MAX_PAGE);
-        for (const message of messages) {
-          cursor = message.seq;
-          conn.send(queuedMessageFrame(JSON.stringify(message)));
-        }
-        if (messages.length === MAX_PAGE) {
-          setImmediate(page);
-          return;
-        }
-        conn.inboxLive = true;
-      };
-      page();
+      sendPaced(conn, {
+        next(limit) {
+          // The receipt goes out first, and again if the queue dropped more while this connection drained.
+          const gap = inbox.gap(agent);
+          const sent = conn.gapSent;
+          if (gap !== undefined && (sent === undefined || sent.dropped !== gap.dropped || sent.to_seq !== gap.to_seq)) sendGap(conn, gap);
+          const messages = inbox.page(agent, cursor, limit);
+          for (const message of messages) {
+            cursor = message.seq;
+            conn.send(queuedMessageFrame(JSON.stringify(message)));
+          }
+          return messages.length;
+        },
+        done() {
+          conn.inboxLive = true;
+        },
+      });
     },
     /**
      * Runs inside a transaction: deletes the agent's entries up to `upTo`, and its gap record if `gapSent`

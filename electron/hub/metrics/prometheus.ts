@@ -70,7 +70,9 @@ function alertCollectors(registry: Registry, alerts: AlertEngine): void {
   });
 }
 
-export function createPrometheus(s: HubServices): Prometheus {
+export function createPrometheus(
+  s: Pick<HubServices, 'connections' | 'presence' | 'streams' | 'messaging' | 'offlineQueue' | 'frameCounts' | 'relay' | 'alerts' | 'commits' | 'ingest'>,
+): Prometheus {
   const registry = new Registry();
 
   gaugeOf(registry, 'connections', 'Open WebSocket connections.', () => s.connections.size);

@@ -4,7 +4,10 @@ import type { HubServices } from '../services.js';
 
 export type AgentListing = AgentInfo & { queue_depth: number; tasks_in_flight: number };
 
-export function listAgents(s: HubServices): AgentListing[] {
+/** What a listing is read from. */
+export type AgentListingServices = Pick<HubServices, 'relay' | 'offlineQueue' | 'presence'>;
+
+export function listAgents(s: AgentListingServices): AgentListing[] {
   const held = s.relay.tasks.heldCounts();
   return s.offlineQueue.withDepths(s.presence.list()).map((agent) => ({ ...agent, tasks_in_flight: held.get(agent.id) ?? 0 }));
 }

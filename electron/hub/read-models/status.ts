@@ -2,7 +2,10 @@
 import type { StatusData } from '../../../shared/protocol/index.js';
 import type { HubServices } from '../services.js';
 
-export function statusData(s: HubServices): StatusData {
+/** What the statistics are read from. */
+export type StatusServices = Pick<HubServices, 'connections' | 'messages' | 'config' | 'clock' | 'startedAt'>;
+
+export function statusData(s: StatusServices): StatusData {
   return {
     total_connections: s.connections.size,
     active_connections: s.connections.authenticated(),

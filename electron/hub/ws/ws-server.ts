@@ -6,8 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { agentName, SwitchboardError } from '../../../shared/index.js';
 import type { Credential } from '../auth/auth.js';
-import type { Connection, Identity } from './connection.js';
-import { admit } from '../handlers/hello.js';
+import type { Identity } from './connection.js';
 import type { Guard } from '../http/guard.js';
 import { errorBody } from '../http/respond.js';
 import type { HubServices } from '../services.js';
@@ -33,20 +32,11 @@ function peerOf(transport: Duplex): string {
   return (transport as Partial<Socket>).remoteAddress ?? 'unknown';
 }
 
-export function createWsEndpoint(s: HubServices, guard: Guard) {
+export function createWsEndpoint(
+  s: Pick<HubServices, 'config' | 'clock' | 'logger' | 'auth' | 'router' | 'connections' | 'connectionLifecycle'>,
+  guard: Guard,
+) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: s.config.maxFrameBytes, clientTracking: false, perMessageDeflate: false });
-
-  const onClose = (conn: Connection): void => {
-    clearTimeout(conn.helloTimer);
-    s.connections.remove(conn);
-    s.subscriptions.removeAll(conn);
-    s.streams.abandon(conn);
-    s.textAnswers.forget(conn);
-    s.presence.leave(conn);
-    s.relay.notifier.forget(conn);
-    s.alerts.forget(conn);
-    s.logger.debug('connection closed', { client: conn.id, agent: conn.identity?.agent });
-  };
 
   /**
    * `admission`: who the upgrade proved to be, a refusal to deliver on the socket, or undefined until
@@ -78,7 +68,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
       conn.lastActivity = s.clock.now();
       conn.unansweredPings = 0;
     });
-    socket.on('close', () => onClose(conn));
+    socket.on('close', () => s.connectionLifecycle.close(conn));
     // ws closes the socket itself on protocol errors (such as 1009 for a frame over the limit); log only.
     socket.on('error', (error) => s.logger.debug('socket error', { client: conn.id, error: error.message }));
     if (admission instanceof SwitchboardError) {
@@ -86,7 +76,7 @@ export function createWsEndpoint(s: HubServices, guard: Guard) {
       return;
     }
     if (admission !== undefined) {
-      admit(s, conn, admission, {}, undefined, observer);
+      s.connectionLifecycle.admit(conn, { identity: admission, profile: {}, observer, re: undefined });
       return;
     }
     conn.helloTimer = setTimeout(
