@@ -2,11 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import WebSocket from 'ws';
 import type { HubSettings } from '../../electron/hub/config.js';
 import { createHub, type Hub, type HubOptions } from '../../electron/hub/hub.js';
 import { silentLogger } from '../../electron/hub/logger.js';
+import { leftOpenByStoppedHubs, resourceScope } from './hub-resources.js';
 
 export interface TestHub {
   hub: Hub;
@@ -37,13 +38,27 @@ export function tempFolders(prefix?: string): () => string {
 }
 
 /**
- * Starts a hub on a free port (silent unless `options` gives a logger); `stop()` closes it and removes
- * its folder, unless `settings` named the folder.
+ * Starts a hub on a free port (silent unless `options` gives a logger); `stop()` closes it and removes its
+ * folder, unless `settings` named the folder. A hub that leaves a handle, timer or worker open after stop()
+ * fails its test file.
  */
 export async function startHub(settings: Partial<HubSettings> = {}, options: HubOptions = {}): Promise<TestHub> {
   const dataDir = settings.dataDir ?? tempDir();
   const hub = createHub({ port: 0, ...settings, dataDir }, { logger: silentLogger, ...options });
-  const started = await hub.start();
+  const resources = resourceScope(expect.getState().currentTestName ?? 'a hub started outside a test');
+  // A start that failed part way is not checked: the hub only promises to close what stop() closes.
+  const started = await resources
+    .run(() => hub.start())
+    .catch((error: unknown) => {
+      resources.abandon();
+      throw error;
+    });
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    await resources.run(() => hub.stop());
+    resources.stopped();
+    if (settings.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   return {
     hub,
     port: started.port,
@@ -51,12 +66,14 @@ export async function startHub(settings: Partial<HubSettings> = {}, options: Hub
     dataDir,
     http: `http://127.0.0.1:${started.port}`,
     wsUrl: `ws://127.0.0.1:${started.port}/ws`,
-    async stop() {
-      await hub.stop();
-      if (settings.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: () => (stopping ??= stop()),
   };
 }
+
+afterAll(async () => {
+  const left = await leftOpenByStoppedHubs();
+  if (left.length > 0) throw new Error(`hubs left handles, timers or workers open after stop():\n${left.join('\n')}`);
+});
 
 export type Frame = Record<string, unknown> & { type: string };
 
