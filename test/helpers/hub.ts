@@ -219,13 +219,14 @@ export interface HubFixture {
 
 /**
  * Registers beforeEach/afterEach in the calling file or describe block: a hub started with `settings`
- * before each test; after it, every client connected through the fixture is closed and the hub stopped.
+ * (and `options`, such as a clock) before each test; after it, every client connected through the fixture
+ * is closed and the hub stopped.
  */
-export function useHub(settings: Partial<HubSettings> = {}): HubFixture {
+export function useHub(settings: Partial<HubSettings> = {}, options: HubOptions = {}): HubFixture {
   let current: TestHub | undefined;
   const clients: TestClient[] = [];
   beforeEach(async () => {
-    current = await startHub(settings);
+    current = await startHub(settings, options);
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
