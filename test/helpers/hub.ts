@@ -46,7 +46,7 @@ export async function startHub(settings: Partial<HubSettings> = {}, options: Hub
   const dataDir = settings.dataDir ?? tempDir();
   const hub = createHub({ port: 0, ...settings, dataDir }, { logger: silentLogger, ...options });
   const resources = resourceScope(expect.getState().currentTestName ?? 'a hub started outside a test');
-  // A start that failed part way is not checked: the hub only promises to close what stop() closes.
+  // Not checked: a start that fails part way does not yet close the services it had built.
   const started = await resources
     .run(() => hub.start())
     .catch((error: unknown) => {
