@@ -39,7 +39,13 @@ export function createMcpSessions(onCloseError: (error: unknown) => void, limit 
     let drained: (() => void)[] = [];
     let closing: Promise<void> | undefined;
     const allAnswered = (): Promise<void> =>
-      open === 0 ? Promise.resolve() : new Promise((resolve) => (drained.push(resolve), setTimeout(resolve, DRAIN_MS).unref()));
+      open === 0
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            // Ended when the answers are out, so a stopped hub leaves no timer running.
+            const timer = setTimeout(resolve, DRAIN_MS).unref();
+            drained.push(() => (clearTimeout(timer), resolve()));
+          });
     const session: McpSession = {
       transport: new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWindowSession } from '../../electron/shell/window-session.js';
 import { connect, type Agent } from '../../sdk/index.js';
-import { BUILT_DASHBOARD, launchChromium, loginLink, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
+import { BUILT_DASHBOARD, launchChromium, loginLink, newWindow, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
 import { startReceiver } from '../helpers/callback-receiver.js';
 import { damageRunningDatabase } from '../helpers/damage.js';
 import { agentToken, api, startHub, tempDir, type TestHub } from '../helpers/hub.js';
@@ -262,7 +262,7 @@ describe('inside the desktop app', () => {
   it('signs in with a session of its own from the preload bridge (an HttpOnly cookie, no token in the page), and exports a backup and installs the command-line tool through it', async () => {
     // The Electron window gets `window.switchboard` from the preload; here the page gets the same API by script,
     // and signing in does what main does: a new window session from the hub, put in the window's cookie jar.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    const context = await newWindow(browser);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (message) => {

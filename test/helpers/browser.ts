@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestHub } from './hub.js';
+import { BROWSER_TIMEOUT_MS } from './timeouts.js';
 
 /** Where screenshots of every view go, for people to look at (CI keeps the folder). */
 export const SCREENSHOT_DIR = join('test-output', 'screenshots');
@@ -42,9 +43,19 @@ export async function loginLink(hub: TestHub): Promise<string> {
   return ((await response.json()) as { url: string }).url;
 }
 
+/**
+ * A browser window's worth of state (cookies, storage), in the dashboard's size. Waits give up well before
+ * the test's own timeout, so a missing element fails with its locator in the message.
+ */
+export async function newWindow(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 820 } });
+  context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+  return context;
+}
+
 /** Opens the dashboard signed in (login link → session cookie) and waits until it is connected live. */
 export async function openDashboard(browser: Browser, hub: TestHub, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<DashboardPage> {
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1280, height: 820 } });
+  const context = await newWindow(browser, options.colorScheme);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {

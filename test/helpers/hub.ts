@@ -2,11 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import WebSocket from 'ws';
 import type { HubSettings } from '../../electron/hub/config.js';
 import { createHub, type Hub, type HubOptions } from '../../electron/hub/hub.js';
 import { silentLogger } from '../../electron/common/logger.js';
+import { leftOpenByStoppedHubs, resourceScope } from './hub-resources.js';
 
 export interface TestHub {
   hub: Hub;
@@ -37,13 +38,27 @@ export function tempFolders(prefix?: string): () => string {
 }
 
 /**
- * Starts a hub on a free port (silent unless `options` gives a logger); `stop()` closes it and removes
- * its folder, unless `settings` named the folder.
+ * Starts a hub on a free port (silent unless `options` gives a logger); `stop()` closes it and removes its
+ * folder, unless `settings` named the folder. A hub that leaves a handle, timer or worker open after stop()
+ * fails its test file.
  */
 export async function startHub(settings: Partial<HubSettings> = {}, options: HubOptions = {}): Promise<TestHub> {
   const dataDir = settings.dataDir ?? tempDir();
   const hub = createHub({ port: 0, ...settings, dataDir }, { logger: silentLogger, ...options });
-  const started = await hub.start();
+  const resources = resourceScope(expect.getState().currentTestName ?? 'a hub started outside a test');
+  // Not checked: a start that fails part way does not yet close the services it had built.
+  const started = await resources
+    .run(() => hub.start())
+    .catch((error: unknown) => {
+      resources.abandon();
+      throw error;
+    });
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    await resources.run(() => hub.stop());
+    resources.stopped();
+    if (settings.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   return {
     hub,
     port: started.port,
@@ -51,12 +66,14 @@ export async function startHub(settings: Partial<HubSettings> = {}, options: Hub
     dataDir,
     http: `http://127.0.0.1:${started.port}`,
     wsUrl: `ws://127.0.0.1:${started.port}/ws`,
-    async stop() {
-      await hub.stop();
-      if (settings.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: () => (stopping ??= stop()),
   };
 }
+
+afterAll(async () => {
+  const left = await leftOpenByStoppedHubs();
+  if (left.length > 0) throw new Error(`hubs left handles, timers or workers open after stop():\n${left.join('\n')}`);
+});
 
 export type Frame = Record<string, unknown> & { type: string };
 
@@ -202,13 +219,14 @@ export interface HubFixture {
 
 /**
  * Registers beforeEach/afterEach in the calling file or describe block: a hub started with `settings`
- * before each test; after it, every client connected through the fixture is closed and the hub stopped.
+ * (and `options`, such as a clock) before each test; after it, every client connected through the fixture
+ * is closed and the hub stopped.
  */
-export function useHub(settings: Partial<HubSettings> = {}): HubFixture {
+export function useHub(settings: Partial<HubSettings> = {}, options: HubOptions = {}): HubFixture {
   let current: TestHub | undefined;
   const clients: TestClient[] = [];
   beforeEach(async () => {
-    current = await startHub(settings);
+    current = await startHub(settings, options);
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));

@@ -1,7 +1,6 @@
-/** Helpers for SDK tests: a fixed free port (to restart a hub where agents expect it), and agents in child processes running the built SDK. */
+/** Helpers for SDK tests: agents in child processes running the built SDK, and reading what they left. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StoredMessage, TaskRecord } from '../../shared/index.js';
@@ -12,21 +11,6 @@ export const FAST = { initialMs: 20, maxMs: 200 };
 
 /** The SDK as built into dist/ by the global setup, for agents in child processes. */
 export const SDK_ENTRY = pathToFileURL(fileURLToPath(new URL('../../dist/sdk/index.js', import.meta.url))).href;
-
-/** A port that was free a moment ago: listen on port 0, note the port, close. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Lets pending I/O (acks, frames) be handled before going on. */
 export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

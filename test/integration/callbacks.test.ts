@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/common/logger.js';
@@ -13,6 +13,7 @@ import { createEventStore } from '../../electron/hub/store/event-store.js';
 import { HUB_VERSION } from '../../shared/version.js';
 import { startReceiver, type CallbackReceiver } from '../helpers/callback-receiver.js';
 import { tempDir } from '../helpers/hub.js';
+import { unusedPort } from '../helpers/ports.js';
 import { eventually } from '../helpers/wait.js';
 
 interface LogLine {
@@ -262,7 +263,7 @@ describe('task callbacks', () => {
 
   it('counts a refused connection as a failed attempt', async () => {
     const { db } = openHubDb();
-    const port = await freePort();
+    const port = await unusedPort();
     const { callbacks } = sender(db, { callbackRetries: 1 });
     callbacks.enqueue('t-8', `http://127.0.0.1:${port}/`, {}, Date.now());
     const row = await settled(db, 't-8');
@@ -400,12 +401,3 @@ describe('a receiver that streams its answer forever', () => {
     });
   });
 });
-
-/** A local port with nothing listening on it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}

@@ -15,7 +15,8 @@ import { trayModel } from '../../electron/shell/tray-menu.js';
 import { damageLeafPages } from '../helpers/damage.js';
 import { tempDir } from '../helpers/hub.js';
 import { hostAgent, testHost } from '../helpers/desktop.js';
-import { freePort, readConversation } from '../helpers/sdk.js';
+import { unusedPort } from '../helpers/ports.js';
+import { readConversation } from '../helpers/sdk.js';
 import { eventually } from '../helpers/wait.js';
 
 const hosts: HubHost[] = [];
@@ -119,7 +120,7 @@ describe('settings.json while the app runs', () => {
     const h = host();
     await h.start();
     const before = h.status().address ?? '';
-    const port = await freePort();
+    const port = await unusedPort();
     writeFileSync(join(h.dataDir, 'settings.json'), JSON.stringify({ port }));
     await h.reloadSettings();
     expect(h.status()).toMatchObject({ state: 'running', address: `http://127.0.0.1:${port}` });

@@ -1,10 +1,22 @@
 /** The HTTP side: health and WebSocket statistics (seed), messages for agents without a socket, long-poll, errors. */
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../shared/index.js';
 import { api, useHub } from '../helpers/hub.js';
 import { publish, storedMessage } from '../helpers/messages.js';
+import { eventually } from '../helpers/wait.js';
 
 const ctx = useHub();
+
+/**
+ * Resolves once the hub holds one more long-poll than when this was called: each held poll listens for
+ * the hub stopping, so it can answer at once.
+ */
+function pollHeld(): () => Promise<void> {
+  const held = (): number => getEventListeners(ctx.hub.hub.services.lifetime, 'abort').length;
+  const before = held();
+  return async () => void (await eventually(() => (held() > before ? true : undefined), 'the hub to hold the long-poll'));
+}
 const { admin } = ctx;
 
 describe('health and statistics', () => {
@@ -193,8 +205,9 @@ describe('reading a conversation over HTTP', () => {
   it('holds a long-poll with wait until a message arrives, then returns it', async () => {
     const alice = await admin('alice');
     await alice.request({ type: 'send_message', conversation_id: 'room', content: 'already read' });
+    const held = pollHeld();
     const polling = api(ctx.hub, 'GET', '/api/conversations/room/messages?since=1&wait=5');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await held();
     await alice.request({ type: 'send_message', conversation_id: 'room', content: 'arrived' });
     expect(await polling).toEqual({
       status: 200,
@@ -209,8 +222,9 @@ describe('reading a conversation over HTTP', () => {
 
   it('ignores messages in other conversations while long-polling', async () => {
     const alice = await admin('alice');
+    const held = pollHeld();
     const polling = api(ctx.hub, 'GET', '/api/conversations/quiet/messages?wait=5');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await held();
     await alice.request({ type: 'send_message', conversation_id: 'noisy', content: 'not for you' });
     await alice.request({ type: 'send_message', conversation_id: 'quiet', content: 'for you' });
     expect(((await polling).body['messages'] as StoredMessage[]).map((m) => m.content)).toEqual(['for you']);
@@ -224,11 +238,12 @@ describe('reading a conversation over HTTP', () => {
   });
 
   it('answers a pending long-poll with an empty page when the hub stops', async () => {
+    const held = pollHeld();
     const polling = fetch(`${ctx.hub.http}/api/conversations/quiet/messages?wait=30`, { headers: { authorization: `Bearer ${ctx.hub.token}` } }).then(
       async (response) => ({ status: response.status, body: (await response.json()) as unknown }),
       (error: unknown) => ({ error: String(error) }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await held();
     await ctx.hub.stop();
     expect(await polling).toEqual({ status: 200, body: { status: 'ok', conversation_id: 'quiet', messages: [], next_since: 0 } });
   });

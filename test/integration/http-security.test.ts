@@ -7,9 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { api, openSocket, startHub, type TestHub } from '../helpers/hub.js';
 import { errorBody, rawRequest, rawUpgrade } from '../helpers/raw-http.js';
 
-/** A short hello timeout keeps the tests that wait for it fast; heartbeat and idle keep their seed defaults. */
-const SETTINGS = { helloTimeoutMs: 200 };
-
 /** Resolves with the outcome of a TCP connect: 'connected' or the error code. */
 function tryConnect(host: string, port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -27,7 +24,7 @@ describe('HTTP and upgrade security', () => {
   const auth = (): Record<string, string> => ({ authorization: `Bearer ${hub.token}` });
 
   it('refuses HTTP requests whose Host is not the hub address with 421 SB_ERR_HOST, token or not', async () => {
-    hub = await startHub(SETTINGS);
+    hub = await startHub();
     const hosts = [`evil.example:${hub.port}`, `127.0.0.1.evil.example:${hub.port}`, '127.0.0.1', `127.0.0.1:${hub.port + 1}`];
     const results = [];
     for (const host of hosts) {
@@ -43,7 +40,7 @@ describe('HTTP and upgrade security', () => {
   });
 
   it('refuses WebSocket upgrades whose Host is not the hub address with 421 SB_ERR_HOST, before looking at the token', async () => {
-    hub = await startHub(SETTINGS);
+    hub = await startHub();
     const results = [
       await rawUpgrade(hub.port, { host: `evil.example:${hub.port}`, ...auth() }),
       await rawUpgrade(hub.port, { host: `evil.example:${hub.port}` }),
@@ -54,7 +51,7 @@ describe('HTTP and upgrade security', () => {
   });
 
   it('refuses HTTP requests and WebSocket upgrades from a foreign Origin with 403 SB_ERR_ORIGIN', async () => {
-    hub = await startHub(SETTINGS);
+    hub = await startHub();
     const origins = [
       'http://evil.example',
       'null',
@@ -80,7 +77,7 @@ describe('HTTP and upgrade security', () => {
   });
 
   it("serves the hub's own origins and host names, 127.0.0.1 and localhost, over HTTP and WebSocket", async () => {
-    hub = await startHub(SETTINGS);
+    hub = await startHub();
     const results = [];
     for (const name of ['127.0.0.1', 'localhost']) {
       const host = `${name}:${hub.port}`;
@@ -96,7 +93,7 @@ describe('HTTP and upgrade security', () => {
   });
 
   it('lets in an Origin listed in allowedOrigins and a Host listed in allowedHosts, and still refuses the others', async () => {
-    hub = await startHub({ ...SETTINGS, allowedOrigins: ['http://app.example:3000'], allowedHosts: ['switchboard.internal:8765'] });
+    hub = await startHub({ allowedOrigins: ['http://app.example:3000'], allowedHosts: ['switchboard.internal:8765'] });
     const client = await openSocket(hub.wsUrl, { origin: 'http://app.example:3000', headers: auth() });
     const welcome = await client.next('welcome');
     await client.close();
@@ -112,7 +109,7 @@ describe('HTTP and upgrade security', () => {
   });
 
   it('answers /api/health without a token', async () => {
-    hub = await startHub(SETTINGS);
+    hub = await startHub();
     expect(await rawRequest(hub.port, { path: '/api/health', headers: { host: own() } })).toEqual({
       status: 200,
       body: { status: 'healthy', connections: 0, database: 'ok', timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
@@ -120,7 +117,7 @@ describe('HTTP and upgrade security', () => {
   });
 
   it('refuses every other endpoint without a token with 401 SB_ERR_AUTH, and accepts the token as Bearer or X-Relay-API-Key', async () => {
-    hub = await startHub(SETTINGS);
+    hub = await startHub();
     const endpoints: [string, string][] = [
       ['GET', '/api/conversations'],
       ['POST', '/api/conversations'],
@@ -145,7 +142,7 @@ describe('HTTP and upgrade security', () => {
   });
 
   it('refuses an invalid agent name in X-Agent-Name over HTTP, as it does on the WebSocket upgrade', async () => {
-    hub = await startHub(SETTINGS);
+    hub = await startHub();
     const names = ['', 'two words', '-leading-dash', 'x'.repeat(101)];
     const results = [];
     for (const name of names) {
@@ -161,7 +158,7 @@ describe('HTTP and upgrade security', () => {
   });
 
   it('refuses an HTTP body over maxFrameBytes with 413 SB_ERR_FRAME_TOO_LARGE and keeps serving', async () => {
-    hub = await startHub({ ...SETTINGS, maxFrameBytes: 64 * 1024 });
+    hub = await startHub({ maxFrameBytes: 64 * 1024 });
     const big = await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'general', content: 'x'.repeat(100 * 1024) } });
     const small = await api(hub, 'POST', '/api/messages', { body: { conversation_id: 'general', content: 'fits' } });
     expect({ big, small: small.status }).toEqual({
@@ -171,7 +168,7 @@ describe('HTTP and upgrade security', () => {
   });
 
   it('binds 127.0.0.1 by default, so the machine’s other addresses refuse connections', async () => {
-    hub = await startHub(SETTINGS);
+    hub = await startHub();
     const others = Object.values(networkInterfaces())
       .flat()
       .filter((a) => a !== undefined && a.family === 'IPv4' && !a.internal)

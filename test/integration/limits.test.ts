@@ -241,17 +241,21 @@ describe('limits', () => {
   });
 
   it('closes a client that stops answering pings with 1001 SB_ERR_HEARTBEAT_TIMEOUT after two missed pings, although it keeps sending frames, while clients that answer pings stay open', async () => {
-    const h = (hub = await startHub({ heartbeatIntervalMs: 250, idleTimeoutMs: 60_000 }));
+    // Pings far enough apart that a client answering them is never late, even on a busy machine.
+    const h = (hub = await startHub({ heartbeatIntervalMs: 500, idleTimeoutMs: 60_000 }));
     const auth = (agent: string): { headers: Record<string, string> } => ({ headers: { authorization: `Bearer ${h.token}`, 'x-agent-name': agent } });
     const deaf = track(await openSocket(h.wsUrl, { ...auth('deaf'), autoPong: false }));
     const ponging = track(await openSocket(h.wsUrl, auth('ponging')));
+    let pings = 0;
+    ponging.socket.on('ping', () => (pings += 1));
     const beat = setInterval(() => deaf.closed === undefined && deaf.send({ type: 'heartbeat', timestamp: Date.now() }), 50);
     try {
       const error = await deaf.next((f) => f.type === 'error');
       const closed = await deaf.waitClosed();
       const answered = deaf.frames.filter((f) => f.type === 'heartbeat_response').length;
-      // Several ping intervals more: the one that answers pings is still there.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Three pings more, each answered: the one that answers pings is still there.
+      const pingsAtClose = pings;
+      await eventually(() => (pings >= pingsAtClose + 3 ? true : undefined), 'three more pings', 10_000);
       expect({
         error,
         closed: closed.code,
@@ -259,7 +263,7 @@ describe('limits', () => {
         alive: (await ponging.request({ type: 'ping' })).type,
         other: ponging.closed,
       }).toEqual({
-        error: { type: 'error', code: 'SB_ERR_HEARTBEAT_TIMEOUT', message: '2 pings in a row went unanswered (the hub pings every 250 ms)' },
+        error: { type: 'error', code: 'SB_ERR_HEARTBEAT_TIMEOUT', message: '2 pings in a row went unanswered (the hub pings every 500 ms)' },
         closed: 1001,
         answeredBeforeClose: true,
         alive: 'pong',

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationInfo, StoredMessage } from '../../shared/index.js';
 import { agentToken, api, connectAgent, startHub, tempDir, useHub, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { publish, storedMessages } from '../helpers/messages.js';
+import { manualClock } from '../helpers/tasks.js';
 import { eventually } from '../helpers/wait.js';
 
 const DM = 'dm:alice:bob';
@@ -251,7 +252,9 @@ describe('the hop budget', () => {
 });
 
 describe('normal traffic', () => {
-  const ctx = useHub({ loopMaxMessages: 3, loopWindowMs: 300, loopMaxHops: 1000 });
+  // Time moves only when the test says so: a human pace is exactly that, however busy the machine.
+  const clock = manualClock();
+  const ctx = useHub({ loopMaxMessages: 3, loopWindowMs: 300, loopMaxHops: 1000 }, { clock });
 
   it('is never paused: one agent posting a lot, many agents taking turns, two agents at a human pace', async () => {
     const alice = await ctx.agent('alice');
@@ -276,7 +279,7 @@ describe('normal traffic', () => {
     // Two agents alternating, but never more than three messages within the 300 ms window.
     for (let i = 0; i < 8; i++) {
       expect(await (i % 2 === 0 ? alice : bob).request({ type: 'send_message', conversation_id: 'slow', content: `turn ${i}` })).toMatchObject({ type: 'ack' });
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      clock.advance(150);
     }
 
     const { body } = await api(ctx.hub, 'GET', '/api/conversations');

@@ -42,8 +42,9 @@ describe.each(transports)('MCP over %s', (_, openMcp) => {
   const agents: Agent[] = [];
 
   beforeEach(async () => {
-    // Leases short enough to watch one run out, long enough that a busy machine still delivers offers inside them.
-    hub = await startHub({ taskLeaseMs: 2000, taskRetryBaseMs: 10, taskRetryMaxMs: 50 });
+    // Offers wait in an MCP session's inbox until a tool takes them, for the lease less a margin: leases no
+    // busy machine outlasts, except in the test that watches one run out.
+    hub = await startHub({ taskLeaseMs: 60_000, taskRetryBaseMs: 10, taskRetryMaxMs: 50 });
   });
   afterEach(async () => {
     for (const mcp of opened.splice(0)) await mcp.close();
@@ -134,6 +135,9 @@ describe.each(transports)('MCP over %s', (_, openMcp) => {
   });
 
   it('lets an offer nobody takes go back to the hub, and takes it when it is offered again', async () => {
+    await hub.stop();
+    // Leases short enough to watch one run out; each offer after it is taken as soon as it arrives.
+    hub = await startHub({ taskLeaseMs: 2000, taskRetryBaseMs: 10, taskRetryMaxMs: 50 });
     const helper = await mcp({ agent: 'helper' });
     const master = await sdkAgent('master');
     const updates = taskUpdates(master);

@@ -16,9 +16,11 @@ const FIRST_TASKS = 12;
 /** Sent in parallel as the hub is killed; only those acknowledged count. */
 const BURST = 8;
 const COMPLETED_BEFORE = 3;
-// Leases short enough to see in-flight tasks expire after the restart, long enough that a busy machine
-// still accepts each re-offer inside its lease (a lapse would be a second offer and use up an attempt).
-const SETTINGS = { taskLeaseMs: 2500, taskTimeoutMs: 3000, taskRetryBaseMs: 50, taskRetryMaxMs: 200, maxTasksInFlight: 4 };
+// Before the crash, leases short enough to see the tasks in flight expire after the restart, yet far
+// longer than the child takes to be offered its four tasks. After it, leases no busy machine outlasts: the
+// child accepts each re-offer inside its lease (a lapse would be a second offer and use up an attempt).
+const BEFORE = { taskLeaseMs: 4000, taskTimeoutMs: 4000, taskRetryBaseMs: 50, taskRetryMaxMs: 200, maxTasksInFlight: 4 };
+const AFTER = { ...BEFORE, taskLeaseMs: 60_000 };
 
 async function sendTask(cli: CliHub, cmd: string): Promise<string> {
   const response = await fetch(`${cli.http}/api/relay/send`, {
@@ -70,7 +72,7 @@ describe('task durability across a crash', () => {
     async () => {
       const dataDir = tempDir();
       folders.push(dataDir);
-      writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(SETTINGS));
+      writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(BEFORE));
 
       // Before the crash: 12 tasks; the child completes 3, accepts 1 and leaves 3 offered (4 in flight at most).
       const first = await serveCli(dataDir);
@@ -110,6 +112,7 @@ describe('task durability across a crash', () => {
       await before.waitClosed();
 
       // After the restart: a child (same name, new process) takes whatever it is offered and completes it.
+      writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(AFTER));
       const second = await serveCli(dataDir);
       running.push(second);
       const afterRestart = await Promise.all(acked.map((id) => getTask(second, id)));

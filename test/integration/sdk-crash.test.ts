@@ -12,7 +12,7 @@ import type { StoredMessage, TaskRecord } from '../../shared/index.js';
 import { serveCli, type CliHub } from '../helpers/cli-process.js';
 import { connectAgent, startHub, tempDir, type TestClient, type TestHub } from '../helpers/hub.js';
 import { storedMessages } from '../helpers/messages.js';
-import { FAST, freePort, readConversation, readJson, runScript, taskFinished, turn, type ScriptProcess } from '../helpers/sdk.js';
+import { FAST, readConversation, readJson, runScript, taskFinished, turn, type ScriptProcess } from '../helpers/sdk.js';
 import { eventually } from '../helpers/wait.js';
 
 const hubs: CliHub[] = [];
@@ -40,11 +40,11 @@ function folder(): string {
   return dir;
 }
 
-/** The real CLI hub on a fixed port, which the test can SIGKILL and start again on the same port and folder. */
+/** The real CLI hub, which the test can SIGKILL and start again on the port it first got and the same folder. */
 async function cliHub(): Promise<{ dataDir: string; current(): CliHub; kill(): Promise<void>; restart(): Promise<CliHub> }> {
   const dataDir = folder();
-  const port = await freePort();
-  let current = await serveCli(dataDir, 15_000, port);
+  let current = await serveCli(dataDir, 15_000);
+  const port = current.port;
   hubs.push(current);
   return {
     dataDir,

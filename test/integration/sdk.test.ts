@@ -9,7 +9,7 @@ import { connect, HubError, type Agent, type ConnectionStatus, type GapReceipt }
 import type { StoredMessage, TaskRecord } from '../../shared/index.js';
 import { agentToken, api, connectAgent, startHub, tempDir, type Frame, type TestClient, type TestHub } from '../helpers/hub.js';
 import { storedMessages } from '../helpers/messages.js';
-import { FAST, freePort, readJson, taskFinished } from '../helpers/sdk.js';
+import { FAST, readJson, taskFinished } from '../helpers/sdk.js';
 import { eventually } from '../helpers/wait.js';
 
 const agents: Agent[] = [];
@@ -24,19 +24,23 @@ afterEach(async () => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
-/** A hub on a fixed port with a data folder the test keeps, so it can be stopped and started again where agents expect it. */
-async function restartableHub(
-  settings: Record<string, unknown> = {},
-): Promise<{ dataDir: string; port: number; start(): Promise<TestHub>; stop(): Promise<void> }> {
+/**
+ * A hub with a data folder the test keeps, so it can be stopped and started again where agents expect it:
+ * first on a port the system picks, then always on that one.
+ */
+function restartableHub(settings: Record<string, unknown> = {}): { dataDir: string; readonly port: number; start(): Promise<TestHub>; stop(): Promise<void> } {
   const dataDir = tempDir();
   folders.push(dataDir);
-  const port = await freePort();
+  let port = 0;
   let current: TestHub | undefined;
   return {
     dataDir,
-    port,
+    get port() {
+      return port;
+    },
     async start() {
       current = await startHub({ ...settings, dataDir, port });
+      port = current.port;
       hubs.push(current);
       return current;
     },
@@ -136,7 +140,7 @@ describe('connecting', () => {
   });
 
   it('reports its status as events: connecting, connected; disconnected and reconnecting while the hub is down; connected after it restarts on the same port; closed', async () => {
-    const setup = await restartableHub();
+    const setup = restartableHub();
     await setup.start();
     const statuses: ConnectionStatus[] = [];
     const agent = await track(connect({ dataDir: setup.dataDir, agent: 'alice', reconnect: FAST, on: { status: (s) => statuses.push(s) } }));
@@ -156,7 +160,7 @@ describe('connecting', () => {
 
 describe('the outbox', () => {
   it('keeps sends made while the hub is down, drops the oldest beyond its capacity with a dropped event, and stores the rest once after the restart', async () => {
-    const setup = await restartableHub();
+    const setup = restartableHub();
     await setup.start();
     const stateDir = tempDir();
     folders.push(stateDir);
@@ -199,7 +203,7 @@ describe('the outbox', () => {
   });
 
   it('resolves every send made around a graceful hub stop once the hub is back, and stores each once, in order', async () => {
-    const setup = await restartableHub();
+    const setup = restartableHub();
     await setup.start();
     const agent = await track(connect({ dataDir: setup.dataDir, agent: 'alice', reconnect: FAST }));
     const sends: Promise<StoredMessage>[] = [];

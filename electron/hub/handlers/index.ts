@@ -1,4 +1,5 @@
 /** The registry of frame handlers, one module per frame type (or family). */
+import { clientFrameSchemas } from '../../../shared/index.js';
 import type { Router } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { createConversationHandler, listConversationsHandler } from './conversations.js';
@@ -18,6 +19,7 @@ import { unsubscribeHandler } from './unsubscribe.js';
 import { taskChildHandlers } from './task-child.js';
 import { taskMasterHandlers } from './task-master.js';
 
+/** Registers every handler; throws when a client frame type of the protocol was left without one. */
 export function registerHandlers(router: Router, s: HubServices): void {
   router.register(helloHandler(s));
   router.register(heartbeatHandler(s));
@@ -40,4 +42,5 @@ export function registerHandlers(router: Router, s: HubServices): void {
   router.register(textMessageHandler(s.textAnswers));
   router.register(textReplyChunkHandler(s.textAnswers));
   router.register(textReplyEndHandler(s.textAnswers));
+  router.requireHandlers(Object.keys(clientFrameSchemas));
 }

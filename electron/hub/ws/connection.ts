@@ -147,7 +147,10 @@ export class Connection {
     this.closing = true;
     // A close reason may hold at most 123 bytes.
     this.socket.close(code, truncateUtf8(reason, 123));
-    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+    if (this.socket.readyState === this.socket.CLOSED) return;
+    // Ended with the socket, so a hub that stopped leaves no timer running.
+    const terminate = setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+    this.socket.once('close', () => clearTimeout(terminate));
   }
 
   failWith(code: ErrorCode, message: string): void {

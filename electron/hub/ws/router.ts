@@ -97,6 +97,13 @@ export function createRouter(logger: Logger, translate: (error: unknown) => unkn
     types(): string[] {
       return [...handlers.keys()];
     },
+    /** Throws, naming them, when some of `types` have no handler: a frame the protocol defines must never be "unknown". */
+    requireHandlers(types: readonly string[]): void {
+      const missing = types.filter((type) => !handlers.has(type));
+      if (missing.length === 0) return;
+      const names = missing.map((type) => `"${type}"`).join(', ');
+      throw new Error(`the hub has no handler for the client frame type${missing.length === 1 ? '' : 's'} ${names}; register one in handlers/index.ts`);
+    },
     middlewareNames(): string[] {
       return middleware.map((m) => m.name);
     },
