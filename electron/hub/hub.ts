@@ -212,12 +212,16 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       databaseHealth,
     };
     stopDamageResponse = respondToDamage({ health: databaseHealth, db, checkpointer, alerts: s.alerts });
+    return s;
+  };
+
+  /** What frames and connections go through; throws on a frame type without a handler. */
+  const route = (s: HubServices): void => {
     s.router.use(countingMiddleware(s.frameCounts));
     s.router.use(authMiddleware);
     s.router.use(validationMiddleware);
     registerHandlers(s.router, s);
     registerConnectionHooks(s);
-    return s;
   };
 
   const hub: Hub = {
@@ -260,76 +264,83 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         throw error;
       }
       services = s;
-      if (claim.removed.length > 0) s.logger.info('removed temporary files left by a killed process', { files: claim.removed });
-      const readOnly = health.readOnly;
-      let port = config.port;
-      let wsUrl = '';
-      const guard = createGuard(config, () => port);
-      // Before anything is taken in: minutes a crash left unwritten are rebuilt first.
-      if (!readOnly) s.rollups.start().catch((error: unknown) => s.logger.error('could not rebuild interaction rollups', { error: String(error) }));
-      prometheus = createPrometheus(s);
-      // MCP sessions are clients of the hub's own WebSocket, at the address connection.json gives.
-      mcp = createMcpEndpoint(s, () => wsUrl);
-      routes = [
-        ...systemRoutes(s),
-        ...messageRoutes(s),
-        ...tokenRoutes(s),
-        ...relayRoutes(s),
-        ...taskRoutes(s),
-        ...auditRoutes(s),
-        ...metricsRoutes(s),
-        ...rollupRoutes(s),
-        ...prometheusRoutes(prometheus),
-        ...alertRoutes(s),
-        ...sessionRoutes(s),
-        ...searchRoutes(s),
-        ...settingsRoutes(s),
-        ...callbackSecretRoutes(s),
-        ...statsRoutes(s),
-        ...backupRoutes(s),
-        ...mcp.routes,
-        ...upgradeRequiredRoutes(WS_PATHS.filter((path) => path !== '/')),
-      ];
-      const site = createStaticSite(options.rendererDir ?? DEFAULT_RENDERER_DIR);
-      const http = createHttpRouter(s, guard, routes, site.serve);
-      const ws = createWsEndpoint(s, guard);
-      closeWs = ws.closeAll;
-      // A request (headers and body) must arrive whole within requestTimeoutMs, checked every second.
-      server = createServer(
-        { maxHeaderSize: 16 * 1024, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
-        (req, res) => void http.handle(req, res),
-      );
-      server.on('upgrade', ws.upgrade);
-      server.on('clientError', (_error, socket) => socket.destroy());
-      const taken = await listen(server, config, (p) => (port = boundPort = p));
-      const token = keptToken ?? adminToken(s.tokens, config.dataDir, clock.now());
-      const connection = { ...connectionInfo(config.host, port, token), callback_secret: s.callbackSecret.info().secret };
-      wsUrl = connection.url;
-      writeConnectionFile(config.dataDir, connection);
-      if (readOnly) {
-        s.logger.warn('hub started read-only: its database is damaged', { port, host: config.host, reason: health.status().reason });
+      try {
+        route(s);
+        if (claim.removed.length > 0) s.logger.info('removed temporary files left by a killed process', { files: claim.removed });
+        const readOnly = health.readOnly;
+        let port = config.port;
+        let wsUrl = '';
+        const guard = createGuard(config, () => port);
+        // Before anything is taken in: minutes a crash left unwritten are rebuilt first.
+        if (!readOnly) s.rollups.start().catch((error: unknown) => s.logger.error('could not rebuild interaction rollups', { error: String(error) }));
+        prometheus = createPrometheus(s);
+        // MCP sessions are clients of the hub's own WebSocket, at the address connection.json gives.
+        mcp = createMcpEndpoint(s, () => wsUrl);
+        routes = [
+          ...systemRoutes(s),
+          ...messageRoutes(s),
+          ...tokenRoutes(s),
+          ...relayRoutes(s),
+          ...taskRoutes(s),
+          ...auditRoutes(s),
+          ...metricsRoutes(s),
+          ...rollupRoutes(s),
+          ...prometheusRoutes(prometheus),
+          ...alertRoutes(s),
+          ...sessionRoutes(s),
+          ...searchRoutes(s),
+          ...settingsRoutes(s),
+          ...callbackSecretRoutes(s),
+          ...statsRoutes(s),
+          ...backupRoutes(s),
+          ...mcp.routes,
+          ...upgradeRequiredRoutes(WS_PATHS.filter((path) => path !== '/')),
+        ];
+        const site = createStaticSite(options.rendererDir ?? DEFAULT_RENDERER_DIR);
+        const http = createHttpRouter(s, guard, routes, site.serve);
+        const ws = createWsEndpoint(s, guard);
+        closeWs = ws.closeAll;
+        // A request (headers and body) must arrive whole within requestTimeoutMs, checked every second.
+        server = createServer(
+          { maxHeaderSize: 16 * 1024, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+          (req, res) => void http.handle(req, res),
+        );
+        server.on('upgrade', ws.upgrade);
+        server.on('clientError', (_error, socket) => socket.destroy());
+        const taken = await listen(server, config, (p) => (port = boundPort = p));
+        const token = keptToken ?? adminToken(s.tokens, config.dataDir, clock.now());
+        const connection = { ...connectionInfo(config.host, port, token), callback_secret: s.callbackSecret.info().secret };
+        wsUrl = connection.url;
+        writeConnectionFile(config.dataDir, connection);
+        if (readOnly) {
+          s.logger.warn('hub started read-only: its database is damaged', { port, host: config.host, reason: health.status().reason });
+          return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
+        }
+        s.events.record('hub_started', clock.now(), { detail: { port, host: config.host, pid: process.pid } });
+        s.logger.info('hub started', { port, host: config.host });
+        // Leases left by a crash run out and are re-offered; queued tasks go to agents as they connect.
+        s.relay.dispatcher.kick();
+        s.relay.callbacks.wake();
+        s.retention.start();
+        backupSchedule = createBackupScheduler({
+          folder: backupFolder,
+          every: config.backupEvery,
+          keepDays: config.backupKeepDays,
+          backup: (file) => s.backups.backup(file),
+          ...(options.backupClock === undefined ? {} : { clock: options.backupClock }),
+          onBackup: (file) => s.logger.info('scheduled backup written', { file }),
+          onError: (error, file) => {
+            s.logger.warn('scheduled backup failed', { file, error: String(error) });
+            options.onBackupError?.(error, file);
+          },
+        });
+        backupSchedule.start();
         return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
+      } catch (error) {
+        // A hub that could not open (its port taken, say) closes what it had started, so nothing runs on.
+        await hub.stop();
+        throw error;
       }
-      s.events.record('hub_started', clock.now(), { detail: { port, host: config.host, pid: process.pid } });
-      s.logger.info('hub started', { port, host: config.host });
-      // Leases left by a crash run out and are re-offered; queued tasks go to agents as they connect.
-      s.relay.dispatcher.kick();
-      s.relay.callbacks.wake();
-      s.retention.start();
-      backupSchedule = createBackupScheduler({
-        folder: backupFolder,
-        every: config.backupEvery,
-        keepDays: config.backupKeepDays,
-        backup: (file) => s.backups.backup(file),
-        ...(options.backupClock === undefined ? {} : { clock: options.backupClock }),
-        onBackup: (file) => s.logger.info('scheduled backup written', { file }),
-        onError: (error, file) => {
-          s.logger.warn('scheduled backup failed', { file, error: String(error) });
-          options.onBackupError?.(error, file);
-        },
-      });
-      backupSchedule.start();
-      return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
     },
     backup(destination) {
       if (services === undefined) return Promise.reject(new SwitchboardError('SB_ERR_CONFLICT', 'the hub is not running: back up the database file instead'));

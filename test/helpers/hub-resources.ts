@@ -74,10 +74,8 @@ export interface ResourceScope {
    * after awaiting the result does not: a promise made in the scope would carry the scope to its awaiter.
    */
   run<T>(work: () => Promise<T>): Promise<T>;
-  /** The hub has stopped: from now on, what it made must close. */
+  /** The hub has stopped, or failed to start: from now on, what it made must close. */
   stopped(): void;
-  /** The hub did not start: what it made is not looked at. */
-  abandon(): void;
 }
 
 /** A scope for one hub; `label` names it in the report of what it left open. */
@@ -91,7 +89,6 @@ export function resourceScope(label: string): ResourceScope {
       if (scope.open.size === 0) end(scope);
       else stopped.add(scope);
     },
-    abandon: () => end(scope),
   };
 }
 

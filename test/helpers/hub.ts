@@ -46,11 +46,11 @@ export async function startHub(settings: Partial<HubSettings> = {}, options: Hub
   const dataDir = settings.dataDir ?? tempDir();
   const hub = createHub({ port: 0, ...settings, dataDir }, { logger: silentLogger, ...options });
   const resources = resourceScope(expect.getState().currentTestName ?? 'a hub started outside a test');
-  // Not checked: a start that fails part way does not yet close the services it had built.
+  // A start that fails closes what it had begun: nothing may be left open then either.
   const started = await resources
     .run(() => hub.start())
     .catch((error: unknown) => {
-      resources.abandon();
+      resources.stopped();
       throw error;
     });
   let stopping: Promise<void> | undefined;
