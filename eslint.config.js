@@ -25,14 +25,28 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.node },
+      // Typed linting: each file is checked with the tsconfig that includes it (tsconfig.node.json or
+      // tsconfig.web.json through tsconfig.json's references); the launchers in bin/ have no tsconfig.
+      parserOptions: { projectService: { allowDefaultProject: ['bin/*.js', 'bin/*.d.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
+      // An async server loses errors and ordering to a promise nobody awaits, or to one passed where a
+      // plain callback is expected (an event listener, a timer, a route callback that returns void).
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-non-null-assertion': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: 'error',
       'no-console': 'error',
     },
+  },
+  {
+    // ESLint's and dependency-cruiser's own configs are not part of Switchboard's code.
+    files: ['eslint.config.js', '.dependency-cruiser.cjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
     files: ['shared/**/*.ts'],

@@ -301,6 +301,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     for (const data of held) this.receive(data);
   }
 
+  /** Never rejects, so callers need not wait for it: a failure leaves the subscription to the next connect. */
   private async resubscribe(subscription: Subscription): Promise<void> {
     const frame: Record<string, unknown> & { type: string } = { type: 'subscribe', conversations: subscription.conversations };
     if (subscription.cursor !== undefined) frame['since'] = subscription.cursor;
