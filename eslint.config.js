@@ -2,6 +2,7 @@
 // .dependency-cruiser.cjs (see CONTRIBUTING.md, "Layers").
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -86,6 +87,12 @@ export default tseslint.config(
       paths: [...nodeBuiltins, 'electron', 'ws', 'better-sqlite3'],
       patterns: ['**/electron/**'],
     }),
+  },
+  {
+    // The rules of hooks, and what the React Compiler's checks find: state set during render or in an
+    // effect's body, refs read while rendering, values mutated after React was given them.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
   {
     files: ['test/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],

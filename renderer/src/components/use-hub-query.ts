@@ -1,6 +1,6 @@
 /**
- * Fetches from the hub's HTTP API and keeps the answer, refetching when the link reconnects, when `deps`
- * change, and every `refreshMs` if given.
+ * Fetches from the hub's HTTP API and keeps the answer, refetching when the link reconnects, when
+ * `refreshOn` changes, and every `refreshMs` if given.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, HubRequestError, type RequestOptions } from '../api/http.js';
@@ -13,14 +13,17 @@ export interface HubQuery<T> {
   reload(): void;
 }
 
-export function useHubQuery<T>(path: string | undefined, options: RequestOptions & { refreshMs?: number } = {}, deps: readonly unknown[] = []): HubQuery<T> {
+export function useHubQuery<T>(path: string | undefined, options: RequestOptions & { refreshMs?: number } = {}, refreshOn?: unknown): HubQuery<T> {
   const epoch = useStore((s) => s.epoch);
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<HubRequestError | undefined>(undefined);
   const [loading, setLoading] = useState(path !== undefined);
   const [nonce, setNonce] = useState(0);
+  // The latest options for the next fetch; only their query starts one.
   const optionsRef = useRef(options);
-  optionsRef.current = options;
+  useEffect(() => {
+    optionsRef.current = options;
+  });
   const queryKey = JSON.stringify(options.query ?? {});
 
   useEffect(() => {
@@ -47,7 +50,7 @@ export function useHubQuery<T>(path: string | undefined, options: RequestOptions
       controller.abort();
       clearTimeout(timer);
     };
-  }, [path, queryKey, epoch, nonce, ...deps]);
+  }, [path, queryKey, epoch, nonce, refreshOn]);
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data, error, loading, reload };

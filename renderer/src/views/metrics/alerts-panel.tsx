@@ -46,7 +46,7 @@ export function AlertsPanel() {
   // Pushes are overlaid at once; each one also refetches, so the counts by state stay the hub's.
   const pushed = useStore((s) => s.alerts);
   const [acknowledged, setAcknowledged] = useState<Record<number, AlertRecord>>({});
-  const list = useHubQuery<AlertsAnswer>('/api/alerts', { query: { state, limit: 200 }, refreshMs: REFRESH_MS }, [pushed]);
+  const list = useHubQuery<AlertsAnswer>('/api/alerts', { query: { state, limit: 200 }, refreshMs: REFRESH_MS }, pushed);
   const alerts = mergeAlerts(list.data?.alerts ?? [], [pushed, acknowledged], state);
   const counts = list.data?.counts;
 

@@ -15,7 +15,7 @@ const SHOWN = 3;
 export function OpenAlertsCard({ admin }: { admin: boolean }) {
   // Every pushed alert change refetches, so the count and the list stay the hub's.
   const pushed = useStore((s) => s.alerts);
-  const query = useHubQuery<AlertList>(admin ? '/api/alerts' : undefined, { query: { state: 'open', limit: SHOWN } }, [pushed]);
+  const query = useHubQuery<AlertList>(admin ? '/api/alerts' : undefined, { query: { state: 'open', limit: SHOWN } }, pushed);
   const open = query.data?.counts.open ?? 0;
   return (
     <section className="card alerts-card" aria-label="Open alerts" data-testid="overview-alerts">

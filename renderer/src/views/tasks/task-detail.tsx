@@ -36,7 +36,7 @@ interface TaskDetailProps {
 
 export function TaskDetail({ taskId, agents, list, onClose }: TaskDetailProps) {
   const pushed = useStore((s) => s.tasks[taskId]);
-  const query = useHubQuery<TaskDetailAnswer>(`/api/tasks/${encodeURIComponent(taskId)}`, {}, [pushed?.updated_at]);
+  const query = useHubQuery<TaskDetailAnswer>(`/api/tasks/${encodeURIComponent(taskId)}`, {}, pushed?.updated_at);
   const task = newerTask(query.data?.task, pushed);
   const heading = useRef<HTMLHeadingElement>(null);
   const retries = useRetries().get(taskId) ?? NO_RETRIES;
