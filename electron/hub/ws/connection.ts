@@ -1,7 +1,7 @@
 /** One client's WebSocket: who it is, what it subscribed to, and a send that cuts off slow consumers. */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { closeCodeFor, SwitchboardError, type ErrorCode } from '../../../shared/protocol/index.js';
+import { closeCodeFor, SwitchboardError, type HubErrorCode } from '../../../shared/protocol/index.js';
 import type { GapRecord } from '../store/inbox-store.js';
 import type { Subscription } from '../messaging/subscription.js';
 
@@ -150,7 +150,7 @@ export class Connection {
     setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
-  failWith(code: ErrorCode, message: string): void {
+  failWith(code: HubErrorCode, message: string): void {
     this.fail(new SwitchboardError(code, message));
   }
 }
