@@ -2,6 +2,7 @@
 // .dependency-cruiser.cjs (see CONTRIBUTING.md, "Layers").
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -25,14 +26,28 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.node },
+      // Typed linting: each file is checked with the tsconfig that includes it (tsconfig.node.json or
+      // tsconfig.web.json through tsconfig.json's references); the launchers in bin/ have no tsconfig.
+      parserOptions: { projectService: { allowDefaultProject: ['bin/*.js', 'bin/*.d.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
+      // An async server loses errors and ordering to a promise nobody awaits, or to one passed where a
+      // plain callback is expected (an event listener, a timer, a route callback that returns void).
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-non-null-assertion': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: 'error',
       'no-console': 'error',
     },
+  },
+  {
+    // ESLint's and dependency-cruiser's own configs are not part of Switchboard's code.
+    files: ['eslint.config.js', '.dependency-cruiser.cjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
     files: ['shared/**/*.ts'],
@@ -72,6 +87,12 @@ export default tseslint.config(
       paths: [...nodeBuiltins, 'electron', 'ws', 'better-sqlite3'],
       patterns: ['**/electron/**'],
     }),
+  },
+  {
+    // The rules of hooks, and what the React Compiler's checks find: state set during render or in an
+    // effect's body, refs read while rendering, values mutated after React was given them.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
   {
     files: ['test/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],

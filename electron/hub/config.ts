@@ -1,5 +1,6 @@
-/** Hub configuration: defaults, and validation that lists every problem at once. */
+/** Hub configuration: defaults, and validation (a zod schema) that lists every problem at once. */
 import { isAbsolute } from 'node:path';
+import { z } from 'zod';
 import { ConfigError } from '../common/config-error.js';
 import {
   BACKUP_INTERVALS,
@@ -63,80 +64,89 @@ const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   backupKeepDays: [1, 36_500],
 };
 
-const KNOWN_KEYS = new Set<string>([
-  'host',
-  'port',
-  'portFallback',
-  'dataDir',
-  'allowedOrigins',
-  'allowedHosts',
-  'allowedCallbackHosts',
-  'backupEvery',
-  'backupFolder',
-  ...Object.keys(DEFAULT_LIMITS),
-]);
+/** A setting's one message, whatever is wrong with its value: the rule in words and the value it got. */
+const saying = (message: (got: string) => string) => (issue: { input?: unknown }) => message(JSON.stringify(issue.input));
+
+function wholeNumber(key: string, [min, max]: [number, number]) {
+  const error = saying((got) => `${key} must be a whole number from ${min} to ${max} (got ${got})`);
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+function listOfStrings(key: string) {
+  const error = `${key} must be a list of strings`;
+  return z.array(z.string({ error }), { error }).default([]);
+}
+
+const hostError = 'host must be an address such as 127.0.0.1';
+const dataDirError = 'dataDir must be a folder path';
+const backupFolderError = saying((got) => `backupFolder must be an absolute folder path, or null for the data folder's backups/ (got ${got})`);
+
+/** Every setting, in the order their problems are listed. */
+const SETTINGS = {
+  port: wholeNumber('port', INTEGER_RANGES.port).default(DEFAULT_PORT),
+  ...(Object.fromEntries(
+    Object.entries(DEFAULT_LIMITS).map(([key, value]) => [key, wholeNumber(key, INTEGER_RANGES[key as keyof Limits]).default(value)]),
+  ) as Record<keyof Limits, z.ZodDefault<z.ZodInt>>),
+  host: z
+    .string({ error: hostError })
+    .refine((host) => host.trim() !== '', { error: hostError })
+    .default(DEFAULT_HOST),
+  dataDir: z.string({ error: dataDirError }).refine((dir) => dir.trim() !== '', { error: dataDirError }),
+  allowedOrigins: listOfStrings('allowedOrigins'),
+  allowedHosts: listOfStrings('allowedHosts'),
+  allowedCallbackHosts: listOfStrings('allowedCallbackHosts'),
+  backupEvery: z
+    .enum(BACKUP_INTERVALS, { error: saying((got) => `backupEvery must be one of ${BACKUP_INTERVALS.join(', ')} (got ${got})`) })
+    .default(DEFAULT_BACKUP_EVERY),
+  backupFolder: z.string({ error: backupFolderError }).refine(isAbsolute, { error: backupFolderError }).nullable().default(null),
+  portFallback: z.boolean({ error: saying((got) => `portFallback must be true or false (got ${got})`) }).optional(),
+} satisfies Record<string, z.ZodType>;
+
+const KNOWN_KEYS = Object.keys(SETTINGS).sort();
+
+/** Settings checked together: only once each is valid on its own, and only while nothing else is wrong. */
+const onlyIfValid = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+
+const settingsSchema = z
+  .strictObject(SETTINGS)
+  .refine((config) => config.idleTimeoutMs > config.heartbeatIntervalMs, {
+    ...onlyIfValid,
+    path: ['idleTimeoutMs'],
+    error: (issue) => {
+      const config = issue.input as Limits;
+      return `idleTimeoutMs (${config.idleTimeoutMs}) must be longer than heartbeatIntervalMs (${config.heartbeatIntervalMs}), or live connections would be closed`;
+    },
+  })
+  .refine((config) => config.rollupRetentionDays >= config.retentionDays, {
+    ...onlyIfValid,
+    path: ['rollupRetentionDays'],
+    error: (issue) => {
+      const config = issue.input as Limits;
+      return `rollupRetentionDays (${config.rollupRetentionDays}) must be at least retentionDays (${config.retentionDays}): rollups are what is left of older interactions`;
+    },
+  });
 
 /** Merges settings over the defaults and validates them; throws ConfigError listing every problem. */
 export function resolveConfig(settings: HubSettings): HubConfig {
-  const config: HubConfig = {
-    host: DEFAULT_HOST,
-    port: DEFAULT_PORT,
-    portFallback: settings.port === undefined,
-    allowedOrigins: [],
-    allowedHosts: [],
-    allowedCallbackHosts: [],
-    backupEvery: DEFAULT_BACKUP_EVERY,
-    backupFolder: null,
-    ...DEFAULT_LIMITS,
-    ...stripUndefined(settings),
-    dataDir: settings.dataDir,
-  };
-  const problems: string[] = [];
-  const keys: string[] = [];
-  const problem = (key: string, message: string): void => {
-    problems.push(message);
-    keys.push(key);
-  };
-  for (const key of Object.keys(settings)) {
-    if (!KNOWN_KEYS.has(key)) problem(key, `unknown setting "${key}" (known: ${[...KNOWN_KEYS].sort().join(', ')})`);
-  }
-  for (const [key, [min, max]] of Object.entries(INTEGER_RANGES) as [keyof typeof INTEGER_RANGES, [number, number]][]) {
-    const value: unknown = config[key];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      problem(key, `${key} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
-    }
-  }
-  if (typeof config.host !== 'string' || config.host.trim() === '') problem('host', 'host must be an address such as 127.0.0.1');
-  if (typeof config.dataDir !== 'string' || config.dataDir.trim() === '') problem('dataDir', 'dataDir must be a folder path');
-  for (const key of ['allowedOrigins', 'allowedHosts', 'allowedCallbackHosts'] as const) {
-    if (!Array.isArray(config[key]) || config[key].some((v) => typeof v !== 'string')) {
-      problem(key, `${key} must be a list of strings`);
-    }
-  }
-  if (!BACKUP_INTERVALS.includes(config.backupEvery))
-    problem('backupEvery', `backupEvery must be one of ${BACKUP_INTERVALS.join(', ')} (got ${JSON.stringify(config.backupEvery)})`);
-  if (config.backupFolder !== null && (typeof config.backupFolder !== 'string' || !isAbsolute(config.backupFolder))) {
-    problem(
-      'backupFolder',
-      `backupFolder must be an absolute folder path, or null for the data folder's backups/ (got ${JSON.stringify(config.backupFolder)})`,
-    );
-  }
-  if (problems.length === 0 && config.idleTimeoutMs <= config.heartbeatIntervalMs) {
-    problem(
-      'idleTimeoutMs',
-      `idleTimeoutMs (${config.idleTimeoutMs}) must be longer than heartbeatIntervalMs (${config.heartbeatIntervalMs}), or live connections would be closed`,
-    );
-  }
-  if (problems.length === 0 && config.rollupRetentionDays < config.retentionDays) {
-    problem(
-      'rollupRetentionDays',
-      `rollupRetentionDays (${config.rollupRetentionDays}) must be at least retentionDays (${config.retentionDays}): rollups are what is left of older interactions`,
-    );
-  }
-  if (problems.length > 0) throw new ConfigError(problems, keys);
-  return config;
+  const parsed = settingsSchema.safeParse(settings);
+  if (!parsed.success) throw configError(parsed.error.issues);
+  return { ...parsed.data, portFallback: parsed.data.portFallback ?? settings.port === undefined };
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** One problem per setting and message, a misspelt setting's first, each filed under its setting for the settings form. */
+function configError(issues: readonly z.core.$ZodIssue[]): ConfigError {
+  const unknown: [string, string][] = [];
+  const invalid: [string, string][] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) unknown.push([key, `unknown setting "${key}" (known: ${KNOWN_KEYS.join(', ')})`]);
+    } else if (!invalid.some(([key, message]) => key === issue.path[0] && message === issue.message)) {
+      invalid.push([String(issue.path[0]), issue.message]);
+    }
+  }
+  const problems = [...unknown, ...invalid];
+  return new ConfigError(
+    problems.map(([, message]) => message),
+    problems.map(([key]) => key),
+  );
 }

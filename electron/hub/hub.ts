@@ -303,6 +303,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         // A request (headers and body) must arrive whole within requestTimeoutMs, checked every second.
         server = createServer(
           { maxHeaderSize: 16 * 1024, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+          // Not awaited: handle() answers every failure itself, with an error response.
           (req, res) => void http.handle(req, res),
         );
         server.on('upgrade', ws.upgrade);

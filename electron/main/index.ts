@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import { resolveDataDir } from '../common/data-dir.js';
+import { createLogger, type Logger } from '../common/logger.js';
 import { notifyAlerts } from '../shell/alert-notifications.js';
 import { commandNames, runCli } from '../cli/run.js';
 import { cliArguments } from '../shell/cli-invocation.js';
@@ -27,19 +28,22 @@ const resources = join(app.getAppPath(), 'resources');
  * Loads the dashboard from the hub, again whenever the hub's address changes or a hub that starts no
  * longer knows the window's session (a restored database), so the page signs in anew; a notice while it is down.
  */
-function setupWindowContent(window: BrowserWindow, host: HubHost, windowSession: WindowSession): void {
+function setupWindowContent(window: BrowserWindow, host: HubHost, windowSession: WindowSession, logger: Logger): void {
   let loaded: string | undefined;
   let lastState: HubState | undefined;
+  // Not awaited: the next change of the hub loads again. A load fails when a newer one replaces it.
+  const show = (url: string): void =>
+    void window.loadURL(url).catch((error: unknown) => logger.warn('the window did not finish loading a page', { error: String(error) }));
   const load = (): void => {
     const { address, state, error } = host.status();
     const started = state === 'running' && lastState !== 'running';
     lastState = state;
     if (address !== undefined && (address !== loaded || (started && windowSession.lost()))) {
       loaded = address;
-      void window.loadURL(`${address}/`);
+      show(`${address}/`);
     } else if (state === 'error' && loaded !== 'error') {
       loaded = 'error';
-      void window.loadURL(hubDownPage(error ?? 'It could not start.'));
+      show(hubDownPage(error ?? 'It could not start.'));
     }
   };
   host.onChange(load);
@@ -54,8 +58,15 @@ function main(): void {
     app.quit();
   };
   const platform = desktopPlatform(() => window, quit);
+  const dataDir = resolveDataDir(undefined);
+  // The desktop shell's own log, beside the hub's: what went wrong in work nothing waits for.
+  const logger = createLogger({ file: join(dataDir, 'logs', 'desktop.log'), stderrLevel: 'warn' });
+  const failed =
+    (what: string) =>
+    (error: unknown): void =>
+      logger.error(what, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   const host = createHubHost({
-    dataDir: resolveDataDir(undefined),
+    dataDir,
     hubOptions: { onBackupError: (error) => platform.notify('Scheduled backup failed', `${(error as Error).message} — the next one is tried at its time.`) },
   });
   const cliLink = createCliLink({ target: appCliTarget({ packaged: app.isPackaged, appPath: app.getAppPath(), executable: process.execPath }) });
@@ -76,12 +87,12 @@ function main(): void {
     if (quitting) return;
     // Quit from the OS (Cmd+Q, logout): stop the hub cleanly first, then quit for real.
     event.preventDefault();
-    void run('quit');
+    void run('quit').catch(failed('the hub did not stop cleanly before quitting'));
   });
 
-  void app.whenReady().then(async () => {
+  const ready = async (): Promise<void> => {
     // An action may change what the menu shows without the hub changing (launch at login, the command-line tool).
-    const tray = createTray(resources, (action) => void run(action).then(() => renderTray()));
+    const tray = createTray(resources, (action) => void run(action).then(() => renderTray(), failed(`the tray action ${action} failed`)));
     const renderTray = (): void => tray.render(trayModel(host.status(), platform.launchAtLogin.get(), cliLink.status().installed));
     host.onChange(renderTray);
     renderTray();
@@ -97,12 +108,13 @@ function main(): void {
     });
     registerBridge({ host, platform, actions, windowSession, cliLink, window: () => window?.webContents });
     notifyAlerts(host, platform);
-    watchSettings(host.dataDir, () => void host.reloadSettings());
+    watchSettings(host.dataDir, () => void host.reloadSettings().catch(failed('changed settings were not applied')));
 
     await host.start();
-    setupWindowContent(window, host, windowSession);
+    setupWindowContent(window, host, windowSession, logger);
     if (!process.argv.includes('--hidden')) platform.showWindow();
-  });
+  };
+  void app.whenReady().then(ready).catch(failed('the desktop app could not start'));
 }
 
 /**
@@ -122,6 +134,7 @@ async function runCommandLine(args: string[]): Promise<void> {
 }
 
 const commandLine = cliArguments(process.argv, { packaged: app.isPackaged, commands: commandNames() });
+// runCli answers every failure with an exit code, so nothing is left to catch here.
 if (commandLine !== undefined) void runCommandLine(commandLine);
 // A second launch hands over to the first (which shows its window) and exits.
 else if (app.requestSingleInstanceLock()) main();

@@ -46,7 +46,7 @@ export async function openHubClient(options: HubClientOptions): Promise<Switchbo
   // Before `welcome` a refusal such as the connection limit is an error frame and a close the core would only retry.
   const refused = new Promise<never>((_, reject) => {
     stopWatching = client.on('frame', (frame) => {
-      if (frame.type === 'error') reject(new HubError(String(frame['code']), String(frame['message'])));
+      if (frame.type === 'error') reject(HubError.fromFrame(frame));
     });
     timer = setTimeout(() => reject(new HubError(DISCONNECTED, `the hub did not answer at ${options.url}`)), CONNECT_TIMEOUT_MS);
   });

@@ -60,7 +60,8 @@ function onLinkClick(event: LinkClick): void {
   }
   if (url.origin === page.location.origin) return;
   event.preventDefault();
-  void ipcRenderer.invoke(linkChannel, url.href);
+  // Electron's main process logs a link it refused or could not open; the page has nothing to show for it.
+  ipcRenderer.invoke(linkChannel, url.href).catch(() => undefined);
 }
 
 page.addEventListener('click', onLinkClick, true);

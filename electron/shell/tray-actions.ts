@@ -96,6 +96,15 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
     }
   };
 
+  /** The tray menu and the window's button start this without waiting for it, so a failure is told here. */
+  const openFolder = async (path: string): Promise<void> => {
+    try {
+      await platform.openFolder(path);
+    } catch (error) {
+      platform.notify('Folder not opened', (error as Error).message);
+    }
+  };
+
   const run = async (action: TrayAction): Promise<void> => {
     switch (action) {
       case 'open-window':
@@ -111,11 +120,11 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
       case 'restore-backup':
         return restore();
       case 'open-data-folder':
-        return platform.openFolder(host.dataDir);
+        return openFolder(host.dataDir);
       case 'open-logs-folder': {
         const logs = join(host.dataDir, 'logs');
         mkdirSync(logs, { recursive: true });
-        return platform.openFolder(logs);
+        return openFolder(logs);
       }
       case 'launch-at-login':
         platform.launchAtLogin.set(!platform.launchAtLogin.get());

@@ -1,7 +1,7 @@
 /** The window's frame: navigation, the link status line, and the view the route names. */
 import { useEffect, useState } from 'react';
 import { httpRoutes } from '../../shared/index.js';
-import { api, HubRequestError, useHubAccess } from './api/http.js';
+import { api, HubRequestError, setHubAccess } from './api/http.js';
 import { resolveHubAccess } from './api/hub-access.js';
 import { startLive } from './api/live.js';
 import { href, useRoute, VIEWS, type ViewName } from './router.js';
@@ -43,7 +43,7 @@ export function App() {
     let cancelled = false;
     (async () => {
       const access = await resolveHubAccess();
-      useHubAccess(access);
+      setHubAccess(access);
       const session = await api(httpRoutes.session);
       if (cancelled) return;
       setBoot({ state: 'ready' });
@@ -130,13 +130,15 @@ function NavBadge({ view }: { view: ViewName }) {
 function LinkBanner() {
   const link = useStore((s) => s.link);
   const note = useStore((s) => s.linkNote);
-  const [shownNote, setShownNote] = useState(note);
+  // Whether the note's time on screen is over; every change of the link or its note shows the note anew.
+  const [seen, setSeen] = useState({ link, note, over: false });
+  if (seen.link !== link || seen.note !== note) setSeen({ link, note, over: false });
   useEffect(() => {
-    setShownNote(note);
     if (link !== 'connected' || note === undefined) return;
-    const timer = setTimeout(() => setShownNote(undefined), 4000);
+    const timer = setTimeout(() => setSeen({ link, note, over: true }), 4000);
     return () => clearTimeout(timer);
   }, [link, note]);
+  const shownNote = seen.link === link && seen.note === note && seen.over ? undefined : note;
   const label = link === 'connected' ? 'Connected' : link === 'reconnecting' ? 'Reconnecting' : link === 'closed' ? 'Closed' : 'Connecting';
   return (
     <header className="topbar">

@@ -255,8 +255,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       return;
     }
     if (frame.type === 'error' && re === 'hello') {
-      const error = new HubError(String(frame['code']), String(frame['message']));
-      this.firstConnect?.reject(error);
+      this.firstConnect?.reject(HubError.fromFrame(frame));
       this.firstConnect = undefined;
       return;
     }
@@ -267,7 +266,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     if (typeof re === 'string' && this.pending.has(re)) {
       const pending = this.pending.get(re) as Pending;
       this.pending.delete(re);
-      if (frame.type === 'error') pending.reject(new HubError(String(frame['code']), String(frame['message'])));
+      if (frame.type === 'error') pending.reject(HubError.fromFrame(frame));
       else pending.resolve(frame);
       return;
     }
@@ -301,6 +300,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     for (const data of held) this.receive(data);
   }
 
+  /** Never rejects, so callers need not wait for it: a failure leaves the subscription to the next connect. */
   private async resubscribe(subscription: Subscription): Promise<void> {
     const frame: Record<string, unknown> & { type: string } = { type: 'subscribe', conversations: subscription.conversations };
     if (subscription.cursor !== undefined) frame['since'] = subscription.cursor;
@@ -344,12 +344,11 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   private settleSend(clientMsgId: string, frame: Frame): void {
     const send = this.sends.get(clientMsgId);
     if (frame.type === 'error') {
-      const code = String(frame['code']);
       // Storage trouble is worth another try; a refusal (validation, forbidden) is final.
-      if (code === 'SB_ERR_STORAGE') return;
+      if (frame['code'] === 'SB_ERR_STORAGE') return;
       this.outbox.remove(clientMsgId);
       this.sends.delete(clientMsgId);
-      send?.reject(new HubError(code, String(frame['message'])));
+      send?.reject(HubError.fromFrame(frame));
       return;
     }
     this.outbox.remove(clientMsgId);

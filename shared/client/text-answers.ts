@@ -28,6 +28,7 @@ export function answerTextMessages(client: SwitchboardClient, handler: TextMessa
       () => undefined,
     );
 
+  // Started for each question without waiting; never rejects: a handler that throws ends the answer as a failure.
   const answer = async (question: TextQuestionFrame): Promise<void> => {
     const textId = question.text_id;
     let ended = false;

@@ -74,6 +74,7 @@ export class TaskWorker {
     }
   }
 
+  /** Started for each offer without waiting; never rejects: a handler that throws fails the task. */
   private async run(task: TaskRecord): Promise<void> {
     const id = task.task_id;
     if (this.finished.get(id) !== undefined) {
@@ -124,7 +125,7 @@ export class TaskWorker {
     await this.report(id);
   }
 
-  /** Sends the remembered result until the hub acknowledges it (or refuses it for good). */
+  /** Sends the remembered result until the hub acknowledges it (or refuses it for good); never rejects. */
   private async report(id: string): Promise<void> {
     const entry = this.finished.get(id);
     if (entry === undefined || entry.confirmed || this.reporting.has(id)) return;

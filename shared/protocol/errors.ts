@@ -1,4 +1,9 @@
-/** The one catalogue of Switchboard error codes: a code for programs, a message for people, an HTTP status and a WebSocket close code for the wire. */
+/**
+ * The one catalogue of Switchboard error codes: a code for programs, a message for people, and for the
+ * codes the hub sends an HTTP status and a WebSocket close code for the wire. The codes marked `client`
+ * are raised by a client itself (the client core in the SDK, the MCP server and the dashboard, or the
+ * Python example), never sent by the hub.
+ */
 
 export const ERROR_CATALOGUE = {
   SB_ERR_BAD_JSON: { status: 400, summary: 'The frame is not valid JSON.' },
@@ -32,15 +37,32 @@ export const ERROR_CATALOGUE = {
   SB_ERR_NO_ANSWERER: { status: 503, summary: 'No agent that answers text_message is online, or the one answering went away.' },
   SB_ERR_ANSWER_FAILED: { status: 502, summary: 'The agent answering the text_message reported that it could not.' },
   SB_ERR_INTERNAL: { status: 500, summary: 'An unexpected error; the hub keeps running.' },
-} as const satisfies Record<string, { status: number; summary: string; close?: number }>;
+  SB_ERR_DISCONNECTED: { client: true, summary: 'Not connected to the hub, or the connection closed before the answer came.' },
+  SB_ERR_CLIENT_CLOSED: { client: true, summary: 'The client was closed; it sends nothing more.' },
+  SB_ERR_OUTBOX_FULL: { client: true, summary: 'The outbox was full: this unsent message was dropped to make room.' },
+  SB_ERR_UNREACHABLE: { client: true, summary: 'The hub could not be reached over HTTP.' },
+  SB_ERR_NO_HUB: { client: true, summary: "No hub's connection.json was found, or it lacks what the client needs." },
+  SB_ERR_HTTP: { client: true, summary: 'The hub answered with an HTTP error that carried no Switchboard error.' },
+} as const satisfies Record<string, { status: number; summary: string; close?: number } | { client: true; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
+/** The codes the hub sends, each with its HTTP status. */
+export type HubErrorCode = { [Code in ErrorCode]: (typeof ERROR_CATALOGUE)[Code] extends { status: number } ? Code : never }[ErrorCode];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOGUE, value);
+}
+
+export function isHubErrorCode(value: unknown): value is HubErrorCode {
+  return isErrorCode(value) && 'status' in ERROR_CATALOGUE[value];
+}
+
 /** An error the hub reports to a client: `code` is stable, `message` says exactly what went wrong. */
 export class SwitchboardError extends Error {
-  readonly code: ErrorCode;
+  readonly code: HubErrorCode;
 
-  constructor(code: ErrorCode, message: string = ERROR_CATALOGUE[code].summary) {
+  constructor(code: HubErrorCode, message: string = ERROR_CATALOGUE[code].summary) {
     super(message);
     this.name = 'SwitchboardError';
     this.code = code;

@@ -159,6 +159,15 @@ describe('conversations', () => {
     await hit.filter({ hasText: 'primary button' }).waitFor();
     await screenshot(page, 'conversations-search-light');
   });
+
+  it('opens a search result at its message, highlighted', async () => {
+    const page = await open();
+    await showView(page, 'conversations', 'general');
+    await page.getByTestId('search-input').fill('colour');
+    await page.getByTestId('search-input').press('Enter');
+    await page.locator('[data-testid="search-result"][data-conversation-id="design"]').filter({ hasText: 'primary button' }).click();
+    await page.locator('.message-highlighted').filter({ hasText: 'Which colour for the primary button?' }).waitFor();
+  });
 });
 
 describe('tasks', () => {

@@ -193,6 +193,21 @@ describe('tray actions', () => {
     expect(existsSync(join(host.dataDir, 'logs'))).toBe(true);
   });
 
+  it('says why when a folder cannot be opened, from the tray or the window', async () => {
+    const host = await runningHost();
+    const { platform, notes } = recorder();
+    platform.openFolder = async (path) => {
+      throw new Error(`Could not open ${path}: no application is registered for folders`);
+    };
+    const actions = createTrayActions({ host, platform });
+    await actions.run('open-data-folder');
+    await actions.run('open-logs-folder');
+    expect(notes).toEqual([
+      { title: 'Folder not opened', body: `Could not open ${host.dataDir}: no application is registered for folders` },
+      { title: 'Folder not opened', body: `Could not open ${join(host.dataDir, 'logs')}: no application is registered for folders` },
+    ]);
+  });
+
   it('Launch at login toggles the login item', async () => {
     const host = await runningHost();
     const { platform } = recorder();

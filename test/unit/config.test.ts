@@ -67,6 +67,11 @@ describe('hub configuration', () => {
     expect(() => resolveConfig({ dataDir: '/d', heartbeatIntervalMs: 1000, idleTimeoutMs: 1000 })).toThrow(/idleTimeoutMs \(1000\) must be longer/);
   });
 
+  it('refuses a portFallback that is not true or false, instead of taking "false" for true', () => {
+    expect(() => resolveConfig({ dataDir: '/d', portFallback: 'false' as never })).toThrow('portFallback must be true or false (got "false")');
+    expect(resolveConfig({ dataDir: '/d', portFallback: false }).portFallback).toBe(false);
+  });
+
   it('reports a non-numeric value by what it was', () => {
     expect(() => resolveConfig({ dataDir: '/d', port: 'abc' as never })).toThrow('port must be a whole number from 0 to 65535 (got "abc")');
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { HubError } from '../../shared/client/index.js';
 import { clientFrameSchemas, closeCodeFor, type ClientFrameType, describeIssues, HUB_VERSION, sendMessageFrame, ERROR_CATALOGUE } from '../../shared/index.js';
 
 describe('protocol schemas', () => {
@@ -49,11 +50,25 @@ describe('error catalogue', () => {
     }).toEqual({ auth: 4001, full: 1013, big: 1009, slow: 1008, validation: undefined });
   });
 
-  it('uses only SB_ERR_ codes with an HTTP status', () => {
+  it('uses only SB_ERR_ codes, each the hub sends with an HTTP status, each a client raises itself marked so', () => {
     for (const [code, entry] of Object.entries(ERROR_CATALOGUE)) {
       expect(code).toMatch(/^SB_ERR_[A-Z_]+$/);
-      expect(entry.status).toBeGreaterThanOrEqual(400);
+      if ('status' in entry) expect(entry.status).toBeGreaterThanOrEqual(400);
+      else expect(entry.client).toBe(true);
     }
+  });
+});
+
+describe("the client's errors", () => {
+  it('keeps the code of an error frame, and a code it does not know in front of the message', () => {
+    const known = HubError.fromFrame({ type: 'error', code: 'SB_ERR_FORBIDDEN', message: 'not yours' });
+    const unknown = HubError.fromFrame({ type: 'error', code: 'SB_ERR_FROM_THE_FUTURE', message: 'something new' });
+    expect([known.code, known.message, unknown.code, unknown.message]).toEqual([
+      'SB_ERR_FORBIDDEN',
+      'not yours',
+      'SB_ERR_INTERNAL',
+      'SB_ERR_FROM_THE_FUTURE: something new',
+    ]);
   });
 });
 

@@ -14,6 +14,7 @@ export function respondToDamage(deps: { health: DatabaseHealth; db: Db; checkpoi
     if (status.state !== 'damaged') return;
     // Every write statement on this connection now fails with SQLITE_READONLY, whoever runs it.
     if (!deps.db.readonly) deps.db.pragma('query_only = ON');
+    // Not awaited: close() only waits for the checkpoint worker to end, and never rejects.
     void deps.checkpointer.close();
     deps.alerts.announceUnstored('database_damaged', deps.db.name, `The hub is read-only: ${status.reason}. ${status.advice ?? ''}`.trim());
   });

@@ -5,7 +5,7 @@
  * MCP client's name.
  */
 import { HubError } from '../../../shared/client/index.js';
-import { agentName, ERROR_CATALOGUE, SwitchboardError, type ErrorCode } from '../../../shared/index.js';
+import { agentName, isHubErrorCode, SwitchboardError } from '../../../shared/index.js';
 import type { Identity } from '../ws/connection.js';
 import { requireIdentity, type Route, type RouteContext } from './http-router.js';
 import type { HubServices } from '../services.js';
@@ -51,7 +51,7 @@ export function createMcpEndpoint(s: Pick<HubServices, 'auth' | 'config' | 'logg
   /** A refusal from the hub's WebSocket keeps its code; anything else is logged as a bug. */
   const asHubError = (error: unknown): SwitchboardError => {
     if (error instanceof SwitchboardError) return error;
-    if (error instanceof HubError && error.code in ERROR_CATALOGUE) return new SwitchboardError(error.code as ErrorCode, error.message);
+    if (error instanceof HubError && isHubErrorCode(error.code)) return new SwitchboardError(error.code, error.message);
     s.logger.error('an MCP session could not be opened', { error: error instanceof Error ? error.message : String(error) });
     return new SwitchboardError('SB_ERR_INTERNAL', 'the MCP session could not be opened');
   };

@@ -212,6 +212,7 @@ export function createDispatcher(deps: {
     kick() {
       if (queued || closed) return;
       queued = true;
+      // Not awaited: a round never rejects; one that was not stored is logged and tried again.
       void run();
     },
     tick: run,

@@ -1,7 +1,7 @@
 /** One client's WebSocket: who it is, what it subscribed to, and a send that cuts off slow consumers. */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { closeCodeFor, SwitchboardError, type ErrorCode } from '../../../shared/protocol/index.js';
+import { closeCodeFor, SwitchboardError, type HubErrorCode } from '../../../shared/protocol/index.js';
 import type { GapRecord } from '../store/inbox-store.js';
 import type { Subscription } from '../messaging/subscription.js';
 
@@ -153,7 +153,7 @@ export class Connection {
     this.socket.once('close', () => clearTimeout(terminate));
   }
 
-  failWith(code: ErrorCode, message: string): void {
+  failWith(code: HubErrorCode, message: string): void {
     this.fail(new SwitchboardError(code, message));
   }
 }

@@ -33,7 +33,7 @@ export class HubRequestError extends Error {
 
 let access: HubAccess | undefined;
 
-export function useHubAccess(next: HubAccess): void {
+export function setHubAccess(next: HubAccess): void {
   access = next;
 }
 

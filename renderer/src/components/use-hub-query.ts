@@ -1,6 +1,6 @@
 /**
  * Fetches a route of the hub's HTTP API and keeps the answer, refetching when the link reconnects, when
- * `deps` change, and every `refreshMs` if given. No route: nothing is fetched.
+ * `refreshOn` changes, and every `refreshMs` if given. No route: nothing is fetched.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { routePath, type HttpResponse, type HttpRoute } from '../../../shared/index.js';
@@ -17,11 +17,9 @@ export interface HubQuery<T> {
 export type QueryOptions<R extends HttpRoute> = PathOptions<R> & {
   query?: QueryValues<R>;
   refreshMs?: number;
-  /** Values whose change means the answer is stale. */
-  deps?: readonly unknown[];
+  /** A value whose change means the answer is stale. */
+  refreshOn?: unknown;
 };
-
-const NO_DEPS: readonly unknown[] = [];
 
 export function useHubQuery<R extends HttpRoute>(route: R | undefined, ...[options]: RequestArguments<R, QueryOptions<R>>): HubQuery<HttpResponse<R>> {
   const epoch = useStore((s) => s.epoch);
@@ -29,9 +27,12 @@ export function useHubQuery<R extends HttpRoute>(route: R | undefined, ...[optio
   const [error, setError] = useState<HubRequestError | undefined>(undefined);
   const [loading, setLoading] = useState(route !== undefined);
   const [nonce, setNonce] = useState(0);
-  const request = (options ?? {}) as RouteRequest & { refreshMs?: number; deps?: readonly unknown[] };
+  const request = (options ?? {}) as RouteRequest & { refreshMs?: number; refreshOn?: unknown };
+  // The latest request for the next fetch; only its path and query start one.
   const requestRef = useRef(request);
-  requestRef.current = request;
+  useEffect(() => {
+    requestRef.current = request;
+  });
   const path = route === undefined ? undefined : routePath(route, request.params ?? {});
   const queryKey = JSON.stringify(request.query ?? {});
 
@@ -60,7 +61,7 @@ export function useHubQuery<R extends HttpRoute>(route: R | undefined, ...[optio
       controller.abort();
       clearTimeout(timer);
     };
-  }, [path, queryKey, epoch, nonce, ...(request.deps ?? NO_DEPS)]);
+  }, [route, path, queryKey, epoch, nonce, request.refreshOn]);
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data, error, loading, reload };

@@ -2,7 +2,7 @@
  * The audit log: a live tail of the hub's trail (`/api/relay/logs`, read every 2 s), filtered here, with a
  * Pause so a person can read, and (admin) an export of the whole trail as JSON Lines.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { httpRoutes, type AuditEntry } from '../../../../shared/index.js';
 import { EmptyState } from '../../components/empty-state.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
@@ -23,17 +23,12 @@ const LIMITS = [100, 200, 500, 1000] as const;
  * change are not rendered again on every poll.
  */
 function useStableEntries(fresh: readonly AuditEntry[] | undefined): AuditEntry[] {
-  const cache = useRef(new Map<string, AuditEntry>());
-  return useMemo(() => {
-    const next = new Map<string, AuditEntry>();
-    const entries = (fresh ?? []).map((entry) => {
-      const kept = cache.current.get(entry.id) ?? entry;
-      next.set(entry.id, kept);
-      return kept;
-    });
-    cache.current = next;
-    return entries;
-  }, [fresh]);
+  const [stable, setStable] = useState<{ fresh: readonly AuditEntry[] | undefined; entries: AuditEntry[] }>({ fresh: undefined, entries: [] });
+  if (stable.fresh === fresh) return stable.entries;
+  const kept = new Map(stable.entries.map((entry) => [entry.id, entry]));
+  const entries = (fresh ?? []).map((entry) => kept.get(entry.id) ?? entry);
+  setStable({ fresh, entries });
+  return entries;
 }
 
 export function AuditView() {

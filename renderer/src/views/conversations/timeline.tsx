@@ -44,6 +44,7 @@ export function Timeline({ label, messages, streams, ownAgent, loader, focus }: 
     (index: number) => messages[index]?.seq ?? `stream:${streams[index - messages.length]?.stream_id ?? index}`,
     [messages, streams],
   );
+  // eslint-disable-next-line react-hooks/incompatible-library -- about the React Compiler's memoising; the window is not built with it.
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
@@ -216,23 +217,24 @@ function useFocus(
   messages: readonly StoredMessage[],
   focus: TimelineFocus | undefined,
 ): number | undefined {
-  const [highlighted, setHighlighted] = useState<number | undefined>(undefined);
-  const handled = useRef<string | undefined>(undefined);
+  // Each focus (a seq and a nonce) is highlighted once, from the render where its message is loaded.
+  const [highlight, setHighlight] = useState<{ key: string; seq: number; over: boolean } | undefined>(undefined);
+  const key = focus === undefined ? undefined : `${focus.seq}:${focus.nonce}`;
+  if (focus !== undefined && key !== undefined && key !== highlight?.key && indexOfSeq(messages, focus.seq) >= 0) {
+    setHighlight({ key, seq: focus.seq, over: false });
+  }
+  const scrolledTo = useRef<string | undefined>(undefined);
   useLayoutEffect(() => {
-    const key = focus === undefined ? undefined : `${focus.seq}:${focus.nonce}`;
-    if (focus === undefined || handled.current === key) return;
-    const index = indexOfSeq(messages, focus.seq);
-    if (index < 0) return;
-    handled.current = key;
-    scrollToIndex(index, { align: 'center' });
-    setHighlighted(focus.seq);
-  }, [focus, messages, scrollToIndex]);
+    if (highlight === undefined || scrolledTo.current === highlight.key) return;
+    scrolledTo.current = highlight.key;
+    scrollToIndex(indexOfSeq(messages, highlight.seq), { align: 'center' });
+  }, [highlight, messages, scrollToIndex]);
   useEffect(() => {
-    if (highlighted === undefined) return;
-    const timer = setTimeout(() => setHighlighted(undefined), HIGHLIGHT_MS);
+    if (highlight === undefined || highlight.over) return;
+    const timer = setTimeout(() => setHighlight({ ...highlight, over: true }), HIGHLIGHT_MS);
     return () => clearTimeout(timer);
-  }, [highlighted]);
-  return highlighted;
+  }, [highlight]);
+  return highlight === undefined || highlight.over ? undefined : highlight.seq;
 }
 
 /**
@@ -242,8 +244,7 @@ function useFocus(
 function useNewSinceLeftEnd(messages: readonly StoredMessage[], atEnd: boolean, gapOpen: boolean): number {
   const lastSeq = messages[messages.length - 1]?.seq ?? 0;
   const [leftAt, setLeftAt] = useState<number | undefined>(undefined);
-  useEffect(() => {
-    setLeftAt((current) => (atEnd || gapOpen ? undefined : (current ?? lastSeq)));
-  }, [atEnd, gapOpen, lastSeq]);
-  return leftAt === undefined ? 0 : countAfter(messages, leftAt);
+  const counting = atEnd || gapOpen ? undefined : (leftAt ?? lastSeq);
+  if (counting !== leftAt) setLeftAt(counting);
+  return counting === undefined ? 0 : countAfter(messages, counting);
 }

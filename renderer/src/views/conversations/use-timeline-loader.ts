@@ -58,13 +58,20 @@ export function useTimelineLoader(id: string, focusSeq: number | undefined, focu
   const failedAtEpoch = useRef<number | undefined>(undefined);
   const viewportSeq = useRef<number | undefined>(undefined);
   const loaded = useStore((s) => (s.openConversation === id ? s.timeline.length : 0));
+  // Jumping to a message already on screen needs no fetch: the timeline scrolls to it.
+  const focusOnScreen = useStore((s) => focusSeq !== undefined && s.openConversation === id && indexOfSeq(s.timeline, focusSeq) >= 0);
+
+  // Each new request shows as loading from its first render, and is fetched unless its message is on screen.
+  const requestKey = `${id} ${focusSeq} ${focusNonce} ${reloads}`;
+  const [request, setRequest] = useState({ key: requestKey, fetch: !focusOnScreen });
+  if (request.key !== requestKey) {
+    setRequest({ key: requestKey, fetch: !focusOnScreen });
+    if (!focusOnScreen) setStatus('loading');
+  }
 
   useEffect(() => {
-    const state = useStore.getState();
-    // Jumping to a message already on screen needs no fetch: the timeline scrolls to it.
-    if (focusSeq !== undefined && state.openConversation === id && indexOfSeq(state.timeline, focusSeq) >= 0) return;
+    if (!request.fetch) return;
     const controller = new AbortController();
-    setStatus('loading');
     (async () => {
       const page = focusSeq === undefined ? await fetchNewest(id, controller.signal) : await fetchAround(id, focusSeq, controller.signal);
       if (controller.signal.aborted) return;
@@ -87,13 +94,16 @@ export function useTimelineLoader(id: string, focusSeq: number | undefined, focu
       setStatus('failed');
     });
     return () => controller.abort();
-  }, [id, focusSeq, focusNonce, reloads]);
+  }, [id, focusSeq, request]);
 
   // A load that failed while the hub was away is tried again once the link is back.
   useEffect(() => {
     if (status === 'failed' && failedAtEpoch.current !== undefined && epoch > failedAtEpoch.current) setReloads((n) => n + 1);
   }, [epoch, status]);
 
+  // The trim changes the store, outside React, and what the loader knows must change with it: React renders
+  // both at once. (Keeping hasOlder and gapAfter in the store beside the timeline would make it one update.)
+  /* eslint-disable react-hooks/set-state-in-effect */
   useEffect(() => {
     if (loaded <= MAX_LOADED + TRIM_SLACK) return;
     const timeline = useStore.getState().timeline;
@@ -112,6 +122,7 @@ export function useTimelineLoader(id: string, focusSeq: number | undefined, focu
       setGapAfter(to);
     }
   }, [id, loaded, gapAfter]);
+  /* eslint-enable react-hooks/set-state-in-effect */
 
   // Leaving the conversation: live messages count as unread again.
   useEffect(() => () => useStore.getState().showConversation(undefined, []), [id]);

@@ -41,7 +41,7 @@ export function AlertsPanel() {
   // Pushes are overlaid at once; each one also refetches, so the counts by state stay the hub's.
   const pushed = useStore((s) => s.alerts);
   const [acknowledged, setAcknowledged] = useState<Record<number, AlertRecord>>({});
-  const list = useHubQuery(httpRoutes.listAlerts, { query: { state, limit: 200 }, refreshMs: REFRESH_MS, deps: [pushed] });
+  const list = useHubQuery(httpRoutes.listAlerts, { query: { state, limit: 200 }, refreshMs: REFRESH_MS, refreshOn: pushed });
   const alerts = mergeAlerts(list.data?.alerts ?? [], [pushed, acknowledged], state);
   const counts = list.data?.counts;
 

@@ -33,12 +33,21 @@ export const REFRESH_MS = 15_000;
  * view asks about the same span and refetches together (a fresh Date.now() per render would refetch forever).
  */
 export function useWindowClock(): number {
-  const epoch = useStore((s) => s.epoch);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [epoch]);
+    const tick = (): void => setNow(Date.now());
+    let timer = setInterval(tick, REFRESH_MS);
+    // A reconnect moves the clock at once and starts the interval over.
+    const stopWatching = useStore.subscribe((state, previous) => {
+      if (state.epoch === previous.epoch) return;
+      tick();
+      clearInterval(timer);
+      timer = setInterval(tick, REFRESH_MS);
+    });
+    return () => {
+      stopWatching();
+      clearInterval(timer);
+    };
+  }, []);
   return now;
 }

@@ -10,7 +10,7 @@ const SHOWN = 3;
 export function OpenAlertsCard({ admin }: { admin: boolean }) {
   // Every pushed alert change refetches, so the count and the list stay the hub's.
   const pushed = useStore((s) => s.alerts);
-  const query = useHubQuery(admin ? httpRoutes.listAlerts : undefined, { query: { state: 'open', limit: SHOWN }, deps: [pushed] });
+  const query = useHubQuery(admin ? httpRoutes.listAlerts : undefined, { query: { state: 'open', limit: SHOWN }, refreshOn: pushed });
   const open = query.data?.counts.open ?? 0;
   return (
     <section className="card alerts-card" aria-label="Open alerts" data-testid="overview-alerts">

@@ -30,7 +30,7 @@ interface TaskDetailProps {
 
 export function TaskDetail({ taskId, agents, list, onClose }: TaskDetailProps) {
   const pushed = useStore((s) => s.tasks[taskId]);
-  const query = useHubQuery(httpRoutes.taskDetail, { params: { id: taskId }, deps: [pushed?.updated_at] });
+  const query = useHubQuery(httpRoutes.taskDetail, { params: { id: taskId }, refreshOn: pushed?.updated_at });
   const task = newerTask(query.data?.task, pushed);
   const heading = useRef<HTMLHeadingElement>(null);
   const retries = useRetries().get(taskId) ?? NO_RETRIES;
