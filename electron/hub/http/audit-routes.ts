@@ -1,9 +1,9 @@
 /** The audit trail over HTTP: the latest entries (`/api/relay/logs`, seed) and the whole trail as JSON Lines. */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { AuditEntry } from '../read-models/audit.js';
+import type { httpRoutes, HttpResponse } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 import { parseWith, timeParam } from './parse.js';
 
 /** Most entries one `/api/relay/logs` answer holds. */
@@ -35,7 +35,7 @@ function drained(res: ServerResponse): Promise<void> {
  * reader holds back the export instead of filling the hub's memory. Stops when the client leaves or the
  * hub stops; the entries' iterator is then closed.
  */
-async function sendJsonLines(res: ServerResponse, entries: Iterable<AuditEntry>, lifetime: AbortSignal): Promise<void> {
+async function sendJsonLines(res: ServerResponse, entries: Iterable<HttpResponse<typeof httpRoutes.auditExport>>, lifetime: AbortSignal): Promise<void> {
   res.writeHead(200, {
     'content-type': 'application/x-ndjson; charset=utf-8',
     'content-disposition': 'attachment; filename="switchboard-audit.jsonl"',
@@ -59,26 +59,19 @@ async function sendJsonLines(res: ServerResponse, entries: Iterable<AuditEntry>,
 export function auditRoutes(s: Pick<HubServices, 'audit' | 'lifetime'>): Route[] {
   const { audit } = s;
   return [
-    {
-      method: 'GET',
-      path: '/api/relay/logs',
-      access: 'token',
+    route('relayLogs', {
       handle(ctx) {
         const identity = requireIdentity(ctx);
         const { limit } = parseWith(logsQuery, Object.fromEntries(ctx.query), 'query');
         const logs = audit.latest(limit, identity.admin ? {} : { reader: identity.agent });
         return { body: { status: 'ok', logs } };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/audit/export',
-      access: 'admin',
+    }),
+    route('auditExport', {
       async handle(ctx) {
         const { since } = parseWith(exportQuery, Object.fromEntries(ctx.query), 'query');
         await sendJsonLines(ctx.res, audit.export(since === undefined ? {} : { since }), s.lifetime);
-        return { body: null };
       },
-    },
+    }),
   ];
 }

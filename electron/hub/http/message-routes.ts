@@ -6,7 +6,7 @@ import { asObject, parseWith } from './parse.js';
 import { outgoingOf } from '../messaging/messaging.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 
 export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'messaging' | 'messages' | 'loopBreaker'> & ConversationServices): Route[] {
   const readQuery = z.object({
@@ -37,40 +37,28 @@ export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'mess
     });
 
   return [
-    {
-      method: 'GET',
-      path: '/api/conversations',
-      access: 'token',
+    route('listConversations', {
       handle(ctx) {
         const identity = requireIdentity(ctx);
         return { body: { status: 'ok', conversations: s.conversations.list().filter((c) => mayAccess(c, identity.agent, identity.admin)) } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/conversations',
-      access: 'token',
+    }),
+    route('createConversation', {
       async handle(ctx) {
         const request = parseWith(createConversationFrame, { ...asObject(await ctx.body()), type: 'create_conversation' }, 'conversation');
         const { conversation, created } = createConversation(s, requireIdentity(ctx), request);
         return { status: created ? 201 : 200, body: { status: 'ok', conversation, created } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/conversations/:id/resume',
-      access: 'admin',
+    }),
+    route('resumeConversation', {
       async handle(ctx) {
-        const id = ctx.params['id'] ?? '';
+        const { id } = ctx.params;
         if (s.conversations.meta(id) === undefined) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no conversation "${id}"`);
         const resumed = await s.loopBreaker.resume(id, requireIdentity(ctx).agent, s.clock.now());
         return { body: { status: 'ok', conversation_id: id, resumed } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/messages',
-      access: 'token',
+    }),
+    route('postMessage', {
       async handle(ctx) {
         const sender = requireIdentity(ctx);
         const frame = parseWith(sendMessageFrame, { ...asObject(await ctx.body()), type: 'send_message' }, 'message');
@@ -78,14 +66,11 @@ export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'mess
         const posted = await s.messaging.post(sender, target, outgoingOf(frame));
         return { status: posted.created ? 201 : 200, body: { status: 'ok', duplicate: !posted.created, message: posted.message } };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/conversations/:id/messages',
-      access: 'token',
+    }),
+    route('readMessages', {
       async handle(ctx) {
         const identity = requireIdentity(ctx);
-        const id = ctx.params['id'] ?? '';
+        const { id } = ctx.params;
         if (!mayAccess(s.conversations.meta(id), identity.agent, identity.admin)) {
           throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${identity.agent}" is not a member of conversation "${id}"`);
         }
@@ -102,6 +87,6 @@ export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'mess
         }
         return { body: { status: 'ok', conversation_id: id, messages, next_since: messages.at(-1)?.seq ?? query.since } };
       },
-    },
+    }),
   ];
 }

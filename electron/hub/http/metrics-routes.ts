@@ -1,17 +1,14 @@
 /** Interactions over HTTP: a batch POST where each invalid record is named by its index and the valid ones are kept. */
 import { describeIssues, interactionRecord, SwitchboardError, type InteractionRecord } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 
 /** Records per request at most. */
 const MAX_BATCH = 1000;
 
 export function metricsRoutes(s: Pick<HubServices, 'ingest'>): Route[] {
   return [
-    {
-      method: 'POST',
-      path: '/api/metrics',
-      access: 'token',
+    route('postInteractions', {
       async handle(ctx) {
         const body = await ctx.body();
         // The seed's frame body, a bare record, an array, or {"interactions": [...]}.
@@ -36,6 +33,6 @@ export function metricsRoutes(s: Pick<HubServices, 'ingest'>): Route[] {
           body: { status: errors.length === 0 ? 'ok' : saved.length === 0 ? 'error' : 'partial', stored: saved.length, ids: saved.map((i) => i.id), errors },
         };
       },
-    },
+    }),
   ];
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { agentName, newTaskFields, seedStatus, SwitchboardError } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 import { asObject, parseWith } from './parse.js';
 
 const relaySendBody = z.object({ from: agentName.optional(), ...newTaskFields });
@@ -25,10 +25,7 @@ function speaker(identity: { agent: string; admin: boolean }, named: string | un
 
 export function relayRoutes(s: Pick<HubServices, 'relay'>): Route[] {
   return [
-    {
-      method: 'POST',
-      path: '/api/relay/send',
-      access: 'token',
+    route('relaySend', {
       async handle(ctx) {
         const identity = requireIdentity(ctx);
         const body = parseWith(relaySendBody, asObject(await ctx.body()), 'relay send');
@@ -36,11 +33,8 @@ export function relayRoutes(s: Pick<HubServices, 'relay'>): Route[] {
         const change = await s.relay.service.create(speaker(identity, from, 'from'), task);
         return { body: { status: 'ok', task_id: change.task.task_id, ...(change.changed ? {} : { duplicate: true }) } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/relay/callback',
-      access: 'token',
+    }),
+    route('relayCallback', {
       async handle(ctx) {
         const identity = requireIdentity(ctx);
         const body = parseWith(relayCallbackBody, asObject(await ctx.body()), 'relay callback');
@@ -50,13 +44,10 @@ export function relayRoutes(s: Pick<HubServices, 'relay'>): Route[] {
         const change = await s.relay.service.result(actor, body.task_id, status, body.result, body.error);
         return { body: { status: 'ok', task_id: body.task_id, task_status: seedStatus(change.task.state), changed: change.changed } };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/relay/task-status/:id',
-      access: 'token',
+    }),
+    route('relayTaskStatus', {
       handle(ctx) {
-        const task = s.relay.reader.get(requireIdentity(ctx), ctx.params['id'] ?? '');
+        const task = s.relay.reader.get(requireIdentity(ctx), ctx.params.id);
         return {
           body: {
             status: 'ok',
@@ -70,6 +61,6 @@ export function relayRoutes(s: Pick<HubServices, 'relay'>): Route[] {
           },
         };
       },
-    },
+    }),
   ];
 }

@@ -4,7 +4,7 @@ import { agentName, SwitchboardError } from '../../../shared/index.js';
 import { MINUTE_MS } from '../metrics/minute-summary.js';
 import type { HubServices } from '../services.js';
 import type { RollupBucket } from '../store/rollup-store.js';
-import type { Route } from './http-router.js';
+import { route, type Route } from './http-router.js';
 import { parseWith, timeParam } from './parse.js';
 
 /** Minutes per bucket of a series, by the `bucket` names a query may use. */
@@ -57,10 +57,7 @@ function view(b: RollupBucket) {
 
 export function rollupRoutes(s: Pick<HubServices, 'rollups' | 'clock'>): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/api/metrics/agents',
-      access: 'token',
+    route('agentMetrics', {
       async handle(ctx) {
         const window = windowOf(parseWith(windowQuery, Object.fromEntries(ctx.query), 'query'), s.clock.now());
         await s.rollups.flush();
@@ -74,11 +71,8 @@ export function rollupRoutes(s: Pick<HubServices, 'rollups' | 'clock'>): Route[]
           },
         };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/metrics/rollups',
-      access: 'token',
+    }),
+    route('metricRollups', {
       async handle(ctx) {
         const query = parseWith(seriesQuery, Object.fromEntries(ctx.query), 'query');
         const window = windowOf(query, s.clock.now());
@@ -102,6 +96,6 @@ export function rollupRoutes(s: Pick<HubServices, 'rollups' | 'clock'>): Route[]
           },
         };
       },
-    },
+    }),
   ];
 }

@@ -4,7 +4,7 @@ import { SwitchboardError } from '../../../shared/index.js';
 import { ftsQuery } from '../read-models/search-query.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 import { parseWith } from './parse.js';
 
 /** The longest search text, in characters. */
@@ -19,10 +19,7 @@ const searchQuery = z.object({
 
 export function searchRoutes(s: Pick<HubServices, 'conversations' | 'search'>): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/api/search',
-      access: 'token',
+    route('search', {
       handle(ctx) {
         const identity = requireIdentity(ctx);
         const query = parseWith(searchQuery, { q: '', ...Object.fromEntries(ctx.query) }, 'query');
@@ -43,6 +40,6 @@ export function searchRoutes(s: Pick<HubServices, 'conversations' | 'search'>): 
         const nextBefore = results.length === query.limit ? (results.at(-1)?.seq ?? null) : null;
         return { body: { status: 'ok', results, next_before: nextBefore } };
       },
-    },
+    }),
   ];
 }

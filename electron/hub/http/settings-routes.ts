@@ -8,7 +8,7 @@ import { resolveConfig, type HubConfig, type HubSettings } from '../config.js';
 import { ConfigError } from '../../common/config-error.js';
 import type { HubServices } from '../services.js';
 import { readSettingsFile, settingsFilePath, writeSettingsFile } from '../../common/settings-file.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 import { FieldsError } from './respond.js';
 
 /** settings.json as it is; a file that is not a JSON object is a conflict the person must fix by hand. */
@@ -24,18 +24,12 @@ function readFile(dataDir: string): Record<string, unknown> {
 export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock'>): Route[] {
   const { dataDir, ...effective } = s.config;
   return [
-    {
-      method: 'GET',
-      path: '/api/settings',
-      access: 'admin',
+    route('settings', {
       handle() {
         return { body: { status: 'ok', effective, file: readFile(dataDir), path: settingsFilePath(dataDir) } };
       },
-    },
-    {
-      method: 'PUT',
-      path: '/api/settings',
-      access: 'admin',
+    }),
+    route('saveSettings', {
       async handle(ctx) {
         const body = await ctx.body();
         if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -68,6 +62,6 @@ export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock
           .sort();
         return { body: { status: 'ok', saved: true, restart_required: restartRequired } };
       },
-    },
+    }),
   ];
 }
