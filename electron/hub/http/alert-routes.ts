@@ -1,18 +1,10 @@
 /** Alerts over HTTP (admin token): the list newest first, acknowledge, and the alert settings (read, update, import the seed's file). */
 import { z } from 'zod';
-import { ALERT_STATES, SwitchboardError } from '../../../shared/index.js';
+import { listAlertsQuery, SwitchboardError } from '../../../shared/index.js';
 import { applyUpdate, importSeed } from '../alerts/alert-config.js';
 import type { HubServices } from '../services.js';
 import { requireIdentity, route, type Route } from './http-router.js';
 import { parseWith } from './parse.js';
-
-/** Most alerts one answer holds. */
-const MAX_ALERTS = 1000;
-
-const listQuery = z.object({
-  state: z.enum(ALERT_STATES).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_ALERTS).default(100),
-});
 
 const alertId = z.object({ id: z.coerce.number().int().min(1) });
 
@@ -20,7 +12,7 @@ export function alertRoutes(s: Pick<HubServices, 'alerts' | 'callbackPolicy'>): 
   return [
     route('listAlerts', {
       handle(ctx) {
-        const { state, limit } = parseWith(listQuery, Object.fromEntries(ctx.query), 'query');
+        const { state, limit } = parseWith(listAlertsQuery, Object.fromEntries(ctx.query), 'query');
         return { body: { status: 'ok', alerts: s.alerts.list(state, limit), counts: s.alerts.counts() } };
       },
     }),

@@ -1,6 +1,5 @@
 /** Messages over plain HTTP for agents that cannot hold a socket: post, read after a cursor with long-poll, conversations. */
-import { z } from 'zod';
-import { createConversationFrame, MAX_PAGE, sendMessageFrame, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
+import { createConversationRequest, postMessageRequest, readMessagesQuery, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
 import { createConversation, type ConversationServices } from '../messaging/conversation-service.js';
 import { asObject, parseWith } from './parse.js';
 import { outgoingOf } from '../messaging/messaging.js';
@@ -9,12 +8,8 @@ import { mayAccess } from '../store/conversation-store.js';
 import { requireIdentity, route, type Route } from './http-router.js';
 
 export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'messaging' | 'messages' | 'loopBreaker'> & ConversationServices): Route[] {
-  const readQuery = z.object({
-    since: z.coerce.number().int().min(0).default(0),
-    before: z.coerce.number().int().min(0).optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
-    wait: z.coerce.number().min(0).max(s.config.maxWaitSeconds).default(0),
-  });
+  // The longest long-poll is a setting, so the hub adds that bound to the shared query.
+  const readQuery = readMessagesQuery.extend({ wait: readMessagesQuery.shape.wait.unwrap().max(s.config.maxWaitSeconds).default(0) });
 
   /** Resolves when a message arrives in the conversation, the wait is over, the client left or the hub stops. */
   const waitForMessage = (conversationId: string, seconds: number, onClientGone: (done: () => void) => void): Promise<void> =>
@@ -45,7 +40,7 @@ export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'mess
     }),
     route('createConversation', {
       async handle(ctx) {
-        const request = parseWith(createConversationFrame, { ...asObject(await ctx.body()), type: 'create_conversation' }, 'conversation');
+        const request = parseWith(createConversationRequest, asObject(await ctx.body()), 'conversation');
         const { conversation, created } = createConversation(s, requireIdentity(ctx), request);
         return { status: created ? 201 : 200, body: { status: 'ok', conversation, created } };
       },
@@ -61,9 +56,9 @@ export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'mess
     route('postMessage', {
       async handle(ctx) {
         const sender = requireIdentity(ctx);
-        const frame = parseWith(sendMessageFrame, { ...asObject(await ctx.body()), type: 'send_message' }, 'message');
-        const target = s.messaging.resolve(sender, frame);
-        const posted = await s.messaging.post(sender, target, outgoingOf(frame));
+        const request = parseWith(postMessageRequest, asObject(await ctx.body()), 'message');
+        const target = s.messaging.resolve(sender, request);
+        const posted = await s.messaging.post(sender, target, outgoingOf(request));
         return { status: posted.created ? 201 : 200, body: { status: 'ok', duplicate: !posted.created, message: posted.message } };
       },
     }),

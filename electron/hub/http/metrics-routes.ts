@@ -1,10 +1,7 @@
 /** Interactions over HTTP: a batch POST where each invalid record is named by its index and the valid ones are kept. */
-import { describeIssues, interactionRecord, SwitchboardError, type InteractionRecord } from '../../../shared/index.js';
+import { describeIssues, interactionRecord, MAX_INTERACTION_BATCH, SwitchboardError, type InteractionRecord } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
 import { requireIdentity, route, type Route } from './http-router.js';
-
-/** Records per request at most. */
-const MAX_BATCH = 1000;
 
 export function metricsRoutes(s: Pick<HubServices, 'ingest'>): Route[] {
   return [
@@ -17,8 +14,8 @@ export function metricsRoutes(s: Pick<HubServices, 'ingest'>): Route[] {
           : body !== null && typeof body === 'object' && Array.isArray((body as { interactions?: unknown }).interactions)
             ? (body as { interactions: unknown[] }).interactions
             : [body !== null && typeof body === 'object' && 'data' in body ? (body as { data: unknown }).data : body];
-        if (records.length > MAX_BATCH)
-          throw new SwitchboardError('SB_ERR_VALIDATION', `at most ${MAX_BATCH} interactions per request (got ${records.length})`);
+        if (records.length > MAX_INTERACTION_BATCH)
+          throw new SwitchboardError('SB_ERR_VALIDATION', `at most ${MAX_INTERACTION_BATCH} interactions per request (got ${records.length})`);
         const valid: InteractionRecord[] = [];
         const errors: { index: number; message: string }[] = [];
         records.forEach((record, index) => {

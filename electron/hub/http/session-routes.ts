@@ -3,8 +3,7 @@
  * cookie, who the caller is, and logging out.
  */
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { HUB_VERSION, SwitchboardError } from '../../../shared/index.js';
+import { createLoginLinkRequest, HUB_VERSION, SwitchboardError } from '../../../shared/index.js';
 import { SESSION_COOKIE } from '../auth/auth.js';
 import type { HubServices } from '../services.js';
 import { SESSION_TTL_MS } from '../auth/sessions.js';
@@ -12,9 +11,6 @@ import { revokeToken, type RevocationServices } from '../auth/token-revocation.j
 import { sendPage } from './html.js';
 import { rawRoute, requireIdentity, route, type Route } from './http-router.js';
 import { asObject, parseWith } from './parse.js';
-
-/** `page: true` asks for a login page too: a file in the data folder for a browser to open instead of the URL. */
-const linkBody = z.object({ page: z.boolean().optional() });
 
 /** SameSite=Strict: no other site's page or link brings the cookie along; HttpOnly: no script reads it. */
 function setSessionCookie(res: ServerResponse, secret: string, maxAgeSeconds: number): void {
@@ -25,7 +21,7 @@ export function sessionRoutes(s: Pick<HubServices, 'sessions' | 'auth'> & Revoca
   return [
     route('createLoginLink', {
       async handle(ctx) {
-        const { page } = parseWith(linkBody, asObject(await ctx.body()), 'login link');
+        const { page } = parseWith(createLoginLinkRequest, asObject(await ctx.body()), 'login link');
         // The link names the address this request reached, which the guard has checked is the hub's own.
         return { status: 201, body: { status: 'ok', ...s.sessions.link(`http://${ctx.req.headers.host ?? ''}`, { page: page === true }) } };
       },

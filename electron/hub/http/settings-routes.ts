@@ -3,7 +3,7 @@
  * the file. Changes take effect at the next start; the answer says which ones need it.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { SwitchboardError } from '../../../shared/index.js';
+import { saveSettingsRequest, SwitchboardError } from '../../../shared/index.js';
 import { resolveConfig, type HubConfig, type HubSettings } from '../config.js';
 import { ConfigError } from '../../common/config-error.js';
 import type { HubServices } from '../services.js';
@@ -31,11 +31,11 @@ export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock
     }),
     route('saveSettings', {
       async handle(ctx) {
-        const body = await ctx.body();
-        if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        const parsed = saveSettingsRequest.safeParse(await ctx.body());
+        if (!parsed.success) {
           throw new SwitchboardError('SB_ERR_VALIDATION', 'send a JSON object of the settings to change, such as {"maxConnections": 200}');
         }
-        const changes = body as Record<string, unknown>;
+        const changes = parsed.data;
         if ('dataDir' in changes) {
           const message = 'dataDir cannot be changed here: it is where settings.json itself lives; start the hub with --data-dir or SWITCHBOARD_HOME instead';
           throw new FieldsError(message, { dataDir: message });
