@@ -1,6 +1,6 @@
 /** The audit trail over HTTP: the latest entries (`/api/relay/logs`, seed) and the whole trail as JSON Lines. */
 import type { ServerResponse } from 'node:http';
-import { auditExportQuery, relayLogsQuery, type httpRoutes, type HttpResponse } from '../../../shared/index.js';
+import { auditExportQuery, relayLogsQuery, type AuditEntry } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
 import { requireIdentity, route, type Route } from './http-router.js';
 import { parseWith } from './parse.js';
@@ -26,7 +26,7 @@ function drained(res: ServerResponse): Promise<void> {
  * reader holds back the export instead of filling the hub's memory. Stops when the client leaves or the
  * hub stops; the entries' iterator is then closed.
  */
-async function sendJsonLines(res: ServerResponse, entries: Iterable<HttpResponse<typeof httpRoutes.auditExport>>, lifetime: AbortSignal): Promise<void> {
+async function sendJsonLines(res: ServerResponse, entries: Iterable<AuditEntry>, lifetime: AbortSignal): Promise<void> {
   res.writeHead(200, {
     'content-type': 'application/x-ndjson; charset=utf-8',
     'content-disposition': 'attachment; filename="switchboard-audit.jsonl"',
