@@ -1,6 +1,5 @@
 /** `switchboard agents` and `switchboard tasks`: what GET /api/agents and GET /api/tasks return, as a table or `--json`. */
-import type { TaskRecord } from '../../shared/index.js';
-import type { AgentListing } from '../hub/index.js';
+import type { AgentListing, TaskRecord } from '../../shared/index.js';
 import { callHub, CliError, connectionFor } from './hub-client.js';
 import { formatJson, formatTable } from './table.js';
 

@@ -1,5 +1,5 @@
 /** `switchboard token create <agent> [--value SECRET|-] | list | revoke <id>`: agent tokens, managed with the admin token. Options are declared in program.ts. */
-import type { TokenRecord } from '../hub/index.js';
+import type { TokenRecord } from '../../shared/index.js';
 import { callHub, connectionFor } from './hub-client.js';
 import { formatJson, formatTable } from './table.js';
 

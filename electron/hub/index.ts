@@ -14,8 +14,6 @@ export { SCHEMA_VERSION } from './store/migrations.js';
 export type { HubServices } from './services.js';
 export { DEFAULT_ADMIN_AGENT, SESSION_COOKIE } from './auth/auth.js';
 export { revokeToken } from './auth/token-revocation.js';
-export type { TokenRecord } from './store/token-store.js';
-export type { AgentListing } from './read-models/agent-listing.js';
 /** For tools that build or inspect a database offline (scripts/quick-check-cost.ts). */
 export { closeDatabase, openDatabase } from './store/database.js';
 export { createMessageStore } from './store/message-store.js';

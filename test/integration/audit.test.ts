@@ -1,7 +1,7 @@
 /** The audit trail on a real hub: `/api/relay/logs` (seed), the JSON Lines export, and `switchboard export audit`. */
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../electron/hub/read-models/audit.js';
+import type { AuditEntry } from '../../shared/index.js';
 import { createHub } from '../../electron/hub/hub.js';
 import { silentLogger } from '../../electron/common/logger.js';
 import { runCli, serveCli } from '../helpers/cli-process.js';

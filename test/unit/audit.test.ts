@@ -2,7 +2,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAudit, type Audit, type AuditEntry } from '../../electron/hub/read-models/audit.js';
+import type { AuditEntry } from '../../shared/index.js';
+import { createAudit, type Audit } from '../../electron/hub/read-models/audit.js';
 import { closeDatabase, openDatabase, type Db } from '../../electron/hub/store/database.js';
 import { createEventStore, type EventStore } from '../../electron/hub/store/event-store.js';
 import { createMessageStore, type MessageStore } from '../../electron/hub/store/message-store.js';

@@ -1,51 +1,22 @@
 /** Alert settings: validation naming every bad field, partial updates (PUT) and the seed's alert_config.json imported as is. */
-import { z } from 'zod';
-import { DEFAULT_ALERT_CONFIG, SwitchboardError, type AlertConfig } from '../../../shared/index.js';
+import type { z } from 'zod';
+import { DEFAULT_ALERT_CONFIG, importAlertConfigRequest, SwitchboardError, updateAlertConfigRequest, type AlertConfig } from '../../../shared/index.js';
 import { checkCallbackUrl, type CallbackPolicy } from '../relay/ssrf-guard.js';
 
-const percent = z.number().min(0).max(100);
-const minutes = z
-  .number()
-  .min(0)
-  .max(7 * 24 * 60);
-
-/** Every setting, optional: an update names only what it changes. */
-const fields = {
-  error_rate_threshold: percent,
-  response_time_threshold: z.number().min(0).max(86_400_000),
-  consecutive_errors_threshold: z.number().int().min(1).max(10_000),
-  alert_cooldown_minutes: minutes,
-  enabled: z.boolean(),
-  webhook_url: z.string().max(2000).nullable(),
-  error_rate_window_minutes: z
-    .number()
-    .min(0.1)
-    .max(24 * 60),
-  error_rate_min_samples: z.number().int().min(1).max(100_000),
-  queue_fill_threshold: z.number().gt(0).max(100),
-  task_wait_minutes: z
-    .number()
-    .gt(0)
-    .max(7 * 24 * 60),
-  /** The seed's field: accepted so its file loads, and ignored (the hub sends no e-mail). */
-  email_notifications: z.boolean(),
-};
-
-const update = z.strictObject(fields).partial();
-/** The seed's file: its own fields (or any others of ours); unknown keys are reported, not refused. */
-const seedFile = z.object(fields).partial();
+/** Every setting's name, for the message that names an unknown one. */
+const SETTING_NAMES = Object.keys(importAlertConfigRequest.shape);
 
 /** Fields that are accepted and ignored. */
 const IGNORED = ['email_notifications'] as const;
 
-export type AlertConfigUpdate = z.output<typeof update>;
+export type AlertConfigUpdate = z.output<typeof updateAlertConfigRequest>;
 
 /** One sentence naming every bad field, e.g. `error_rate_threshold: Too big: expected number to be <=100; enabled: …`. */
 function describeAll(error: z.ZodError): string {
   return error.issues
     .flatMap((issue) =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => `${key}: not an alert setting (known: ${Object.keys(fields).join(', ')})`)
+        ? issue.keys.map((key) => `${key}: not an alert setting (known: ${SETTING_NAMES.join(', ')})`)
         : [`${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`],
     )
     .join('; ');
@@ -53,7 +24,7 @@ function describeAll(error: z.ZodError): string {
 
 /** The stored settings over the defaults; a row from an older version just lacks newer fields. */
 export function storedConfig(stored: unknown): AlertConfig {
-  const parsed = seedFile.safeParse(stored);
+  const parsed = importAlertConfigRequest.safeParse(stored);
   return merge(DEFAULT_ALERT_CONFIG, parsed.success ? parsed.data : {});
 }
 
@@ -76,7 +47,7 @@ function checkWebhook(config: AlertConfig, policy: CallbackPolicy): void {
 
 /** PUT: the fields given replace the current ones; an unknown field or a bad value is refused, naming each. */
 export function applyUpdate(current: AlertConfig, body: unknown, policy: CallbackPolicy): AlertConfig {
-  const parsed = update.safeParse(body);
+  const parsed = updateAlertConfigRequest.safeParse(body);
   if (!parsed.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid alert settings: ${describeAll(parsed.error)}`);
   const next = merge(current, parsed.data);
   checkWebhook(next, policy);
@@ -89,7 +60,7 @@ export function applyUpdate(current: AlertConfig, body: unknown, policy: Callbac
  * that were ignored (email_notifications and any this hub does not know).
  */
 export function importSeed(current: AlertConfig, body: unknown, policy: CallbackPolicy): { config: AlertConfig; ignored: string[] } {
-  const parsed = seedFile.safeParse(body);
+  const parsed = importAlertConfigRequest.safeParse(body);
   if (!parsed.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid alert_config.json: ${describeAll(parsed.error)}`);
   const seedDefaults: AlertConfigUpdate = {
     error_rate_threshold: DEFAULT_ALERT_CONFIG.error_rate_threshold,
@@ -101,7 +72,7 @@ export function importSeed(current: AlertConfig, body: unknown, policy: Callback
   };
   const config = merge(merge(current, seedDefaults), parsed.data);
   checkWebhook(config, policy);
-  const known = new Set(Object.keys(fields));
+  const known = new Set(SETTING_NAMES);
   const given = body as Record<string, unknown>;
   const ignored = Object.keys(given).filter((key) => !known.has(key) || (IGNORED as readonly string[]).includes(key));
   return { config, ignored };

@@ -6,22 +6,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_ADMIN_AGENT } from './auth.js';
-import { SwitchboardError } from '../../../shared/index.js';
+import { SwitchboardError, type httpRoutes, type HttpResponse, type TokenRecord } from '../../../shared/index.js';
 import type { LoginPages } from './login-pages.js';
 import type { EventStore } from '../store/event-store.js';
-import { hashToken, type TokenRecord, type TokenStore } from '../store/token-store.js';
+import { hashToken, type TokenStore } from '../store/token-store.js';
 
 const LOGIN_LINK_TTL_MS = 10 * 60_000;
 export const SESSION_TTL_MS = 30 * 86_400_000;
 const SESSION_LABEL = 'browser session';
 
-export interface LoginLink {
-  url: string;
-  /** ISO 8601 time after which the link no longer works. */
-  expires_at: string;
-  /** The login page forwarding to `url`, when one was asked for: deleted once the code is used or expires. */
-  page?: string;
-}
+/** A login link as `POST /api/login-links` answers it; its login page, when asked for, is deleted once the code is used or expires. */
+export type LoginLink = Omit<HttpResponse<typeof httpRoutes.createLoginLink>, 'status'>;
 
 export interface Session {
   /** The cookie's value: shown to the browser once, stored only hashed. */

@@ -1,70 +1,47 @@
 /** Alerts over HTTP (admin token): the list newest first, acknowledge, and the alert settings (read, update, import the seed's file). */
 import { z } from 'zod';
-import { ALERT_STATES, SwitchboardError } from '../../../shared/index.js';
+import { listAlertsQuery, SwitchboardError } from '../../../shared/index.js';
 import { applyUpdate, importSeed } from '../alerts/alert-config.js';
 import type { HubServices } from '../services.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 import { parseWith } from './parse.js';
-
-/** Most alerts one answer holds. */
-const MAX_ALERTS = 1000;
-
-const listQuery = z.object({
-  state: z.enum(ALERT_STATES).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_ALERTS).default(100),
-});
 
 const alertId = z.object({ id: z.coerce.number().int().min(1) });
 
 export function alertRoutes(s: Pick<HubServices, 'alerts' | 'callbackPolicy'>): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/api/alerts',
-      access: 'admin',
+    route('listAlerts', {
       handle(ctx) {
-        const { state, limit } = parseWith(listQuery, Object.fromEntries(ctx.query), 'query');
+        const { state, limit } = parseWith(listAlertsQuery, Object.fromEntries(ctx.query), 'query');
         return { body: { status: 'ok', alerts: s.alerts.list(state, limit), counts: s.alerts.counts() } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/alerts/:id/ack',
-      access: 'admin',
+    }),
+    route('acknowledgeAlert', {
       handle(ctx) {
         const { id } = parseWith(alertId, ctx.params, 'alert id');
         const alert = s.alerts.acknowledge(id, requireIdentity(ctx).agent);
         if (alert === undefined) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no alert ${id}`);
         return { body: { status: 'ok', alert } };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/alerts/config',
-      access: 'admin',
+    }),
+    route('alertConfig', {
       handle() {
         return { body: { status: 'ok', config: s.alerts.config } };
       },
-    },
-    {
-      method: 'PUT',
-      path: '/api/alerts/config',
-      access: 'admin',
+    }),
+    route('updateAlertConfig', {
       async handle(ctx) {
         const config = applyUpdate(s.alerts.config, await ctx.body(), s.callbackPolicy);
         s.alerts.setConfig(config);
         return { body: { status: 'ok', config } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/alerts/config/import',
-      access: 'admin',
+    }),
+    route('importAlertConfig', {
       async handle(ctx) {
         const { config, ignored } = importSeed(s.alerts.config, await ctx.body(), s.callbackPolicy);
         s.alerts.setConfig(config);
         return { body: { status: 'ok', config, ignored } };
       },
-    },
+    }),
   ];
 }

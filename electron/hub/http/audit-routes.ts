@@ -1,21 +1,12 @@
 /** The audit trail over HTTP: the latest entries (`/api/relay/logs`, seed) and the whole trail as JSON Lines. */
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
-import type { AuditEntry } from '../read-models/audit.js';
+import { auditExportQuery, relayLogsQuery, type AuditEntry } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
-import { requireIdentity, type Route } from './http-router.js';
-import { parseWith, timeParam } from './parse.js';
+import { requireIdentity, route, type Route } from './http-router.js';
+import { parseWith } from './parse.js';
 
-/** Most entries one `/api/relay/logs` answer holds. */
-export const MAX_LOG_LIMIT = 1000;
 /** Lines are gathered into chunks of about this many characters before a write. */
 const CHUNK_CHARS = 64 * 1024;
-
-const logsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_LOG_LIMIT).default(50),
-});
-
-const exportQuery = z.object({ since: timeParam.optional() });
 
 /** Resolves when the response can take more, or is gone. */
 function drained(res: ServerResponse): Promise<void> {
@@ -59,26 +50,19 @@ async function sendJsonLines(res: ServerResponse, entries: Iterable<AuditEntry>,
 export function auditRoutes(s: Pick<HubServices, 'audit' | 'lifetime'>): Route[] {
   const { audit } = s;
   return [
-    {
-      method: 'GET',
-      path: '/api/relay/logs',
-      access: 'token',
+    route('relayLogs', {
       handle(ctx) {
         const identity = requireIdentity(ctx);
-        const { limit } = parseWith(logsQuery, Object.fromEntries(ctx.query), 'query');
+        const { limit } = parseWith(relayLogsQuery, Object.fromEntries(ctx.query), 'query');
         const logs = audit.latest(limit, identity.admin ? {} : { reader: identity.agent });
         return { body: { status: 'ok', logs } };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/audit/export',
-      access: 'admin',
+    }),
+    route('auditExport', {
       async handle(ctx) {
-        const { since } = parseWith(exportQuery, Object.fromEntries(ctx.query), 'query');
+        const { since } = parseWith(auditExportQuery, Object.fromEntries(ctx.query), 'query');
         await sendJsonLines(ctx.res, audit.export(since === undefined ? {} : { since }), s.lifetime);
-        return { body: null };
       },
-    },
+    }),
   ];
 }

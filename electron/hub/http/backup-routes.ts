@@ -1,18 +1,15 @@
 /** `POST /api/backups` (admin): a consistent copy of the database, written while the hub keeps serving. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { createBackupRequest, type httpRoutes, type HttpResponse } from '../../../shared/index.js';
 import { backupsFolder, manualBackupName } from '../backup/backup-file.js';
 import type { BackupResult } from '../backup/backup-export.js';
 import type { HubServices } from '../services.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 import { asObject, parseWith } from './parse.js';
 
-// Strict, so a misspelt field ({"file": …}) is refused instead of silently writing to the default place.
-const backupRequest = z.strictObject({ path: z.string().min(1).optional() });
-
 /** The result as the HTTP API spells fields (snake_case). */
-export function backupBody(result: BackupResult): Record<string, unknown> {
+function backupBody(result: BackupResult): HttpResponse<typeof httpRoutes.createBackup>['backup'] {
   return {
     file: result.file,
     bytes: result.bytes,
@@ -26,12 +23,9 @@ export function backupBody(result: BackupResult): Record<string, unknown> {
 
 export function backupRoutes(s: Pick<HubServices, 'backups' | 'config' | 'clock'>): Route[] {
   return [
-    {
-      method: 'POST',
-      path: '/api/backups',
-      access: 'admin',
+    route('createBackup', {
       async handle(ctx) {
-        const { path } = parseWith(backupRequest, asObject(await ctx.body()), 'backup request');
+        const { path } = parseWith(createBackupRequest, asObject(await ctx.body()), 'backup request');
         let destination = path;
         if (destination === undefined) {
           const folder = backupsFolder(s.config.dataDir);
@@ -41,6 +35,6 @@ export function backupRoutes(s: Pick<HubServices, 'backups' | 'config' | 'clock'
         const result = await s.backups.backup(destination, requireIdentity(ctx).agent);
         return { status: 201, body: { status: 'ok', backup: backupBody(result) } };
       },
-    },
+    }),
   ];
 }

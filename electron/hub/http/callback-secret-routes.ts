@@ -1,11 +1,12 @@
 /** The callback signing secret for the person (admin): see it, and rotate it; connection.json follows the rotation. */
+import type { CallbackSecretResponse } from '../../../shared/index.js';
 import type { SecretInfo } from '../relay/callback-secret.js';
 import { callbackSecretPath } from '../relay/callback-secret.js';
 import { readConnectionFile, writeConnectionFile } from '../../common/connection-file.js';
 import type { HubServices } from '../services.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 
-function secretBody(info: SecretInfo, dataDir: string): Record<string, unknown> {
+function secretBody(info: SecretInfo, dataDir: string): CallbackSecretResponse {
   return {
     status: 'ok',
     secret: info.secret,
@@ -18,18 +19,12 @@ function secretBody(info: SecretInfo, dataDir: string): Record<string, unknown> 
 export function callbackSecretRoutes(s: Pick<HubServices, 'callbackSecret' | 'config' | 'events' | 'clock'>): Route[] {
   const { dataDir } = s.config;
   return [
-    {
-      method: 'GET',
-      path: '/api/callback-secret',
-      access: 'admin',
+    route('callbackSecret', {
       handle() {
         return { body: secretBody(s.callbackSecret.info(), dataDir) };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/callback-secret/rotate',
-      access: 'admin',
+    }),
+    route('rotateCallbackSecret', {
       handle(ctx) {
         const info = s.callbackSecret.rotate();
         // Agents that read the secret from connection.json find the new one there.
@@ -39,6 +34,6 @@ export function callbackSecretRoutes(s: Pick<HubServices, 'callbackSecret' | 'co
         s.events.record('callback_secret_rotated', s.clock.now(), { actor: requireIdentity(ctx).agent });
         return { body: secretBody(info, dataDir) };
       },
-    },
+    }),
   ];
 }

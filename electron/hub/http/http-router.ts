@@ -1,32 +1,95 @@
 /** A tiny HTTP router: method + path pattern, auth level, and errors turned into JSON in one place. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { agentName, SwitchboardError } from '../../../shared/index.js';
+import {
+  agentName,
+  httpRoutes,
+  SwitchboardError,
+  type HttpAccess,
+  type HttpAnswer,
+  type HttpAnswerStatus,
+  type HttpMethod,
+  type HttpPathParams,
+  type HttpRoute,
+  type HttpRouteName,
+} from '../../../shared/index.js';
 import type { Identity } from '../ws/connection.js';
 import type { HubServices } from '../services.js';
 import type { Guard } from './guard.js';
 import { readJson, sendError, sendJson } from './respond.js';
 
-export interface RouteContext {
+type HttpRoutes = typeof httpRoutes;
+
+export interface RouteContext<R extends HttpRoute = HttpRoute> {
   req: IncomingMessage;
   res: ServerResponse;
-  params: Record<string, string>;
+  /** One value per `:name` segment of the route's path, decoded. */
+  params: HttpPathParams<R>;
   query: URLSearchParams;
   /** Undefined only on public routes. */
   identity: Identity | undefined;
   body(): Promise<unknown>;
 }
 
-export interface RouteResult {
+/**
+ * What a contract route's handler returns: a status the route's entry lists with the body it says for that
+ * status (`status` may be left out for 200). A route with a `format` (JSON Lines, text) writes its answer
+ * itself and returns nothing. Refusals are thrown as SwitchboardError, never returned.
+ */
+export type RouteResult<R extends HttpRoute> = R extends { readonly format: string }
+  ? void
+  : { [S in HttpAnswerStatus<R>]: S extends 200 ? { status?: S; body: HttpAnswer<R, S> } : { status: S; body: HttpAnswer<R, S> } }[HttpAnswerStatus<R>];
+
+/** A JSON answer to send. */
+interface Answer {
   status?: number;
   body: unknown;
 }
 
+/** A route as the router keeps it, its types checked where it was declared (`route`, `rawRoute`). */
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: HttpMethod;
   /** A path such as `/api/conversations/:id/messages`. */
-  path: string;
-  access: 'public' | 'token' | 'admin';
-  handle(ctx: RouteContext): RouteResult | Promise<RouteResult>;
+  readonly path: string;
+  readonly access: HttpAccess;
+  /** The answer to send as JSON; undefined when the handler wrote its own. */
+  handle(ctx: RouteContext): Promise<Answer | undefined>;
+}
+
+/**
+ * A route of the JSON API, named by its entry in `httpRoutes`: method, path and access come from the entry,
+ * and the handler's answer must fit the entry's schema for the status it returns. (By name rather than by
+ * the entry itself: inferred from a string, the route's type reaches the handler with its literal types,
+ * so `status: 'ok'` is checked as `'ok'`.)
+ */
+export function route<N extends HttpRouteName>(
+  name: N,
+  handler: { handle(ctx: RouteContext<HttpRoutes[N]>): RouteResult<HttpRoutes[N]> | Promise<RouteResult<HttpRoutes[N]>> },
+): Route {
+  const { method, path, access }: HttpRoute = httpRoutes[name];
+  return {
+    method,
+    path,
+    access,
+    handle: async (ctx) => {
+      // The router fills `params` from this very path, so it has exactly the path's names.
+      const answer: Answer | void = await handler.handle(ctx as RouteContext<HttpRoutes[N]>);
+      return answer ?? undefined;
+    },
+  };
+}
+
+/** A route outside the JSON API's contract (a redirect, a page, MCP's own protocol, a WebSocket path): its handler writes its own answer or throws. */
+export function rawRoute(declared: { method: HttpMethod; path: string; access: HttpAccess; handle(ctx: RouteContext): void | Promise<void> }): Route {
+  const { method, path, access } = declared;
+  return {
+    method,
+    path,
+    access,
+    handle: async (ctx) => {
+      await declared.handle(ctx);
+      return undefined;
+    },
+  };
 }
 
 interface CompiledRoute extends Route {
@@ -96,7 +159,7 @@ export function createHttpRouter(s: Pick<HubServices, 'auth' | 'config' | 'datab
             throw new SwitchboardError('SB_ERR_FORBIDDEN', 'this endpoint needs the admin token (from connection.json)');
           }
         }
-        const result = await route.handle({
+        const answer = await route.handle({
           req,
           res,
           params,
@@ -104,7 +167,7 @@ export function createHttpRouter(s: Pick<HubServices, 'auth' | 'config' | 'datab
           identity,
           body: () => readJson(req, s.config.maxFrameBytes),
         });
-        if (!res.headersSent) sendJson(res, result.status ?? 200, result.body);
+        if (answer !== undefined) sendJson(res, answer.status ?? 200, answer.body);
       } catch (error) {
         sendError(res, s.databaseHealth.failed(error), s.logger);
       }

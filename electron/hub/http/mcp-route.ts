@@ -7,7 +7,7 @@
 import { HubError } from '../../../shared/client/index.js';
 import { agentName, isHubErrorCode, SwitchboardError } from '../../../shared/index.js';
 import type { Identity } from '../ws/connection.js';
-import { requireIdentity, type Route, type RouteContext } from './http-router.js';
+import { rawRoute, requireIdentity, type Route, type RouteContext } from './http-router.js';
 import type { HubServices } from '../services.js';
 import type { McpSession } from '../../mcp/index.js';
 
@@ -82,7 +82,7 @@ export function createMcpEndpoint(s: Pick<HubServices, 'auth' | 'config' | 'logg
     return sessions.open(hub, identity.tokenId, s.config.maxWaitSeconds).catch((error: unknown) => Promise.reject(asHubError(error)));
   };
 
-  const handle = async (ctx: RouteContext): Promise<{ body: null }> => {
+  const handle = async (ctx: RouteContext): Promise<void> => {
     const identity = requireIdentity(ctx);
     if (identity.via !== 'token') {
       throw new SwitchboardError('SB_ERR_AUTH', 'the MCP endpoint needs a token: Authorization: Bearer <token> (switchboard token create <agent>)');
@@ -101,11 +101,10 @@ export function createMcpEndpoint(s: Pick<HubServices, 'auth' | 'config' | 'logg
     await session.serve(ctx.res, () => session.transport.handleRequest(ctx.req, ctx.res, body));
     // An initialize the MCP server refused (e.g. an unknown protocol version) leaves no session behind.
     if (session.transport.sessionId === undefined) await session.close();
-    return { body: null };
   };
 
   return {
-    routes: (['POST', 'GET', 'DELETE'] as const).map((method) => ({ method, path: '/mcp', access: 'token', handle })),
+    routes: (['POST', 'GET', 'DELETE'] as const).map((method) => rawRoute({ method, path: '/mcp', access: 'token', handle })),
     async close() {
       closed = true;
       await (await loaded)?.sessions.closeAll();

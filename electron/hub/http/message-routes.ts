@@ -1,20 +1,15 @@
 /** Messages over plain HTTP for agents that cannot hold a socket: post, read after a cursor with long-poll, conversations. */
-import { z } from 'zod';
-import { createConversationFrame, MAX_PAGE, sendMessageFrame, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
+import { createConversationRequest, postMessageRequest, readMessagesQuery, SwitchboardError, type StoredMessage } from '../../../shared/index.js';
 import { createConversation, type ConversationServices } from '../messaging/conversation-service.js';
 import { asObject, parseWith } from './parse.js';
 import { outgoingOf } from '../messaging/messaging.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 
 export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'messaging' | 'messages' | 'loopBreaker'> & ConversationServices): Route[] {
-  const readQuery = z.object({
-    since: z.coerce.number().int().min(0).default(0),
-    before: z.coerce.number().int().min(0).optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
-    wait: z.coerce.number().min(0).max(s.config.maxWaitSeconds).default(0),
-  });
+  // The longest long-poll is a setting, so the hub adds that bound to the shared query.
+  const readQuery = readMessagesQuery.extend({ wait: readMessagesQuery.shape.wait.unwrap().max(s.config.maxWaitSeconds).default(0) });
 
   /** Resolves when a message arrives in the conversation, the wait is over, the client left or the hub stops. */
   const waitForMessage = (conversationId: string, seconds: number, onClientGone: (done: () => void) => void): Promise<void> =>
@@ -37,55 +32,40 @@ export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'mess
     });
 
   return [
-    {
-      method: 'GET',
-      path: '/api/conversations',
-      access: 'token',
+    route('listConversations', {
       handle(ctx) {
         const identity = requireIdentity(ctx);
         return { body: { status: 'ok', conversations: s.conversations.list().filter((c) => mayAccess(c, identity.agent, identity.admin)) } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/conversations',
-      access: 'token',
+    }),
+    route('createConversation', {
       async handle(ctx) {
-        const request = parseWith(createConversationFrame, { ...asObject(await ctx.body()), type: 'create_conversation' }, 'conversation');
+        const request = parseWith(createConversationRequest, asObject(await ctx.body()), 'conversation');
         const { conversation, created } = createConversation(s, requireIdentity(ctx), request);
         return { status: created ? 201 : 200, body: { status: 'ok', conversation, created } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/conversations/:id/resume',
-      access: 'admin',
+    }),
+    route('resumeConversation', {
       async handle(ctx) {
-        const id = ctx.params['id'] ?? '';
+        const { id } = ctx.params;
         if (s.conversations.meta(id) === undefined) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no conversation "${id}"`);
         const resumed = await s.loopBreaker.resume(id, requireIdentity(ctx).agent, s.clock.now());
         return { body: { status: 'ok', conversation_id: id, resumed } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/messages',
-      access: 'token',
+    }),
+    route('postMessage', {
       async handle(ctx) {
         const sender = requireIdentity(ctx);
-        const frame = parseWith(sendMessageFrame, { ...asObject(await ctx.body()), type: 'send_message' }, 'message');
-        const target = s.messaging.resolve(sender, frame);
-        const posted = await s.messaging.post(sender, target, outgoingOf(frame));
+        const request = parseWith(postMessageRequest, asObject(await ctx.body()), 'message');
+        const target = s.messaging.resolve(sender, request);
+        const posted = await s.messaging.post(sender, target, outgoingOf(request));
         return { status: posted.created ? 201 : 200, body: { status: 'ok', duplicate: !posted.created, message: posted.message } };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/conversations/:id/messages',
-      access: 'token',
+    }),
+    route('readMessages', {
       async handle(ctx) {
         const identity = requireIdentity(ctx);
-        const id = ctx.params['id'] ?? '';
+        const { id } = ctx.params;
         if (!mayAccess(s.conversations.meta(id), identity.agent, identity.admin)) {
           throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${identity.agent}" is not a member of conversation "${id}"`);
         }
@@ -102,6 +82,6 @@ export function messageRoutes(s: Pick<HubServices, 'config' | 'lifetime' | 'mess
         }
         return { body: { status: 'ok', conversation_id: id, messages, next_since: messages.at(-1)?.seq ?? query.since } };
       },
-    },
+    }),
   ];
 }

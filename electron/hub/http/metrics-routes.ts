@@ -1,17 +1,11 @@
 /** Interactions over HTTP: a batch POST where each invalid record is named by its index and the valid ones are kept. */
-import { describeIssues, interactionRecord, SwitchboardError, type InteractionRecord } from '../../../shared/index.js';
+import { describeIssues, interactionRecord, MAX_INTERACTION_BATCH, SwitchboardError, type InteractionRecord } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
-import { requireIdentity, type Route } from './http-router.js';
-
-/** Records per request at most. */
-const MAX_BATCH = 1000;
+import { requireIdentity, route, type Route } from './http-router.js';
 
 export function metricsRoutes(s: Pick<HubServices, 'ingest'>): Route[] {
   return [
-    {
-      method: 'POST',
-      path: '/api/metrics',
-      access: 'token',
+    route('postInteractions', {
       async handle(ctx) {
         const body = await ctx.body();
         // The seed's frame body, a bare record, an array, or {"interactions": [...]}.
@@ -20,8 +14,8 @@ export function metricsRoutes(s: Pick<HubServices, 'ingest'>): Route[] {
           : body !== null && typeof body === 'object' && Array.isArray((body as { interactions?: unknown }).interactions)
             ? (body as { interactions: unknown[] }).interactions
             : [body !== null && typeof body === 'object' && 'data' in body ? (body as { data: unknown }).data : body];
-        if (records.length > MAX_BATCH)
-          throw new SwitchboardError('SB_ERR_VALIDATION', `at most ${MAX_BATCH} interactions per request (got ${records.length})`);
+        if (records.length > MAX_INTERACTION_BATCH)
+          throw new SwitchboardError('SB_ERR_VALIDATION', `at most ${MAX_INTERACTION_BATCH} interactions per request (got ${records.length})`);
         const valid: InteractionRecord[] = [];
         const errors: { index: number; message: string }[] = [];
         records.forEach((record, index) => {
@@ -36,6 +30,6 @@ export function metricsRoutes(s: Pick<HubServices, 'ingest'>): Route[] {
           body: { status: errors.length === 0 ? 'ok' : saved.length === 0 ? 'error' : 'partial', stored: saved.length, ids: saved.map((i) => i.id), errors },
         };
       },
-    },
+    }),
   ];
 }

@@ -1,20 +1,8 @@
 /** The seed's relay API, exactly: send a task, report its result, and read its status (X-Relay-API-Key or Bearer). */
-import { z } from 'zod';
-import { agentName, newTaskFields, seedStatus, SwitchboardError } from '../../../shared/index.js';
+import { relayCallbackRequest, relaySendRequest, seedStatus, SwitchboardError } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 import { asObject, parseWith } from './parse.js';
-
-const relaySendBody = z.object({ from: agentName.optional(), ...newTaskFields });
-
-const relayCallbackBody = z.object({
-  task_id: z.string().min(1).max(100),
-  child_id: agentName.optional(),
-  // The seed says done; A2A says completed. Both mean the same.
-  status: z.enum(['done', 'completed', 'failed']),
-  result: z.json().optional(),
-  error: z.string().max(10_000).optional(),
-});
 
 /** The agent a request speaks for: the token's agent, or with the admin token the one the body names. */
 function speaker(identity: { agent: string; admin: boolean }, named: string | undefined, field: string): string {
@@ -25,38 +13,29 @@ function speaker(identity: { agent: string; admin: boolean }, named: string | un
 
 export function relayRoutes(s: Pick<HubServices, 'relay'>): Route[] {
   return [
-    {
-      method: 'POST',
-      path: '/api/relay/send',
-      access: 'token',
+    route('relaySend', {
       async handle(ctx) {
         const identity = requireIdentity(ctx);
-        const body = parseWith(relaySendBody, asObject(await ctx.body()), 'relay send');
+        const body = parseWith(relaySendRequest, asObject(await ctx.body()), 'relay send');
         const { from, ...task } = body;
         const change = await s.relay.service.create(speaker(identity, from, 'from'), task);
         return { body: { status: 'ok', task_id: change.task.task_id, ...(change.changed ? {} : { duplicate: true }) } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/relay/callback',
-      access: 'token',
+    }),
+    route('relayCallback', {
       async handle(ctx) {
         const identity = requireIdentity(ctx);
-        const body = parseWith(relayCallbackBody, asObject(await ctx.body()), 'relay callback');
+        const body = parseWith(relayCallbackRequest, asObject(await ctx.body()), 'relay callback');
         // The seed's workers share one key (the admin token): with it, the child it names may finish the task whoever holds it.
         const actor = { agent: speaker(identity, body.child_id, 'child_id'), admin: identity.admin };
         const status = body.status === 'failed' ? 'failed' : 'completed';
         const change = await s.relay.service.result(actor, body.task_id, status, body.result, body.error);
         return { body: { status: 'ok', task_id: body.task_id, task_status: seedStatus(change.task.state), changed: change.changed } };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/relay/task-status/:id',
-      access: 'token',
+    }),
+    route('relayTaskStatus', {
       handle(ctx) {
-        const task = s.relay.reader.get(requireIdentity(ctx), ctx.params['id'] ?? '');
+        const task = s.relay.reader.get(requireIdentity(ctx), ctx.params.id);
         return {
           body: {
             status: 'ok',
@@ -70,6 +49,6 @@ export function relayRoutes(s: Pick<HubServices, 'relay'>): Route[] {
           },
         };
       },
-    },
+    }),
   ];
 }

@@ -1,24 +1,19 @@
 /** Interaction metrics for charts, read from the rollups: per-agent totals over a window, and a series per minute or coarser. */
-import { z } from 'zod';
-import { agentName, SwitchboardError } from '../../../shared/index.js';
+import { metricRollupsQuery, metricsWindowQuery, SwitchboardError, type RollupBucketSize } from '../../../shared/index.js';
 import { MINUTE_MS } from '../metrics/minute-summary.js';
 import type { HubServices } from '../services.js';
 import type { RollupBucket } from '../store/rollup-store.js';
-import type { Route } from './http-router.js';
-import { parseWith, timeParam } from './parse.js';
+import { route, type Route } from './http-router.js';
+import { parseWith } from './parse.js';
 
 /** Minutes per bucket of a series, by the `bucket` names a query may use. */
-const BUCKET_MINUTES = { '1m': 1, '5m': 5, '15m': 15, '1h': 60, '1d': 1440 } as const;
-const BUCKET_NAMES = ['1m', '5m', '15m', '1h', '1d'] as const;
+const BUCKET_MINUTES: Readonly<Record<RollupBucketSize, number>> = { '1m': 1, '5m': 5, '15m': 15, '1h': 60, '1d': 1440 };
 /** Most buckets one series answer may hold per agent (a week of minutes fits). */
 export const MAX_POINTS = 20_000;
 /** The window when `since` is left out: the last day. */
 const DEFAULT_WINDOW_MS = 86_400_000;
 /** A bucket no window reaches, so each agent gets one total. */
 const WHOLE_WINDOW_MINUTES = 2 ** 40;
-
-const windowQuery = z.object({ since: timeParam.optional(), until: timeParam.optional() });
-const seriesQuery = windowQuery.extend({ agent: agentName.optional(), bucket: z.enum(BUCKET_NAMES).default('1m') });
 
 interface Window {
   since: number;
@@ -57,12 +52,9 @@ function view(b: RollupBucket) {
 
 export function rollupRoutes(s: Pick<HubServices, 'rollups' | 'clock'>): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/api/metrics/agents',
-      access: 'token',
+    route('agentMetrics', {
       async handle(ctx) {
-        const window = windowOf(parseWith(windowQuery, Object.fromEntries(ctx.query), 'query'), s.clock.now());
+        const window = windowOf(parseWith(metricsWindowQuery, Object.fromEntries(ctx.query), 'query'), s.clock.now());
         await s.rollups.flush();
         const totals = s.rollups.store.buckets({ from: window.from, to: window.to, size: WHOLE_WINDOW_MINUTES });
         return {
@@ -74,13 +66,10 @@ export function rollupRoutes(s: Pick<HubServices, 'rollups' | 'clock'>): Route[]
           },
         };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/metrics/rollups',
-      access: 'token',
+    }),
+    route('metricRollups', {
       async handle(ctx) {
-        const query = parseWith(seriesQuery, Object.fromEntries(ctx.query), 'query');
+        const query = parseWith(metricRollupsQuery, Object.fromEntries(ctx.query), 'query');
         const window = windowOf(query, s.clock.now());
         const size = BUCKET_MINUTES[query.bucket];
         const points = Math.ceil((window.to - window.from) / size);
@@ -102,6 +91,6 @@ export function rollupRoutes(s: Pick<HubServices, 'rollups' | 'clock'>): Route[]
           },
         };
       },
-    },
+    }),
   ];
 }

@@ -1,28 +1,14 @@
 /** `GET /api/search`: full-text search over the messages the caller may read, newest first, a page at a time. */
-import { z } from 'zod';
-import { SwitchboardError } from '../../../shared/index.js';
+import { searchQuery, SwitchboardError } from '../../../shared/index.js';
 import { ftsQuery } from '../read-models/search-query.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 import { parseWith } from './parse.js';
-
-/** The longest search text, in characters. */
-const MAX_QUERY_CHARS = 1000;
-
-const searchQuery = z.object({
-  q: z.string().max(MAX_QUERY_CHARS),
-  conversation: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().min(1).optional(),
-});
 
 export function searchRoutes(s: Pick<HubServices, 'conversations' | 'search'>): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/api/search',
-      access: 'token',
+    route('search', {
       handle(ctx) {
         const identity = requireIdentity(ctx);
         const query = parseWith(searchQuery, { q: '', ...Object.fromEntries(ctx.query) }, 'query');
@@ -43,6 +29,6 @@ export function searchRoutes(s: Pick<HubServices, 'conversations' | 'search'>): 
         const nextBefore = results.length === query.limit ? (results.at(-1)?.seq ?? null) : null;
         return { body: { status: 'ok', results, next_before: nextBefore } };
       },
-    },
+    }),
   ];
 }

@@ -3,18 +3,14 @@
  * cookie, who the caller is, and logging out.
  */
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { HUB_VERSION, SwitchboardError } from '../../../shared/index.js';
+import { createLoginLinkRequest, HUB_VERSION, SwitchboardError } from '../../../shared/index.js';
 import { SESSION_COOKIE } from '../auth/auth.js';
 import type { HubServices } from '../services.js';
 import { SESSION_TTL_MS } from '../auth/sessions.js';
 import { revokeToken, type RevocationServices } from '../auth/token-revocation.js';
 import { sendPage } from './html.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { rawRoute, requireIdentity, route, type Route } from './http-router.js';
 import { asObject, parseWith } from './parse.js';
-
-/** `page: true` asks for a login page too: a file in the data folder for a browser to open instead of the URL. */
-const linkBody = z.object({ page: z.boolean().optional() });
 
 /** SameSite=Strict: no other site's page or link brings the cookie along; HttpOnly: no script reads it. */
 function setSessionCookie(res: ServerResponse, secret: string, maxAgeSeconds: number): void {
@@ -23,17 +19,14 @@ function setSessionCookie(res: ServerResponse, secret: string, maxAgeSeconds: nu
 
 export function sessionRoutes(s: Pick<HubServices, 'sessions' | 'auth'> & RevocationServices): Route[] {
   return [
-    {
-      method: 'POST',
-      path: '/api/login-links',
-      access: 'admin',
+    route('createLoginLink', {
       async handle(ctx) {
-        const { page } = parseWith(linkBody, asObject(await ctx.body()), 'login link');
+        const { page } = parseWith(createLoginLinkRequest, asObject(await ctx.body()), 'login link');
         // The link names the address this request reached, which the guard has checked is the hub's own.
         return { status: 201, body: { status: 'ok', ...s.sessions.link(`http://${ctx.req.headers.host ?? ''}`, { page: page === true }) } };
       },
-    },
-    {
+    }),
+    rawRoute({
       method: 'GET',
       path: '/login',
       access: 'public',
@@ -44,28 +37,21 @@ export function sessionRoutes(s: Pick<HubServices, 'sessions' | 'auth'> & Revoca
           if (limited !== undefined) sendPage(ctx.req, ctx.res, limited.status, 'Too many login attempts', `${limited.message}.`);
           else
             sendPage(ctx.req, ctx.res, 401, 'Login link not valid', 'This login link was already used or has expired. Run `switchboard open` for a new one.');
-          return { body: null };
+          return;
         }
         setSessionCookie(ctx.res, session.secret, SESSION_TTL_MS / 1000);
         // 303 to / so the code leaves the address bar; no-referrer so it never travels on as a Referer.
         ctx.res.writeHead(303, { location: '/', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store', 'content-length': 0 });
         ctx.res.end();
-        return { body: null };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/session',
-      access: 'token',
+    }),
+    route('session', {
       handle(ctx) {
         const { agent, admin, via } = requireIdentity(ctx);
         return { body: { status: 'ok', agent, admin, via, hub: { version: HUB_VERSION } } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/logout',
-      access: 'token',
+    }),
+    route('logout', {
       handle(ctx) {
         const identity = requireIdentity(ctx);
         if (identity.via !== 'cookie') {
@@ -75,6 +61,6 @@ export function sessionRoutes(s: Pick<HubServices, 'sessions' | 'auth'> & Revoca
         setSessionCookie(ctx.res, '', 0);
         return { body: { status: 'ok', logged_out: true } };
       },
-    },
+    }),
   ];
 }

@@ -3,12 +3,12 @@
  * the file. Changes take effect at the next start; the answer says which ones need it.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { SwitchboardError } from '../../../shared/index.js';
+import { saveSettingsRequest, SwitchboardError } from '../../../shared/index.js';
 import { resolveConfig, type HubConfig, type HubSettings } from '../config.js';
 import { ConfigError } from '../../common/config-error.js';
 import type { HubServices } from '../services.js';
 import { readSettingsFile, settingsFilePath, writeSettingsFile } from '../../common/settings-file.js';
-import { requireIdentity, type Route } from './http-router.js';
+import { requireIdentity, route, type Route } from './http-router.js';
 import { FieldsError } from './respond.js';
 
 /** settings.json as it is; a file that is not a JSON object is a conflict the person must fix by hand. */
@@ -24,24 +24,18 @@ function readFile(dataDir: string): Record<string, unknown> {
 export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock'>): Route[] {
   const { dataDir, ...effective } = s.config;
   return [
-    {
-      method: 'GET',
-      path: '/api/settings',
-      access: 'admin',
+    route('settings', {
       handle() {
         return { body: { status: 'ok', effective, file: readFile(dataDir), path: settingsFilePath(dataDir) } };
       },
-    },
-    {
-      method: 'PUT',
-      path: '/api/settings',
-      access: 'admin',
+    }),
+    route('saveSettings', {
       async handle(ctx) {
-        const body = await ctx.body();
-        if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        const parsed = saveSettingsRequest.safeParse(await ctx.body());
+        if (!parsed.success) {
           throw new SwitchboardError('SB_ERR_VALIDATION', 'send a JSON object of the settings to change, such as {"maxConnections": 200}');
         }
-        const changes = body as Record<string, unknown>;
+        const changes = parsed.data;
         if ('dataDir' in changes) {
           const message = 'dataDir cannot be changed here: it is where settings.json itself lives; start the hub with --data-dir or SWITCHBOARD_HOME instead';
           throw new FieldsError(message, { dataDir: message });
@@ -68,6 +62,6 @@ export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock
           .sort();
         return { body: { status: 'ok', saved: true, restart_required: restartRequired } };
       },
-    },
+    }),
   ];
 }

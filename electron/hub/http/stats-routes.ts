@@ -1,27 +1,19 @@
 /** `GET /api/stats/rates`: messages and tasks per minute over the last N minutes, for the dashboard's charts. */
-import { z } from 'zod';
+import { messageRatesQuery } from '../../../shared/index.js';
 import { MINUTE_MS, minuteOf } from '../metrics/minute-summary.js';
 import type { HubServices } from '../services.js';
-import type { Route } from './http-router.js';
+import { route, type Route } from './http-router.js';
 import { parseWith } from './parse.js';
-
-/** A day of minutes at most. */
-const MAX_MINUTES = 1440;
-
-const ratesQuery = z.object({ minutes: z.coerce.number().int().min(1).max(MAX_MINUTES).default(60) });
 
 export function statsRoutes(s: Pick<HubServices, 'rates' | 'clock'>): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/api/stats/rates',
-      access: 'token',
+    route('messageRates', {
       handle(ctx) {
-        const { minutes } = parseWith(ratesQuery, Object.fromEntries(ctx.query), 'query');
+        const { minutes } = parseWith(messageRatesQuery, Object.fromEntries(ctx.query), 'query');
         // The current minute, still filling, is the last entry.
         const until = (minuteOf(s.clock.now()) + 1) * MINUTE_MS;
         return { body: { status: 'ok', minutes: s.rates.perMinute(until - minutes * MINUTE_MS, until) } };
       },
-    },
+    }),
   ];
 }

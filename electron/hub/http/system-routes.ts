@@ -1,8 +1,8 @@
 /** Health and connection statistics: `/api/health` (public), `/ws/status`, `/ws/handlers` (seed). */
-import type { DatabaseStatus } from '../health/database-health.js';
+import type { HubStatusResponse } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
 import { statusData, type StatusServices } from '../read-models/status.js';
-import type { Route } from './http-router.js';
+import { route, type Route } from './http-router.js';
 
 /** What health and statistics are read from. */
 type SystemServices = StatusServices &
@@ -10,10 +10,7 @@ type SystemServices = StatusServices &
 
 export function systemRoutes(s: SystemServices): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/api/health',
-      access: 'public',
+    route('health', {
       handle() {
         const readable = readsWork(s);
         const health = databaseStatus(s);
@@ -30,11 +27,8 @@ export function systemRoutes(s: SystemServices): Route[] {
           },
         };
       },
-    },
-    {
-      method: 'GET',
-      path: '/ws/status',
-      access: 'token',
+    }),
+    route('hubStatus', {
       handle() {
         const connections = [...s.connections.all()].map((conn) => ({
           client_id: conn.id,
@@ -61,15 +55,12 @@ export function systemRoutes(s: SystemServices): Route[] {
           },
         };
       },
-    },
-    {
-      method: 'GET',
-      path: '/ws/handlers',
-      access: 'token',
+    }),
+    route('frameHandlers', {
       handle() {
         return { body: { status: 'ok', handlers: s.router.types(), middleware: s.router.middlewareNames() } };
       },
-    },
+    }),
   ];
 }
 
@@ -85,9 +76,9 @@ function readsWork(s: SystemServices): boolean {
   }
 }
 
-function databaseStatus(s: SystemServices): DatabaseStatus & { read_only: boolean } {
-  const status = s.databaseHealth.status();
-  return { ...status, read_only: s.databaseHealth.readOnly };
+function databaseStatus(s: SystemServices): HubStatusResponse['database'] {
+  const { state, reason, advice } = s.databaseHealth.status();
+  return { state, ...(reason === undefined ? {} : { reason }), ...(advice === undefined ? {} : { advice }), read_only: s.databaseHealth.readOnly };
 }
 
 /** The counters read from the database; null where a damaged file cannot give them, so the page still learns the hub's state. */

@@ -1,46 +1,26 @@
 /** Agents and their tokens over HTTP: list agents; create (shown once), list and revoke tokens (admin only). */
-import { z } from 'zod';
-import { agentName, describeIssues, SwitchboardError } from '../../../shared/index.js';
+import { createTokenRequest, SwitchboardError } from '../../../shared/index.js';
 import { listAgents, type AgentListingServices } from '../read-models/agent-listing.js';
 import { revokeToken, type RevocationServices } from '../auth/token-revocation.js';
 import { checkAdoptedSecret } from '../auth/token-strength.js';
-import type { Route } from './http-router.js';
-import { requireIdentity } from './http-router.js';
-
-const createTokenBody = z.object({
-  agent: agentName,
-  label: z.string().max(200).optional(),
-  admin: z.boolean().default(false),
-  /** An existing secret to adopt (an old relay key) instead of a new random token. */
-  value: z.string().optional(),
-});
+import { requireIdentity, route, type Route } from './http-router.js';
+import { parseWith } from './parse.js';
 
 export function tokenRoutes(s: AgentListingServices & RevocationServices): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/api/agents',
-      access: 'token',
+    route('listAgents', {
       handle() {
         return { body: { status: 'ok', agents: listAgents(s) } };
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/tokens',
-      access: 'admin',
+    }),
+    route('listTokens', {
       handle() {
         return { body: { status: 'ok', tokens: s.tokens.list() } };
       },
-    },
-    {
-      method: 'POST',
-      path: '/api/tokens',
-      access: 'admin',
+    }),
+    route('createToken', {
       async handle(ctx) {
-        const parsed = createTokenBody.safeParse(await ctx.body());
-        if (!parsed.success) throw new SwitchboardError('SB_ERR_VALIDATION', `invalid token request: ${describeIssues(parsed.error)}`);
-        const { agent, admin, label, value } = parsed.data;
+        const { agent, admin, label, value } = parseWith(createTokenRequest, await ctx.body(), 'token request');
         if (value !== undefined && s.tokens.has(checkAdoptedSecret(value))) {
           throw new SwitchboardError('SB_ERR_CONFLICT', 'a token with this value exists already (or did, and was revoked); each token needs its own value');
         }
@@ -54,16 +34,13 @@ export function tokenRoutes(s: AgentListingServices & RevocationServices): Route
         // An adopted value is the caller's own: it is not sent back.
         return { status: 201, body: { status: 'ok', token: adopted ? { ...record, adopted } : { ...record, token } } };
       },
-    },
-    {
-      method: 'DELETE',
-      path: '/api/tokens/:id',
-      access: 'admin',
+    }),
+    route('revokeToken', {
       handle(ctx) {
-        const id = ctx.params['id'] ?? '';
+        const { id } = ctx.params;
         if (s.tokens.get(id) === undefined) throw new SwitchboardError('SB_ERR_NOT_FOUND', `no token "${id}"`);
         return { body: { status: 'ok', revoked: revokeToken(s, id, requireIdentity(ctx).agent) } };
       },
-    },
+    }),
   ];
 }

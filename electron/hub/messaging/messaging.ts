@@ -40,7 +40,7 @@ export type FrameBuilder = (messageJson: string) => string;
 export const newMessageFrame: FrameBuilder = (json) => `{"type":"new_message",${json.slice(1)}`;
 
 /** The message a `send_message` frame (or the same body over HTTP) asks to store. */
-export function outgoingOf(frame: SendMessageFrame): OutgoingMessage {
+export function outgoingOf(frame: Omit<SendMessageFrame, 'type'>): OutgoingMessage {
   return {
     message_type: frame.message_type,
     content: frame.content,

@@ -1,8 +1,6 @@
 /** Agents as `GET /api/agents` and `list_agents` show them: presence, offline queue depth and tasks in flight. */
-import type { AgentInfo } from '../../../shared/index.js';
+import type { AgentListing } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
-
-export type AgentListing = AgentInfo & { queue_depth: number; tasks_in_flight: number };
 
 /** What a listing is read from. */
 export type AgentListingServices = Pick<HubServices, 'relay' | 'offlineQueue' | 'presence'>;

@@ -2,35 +2,12 @@
 import type { Db } from '../store/database.js';
 import type { EventRow } from '../store/event-store.js';
 import { rowToMessage, type MessageRow } from '../store/message-store.js';
-import type { StoredMessage } from '../../../shared/index.js';
-
-/** Fields every entry has, whichever table it comes from. */
-interface EntryBase {
-  /** When it happened: ISO 8601, UTC, milliseconds. */
-  ts: string;
-  /** `e_<n>` for an event, `m_<seq>` for a message (the message's own id). Unique across the trail. */
-  id: string;
-  /** Who did it (a message's sender); null when nobody did, as for `hub_started`. */
-  actor: string | null;
-  /** What it is about (a message's conversation, a task id, a token id, a request line); null when nothing. */
-  subject: string | null;
-}
+import type { AuditEntry } from '../../../shared/index.js';
 
 /** A hub event; its detail fields are spread in (see `eventEntry` for when they are not). */
-export interface EventEntry extends EntryBase {
-  source: 'event';
-  /** `auth_failure`, `token_created`, `token_revoked`, `hub_started`, `hub_stopped`, `conversation_created`, `task.<event>`, … */
-  kind: string;
-  [detail: string]: unknown;
-}
-
+type EventEntry = Extract<AuditEntry, { source: 'event' }>;
 /** A stored message: the fields of the message itself, with `ts` for its `created_at`. */
-export interface MessageEntry extends EntryBase, Omit<StoredMessage, 'id' | 'created_at'> {
-  source: 'message';
-  kind: 'message';
-}
-
-export type AuditEntry = EventEntry | MessageEntry;
+type MessageEntry = Extract<AuditEntry, { source: 'message' }>;
 
 export interface Audit {
   /**

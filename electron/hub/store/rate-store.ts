@@ -1,14 +1,7 @@
 /** Messages and tasks per minute, for the dashboard's rate charts: range scans on the time indexes of migration 10. */
+import type { MinuteCounts } from '../../../shared/index.js';
 import { MINUTE_MS } from '../metrics/minute-summary.js';
 import type { Db } from './database.js';
-
-export interface MinuteCounts {
-  /** Start of the minute, epoch ms. */
-  minute: number;
-  messages: number;
-  /** Tasks created in the minute. */
-  tasks: number;
-}
 
 export type RateStore = ReturnType<typeof createRateStore>;
 

@@ -1,5 +1,5 @@
 /** Full-text search over messages through the FTS5 index `messages_fts` (migration 8), newest first. */
-import type { StoredMessage } from '../../../shared/protocol/index.js';
+import type { SearchHit } from '../../../shared/protocol/index.js';
 import type { Db } from './database.js';
 import { rowToMessage, type MessageRow } from './message-store.js';
 
@@ -19,8 +19,6 @@ export interface SearchFilter {
   hidden: readonly string[];
   limit: number;
 }
-
-export type SearchHit = StoredMessage & { snippet: string };
 
 export type SearchStore = ReturnType<typeof createSearchStore>;
 

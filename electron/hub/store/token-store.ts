@@ -1,23 +1,10 @@
 /** Access tokens and browser sessions: random, shown once, stored only as a SHA-256 hash. */
 import { createHash, randomBytes } from 'node:crypto';
+import type { TokenRecord } from '../../../shared/index.js';
 import type { Db } from './database.js';
 
 /** `token`: sent in a header by agents and tools; `session`: a browser's login, accepted only as its cookie. */
-export type TokenKind = 'token' | 'session';
-
-export interface TokenRecord {
-  id: string;
-  /** The agent this token speaks for; null for an admin token, which may name any agent. */
-  agent: string | null;
-  admin: boolean;
-  label: string | null;
-  kind: TokenKind;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  /** When it stops working by itself (sessions); null for a token that lasts until revoked. */
-  expires_at: string | null;
-}
+export type TokenKind = TokenRecord['kind'];
 
 interface TokenRow {
   id: string;

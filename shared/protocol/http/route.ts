@@ -49,6 +49,19 @@ export type HasPathParams<R extends HttpRoute> = [ParamNames<R['path']>] extends
 /** The body of a success. */
 export type HttpResponse<R extends HttpRoute> = z.output<R['response']>;
 
+/** The route's failure statuses that have a body of their own, with their schemas; none when it lists no failures. */
+type FailureSchemas<R extends HttpRoute> = R extends { readonly failures: infer Failures } ? Failures : Record<never, never>;
+
+/** The statuses a route answers with a body of its own: its successes and its listed failures. */
+export type HttpAnswerStatus<R extends HttpRoute> = R['ok'][number] | (keyof FailureSchemas<R> & number);
+
+/** The body of an answer with this status: the success body, or the failure's own body. */
+export type HttpAnswer<R extends HttpRoute, S extends HttpAnswerStatus<R>> = S extends R['ok'][number]
+  ? HttpResponse<R>
+  : FailureSchemas<R>[S & keyof FailureSchemas<R>] extends infer Failure extends z.ZodType
+    ? z.output<Failure>
+    : never;
+
 /** The body a client sends (before the hub's defaults apply); undefined for a route that takes none. */
 export type HttpRequestBody<R extends HttpRoute> = R extends { body: infer Body extends z.ZodType } ? z.input<Body> : undefined;
 

@@ -48,7 +48,10 @@ export const callbackSecretResponse = z.object({
 });
 export type CallbackSecretResponse = z.output<typeof callbackSecretResponse>;
 
-/** An absolute file path to write to; the data folder's backups/ with a dated name when left out. */
+/**
+ * An absolute file path to write to; the data folder's backups/ with a dated name when left out. Strict, so
+ * a misspelt field (`{"file": …}`) is refused instead of writing to the default place.
+ */
 export const createBackupRequest = z.strictObject({ path: z.string().min(1).optional() });
 export type CreateBackupRequest = z.input<typeof createBackupRequest>;
 
