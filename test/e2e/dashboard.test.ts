@@ -389,7 +389,8 @@ describe('reconnecting', () => {
       await session.close();
       dashboard = undefined;
       // The browser logs each WebSocket and fetch that the stopping or stopped hub refused or cut; those are expected.
-      const hubWasDown = (e: string): boolean => e.includes('WebSocket connection') || /net::ERR_(CONNECTION_(REFUSED|RESET|CLOSED)|SOCKET_NOT_CONNECTED)/.test(e);
+      const hubWasDown = (e: string): boolean =>
+        e.includes('WebSocket connection') || /net::ERR_(CONNECTION_(REFUSED|RESET|CLOSED)|SOCKET_NOT_CONNECTED)/.test(e);
       expect(session.errors.filter((e) => !hubWasDown(e))).toEqual([]);
     } finally {
       await own.stop();
