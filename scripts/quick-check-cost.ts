@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { closeDatabase, createMessageStore, findDamage, openDatabase } from '../electron/hub/index.js';
+import { closeDatabase, createMessageStore, findDamage, openDatabase, pendingIndexer } from '../electron/hub/index.js';
 
 const WORDS = 'agent task review build deploy message queue relay hub token search index page commit branch test error retry lease result'.split(' ');
 const BATCH = 5_000;
@@ -28,6 +28,7 @@ function content(n: number): string {
 function build(file: string, megabytes: number): void {
   const db = openDatabase(file);
   const messages = createMessageStore(db);
+  const indexPending = pendingIndexer(db);
   const target = megabytes * 1024 * 1024;
   const started = performance.now();
   let n = 0;
@@ -36,6 +37,8 @@ function build(file: string, megabytes: number): void {
       for (let i = 0; i < BATCH; i++, n++) {
         messages.insert({ conversation_id: `conversation-${n % 50}`, sender: `agent-${n % 7}`, message_type: 'message', content: content(n) }, Date.now());
       }
+      // Indexed for search as the hub indexes them: in batches after they are stored.
+      indexPending(BATCH);
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');
   }

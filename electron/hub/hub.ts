@@ -76,6 +76,7 @@ import { createStaticSite, DEFAULT_RENDERER_DIR } from './http/static-site.js';
 import { createLoginPages } from './auth/login-pages.js';
 import { createSessions } from './auth/sessions.js';
 import { createSearchStore } from './store/search-store.js';
+import { createSearchIndex, type SearchIndex } from './store/search-index.js';
 import { createRateStore } from './store/rate-store.js';
 import { createHubBackups, type BackupResult } from './backup/backup-export.js';
 import { backupRoutes } from './http/backup-routes.js';
@@ -150,7 +151,9 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const now = (): number => clock.now();
     const file = databaseFile(config.dataDir);
     checkpointer = createCheckpointer(db, file, logger);
-    const messages = createMessageStore(db);
+    // Stored messages tell the search index, which is built after the commit queue it writes through.
+    let searchIndex: SearchIndex | undefined;
+    const messages = createMessageStore(db, () => searchIndex?.stored());
     const conversations = createConversationStore(db);
     const agents = createAgentStore(db);
     const tokens = createTokenStore(db);
@@ -161,6 +164,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       inbox.reload();
     };
     const commits = createCommitQueue(db, logger, onRollback, checkpointer.written, databaseHealth);
+    searchIndex = createSearchIndex({ db, commits, logger, writable: () => !databaseHealth.readOnly });
     const connections = createConnectionRegistry(config, now);
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
@@ -205,6 +209,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       alerts: createAlertEngine({ db, ingest, events, config, clock, logger, ...outbound }),
       sessions: createSessions({ tokens, events, pages: createLoginPages(config.dataDir), writeFailed: databaseHealth.failed, now }),
       search: createSearchStore(db),
+      searchIndex,
       rates: createRateStore(db),
       backups: createHubBackups({ db, file, clock, events, refusal: databaseHealth.backupRefusal }),
       callbackSecret,
@@ -367,6 +372,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       await s.alerts.close();
       relay = undefined;
       await s.retention.close();
+      s.searchIndex.close();
       s.auth.failures.close();
       s.commits.flush();
       prometheus?.close();

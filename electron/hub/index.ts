@@ -17,4 +17,5 @@ export { revokeToken } from './auth/token-revocation.js';
 /** For tools that build or inspect a database offline (scripts/quick-check-cost.ts). */
 export { closeDatabase, openDatabase } from './store/database.js';
 export { createMessageStore } from './store/message-store.js';
+export { pendingIndexer } from './store/search-index.js';
 export { findDamage } from './store/start-check.js';

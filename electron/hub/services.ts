@@ -26,6 +26,7 @@ import type { Retention } from './store/retention.js';
 import type { AlertEngine } from './alerts/alert-engine.js';
 import type { Sessions } from './auth/sessions.js';
 import type { SearchStore } from './store/search-store.js';
+import type { SearchIndex } from './store/search-index.js';
 import type { RateStore } from './store/rate-store.js';
 import type { HubBackups } from './backup/backup-export.js';
 import type { CallbackSecret } from './relay/callback-secret.js';
@@ -75,6 +76,8 @@ export interface HubServices {
   sessions: Sessions;
   /** Full-text search over messages. */
   search: SearchStore;
+  /** Indexes messages for search after their commit; a search catches it up first. */
+  searchIndex: SearchIndex;
   /** Messages and tasks per minute. */
   rates: RateStore;
   /** Consistent copies of the database while the hub runs. */

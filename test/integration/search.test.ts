@@ -6,6 +6,7 @@ import type { StoredMessage } from '../../shared/index.js';
 import { MIGRATIONS } from '../../electron/hub/store/migrations.js';
 import { agentToken, api, startHub, tempDir, useHub, type TestHub } from '../helpers/hub.js';
 import { errorBody } from '../helpers/raw-http.js';
+import { eventually } from '../helpers/wait.js';
 
 const ctx = useHub();
 
@@ -151,6 +152,8 @@ describe('full-text search', () => {
     const hub = ctx.hub;
     const gone = await post(hub, 'general', 'ephemeral words');
     const kept = await post(hub, 'general', 'lasting words');
+    // A search indexes every stored message first, so both are in the index before one goes.
+    await search(hub, 'q=words');
     const db = new Database(join(hub.dataDir, 'switchboard.db'));
     let indexed: number[];
     try {
@@ -165,6 +168,87 @@ describe('full-text search', () => {
       db.close();
     }
     expect({ indexed, found: hits((await search(hub, 'q=words')).body).map((h) => h.seq) }).toEqual({ indexed: [kept.seq], found: [kept.seq] });
+  });
+
+  it('keeps the index whole when a message goes before it was indexed', async () => {
+    const hub = ctx.hub;
+    const kept = await post(hub, 'general', 'steady words');
+    const db = new Database(join(hub.dataDir, 'switchboard.db'));
+    try {
+      db.pragma('busy_timeout = 5000');
+      // Stored and deleted in one transaction, so no indexing run can come between.
+      db.transaction(() => {
+        const { lastInsertRowid } = db
+          .prepare("INSERT INTO messages (conversation_id, sender, message_type, content, created_at) VALUES ('general', 'ghost', 'text', 'fleeting words', 0)")
+          .run();
+        db.prepare('DELETE FROM messages WHERE seq = ?').run(lastInsertRowid);
+      })();
+    } finally {
+      db.close();
+    }
+    const found = hits((await search(hub, 'q=words')).body).map((h) => h.seq);
+    const check = new Database(join(hub.dataDir, 'switchboard.db'));
+    try {
+      check.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)").run();
+    } finally {
+      check.close();
+    }
+    expect(found).toContain(kept.seq);
+  });
+});
+
+/** The highest seq the search index holds, read from the hub's database file. */
+function indexedUpTo(dataDir: string): number {
+  const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
+  try {
+    return db.prepare<[], { seq: number }>('SELECT seq FROM search_mark').get()?.seq ?? 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** Rows of the index itself matching `query` (no join with messages, which would hide a missing or stale entry). */
+function indexRows(dataDir: string, query: string): number[] {
+  const db = new Database(join(dataDir, 'switchboard.db'), { readonly: true });
+  try {
+    return db
+      .prepare<[string], { seq: number }>('SELECT rowid AS seq FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid')
+      .all(query)
+      .map((r) => r.seq);
+  } finally {
+    db.close();
+  }
+}
+
+describe('indexing after the commit', () => {
+  it('indexes stored messages in the background, with no search asking for it', async () => {
+    const hub = ctx.hub;
+    const first = await post(hub, 'general', 'background indexing');
+    const second = await post(hub, 'review', 'indexing again');
+    await eventually(() => (indexedUpTo(hub.dataDir) >= second.seq ? true : undefined), 'the index to reach the last message');
+    expect(indexRows(hub.dataDir, 'indexing')).toEqual([first.seq, second.seq]);
+  });
+
+  it('indexes, after a restart, messages a crash left committed but not yet indexed', async () => {
+    const dataDir = tempDir();
+    const before = await startHub({ dataDir });
+    const stored = await post(before, 'general', 'survivor words');
+    await before.stop();
+    // What a kill -9 between a commit and its indexing leaves: a stored message above the index's mark.
+    const db = new Database(join(dataDir, 'switchboard.db'));
+    const orphan = Number(
+      db
+        .prepare("INSERT INTO messages (conversation_id, sender, message_type, content, created_at) VALUES ('general', 'alice', 'text', 'orphan words', 0)")
+        .run().lastInsertRowid,
+    );
+    db.close();
+    const after = await startHub({ dataDir });
+    try {
+      await eventually(() => (indexedUpTo(dataDir) >= orphan ? true : undefined), 'the restarted hub to index what was left');
+      expect(indexRows(dataDir, 'words')).toEqual([stored.seq, orphan]);
+    } finally {
+      await after.stop();
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { mayAccess } from '../store/conversation-store.js';
 import { requireIdentity, route, type Route } from './http-router.js';
 import { parseWith } from './parse.js';
 
-export function searchRoutes(s: Pick<HubServices, 'conversations' | 'search'>): Route[] {
+export function searchRoutes(s: Pick<HubServices, 'conversations' | 'search' | 'searchIndex'>): Route[] {
   return [
     route('search', {
       handle(ctx) {
@@ -18,6 +18,8 @@ export function searchRoutes(s: Pick<HubServices, 'conversations' | 'search'>): 
           throw new SwitchboardError('SB_ERR_FORBIDDEN', `agent "${identity.agent}" is not a member of conversation "${query.conversation}"`);
         }
         const hidden = identity.admin ? [] : [...s.conversations.metas()].filter((meta) => !mayAccess(meta, identity.agent, false)).map((meta) => meta.id);
+        // Messages are indexed shortly after their commit: the newest are indexed now, so every acknowledged one is found.
+        s.searchIndex.catchUp();
         const results = s.search.search({
           query: words,
           before: query.before ?? Number.MAX_SAFE_INTEGER,

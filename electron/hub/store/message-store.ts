@@ -1,4 +1,4 @@
-/** Messages: insert (with client_msg_id de-duplication, and into the search index) and reads by cursor, all through prepared statements. */
+/** Messages: insert (with client_msg_id de-duplication) and reads by cursor, all through prepared statements. */
 import type { StoredMessage } from '../../../shared/protocol/index.js';
 import type { Db } from './database.js';
 
@@ -73,15 +73,15 @@ export function rowToMessage(row: MessageRow): StoredMessage {
 
 export type MessageStore = ReturnType<typeof createMessageStore>;
 
-export function createMessageStore(db: Db) {
+/**
+ * @param onStored told of each message stored, so the search index (store/search-index.ts) picks it up
+ *   after the commit, in a batch, instead of on the path to the ack.
+ */
+export function createMessageStore(db: Db, onStored: () => void = () => {}) {
   const insert = db.prepare<[string, string, string, string, string | null, string | null, number, number, number, number | null]>(
     `INSERT OR IGNORE INTO messages (conversation_id, sender, message_type, content, payload, client_msg_id, incomplete, created_at, hops, in_reply_to)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  // The search index (migration 8) is written here, in the message's own transaction, not by an AFTER
-  // INSERT trigger: a statement that fires a trigger into FTS5 makes it flush its pending terms, one tiny
-  // index segment per message to merge later. Measured with prose: +18 µs a message by trigger, +5 µs so.
-  const index = db.prepare<[number, string, string | null]>('INSERT INTO messages_fts (rowid, content, payload) VALUES (?, ?, ?)');
   const parent = db.prepare<[number], ParentRow>('SELECT conversation_id, sender, hops FROM messages WHERE seq = ?');
   const maxHops = db.prepare<[string], { hops: number | null }>('SELECT max(hops) AS hops FROM messages WHERE conversation_id = ?');
   const byClientId = db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender = ? AND client_msg_id = ?');
@@ -101,8 +101,8 @@ export function createMessageStore(db: Db) {
 
   return {
     /**
-     * Inserts one message and indexes it for search; must run inside the caller's transaction so the
-     * ack waits for the commit. Every message is stored through here, which keeps the index complete.
+     * Inserts one message; must run inside the caller's transaction so the ack waits for the commit.
+     * The search index follows after the commit (store/search-index.ts).
      */
     insert(input: NewMessage, now: number): InsertResult {
       const payload = input.payload === undefined ? null : JSON.stringify(input.payload);
@@ -123,7 +123,7 @@ export function createMessageStore(db: Db) {
         if (first !== undefined) return { message: rowToMessage(first), created: false };
       }
       const seq = Number(result.lastInsertRowid);
-      index.run(seq, input.content, payload);
+      onStored();
       const message: StoredMessage = {
         id: `m_${seq}`,
         seq,

@@ -246,6 +246,23 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_by_time ON messages (created_at);
   CREATE INDEX tasks_by_created ON tasks (created_at);
   `,
+  `
+  -- Search indexing leaves the path to the ack: messages are indexed in batches after their commit
+  -- (store/search-index.ts). search_mark is the highest seq indexed; every message above it is still to do,
+  -- so a crash between a message's commit and its indexing loses nothing. The triggers touch the index only
+  -- for messages already in it: an external-content FTS5 index must never be told to delete what it lacks.
+  CREATE TABLE search_mark (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+  INSERT INTO search_mark (id, seq) SELECT 1, coalesce(max(seq), 0) FROM messages;
+  DROP TRIGGER messages_fts_delete;
+  DROP TRIGGER messages_fts_update;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.seq <= (SELECT seq FROM search_mark) BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content, payload) VALUES ('delete', old.seq, old.content, old.payload);
+  END;
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, payload ON messages WHEN old.seq <= (SELECT seq FROM search_mark) BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content, payload) VALUES ('delete', old.seq, old.content, old.payload);
+    INSERT INTO messages_fts (rowid, content, payload) VALUES (new.seq, new.content, new.payload);
+  END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
