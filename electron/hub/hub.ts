@@ -76,7 +76,7 @@ import { createStaticSite, DEFAULT_RENDERER_DIR } from './http/static-site.js';
 import { createLoginPages } from './auth/login-pages.js';
 import { createSessions } from './auth/sessions.js';
 import { createSearchStore } from './store/search-store.js';
-import { createSearchIndex, type SearchIndex } from './store/search-index.js';
+import { createSearchIndex } from './store/search-index.js';
 import { createRateStore } from './store/rate-store.js';
 import { createHubBackups, type BackupResult } from './backup/backup-export.js';
 import { backupRoutes } from './http/backup-routes.js';
@@ -152,8 +152,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const file = databaseFile(config.dataDir);
     checkpointer = createCheckpointer(db, file, logger);
     // Stored messages tell the search index, which is built after the commit queue it writes through.
-    let searchIndex: SearchIndex | undefined;
-    const messages = createMessageStore(db, () => searchIndex?.stored());
+    const messages = createMessageStore(db, () => searchIndex.stored());
     const conversations = createConversationStore(db);
     const agents = createAgentStore(db);
     const tokens = createTokenStore(db);
@@ -164,7 +163,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       inbox.reload();
     };
     const commits = createCommitQueue(db, logger, onRollback, checkpointer.written, databaseHealth);
-    searchIndex = createSearchIndex({ db, commits, logger, writable: () => !databaseHealth.readOnly });
+    const searchIndex = createSearchIndex({ db, commits, logger, writable: () => !databaseHealth.readOnly });
     const connections = createConnectionRegistry(config, now);
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
