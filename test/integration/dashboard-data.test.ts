@@ -1,7 +1,10 @@
 /** What the dashboard reads besides messages: agents with their load, messages and tasks per minute, and live counters. */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../electron/hub/store/migrations.js';
 import type { TaskRecord } from '../../shared/index.js';
-import { api, connectAgent, type TestClient, type TestHub, useHub } from '../helpers/hub.js';
+import { api, connectAgent, tempDir, type TestClient, type TestHub, useHub } from '../helpers/hub.js';
 import { errorBody } from '../helpers/raw-http.js';
 import { connectWorker, manualClock, sendTask, startClockedHub } from '../helpers/tasks.js';
 
@@ -109,6 +112,28 @@ describe('messages and tasks per minute', () => {
       first: at('09:05'),
       messages: 4,
     });
+  });
+
+  it('counts the messages a database held before the upgrade that counts them apart', async () => {
+    const dataDir = tempDir();
+    const db = new Database(join(dataDir, 'switchboard.db'));
+    for (const sql of MIGRATIONS.slice(0, 10)) db.exec(sql);
+    db.pragma('user_version = 10');
+    const insert = db.prepare("INSERT INTO messages (conversation_id, sender, message_type, content, created_at) VALUES ('general', 'alice', 'message', ?, ?)");
+    const at = (time: string): number => Date.parse(`2026-11-22T${time}Z`);
+    insert.run('one', at('10:03:10'));
+    insert.run('two', at('10:03:50'));
+    insert.run('three', at('10:04:05'));
+    db.close();
+    hub = await startClockedHub({ dataDir }, manualClock(at('10:04:30')));
+    const alice = await connectAgent(hub, 'alice');
+    clients.push(alice);
+    await alice.request({ type: 'send_message', conversation_id: 'general', content: 'after the upgrade' });
+    const rates = (await api(hub, 'GET', '/api/stats/rates?minutes=2')).body['minutes'];
+    expect(rates).toEqual([
+      { minute: at('10:03:00'), messages: 2, tasks: 0 },
+      { minute: at('10:04:00'), messages: 2, tasks: 0 },
+    ]);
   });
 
   it('takes 1 to 1440 minutes', async () => {

@@ -1,4 +1,7 @@
-/** Messages and tasks per minute, for the dashboard's rate charts: range scans on the time indexes of migration 10. */
+/**
+ * Messages and tasks per minute, for the dashboard's rate charts: messages from the counts the search index's
+ * runs keep (migration 11), tasks by a range scan on their time index (migration 10).
+ */
 import type { MinuteCounts } from '../../../shared/index.js';
 import { MINUTE_MS } from '../metrics/minute-summary.js';
 import type { Db } from './database.js';
@@ -6,12 +9,10 @@ import type { Db } from './database.js';
 export type RateStore = ReturnType<typeof createRateStore>;
 
 export function createRateStore(db: Db) {
-  const perMinute = (table: 'messages' | 'tasks') =>
-    db.prepare<[number, number], { minute: number; n: number }>(
-      `SELECT created_at / ${MINUTE_MS} * ${MINUTE_MS} AS minute, count(*) AS n FROM ${table} WHERE created_at >= ? AND created_at < ? GROUP BY minute`,
-    );
-  const messages = perMinute('messages');
-  const tasks = perMinute('tasks');
+  const messages = db.prepare<[number, number], { minute: number; n: number }>('SELECT minute, n FROM message_minutes WHERE minute >= ? AND minute < ?');
+  const tasks = db.prepare<[number, number], { minute: number; n: number }>(
+    `SELECT created_at / ${MINUTE_MS} * ${MINUTE_MS} AS minute, count(*) AS n FROM tasks WHERE created_at >= ? AND created_at < ? GROUP BY minute`,
+  );
 
   return {
     /** One entry per minute from `from` (a minute start) until `until`, oldest first, minutes without any included. */

@@ -4,12 +4,13 @@
  * Indexing each message in its own transaction cost the ack an FTS5 segment per commit (about a fifth of the
  * hub's CPU at 1,000 msgs/s). Now a stored message only schedules a run: shortly after, one write in the
  * commit queue indexes every message above the mark (migration 11) and moves the mark, in one transaction,
- * so a crash in between leaves the messages to the next run. A search first catches up, so it always sees
- * every acknowledged message.
+ * so a crash in between leaves the messages to the next run. The same runs count messages per minute for the
+ * rate charts. A search or a rates query first catches up, so it always sees every acknowledged message.
  */
 import type { CommitQueue } from './commit-queue.js';
 import type { Db } from './database.js';
 import type { Logger } from '../../common/logger.js';
+import { MINUTE_MS } from '../metrics/minute-summary.js';
 
 /** How soon after a message is stored it is indexed; its messages wait together. */
 const INDEX_DELAY_MS = 200;
@@ -19,15 +20,15 @@ export const INDEX_BATCH = 2_000;
 export interface SearchIndex {
   /** Call for each stored message: a run follows within INDEX_DELAY_MS. */
   stored(): void;
-  /** Indexes, now and synchronously, every message not yet indexed (before a search). */
+  /** Indexes and counts, now and synchronously, every message not yet done (before a search or a rates query). */
   catchUp(): void;
   /** Stops scheduling runs (at hub stop); what is left is indexed after the next start. */
   close(): void;
 }
 
 /**
- * A function that indexes up to `limit` messages above the mark and moves it, returning how many; it must
- * run inside a transaction.
+ * A function that indexes up to `limit` messages above the mark for search, adds them to the messages per
+ * minute (the rate charts), and moves the mark, returning how many; it must run inside a transaction.
  */
 export function pendingIndexer(db: Db): (limit: number) => number {
   const mark = db.prepare<[], { seq: number }>('SELECT seq FROM search_mark');
@@ -37,12 +38,18 @@ export function pendingIndexer(db: Db): (limit: number) => number {
   const index = db.prepare<[number, number]>(
     'INSERT INTO messages_fts (rowid, content, payload) SELECT seq, content, payload FROM messages WHERE seq > ? AND seq <= ? ORDER BY seq',
   );
+  const count = db.prepare<[number, number]>(
+    `INSERT INTO message_minutes (minute, n)
+     SELECT created_at / ${MINUTE_MS} * ${MINUTE_MS} AS minute, count(*) FROM messages WHERE seq > ? AND seq <= ? GROUP BY minute
+     ON CONFLICT (minute) DO UPDATE SET n = n + excluded.n`,
+  );
   const moveMark = db.prepare<[number]>('UPDATE search_mark SET seq = ?');
   return (limit) => {
     const from = mark.get()?.seq ?? 0;
     const to = lastOfBatch.get(from, limit)?.seq ?? null;
     if (to === null) return 0;
     const { changes } = index.run(from, to);
+    count.run(from, to);
     moveMark.run(to);
     return changes;
   };
