@@ -6,7 +6,7 @@ import type { LoopBreaker } from './loop-breaker.js';
 import type { Held, OfflineQueue } from './offline-queue.js';
 import type { Presence } from './presence.js';
 import { directConversationId, mayAccess, type ConversationMeta, type ConversationStore } from '../store/conversation-store.js';
-import type { InsertResult, MessageStore } from '../store/message-store.js';
+import type { InsertResult, MessageStore, NewMessage } from '../store/message-store.js';
 import type { SubscriptionIndex } from './subscriptions.js';
 
 export interface Address {
@@ -14,15 +14,8 @@ export interface Address {
   to?: string | undefined;
 }
 
-export interface OutgoingMessage {
-  message_type: string;
-  content: string;
-  payload?: unknown;
-  client_msg_id?: string | undefined;
-  incomplete?: boolean;
-  /** The seq of the message this one answers. */
-  in_reply_to?: number | undefined;
-}
+/** A message as a sender gives it: the conversation, the sender and the hop count come from the hub. */
+export type OutgoingMessage = Omit<NewMessage, 'conversation_id' | 'sender' | 'hops'>;
 
 /** What a message write returns: the insert, and the offline-queue entries made with it (direct messages only). */
 interface Stored extends InsertResult {

@@ -10,6 +10,7 @@ export interface NewMessage {
   payload?: unknown;
   client_msg_id?: string | undefined;
   incomplete?: boolean;
+  /** The seq of the message this one answers. */
   in_reply_to?: number | undefined;
   /** Replies before this one in its chain (the loop breaker's count); 0 when it starts one. */
   hops?: number;

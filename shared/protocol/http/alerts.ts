@@ -1,10 +1,10 @@
 /** Alerts over HTTP (admin): the list newest first, acknowledge, and the alert settings (read, update, import the seed's file). */
 import { z } from 'zod';
 import { ALERT_STATES, alertConfig, alertRecord } from '../alert-types.js';
-import { okStatus } from './common.js';
+import { okStatus, pageLimit } from './common.js';
 import { defineRoute } from './route.js';
 
-export const listAlertsQuery = z.object({ state: z.enum(ALERT_STATES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const listAlertsQuery = z.object({ state: z.enum(ALERT_STATES).optional(), limit: pageLimit(100) });
 export type ListAlertsQuery = z.input<typeof listAlertsQuery>;
 
 /** Newest first; `counts` covers every alert, by state. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isoTime } from '../common.js';
 import { storedMessage } from '../server-frames.js';
-import { okStatus, timeParam } from './common.js';
+import { okStatus, pageLimit, timeParam } from './common.js';
 import { defineRoute } from './route.js';
 
 /** Fields every entry has, whichever table it comes from. */
@@ -33,7 +33,7 @@ export const auditMessage = storedMessage
 export const auditEntry = z.discriminatedUnion('source', [auditEvent, auditMessage]);
 export type AuditEntry = z.output<typeof auditEntry>;
 
-export const relayLogsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
+export const relayLogsQuery = z.object({ limit: pageLimit(50) });
 export type RelayLogsQuery = z.input<typeof relayLogsQuery>;
 
 /** The newest entries, oldest first; a token that is not the admin's sees no messages of members-only conversations it is not in. */

@@ -1,4 +1,4 @@
-/** What many HTTP routes share: the `"status": "ok"` of a success, the error body, and times in a query string. */
+/** What many HTTP routes share: the `"status": "ok"` of a success, the error body, page sizes and times in a query string. */
 import { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
 
@@ -18,6 +18,9 @@ export const httpErrorBody = z.object({
   }),
 });
 export type HttpErrorBody = z.output<typeof httpErrorBody>;
+
+/** How many rows a listing answers with, from a query string: 1 to 1,000, `fallback` when not given. */
+export const pageLimit = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
 
 /** A time in a query: milliseconds since the epoch (digits only) or an ISO 8601 date or time. */
 export const timeParam = z.string().transform((text, ctx) => {

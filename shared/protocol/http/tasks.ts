@@ -7,7 +7,7 @@ import { agentName } from '../common.js';
 import { newTaskFields, taskFilterFields } from '../task-frames.js';
 import { TASK_STATES } from '../../tasks/task-states.js';
 import { taskAttempt, taskCallbackStatus, taskRecord } from '../../tasks/task-record.js';
-import { okStatus } from './common.js';
+import { okStatus, pageLimit } from './common.js';
 import { defineRoute } from './route.js';
 
 export const createTaskRequest = z.object(newTaskFields);
@@ -16,7 +16,7 @@ export type CreateTaskRequest = z.input<typeof createTaskRequest>;
 /** 201 when created, 200 with `duplicate` when the `idempotency_key` was seen before (the first task is answered). */
 export const createTaskResponse = z.object({ status: okStatus, duplicate: z.boolean(), task: taskRecord });
 
-export const listTasksQuery = z.object({ ...taskFilterFields, limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const listTasksQuery = z.object({ ...taskFilterFields, limit: pageLimit(100) });
 export type ListTasksQuery = z.input<typeof listTasksQuery>;
 
 /** Latest change first; `counts` covers every task the caller may see, by state. */
