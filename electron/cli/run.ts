@@ -4,6 +4,8 @@
  * is started with a command (electron/main), which is how installer builds provide the command.
  */
 import { CommanderError, type Command } from 'commander';
+import { ConfigError } from '../common/config-error.js';
+import { HubStartError } from '../common/start-error.js';
 import { CliError } from './hub-client.js';
 import { buildProgram } from './program.js';
 
@@ -27,8 +29,7 @@ function fullName(command: Command): string {
 }
 
 /** A failure of the command itself, in one or a few lines for people: never a stack unless SWITCHBOARD_DEBUG is set. */
-async function describeFailure(error: unknown): Promise<string> {
-  const { ConfigError, HubStartError } = await import('../hub/index.js');
+function describeFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof CliError || error instanceof HubStartError) return error.message;
   if (process.env['SWITCHBOARD_DEBUG'] !== undefined && error instanceof Error) return error.stack ?? error.message;
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)} (set SWITCHBOARD_DEBUG=1 for details)`;
@@ -66,7 +67,7 @@ export async function runCli(argv: string[]): Promise<CliOutcome> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) {
-      process.stderr.write(`${await describeFailure(error)}\n`);
+      process.stderr.write(`${describeFailure(error)}\n`);
       return { exitCode: FAILED, aborted: true };
     }
     // commander has already printed the help, the version or the error with its suggestion.

@@ -84,7 +84,7 @@ import { backupsFolder } from './backup/backup-file.js';
 import { createBackupScheduler, type BackupScheduler, type SchedulerClock } from './backup/backup-scheduler.js';
 import { createMcpEndpoint, type McpEndpoint } from './http/mcp-route.js';
 import { SwitchboardError, TEXT_MESSAGE_CAPABILITY } from '../../shared/index.js';
-import { HubStartError } from './startup/start-error.js';
+import { HubStartError } from '../common/start-error.js';
 
 /** How many ports after a taken default port are tried. */
 const PORT_FALLBACK_TRIES = 20;

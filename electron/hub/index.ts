@@ -5,7 +5,7 @@
 export { createHub, type Hub, type HubOptions, type StartedHub } from './hub.js';
 export { resolveConfig, type HubConfig, type HubSettings } from './config.js';
 export { ConfigError } from '../common/config-error.js';
-export { HubStartError } from './startup/start-error.js';
+export { HubStartError } from '../common/start-error.js';
 export { startFailureMessage } from './startup/start-failure.js';
 export { exposureWarning } from './startup/network-exposure.js';
 export type { DatabaseStatus } from './health/database-health.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { backupsFolder, restoreBackup, scheduledBackupName } from '../../electron/hub/backup/index.js';
 import { createHub } from '../../electron/hub/hub.js';
 import { silentLogger } from '../../electron/common/logger.js';
-import { HubStartError } from '../../electron/hub/startup/start-error.js';
+import { HubStartError } from '../../electron/common/start-error.js';
 import { createWindowSession } from '../../electron/shell/window-session.js';
 import { runCli } from '../helpers/cli-process.js';
 import { damageHeader, damageLeafPages, damageRunningDatabase, fingerprint } from '../helpers/damage.js';

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callbackSecretPath, openCallbackSecret, ROTATION_GRACE_MS } from '../../electron/hub/relay/callback-secret.js';
-import { HubStartError } from '../../electron/hub/startup/start-error.js';
+import { HubStartError } from '../../electron/common/start-error.js';
 import { tempDir } from '../helpers/hub.js';
 
 const folders: string[] = [];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startFailureMessage } from '../../electron/hub/startup/start-failure.js';
-import { HubStartError } from '../../electron/hub/startup/start-error.js';
+import { HubStartError } from '../../electron/common/start-error.js';
 import { tempDir } from '../helpers/hub.js';
 
 const context = { dataDir: '/home/me/.config/Switchboard', host: '127.0.0.1', port: 8765 };

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../common/clock.js';
-import { HubStartError } from '../startup/start-error.js';
+import { HubStartError } from '../../common/start-error.js';
 import { signatureHeaders, type Signer } from './callback-signing.js';
 
 export const CALLBACK_SECRET_FILE = 'callback-secret.json';

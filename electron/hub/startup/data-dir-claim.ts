@@ -9,7 +9,7 @@ import { backupsFolder } from '../backup/backup-file.js';
 import type { HubConfig } from '../config.js';
 import { databaseFile, ensureDataDir } from '../../common/data-dir.js';
 import { DataDirInUseError, isRunning, lockDataDir, type DataDirLock } from './data-dir-lock.js';
-import { HubStartError } from './start-error.js';
+import { HubStartError } from '../../common/start-error.js';
 
 export interface DataDirClaim extends DataDirLock {
   /** Temporary files of killed processes that were removed. */

@@ -2,7 +2,7 @@
  * Why a hub could not start, as one sentence for a person: what went wrong, where, and what to do. Hosts
  * show it (the terminal, the tray) and keep the stack for the log.
  */
-import { HubStartError } from './start-error.js';
+import { HubStartError } from '../../common/start-error.js';
 
 export interface StartContext {
   dataDir: string;

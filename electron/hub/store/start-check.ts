@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { integrityProblems } from '../backup/integrity-check.js';
 import { isDamage } from '../health/database-health.js';
-import { HubStartError } from '../startup/start-error.js';
+import { HubStartError } from '../../common/start-error.js';
 import { readConnectionFile } from '../../common/connection-file.js';
 import { openDatabase, openReadOnlyDatabase, type Db } from './database.js';
 import { createTokenStore } from './token-store.js';
