@@ -1,4 +1,7 @@
-/** Durable throughput: one pipelining publisher, N subscribers; a message counts once acked and delivered to all. */
+/**
+ * Durable throughput: one pipelining publisher, N subscribers; a message counts once acked and delivered to
+ * all. The publisher sends one `send_message` per message, or `send_batch` frames as the SDK does.
+ */
 import { performance } from 'node:perf_hooks';
 import { ACK, connectClient, intAfter, NEW_MESSAGE, RE_KEY, startsWith, withCpu, type BenchClient } from './client.js';
 import type { HubProcess } from './hub-process.js';
@@ -11,6 +14,8 @@ export interface ThroughputOptions {
   maxMessages: number;
   maxSeconds: number;
   contentBytes: number;
+  /** Messages per `send_batch` frame; without it, one `send_message` frame each. */
+  batch?: number;
 }
 
 export interface ThroughputResult {
@@ -26,6 +31,33 @@ export interface ThroughputResult {
 
 const SEQ_KEY = Buffer.from('"seq":');
 const DUPLICATE_FALSE = Buffer.from('"duplicate":false');
+const BATCH_ACK = Buffer.from('{"type":"batch_ack"');
+
+/** The frames that send messages `first`…`first + count - 1`: one each, or `send_batch` frames of up to `batch`. */
+function framesFor(options: ThroughputOptions, first: number, count: number): string[] {
+  const content = JSON.stringify('x'.repeat(options.contentBytes));
+  const conversation = JSON.stringify(options.conversation);
+  const ids = Array.from({ length: count }, (_, i) => first + i);
+  if (options.batch === undefined) return ids.map((id) => `{"type":"send_message","conversation_id":${conversation},"content":${content},"id":${id}}`);
+  const frames: string[] = [];
+  for (let at = 0; at < count; at += options.batch) {
+    const entries = ids.slice(at, at + options.batch).map(() => `{"conversation_id":${conversation},"content":${content}}`);
+    frames.push(`{"type":"send_batch","id":${first + at},"messages":[${entries.join(',')}]}`);
+  }
+  return frames;
+}
+
+/** How many messages an acknowledgement covers, starting at its `re`; throws when it is not a clean one. */
+function acknowledged(data: Buffer): number {
+  if (startsWith(data, ACK)) {
+    if (data.indexOf(DUPLICATE_FALSE) < 0) throw new Error('an ack said duplicate');
+    return 1;
+  }
+  if (!startsWith(data, BATCH_ACK)) throw new Error(`the publisher got ${data.toString('utf8').slice(0, 300)}`);
+  const { results } = JSON.parse(data.toString('utf8')) as { results: { duplicate?: boolean }[] };
+  if (results.some((result) => result.duplicate !== false)) throw new Error(`a batch was not stored: ${data.toString('utf8').slice(0, 300)}`);
+  return results.length;
+}
 
 export async function measureThroughput(hub: HubProcess, options: ThroughputOptions): Promise<ThroughputResult> {
   const publisher = await connectClient(hub, 'bench-publisher');
@@ -43,8 +75,6 @@ export async function measureThroughput(hub: HubProcess, options: ThroughputOpti
 }
 
 function run(publisher: BenchClient, subscribers: readonly BenchClient[], options: ThroughputOptions): Promise<Omit<ThroughputResult, 'hubCpu' | 'clientCpu'>> {
-  const content = 'x'.repeat(options.contentBytes);
-  const prefix = `{"type":"send_message","conversation_id":${JSON.stringify(options.conversation)},"content":"${content}","id":`;
   const delivered = new Array<number>(subscribers.length).fill(0);
   const lastSeq = new Array<number>(subscribers.length).fill(0);
   let sent = 0;
@@ -75,9 +105,8 @@ function run(publisher: BenchClient, subscribers: readonly BenchClient[], option
       }
       const room = Math.min(options.window - (sent - done), options.maxMessages - sent);
       if (room <= 0) return;
-      const frames = new Array<string>(room);
-      for (let i = 0; i < room; i++) frames[i] = `${prefix}${++sent}}`;
-      publisher.sendBatch(frames);
+      publisher.sendBatch(framesFor(options, sent + 1, room));
+      sent += room;
     };
     const schedulePump = (): void => {
       if (pumpScheduled) return;
@@ -86,11 +115,13 @@ function run(publisher: BenchClient, subscribers: readonly BenchClient[], option
     };
 
     publisher.ws.on('message', (data: Buffer) => {
-      if (!startsWith(data, ACK)) return fail(`the publisher got ${data.toString('utf8').slice(0, 300)}`);
       const re = intAfter(data, RE_KEY);
       if (re !== acked + 1) return fail(`ack for ${re} after ${acked}: acks out of order`);
-      if (data.indexOf(DUPLICATE_FALSE) < 0) return fail('an ack said duplicate');
-      acked = re;
+      try {
+        acked += acknowledged(data);
+      } catch (error) {
+        return fail((error as Error).message);
+      }
       schedulePump();
     });
     subscribers.forEach((client, index) => {

@@ -4,11 +4,12 @@
  * from the last seq it delivered (every message once, in order), sends through an outbox with
  * idempotent resend, and reports its status as typed events.
  */
-import type { StoredMessage } from '../index.js';
+import type { BatchResult, StoredMessage } from '../index.js';
 import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectPolicy } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { CLIENT_CLOSED, DISCONNECTED, HubError } from './errors.js';
 import { memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
+import { SendBatcher, type BatchLimits } from './send-batcher.js';
 import type { Transport, TransportFactory } from './transport.js';
 
 /** How many recent message seqs the client remembers to drop duplicates. */
@@ -103,6 +104,14 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
    */
   private held: string[] | undefined;
   private opened = false;
+  private readonly batcher = new SendBatcher(
+    (text) => {
+      if (this.transport === undefined || this.statusValue !== 'connected') return false;
+      this.transport.send(text);
+      return true;
+    },
+    () => this.batchLimits(),
+  );
 
   constructor(options: ClientOptions) {
     super();
@@ -112,6 +121,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
 
   /** Groups this client's interactions in metrics (one session per client). */
   readonly sessionId: string = globalThis.crypto.randomUUID();
+
+  private readonly newClientMsgId = clientMsgIds();
 
   get status(): ConnectionStatus {
     return this.statusValue;
@@ -202,7 +213,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
 
   private enqueue(address: Record<string, string>, content: string, options: SendOptions): Promise<StoredMessage> {
     if (this.closed) return Promise.reject(new HubError(CLIENT_CLOSED, 'the client is closed'));
-    const clientMsgId = options.clientMsgId ?? newClientMsgId();
+    const clientMsgId = options.clientMsgId ?? this.newClientMsgId();
     const frame: Record<string, unknown> = { type: 'send_message', ...address, content, client_msg_id: clientMsgId };
     if (options.type !== undefined) frame['message_type'] = options.type;
     if (options.payload !== undefined) frame['payload'] = options.payload;
@@ -215,7 +226,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
         for (const entry of dropped) this.sends.delete(entry.client_msg_id);
         this.emit('dropped', dropped.length);
       }
-      if (this.statusValue === 'connected') this.transmit({ ...frame, id: `s:${clientMsgId}` });
+      if (this.statusValue === 'connected') this.batcher.add({ client_msg_id: clientMsgId, frame });
     });
   }
 
@@ -263,6 +274,10 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       this.settleSend(re.slice(2), frame);
       return;
     }
+    if (typeof re === 'string' && re.startsWith('b:')) {
+      this.settleBatch(re, frame);
+      return;
+    }
     if (typeof re === 'string' && this.pending.has(re)) {
       const pending = this.pending.get(re) as Pending;
       this.pending.delete(re);
@@ -290,7 +305,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.firstConnect = undefined;
     for (const subscription of this.subscriptions) void this.resubscribe(subscription);
     // Sends made while away, and sends whose ack was lost, go again in order with their client_msg_id.
-    for (const entry of this.outbox.pending()) this.transmit({ ...entry.frame, id: `s:${entry.client_msg_id}` });
+    for (const entry of this.outbox.pending()) this.batcher.add(entry);
   }
 
   /** Handles the frames held after the first welcome. */
@@ -341,6 +356,25 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     }, 0);
   }
 
+  /** What the hub takes in one `send_batch`, from its welcome; undefined for a hub that takes none. */
+  private batchLimits(): BatchLimits | undefined {
+    const limits = this.welcome?.['limits'] as { max_batch_messages?: number; max_frame_bytes: number } | undefined;
+    if (limits?.max_batch_messages === undefined) return undefined;
+    return { maxMessages: limits.max_batch_messages, maxBytes: limits.max_frame_bytes };
+  }
+
+  /** A `batch_ack` settles each send of the batch by its result; an error frame settles all of them alike. */
+  private settleBatch(re: string, frame: Frame): void {
+    const ids = this.batcher.settle(re) ?? [];
+    const results = frame.type === 'batch_ack' ? (frame['results'] as BatchResult[]) : undefined;
+    ids.forEach((clientMsgId, index) => {
+      const result = results?.[index];
+      if (result === undefined) this.settleSend(clientMsgId, frame);
+      else if ('error' in result) this.settleSend(clientMsgId, { type: 'error', ...result.error });
+      else this.settleSend(clientMsgId, { type: 'ack', ...result });
+    });
+  }
+
   private settleSend(clientMsgId: string, frame: Frame): void {
     const send = this.sends.get(clientMsgId);
     if (frame.type === 'error') {
@@ -359,6 +393,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   private lost(code: number, reason: string): void {
     this.release();
     this.transport = undefined;
+    this.batcher.reset();
     this.failPending(new HubError(DISCONNECTED, `the connection closed (${code}${reason === '' ? '' : `: ${reason}`})`));
     if (this.closed) return;
     // 4001: the token is wrong or was revoked; trying again would only be refused again.
@@ -390,6 +425,14 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   }
 }
 
-function newClientMsgId(): string {
-  return globalThis.crypto.randomUUID();
+/**
+ * Makes client_msg_ids that sort in the order they were made: the hub's unique index on (sender,
+ * client_msg_id) then grows at one edge, where random UUIDs landed on a different page each and cost the
+ * hub a quarter of its throughput. The prefix (this client's start time, then random hex) keeps a
+ * restarted agent from ever reusing an id.
+ */
+function clientMsgIds(): () => string {
+  const prefix = `${Date.now().toString(36).padStart(9, '0')}-${globalThis.crypto.randomUUID().slice(0, 8)}-`;
+  let made = 0;
+  return () => prefix + (made++).toString(36).padStart(7, '0');
 }

@@ -27,42 +27,64 @@ export function memoryOutboxStore(): OutboxStore {
   };
 }
 
+/**
+ * An entry is saved before `add` returns, so a send survives even a process that exits right after it.
+ * Removals (acks) are saved once per turn: one `batch_ack` settles up to a thousand sends, and saving
+ * after each would rewrite the whole file as often.
+ */
 export class Outbox {
-  private readonly entries: OutboxEntry[];
+  private readonly entries = new Map<string, OutboxEntry>();
   private readonly store: OutboxStore;
   private readonly capacity: number;
+  private saveQueued = false;
 
   /** @param capacity entries kept at most (default 1000); the oldest goes first. */
   constructor(store: OutboxStore, capacity = 1000) {
     this.store = store;
     this.capacity = capacity;
-    this.entries = [...store.load()];
+    for (const entry of store.load()) this.entries.set(entry.client_msg_id, entry);
   }
 
   /** Adds an entry and saves; returns the entries dropped to make room. */
   add(entry: OutboxEntry): OutboxEntry[] {
-    this.entries.push(entry);
-    const dropped = this.entries.length > this.capacity ? this.entries.splice(0, this.entries.length - this.capacity) : [];
-    this.store.save(this.entries);
+    this.entries.set(entry.client_msg_id, entry);
+    const dropped: OutboxEntry[] = [];
+    for (const [id, oldest] of this.entries) {
+      if (this.entries.size <= this.capacity) break;
+      this.entries.delete(id);
+      dropped.push(oldest);
+    }
+    this.save();
     return dropped;
   }
 
   has(clientMsgId: string): boolean {
-    return this.entries.some((entry) => entry.client_msg_id === clientMsgId);
+    return this.entries.has(clientMsgId);
   }
 
   remove(clientMsgId: string): void {
-    const index = this.entries.findIndex((entry) => entry.client_msg_id === clientMsgId);
-    if (index < 0) return;
-    this.entries.splice(index, 1);
-    this.store.save(this.entries);
+    if (this.entries.delete(clientMsgId)) this.saveSoon();
   }
 
+  /** The entries, oldest first. */
   pending(): readonly OutboxEntry[] {
-    return this.entries;
+    return [...this.entries.values()];
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.entries.size;
+  }
+
+  private save(): void {
+    this.store.save([...this.entries.values()]);
+  }
+
+  private saveSoon(): void {
+    if (this.saveQueued) return;
+    this.saveQueued = true;
+    queueMicrotask(() => {
+      this.saveQueued = false;
+      this.save();
+    });
   }
 }

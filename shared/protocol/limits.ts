@@ -71,5 +71,8 @@ export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
 /** Deepest nesting of arrays and objects accepted in a frame or body; deeper JSON is refused before it is parsed. */
 export const MAX_JSON_DEPTH = 64;
 
+/** Most messages one `send_batch` frame may carry. */
+export const MAX_BATCH_MESSAGES = 1000;
+
 /** Largest page returned by one replay, history or read call. */
 export const MAX_PAGE = 1000;

@@ -1,6 +1,7 @@
 /** Frames for conversations and messages: send, subscribe with a cursor, history, listings. */
 import { z } from 'zod';
 import { agentName, conversationId, exactlyOneAddress, jsonPayload, messageType, pageLimit, requestId, seqCursor } from './common.js';
+import { MAX_BATCH_MESSAGES } from './limits.js';
 
 /** Fields that address a message: a conversation, or `to` an agent for a direct message. */
 const addressed = {
@@ -8,9 +9,8 @@ const addressed = {
   to: agentName.optional(),
 };
 
-/** A message to send: the `send_message` frame's fields, also the body of `POST /api/messages`. */
-export const sendMessageFields = {
-  id: requestId,
+/** A message to send, as one entry of a `send_batch`. */
+const messageFields = {
   ...addressed,
   message_type: messageType.default('message'),
   content: z.string(),
@@ -20,7 +20,23 @@ export const sendMessageFields = {
   in_reply_to: z.number().int().min(1).optional(),
 };
 
+/** The `send_message` frame's fields, also the body of `POST /api/messages`. */
+export const sendMessageFields = { id: requestId, ...messageFields };
+
 export const sendMessageFrame = z.object({ type: z.literal('send_message'), ...sendMessageFields }).refine(...exactlyOneAddress);
+
+/** One message of a `send_batch`: `send_message`'s fields without `type` and `id`. */
+export const batchedMessage = z.object(messageFields).refine(...exactlyOneAddress);
+
+/**
+ * Many messages in one frame, answered by one `batch_ack`. Entries are checked one by one (a bad entry
+ * is refused in its result, the others are stored), so the frame itself only checks the list.
+ */
+export const sendBatchFrame = z.object({
+  type: z.literal('send_batch'),
+  id: requestId,
+  messages: z.array(z.unknown()).min(1).max(MAX_BATCH_MESSAGES),
+});
 
 const conversationSelector = z.union([z.literal('*'), z.array(conversationId).min(1).max(1000)]);
 
@@ -87,6 +103,7 @@ export const resumeConversationFrame = z.object({
 });
 
 export type SendMessageFrame = z.output<typeof sendMessageFrame>;
+export type BatchedMessage = z.output<typeof batchedMessage>;
 export type SubscribeFrame = z.output<typeof subscribeFrame>;
 export type UnsubscribeFrame = z.output<typeof unsubscribeFrame>;
 export type HistoryFrame = z.output<typeof historyFrame>;

@@ -75,6 +75,8 @@ export interface LimitsInForce {
   max_frame_bytes: number;
   heartbeat_interval_ms: number;
   idle_timeout_ms: number;
+  /** Most messages one `send_batch` may carry; a hub without it takes no `send_batch`. */
+  max_batch_messages: number;
 }
 
 export interface WelcomeFrame {
@@ -92,6 +94,15 @@ export interface ErrorFrame {
   re?: string | number;
   code: string;
   message: string;
+}
+
+/** One entry of a `batch_ack`, in the order of the batch's messages: stored (or a duplicate), or refused. */
+export type BatchResult = { duplicate: boolean; message: StoredMessage } | { error: { code: string; message: string } };
+
+export interface BatchAckFrame {
+  type: 'batch_ack';
+  re?: string | number;
+  results: BatchResult[];
 }
 
 /** The seed's connection statistics (`get_status`, and `GET /ws/status` with more). */

@@ -52,7 +52,7 @@ describe('authentication', () => {
     client_id: expect.stringMatching(/^c_\d+$/),
     agent: { id: agent, admin },
     hub: { version: HUB_VERSION, protocol: PROTOCOL_VERSION },
-    limits: { max_connections: 100, max_frame_bytes: 1024 * 1024, heartbeat_interval_ms: 30_000, idle_timeout_ms: 300_000 },
+    limits: { max_connections: 100, max_frame_bytes: 1024 * 1024, heartbeat_interval_ms: 30_000, idle_timeout_ms: 300_000, max_batch_messages: 1000 },
     last_seq: 0,
   });
 

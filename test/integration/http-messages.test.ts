@@ -76,6 +76,7 @@ describe('health and statistics', () => {
           'ping',
           'get_status',
           'send_message',
+          'send_batch',
           'subscribe',
           'unsubscribe',
           'history',

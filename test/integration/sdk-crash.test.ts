@@ -187,6 +187,8 @@ say('connected');
 const SEND_THEN_FREEZE = `
 const agent = await sdk.connect({ dataDir: input.dataDir, agent: 'alice', stateDir: input.stateDir, reconnect: input.reconnect });
 for (let i = 0; i < input.count; i++) agent.send('general', input.prefix + i).catch(() => {});
+// The sends of one turn leave together in a microtask; this one runs after it, before any ack can be read.
+await Promise.resolve();
 say('sent', { outbox: agent.outboxSize });
 Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 `;

@@ -1,5 +1,5 @@
 /** `hello`: authenticate a connection with a token and name the agent it speaks for. */
-import { closeCodeFor, helloFrame, HUB_VERSION, PROTOCOL_VERSION, SwitchboardError, type WelcomeFrame } from '../../../shared/index.js';
+import { closeCodeFor, helloFrame, HUB_VERSION, MAX_BATCH_MESSAGES, PROTOCOL_VERSION, SwitchboardError, type WelcomeFrame } from '../../../shared/index.js';
 import type { Connection, Identity } from '../ws/connection.js';
 import type { Admission } from '../ws/connection-lifecycle.js';
 import { sendError, type HandlerSpec } from '../ws/router.js';
@@ -17,6 +17,7 @@ export function sendWelcome(s: Pick<HubServices, 'config' | 'messages'>, conn: C
       max_frame_bytes: s.config.maxFrameBytes,
       heartbeat_interval_ms: s.config.heartbeatIntervalMs,
       idle_timeout_ms: s.config.idleTimeoutMs,
+      max_batch_messages: MAX_BATCH_MESSAGES,
     },
     last_seq: s.messages.lastSeq(),
   };

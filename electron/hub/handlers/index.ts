@@ -11,6 +11,7 @@ import { metricsHandler } from './metrics.js';
 import { inboxAckHandler } from './inbox-ack.js';
 import { listAgentsHandler } from './list-agents.js';
 import { resumeConversationHandler } from './resume-conversation.js';
+import { sendBatchHandler } from './send-batch.js';
 import { sendMessageHandler } from './send-message.js';
 import { streamChunkHandler, streamEndHandler, streamStartHandler } from './stream.js';
 import { subscribeHandler } from './subscribe.js';
@@ -26,6 +27,7 @@ export function registerHandlers(router: Router, s: HubServices): void {
   router.register(pingHandler(s));
   router.register(getStatusHandler(s));
   router.register(sendMessageHandler(s));
+  router.register(sendBatchHandler(s));
   router.register(subscribeHandler(s));
   router.register(unsubscribeHandler(s));
   router.register(historyHandler(s));

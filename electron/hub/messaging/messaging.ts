@@ -43,10 +43,19 @@ export function outgoingOf(frame: Omit<SendMessageFrame, 'type'>): OutgoingMessa
   };
 }
 
-/** The acknowledgement of a stored message, built around the one serialisation of it. */
+/** A reply's `"re":…,` field, or nothing when the request carried no id. */
+export function reField(re: string | number | undefined): string {
+  return re === undefined ? '' : `"re":${JSON.stringify(re)},`;
+}
+
+/** `"duplicate":…,"message":{…}` of a stored message, built around the one serialisation of it. */
+export function postedFields(posted: Posted): string {
+  return `"duplicate":${posted.created ? 'false' : 'true'},"message":${posted.json}`;
+}
+
+/** The acknowledgement of a stored message. */
 export function ackFrame(re: string | number | undefined, posted: Posted): string {
-  const reField = re === undefined ? '' : `"re":${JSON.stringify(re)},`;
-  return `{"type":"ack",${reField}"duplicate":${posted.created ? 'false' : 'true'},"message":${posted.json}}`;
+  return `{"type":"ack",${reField(re)}${postedFields(posted)}}`;
 }
 
 export interface Resolved {

@@ -43,14 +43,25 @@ export interface ParentRow {
   hops: number;
 }
 
-/** `created_at` as ISO text; the messages of one batch mostly share a millisecond and so one conversion. */
+/**
+ * `created_at` as ISO text. The messages of one batch mostly share a millisecond and so one string; at low
+ * rates each message has its own millisecond but shares its second, so only the milliseconds are made anew.
+ */
 let lastMs = Number.NaN;
 let lastIso = '';
-function isoTime(ms: number): string {
-  if (ms !== lastMs) {
+let secondStart = Number.NaN;
+let secondPrefix = '';
+export function isoTime(ms: number): string {
+  if (ms === lastMs) return lastIso;
+  const inSecond = ms - secondStart;
+  if (inSecond >= 0 && inSecond < 1000) {
+    lastIso = `${secondPrefix}${String(inSecond).padStart(3, '0')}Z`;
+  } else {
     lastIso = new Date(ms).toISOString();
-    lastMs = ms;
+    secondStart = ms - (((ms % 1000) + 1000) % 1000);
+    secondPrefix = lastIso.slice(0, -4);
   }
+  lastMs = ms;
   return lastIso;
 }
 
