@@ -21,6 +21,20 @@ module.exports = {
       from: { path: '^electron/hub/ws/' },
       to: { path: '^electron/hub/handlers/' },
     },
+    {
+      name: 'nats-behind-federation',
+      comment: 'Only the federation module speaks NATS, so a hub without federation never loads the client.',
+      severity: 'error',
+      from: { pathNot: '^electron/hub/federation/' },
+      to: { path: '(^|/)node_modules/@nats-io/' },
+    },
+    {
+      name: 'federation-loaded-lazily',
+      comment: 'The hub reaches the federation through a dynamic import of its front door (or a type-only import); its settings schema has no NATS in it.',
+      severity: 'error',
+      from: { pathNot: '^(electron/hub/federation/|test/)' },
+      to: { path: '^electron/hub/federation/(?!settings\\.ts$)', dynamic: false, dependencyTypesNot: ['type-only'] },
+    },
   ],
   allowedSeverity: 'error',
   allowed: [

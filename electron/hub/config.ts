@@ -2,6 +2,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../common/config-error.js';
+import { federationSettings, type FederationSettings } from './federation/settings.js';
 import {
   BACKUP_INTERVALS,
   DEFAULT_BACKUP_EVERY,
@@ -31,9 +32,11 @@ export interface HubConfig extends Limits {
   backupEvery: BackupInterval;
   /** Where scheduled backups go; null for the data folder's backups/. */
   backupFolder: string | null;
+  /** Hubs on other machines sharing chosen conversations through NATS JetStream; absent, the hub stands alone. */
+  federation?: FederationSettings;
 }
 
-export type HubSettings = Partial<HubConfig> & { dataDir: string };
+export type HubSettings = Partial<Omit<HubConfig, 'federation'>> & { dataDir: string; federation?: z.input<typeof federationSettings> };
 
 const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   port: [0, 65535],
@@ -100,6 +103,7 @@ const SETTINGS = {
     .default(DEFAULT_BACKUP_EVERY),
   backupFolder: z.string({ error: backupFolderError }).refine(isAbsolute, { error: backupFolderError }).nullable().default(null),
   portFallback: z.boolean({ error: saying((got) => `portFallback must be true or false (got ${got})`) }).optional(),
+  federation: federationSettings.exactOptional(),
 } satisfies Record<string, z.ZodType>;
 
 const KNOWN_KEYS = Object.keys(SETTINGS).sort();

@@ -85,6 +85,8 @@ import { createBackupScheduler, type BackupScheduler, type SchedulerClock } from
 import { createMcpEndpoint, type McpEndpoint } from './http/mcp-route.js';
 import { SwitchboardError, TEXT_MESSAGE_CAPABILITY } from '../../shared/index.js';
 import { HubStartError } from '../common/start-error.js';
+import type { Federation } from './federation/index.js';
+import { federationRoutes } from './http/federation-routes.js';
 
 /** How many ports after a taken default port are tried. */
 const PORT_FALLBACK_TRIES = 20;
@@ -138,6 +140,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
   let prometheus: Prometheus | undefined;
   let backupSchedule: BackupScheduler | undefined;
   let mcp: McpEndpoint | undefined;
+  let federation: Federation | undefined;
   let routes: Route[] = [];
   let claim: DataDirClaim | undefined;
   /** The port the hub listens on, once it does (until then the configured one): callbacks never go there. */
@@ -200,6 +203,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       router: createRouter(logger, databaseHealth.failed),
       frameCounts: new Map(),
       lifetime: lifetime.signal,
+      federation: { status: async () => (federation === undefined ? { enabled: false } : federation.status()) },
       relay,
       audit: createAudit(db),
       ingest,
@@ -297,6 +301,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
           ...callbackSecretRoutes(s),
           ...statsRoutes(s),
           ...backupRoutes(s),
+          ...federationRoutes(s),
           ...mcp.routes,
           ...upgradeRequiredRoutes(WS_PATHS.filter((path) => path !== '/')),
         ];
@@ -340,6 +345,18 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
           },
         });
         backupSchedule.start();
+        if (config.federation !== undefined && database !== undefined) {
+          // Loaded only here, so a hub without federation never loads the NATS client.
+          const { startFederation } = await import('./federation/index.js');
+          federation = startFederation({
+            settings: config.federation,
+            db: database,
+            commits: s.commits,
+            messaging: s.messaging,
+            logger: s.logger,
+            now: clock.now,
+          });
+        }
         return taken === undefined ? { port, connection } : { port, portTaken: taken, connection };
       } catch (error) {
         // A hub that could not open (its port taken, say) closes what it had started, so nothing runs on.
@@ -360,6 +377,8 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       // Before the WebSockets close, so the sessions' own connections end cleanly instead of reconnecting.
       await mcp?.close();
       mcp = undefined;
+      await federation?.close();
+      federation = undefined;
       await closeWs?.();
       server?.closeAllConnections();
       await closed;

@@ -33,6 +33,7 @@ import type { CallbackSecret } from './relay/callback-secret.js';
 import type { CallbackPolicy } from './relay/ssrf-guard.js';
 import type { DatabaseHealth } from './health/database-health.js';
 import type { Clock } from '../common/clock.js';
+import type { FederationStatus } from '../../shared/protocol/index.js';
 
 export interface HubServices {
   config: HubConfig;
@@ -70,6 +71,8 @@ export interface HubServices {
   retention: Retention;
   /** Alert rules, alerts and their delivery (GUI push, webhook, `onAlert` for the desktop shell). */
   alerts: AlertEngine;
+  /** The link to hubs on other machines: `enabled: false` without a `federation` section in the settings. */
+  federation: { status(): Promise<FederationStatus> };
   /** Aborted when the hub stops, so long waits (long-polls) end at once. */
   lifetime: AbortSignal;
   /** Login links and the browser sessions they open. */

@@ -23,6 +23,8 @@ export interface StoredMessage {
   hops?: number;
   /** ISO 8601 time the hub stored the message. */
   created_at: string;
+  /** The hub the message was sent on, for a message that came through federation. */
+  origin_hub?: string;
 }
 
 export const storedMessage = schemaOf<StoredMessage>()(
@@ -39,6 +41,7 @@ export const storedMessage = schemaOf<StoredMessage>()(
     in_reply_to: z.number().int().exactOptional(),
     hops: z.number().int().exactOptional(),
     created_at: isoTime,
+    origin_hub: z.string().exactOptional(),
   }),
 );
 

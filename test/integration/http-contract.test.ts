@@ -274,6 +274,10 @@ const CASES: { [N in HttpRouteName]: Case<(typeof httpRoutes)[N]> } = {
     ok: () => [{ body: {} }],
     refused: () => [{ body: { file: 'backup.db' }, status: 400, code: 'SB_ERR_VALIDATION' }],
   },
+  federation: {
+    ok: () => [{}],
+    refused: () => [{ token: null, status: 401, code: 'SB_ERR_AUTH' }],
+  },
 };
 
 interface Answer {

@@ -54,7 +54,9 @@ async function violations(files: Record<string, string>): Promise<{ from: string
   for (const [file, text] of Object.entries(files)) write(root, file, text);
   const result = await run(
     DEPCRUISE,
-    ['--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...new Set(Object.keys(files).map((f) => f.split('/')[0] ?? f))],
+    ['--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...new Set(Object.keys(files).map((f) => f.split('/')[0] ?? f))].filter(
+      (arg) => arg !== 'node_modules',
+    ),
     {
       cwd: root,
       maxBuffer: 16 * 1024 * 1024,
@@ -98,5 +100,24 @@ describe('the layer rules lint enforces', () => {
       'electron/hub/handlers/hello.ts': 'export const value = 1;\n',
     });
     expect(found.map((v) => v.rule)).toEqual(['ws-below-handlers']);
+  });
+
+  it('keep the NATS client behind the federation module, which the hub loads only with a dynamic import', async () => {
+    const found = await violations({
+      'electron/hub/store/probe.ts': "export { connect } from '@nats-io/transport-node';\n",
+      'electron/hub/eager.ts': "export { startFederation } from './federation/index.js';\n",
+      'electron/hub/lazy.ts':
+        "import type { Federation } from './federation/index.js';\nimport { federationSettings } from './federation/settings.js';\n" +
+        "export const load = (): Promise<unknown> => import('./federation/index.js');\nexport type F = Federation;\nexport const s = federationSettings;\n",
+      'electron/hub/federation/index.ts':
+        "export { connect as startFederation } from '@nats-io/transport-node';\nexport type Federation = { close(): void };\n",
+      'electron/hub/federation/settings.ts': 'export const federationSettings = 1;\n',
+      'node_modules/@nats-io/transport-node/package.json': '{ "name": "@nats-io/transport-node", "type": "module", "exports": "./index.js" }',
+      'node_modules/@nats-io/transport-node/index.js': 'export const connect = 1;\n',
+    });
+    expect(found.map((v) => `${v.rule}: ${v.from} → ${v.to}`).sort()).toEqual([
+      'federation-loaded-lazily: electron/hub/eager.ts → electron/hub/federation/index.ts',
+      expect.stringMatching(/^nats-behind-federation: electron\/hub\/store\/probe\.ts → .*@nats-io/),
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import type { LoopBreaker } from './loop-breaker.js';
 import type { Held, OfflineQueue } from './offline-queue.js';
 import type { Presence } from './presence.js';
 import { directConversationId, mayAccess, type ConversationMeta, type ConversationStore } from '../store/conversation-store.js';
-import type { InsertResult, MessageStore, NewMessage } from '../store/message-store.js';
+import type { InsertResult, MessageStore, NewMessage, RemoteMessage } from '../store/message-store.js';
 import type { SubscriptionIndex } from './subscriptions.js';
 
 export interface Address {
@@ -159,10 +159,33 @@ export function createMessaging(deps: {
     });
   };
 
+  /**
+   * Stores a message from another hub (federation) and, once committed, delivers it like a local one; a
+   * redelivered one is found stored already and neither stored nor delivered again. Its conversation is made
+   * an open channel when this hub has not seen it yet.
+   */
+  const storeRemote = (remote: RemoteMessage, done: (created: boolean) => void, failed: (error: SwitchboardError) => void): void => {
+    deps.commits.enqueue<InsertResult>({
+      apply: () => {
+        deps.conversations.ensure(remote.conversation_id, remote.sender, remote.created_at);
+        return deps.messages.insertRemote(remote);
+      },
+      committed: (result) => {
+        if (result.created) {
+          counters.stored++;
+          deliver(result.message, newMessageFrame(JSON.stringify(result.message)));
+        }
+        done(result.created);
+      },
+      failed: (error) => failed(notStored(error, 'the message from another hub')),
+    });
+  };
+
   return {
     resolve,
     counters,
     store,
+    storeRemote,
     /** Stores a message and, once committed, delivers it; resolves only after the commit. */
     post(sender: Identity, target: Resolved, outgoing: OutgoingMessage, buildFrame: FrameBuilder = newMessageFrame): Promise<Posted> {
       return new Promise((resolvePosted, reject) => store(sender, target, outgoing, resolvePosted, reject, buildFrame));

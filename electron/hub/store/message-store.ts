@@ -16,6 +16,20 @@ export interface NewMessage {
   hops?: number;
 }
 
+/** A message stored on another hub, as federation brings it. */
+export interface RemoteMessage {
+  origin_hub: string;
+  /** Its seq on the hub it was sent on. */
+  origin_seq: number;
+  conversation_id: string;
+  sender: string;
+  message_type: string;
+  content: string;
+  payload?: unknown;
+  /** When the hub it was sent on stored it, in ms. */
+  created_at: number;
+}
+
 export interface InsertResult {
   message: StoredMessage;
   /** False when the same sender already stored this client_msg_id; `message` is then the first one. */
@@ -34,6 +48,7 @@ export interface MessageRow {
   created_at: number;
   hops: number;
   in_reply_to: number | null;
+  origin_hub: string | null;
 }
 
 /** What the loop breaker needs to know of a replied-to message. */
@@ -80,6 +95,7 @@ export function rowToMessage(row: MessageRow): StoredMessage {
   if (row.incomplete === 1) message.incomplete = true;
   if (row.in_reply_to !== null) message.in_reply_to = row.in_reply_to;
   if (row.hops !== 0) message.hops = row.hops;
+  if (row.origin_hub !== null) message.origin_hub = row.origin_hub;
   return message;
 }
 
@@ -94,6 +110,12 @@ export function createMessageStore(db: Db, onStored: () => void = () => {}) {
     `INSERT OR IGNORE INTO messages (conversation_id, sender, message_type, content, payload, client_msg_id, incomplete, created_at, hops, in_reply_to)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // No client_msg_id: it is unique per sender name, and a remote sender may share a local agent's name.
+  const insertRemote = db.prepare<[string, string, string, string, string | null, number, string, number]>(
+    `INSERT OR IGNORE INTO messages (conversation_id, sender, message_type, content, payload, created_at, origin_hub, origin_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const byOrigin = db.prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE origin_hub = ? AND origin_seq = ?');
   const parent = db.prepare<[number], ParentRow>('SELECT conversation_id, sender, hops FROM messages WHERE seq = ?');
   const maxHops = db.prepare<[string], { hops: number | null }>('SELECT max(hops) AS hops FROM messages WHERE conversation_id = ?');
   const byClientId = db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender = ? AND client_msg_id = ?');
@@ -151,6 +173,31 @@ export function createMessageStore(db: Db, onStored: () => void = () => {}) {
       if (input.in_reply_to !== undefined) message.in_reply_to = input.in_reply_to;
       if (input.hops !== undefined && input.hops !== 0) message.hops = input.hops;
       return { message, created: true };
+    },
+    /**
+     * Inserts a message from another hub once: delivered again (JetStream redelivers until acked), it is
+     * found by its origin and not stored twice. Inside the caller's transaction, like `insert`.
+     */
+    insertRemote(input: RemoteMessage): InsertResult {
+      const payload = input.payload === undefined ? null : JSON.stringify(input.payload);
+      const result = insertRemote.run(
+        input.conversation_id,
+        input.sender,
+        input.message_type,
+        input.content,
+        payload,
+        input.created_at,
+        input.origin_hub,
+        input.origin_seq,
+      );
+      if (result.changes === 0) {
+        const first = byOrigin.get(input.origin_hub, input.origin_seq);
+        if (first !== undefined) return { message: rowToMessage(first), created: false };
+      }
+      onStored();
+      const row = bySeq.get(Number(result.lastInsertRowid));
+      if (row === undefined) throw new Error('a stored remote message could not be read back');
+      return { message: rowToMessage(row), created: true };
     },
     /** The conversation, sender and hops of a stored message (an `in_reply_to` target). */
     parent(seq: number): ParentRow | undefined {

@@ -269,6 +269,16 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO messages_fts (rowid, content, payload) VALUES (new.seq, new.content, new.payload);
   END;
   `,
+  `
+  -- Federation (federation/): a message from another hub keeps the hub it came from and its seq there;
+  -- the unique pair stores each once, however often JetStream delivers it.
+  ALTER TABLE messages ADD COLUMN origin_hub TEXT;
+  ALTER TABLE messages ADD COLUMN origin_seq INTEGER;
+  CREATE UNIQUE INDEX messages_origin ON messages (origin_hub, origin_seq) WHERE origin_hub IS NOT NULL;
+  -- The outbox is a cursor, not a copy: the highest local seq published to JetStream (or passed over). Its
+  -- row is made when federation is first switched on, at the last message then: what came before stays home.
+  CREATE TABLE federation_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), published_seq INTEGER NOT NULL);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

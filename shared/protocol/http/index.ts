@@ -10,3 +10,4 @@ export * from './audit.js';
 export * from './metrics.js';
 export * from './alerts.js';
 export * from './settings.js';
+export * from './federation.js';

@@ -2,12 +2,13 @@
 import { agentApi } from './agents.js';
 import { alertApi } from './alerts.js';
 import { auditApi } from './audit.js';
+import { federationApi } from './federation.js';
 import { messageApi } from './messages.js';
 import { metricsApi } from './metrics.js';
 import { settingsApi } from './settings.js';
 import { systemApi } from './system.js';
 import { taskApi } from './tasks.js';
 
-export const httpRoutes = { ...systemApi, ...messageApi, ...agentApi, ...taskApi, ...auditApi, ...metricsApi, ...alertApi, ...settingsApi };
+export const httpRoutes = { ...systemApi, ...messageApi, ...agentApi, ...taskApi, ...auditApi, ...metricsApi, ...alertApi, ...settingsApi, ...federationApi };
 
 export type HttpRouteName = keyof typeof httpRoutes;

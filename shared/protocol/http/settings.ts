@@ -23,6 +23,8 @@ export const effectiveSettings = z.object({
   backupEvery: z.enum(BACKUP_INTERVALS),
   /** Null for the data folder's backups/. */
   backupFolder: z.string().nullable(),
+  /** The `federation` section as in effect (with its defaults filled in); absent when the hub stands alone. */
+  federation: z.record(z.string(), z.unknown()).exactOptional(),
 });
 export type EffectiveSettings = z.output<typeof effectiveSettings>;
 

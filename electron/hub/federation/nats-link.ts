@@ -1,0 +1,141 @@
+/**
+ * Everything that speaks NATS: the connection (reconnecting for as long as the hub runs), the stream and
+ * this hub's durable consumer, publishing with a message id, and consuming. Loaded only when federation is
+ * on (see index.ts), so a hub without it never loads the NATS client.
+ */
+import { readFileSync } from 'node:fs';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, JetStreamApiError, StorageType, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { connect, credsAuthenticator, nanos, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import type { FederationSettings } from './settings.js';
+import { SUBJECT_PREFIX } from './wire-format.js';
+
+/** JetStream drops a message id it has seen within this window: a republish after a crash stores nothing. */
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
+/** Time a delivered message may stay unacknowledged (its commit) before JetStream delivers it again. */
+const ACK_WAIT_MS = 30_000;
+
+export interface LinkEvents {
+  connected(server: string): void;
+  disconnected(reason: string): void;
+}
+
+export interface NatsLink {
+  /**
+   * Connects and makes sure the stream and this hub's consumer exist; rejects when the server cannot be
+   * reached (the caller tries again). Once connected, the client reconnects by itself after outages.
+   */
+  open(): Promise<void>;
+  publish(subject: string, data: string, messageId: string): Promise<void>;
+  /** Delivers the consumer's messages in stream order until close(); `handle` acks or naks each. */
+  consume(handle: (message: JsMsg) => void): Promise<void>;
+  /** Messages in the stream this hub's consumer has not acknowledged yet, or undefined when not connected. */
+  consumerPending(): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+function connectionOptions(settings: FederationSettings): NodeConnectionOptions {
+  const options: NodeConnectionOptions = {
+    servers: settings.url,
+    name: `switchboard-${settings.hubId}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 1000,
+  };
+  if (settings.user !== undefined) Object.assign(options, { user: settings.user, pass: settings.password });
+  if (settings.token !== undefined) options.token = settings.token;
+  if (settings.nkeySeedFile !== undefined)
+    options.authenticator = nkeyAuthenticator(new TextEncoder().encode(readFileSync(settings.nkeySeedFile, 'utf8').trim()));
+  if (settings.credsFile !== undefined) options.authenticator = credsAuthenticator(readFileSync(settings.credsFile));
+  if (settings.tls !== undefined) options.tls = Object.fromEntries(Object.entries(settings.tls).filter(([, file]) => file !== undefined));
+  return options;
+}
+
+const notFound = (error: unknown): boolean => error instanceof JetStreamApiError && (error.code === 10059 || error.code === 10014);
+
+export function createNatsLink(settings: FederationSettings, events: LinkEvents): NatsLink {
+  const durable = `hub-${settings.hubId}`;
+  let connection: NatsConnection | undefined;
+  let client: JetStreamClient | undefined;
+  let closed = false;
+  let stopConsuming: (() => void) | undefined;
+
+  const setUp = async (nc: NatsConnection): Promise<void> => {
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') events.disconnected(`lost the connection to ${status.server}`);
+        if (status.type === 'reconnect') events.connected(status.server);
+      }
+    })();
+    const manager = await jetstreamManager(nc);
+    try {
+      await manager.streams.info(settings.stream);
+    } catch (error) {
+      if (!notFound(error)) throw error;
+      await manager.streams.add({
+        name: settings.stream,
+        subjects: [`${SUBJECT_PREFIX}.*`],
+        storage: StorageType.File,
+        num_replicas: settings.replicas,
+        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      });
+    }
+    try {
+      await manager.consumers.info(settings.stream, durable);
+    } catch (error) {
+      if (!notFound(error)) throw error;
+      await manager.consumers.add(settings.stream, {
+        durable_name: durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: `${SUBJECT_PREFIX}.*`,
+        ack_wait: nanos(ACK_WAIT_MS),
+        max_ack_pending: 10_000,
+      });
+    }
+    client = jetstream(nc);
+    events.connected(nc.getServer());
+  };
+
+  const jetStream = (): JetStreamClient => {
+    if (client === undefined) throw new Error('not connected to NATS yet');
+    return client;
+  };
+
+  return {
+    async open() {
+      const nc = await connect(connectionOptions(settings));
+      connection = nc;
+      try {
+        if (closed) throw new Error('closed');
+        await setUp(nc);
+      } catch (error) {
+        connection = undefined;
+        await nc.close();
+        throw error;
+      }
+    },
+    async publish(subject, data, messageId) {
+      await jetStream().publish(subject, data, { msgID: messageId });
+    },
+    async consume(handle) {
+      const consumer = await jetStream().consumers.get(settings.stream, durable);
+      const messages = await consumer.consume({ max_messages: 1000, expires: 5000 });
+      stopConsuming = () => void messages.close();
+      for await (const message of messages) handle(message);
+    },
+    async consumerPending() {
+      if (client === undefined || connection?.isClosed() !== false) return undefined;
+      try {
+        const consumer = await client.consumers.get(settings.stream, durable);
+        const info = await consumer.info(false);
+        return info.num_pending + info.num_ack_pending;
+      } catch {
+        return undefined;
+      }
+    },
+    async close() {
+      closed = true;
+      stopConsuming?.();
+      await connection?.close();
+    },
+  };
+}

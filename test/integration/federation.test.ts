@@ -1,0 +1,196 @@
+/**
+ * Federation over a real `nats-server -js`: two hubs share the conversations their patterns name, each
+ * message once and in its sender's order on every hub, through NATS outages and a hub killed mid-publish.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FederationStatus, StoredMessage } from '../../shared/index.js';
+import { serveCli, type CliHub } from '../helpers/cli-process.js';
+import { api, connectAgent, startHub, tempFolders, type TestClient, type TestHub } from '../helpers/hub.js';
+import { storedMessages } from '../helpers/messages.js';
+import { startNats, type NatsServer } from '../helpers/nats.js';
+import { eventually } from '../helpers/wait.js';
+
+const folder = tempFolders('switchboard-federation-');
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function nats(): Promise<NatsServer> {
+  const server = await startNats();
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+const federation = (server: NatsServer, hubId: string) => ({ url: server.url, hubId, conversations: ['team-*', 'ops'] });
+
+async function federatedHub(server: NatsServer, hubId: string): Promise<TestHub> {
+  const hub = await startHub({ federation: federation(server, hubId) });
+  cleanups.push(() => hub.stop());
+  return hub;
+}
+
+async function agent(hub: TestHub, name: string): Promise<TestClient> {
+  const client = await connectAgent(hub, name);
+  cleanups.push(() => client.close());
+  return client;
+}
+
+async function status(hub: { http: string; token: string }): Promise<FederationStatus & { enabled: true }> {
+  const response = await fetch(`${hub.http}/api/federation`, { headers: { authorization: `Bearer ${hub.token}` } });
+  const body = (await response.json()) as { federation: FederationStatus };
+  if (!body.federation.enabled) throw new Error('federation is off');
+  return body.federation;
+}
+
+/** Waits until the conversation holds `count` messages on the hub, and returns them. */
+async function conversationHolds(hub: { http: string; token: string }, conversation: string, count: number, timeoutMs = 20_000): Promise<StoredMessage[]> {
+  return eventually(
+    async () => {
+      const messages = await storedMessages(hub as TestHub, conversation).catch(() => []);
+      if (messages.length > count) throw new Error(`${messages.length} messages in ${conversation}, expected ${count}`);
+      return messages.length === count ? messages : undefined;
+    },
+    `${count} messages in ${conversation}`,
+    timeoutMs,
+  );
+}
+
+/** The contents from one hub, in the order this hub stored them. */
+const fromHub = (messages: StoredMessage[], hubId: string | undefined): string[] => messages.filter((m) => m.origin_hub === hubId).map((m) => m.content);
+
+async function kill(hub: CliHub): Promise<void> {
+  if (hub.child.exitCode === null && hub.child.signalCode === null) hub.child.kill('SIGKILL');
+  await hub.exited;
+}
+
+async function sendMany(client: TestClient, conversation: string, prefix: string, count: number): Promise<void> {
+  const ack = await client.request({
+    type: 'send_batch',
+    messages: Array.from({ length: count }, (_, i) => ({ conversation_id: conversation, content: `${prefix}${i}` })),
+  });
+  if (ack.type !== 'batch_ack') throw new Error(`not stored: ${JSON.stringify(ack)}`);
+}
+
+describe('two hubs, one NATS server', () => {
+  it('carries a shared conversation both ways, marked with the hub it came from, and keeps the others home', async () => {
+    const server = await nats();
+    const laptop = await federatedHub(server, 'laptop');
+    const workstation = await federatedHub(server, 'workstation');
+    const planner = await agent(laptop, 'planner');
+    const coder = await agent(workstation, 'coder');
+    await coder.request({ type: 'subscribe', conversations: ['team-x'] });
+    await planner.request({ type: 'subscribe', conversations: ['team-x'] });
+
+    await planner.request({ type: 'send_message', conversation_id: 'home', content: 'stays on the laptop' });
+    await planner.request({ type: 'send_message', conversation_id: 'team-x', content: 'from the laptop', payload: { step: 1 } });
+    const arrived = await coder.next((f) => f.type === 'new_message' && f['content'] === 'from the laptop', { timeoutMs: 15_000 });
+    await coder.request({ type: 'send_message', conversation_id: 'team-x', content: 'from the workstation' });
+    const answered = await planner.next((f) => f.type === 'new_message' && f['content'] === 'from the workstation', { timeoutMs: 15_000 });
+
+    expect({ arrived, answered }).toEqual({
+      arrived: expect.objectContaining({ conversation_id: 'team-x', sender: 'planner', payload: { step: 1 }, origin_hub: 'laptop' }),
+      answered: expect.objectContaining({ conversation_id: 'team-x', sender: 'coder', origin_hub: 'workstation' }),
+    });
+    const onWorkstation = await api(workstation, 'GET', '/api/conversations');
+    expect((onWorkstation.body['conversations'] as { id: string }[]).map((c) => c.id)).toEqual(['team-x']);
+    expect((await conversationHolds(laptop, 'team-x', 2)).map((m) => [m.sender, m.content, m.origin_hub ?? 'here'])).toEqual([
+      ['planner', 'from the laptop', 'here'],
+      ['coder', 'from the workstation', 'workstation'],
+    ]);
+    const linked = await eventually(async () => {
+      const now = await status(laptop);
+      return now.outbox.pending === 0 && now.inbound.pending === 0 ? now : undefined;
+    }, 'the laptop to have published and taken in everything');
+    expect(linked).toMatchObject({
+      enabled: true,
+      hub_id: 'laptop',
+      connected: true,
+      server: expect.any(String),
+      published: 1,
+      received: 1,
+      refused: 0,
+      last_error: null,
+    });
+  });
+
+  it('stores every message once on both hubs, each hub’s own in the order it sent them, under concurrent senders', async () => {
+    const server = await nats();
+    const laptop = await federatedHub(server, 'laptop');
+    const workstation = await federatedHub(server, 'workstation');
+    const planner = await agent(laptop, 'planner');
+    const coder = await agent(workstation, 'coder');
+    const sends: Promise<void>[] = [];
+    for (let round = 0; round < 5; round++) {
+      sends.push(sendMany(planner, 'team-x', `p${round}-`, 40), sendMany(coder, 'team-x', `c${round}-`, 40));
+    }
+    await Promise.all(sends);
+    const expected = (prefix: string) => Array.from({ length: 5 }, (_, round) => Array.from({ length: 40 }, (_, i) => `${prefix}${round}-${i}`)).flat();
+    for (const hub of [laptop, workstation]) {
+      const messages = await conversationHolds(hub, 'team-x', 400);
+      expect(new Set(messages.map((m) => m.content)).size).toBe(400);
+      expect(messages.filter((m) => m.sender === 'planner').map((m) => m.content)).toEqual(expected('p'));
+      expect(messages.filter((m) => m.sender === 'coder').map((m) => m.content)).toEqual(expected('c'));
+    }
+  });
+
+  it('keeps acknowledging sends while NATS is down and brings them across once it is back: nothing lost, nothing twice', async () => {
+    const server = await nats();
+    const laptop = await federatedHub(server, 'laptop');
+    const workstation = await federatedHub(server, 'workstation');
+    const planner = await agent(laptop, 'planner');
+    const coder = await agent(workstation, 'coder');
+    await sendMany(planner, 'ops', 'before-', 10);
+    await conversationHolds(workstation, 'ops', 10);
+
+    await server.kill();
+    await sendMany(planner, 'ops', 'laptop-during-', 30);
+    await sendMany(coder, 'ops', 'workstation-during-', 30);
+    const down = await eventually(async () => {
+      const now = await status(laptop);
+      return now.connected ? undefined : now;
+    }, 'the laptop to see NATS gone');
+    expect(down.outbox.pending).toBeGreaterThanOrEqual(30);
+
+    await server.start();
+    const onLaptop = await conversationHolds(laptop, 'ops', 70, 30_000);
+    const onWorkstation = await conversationHolds(workstation, 'ops', 70, 30_000);
+    const laptopSent = [...Array.from({ length: 10 }, (_, i) => `before-${i}`), ...Array.from({ length: 30 }, (_, i) => `laptop-during-${i}`)];
+    const workstationSent = Array.from({ length: 30 }, (_, i) => `workstation-during-${i}`);
+    expect({
+      laptop: [fromHub(onLaptop, undefined), fromHub(onLaptop, 'workstation')],
+      workstation: [fromHub(onWorkstation, 'laptop'), fromHub(onWorkstation, undefined)],
+    }).toEqual({ laptop: [laptopSent, workstationSent], workstation: [laptopSent, workstationSent] });
+  });
+});
+
+describe('a hub killed while it publishes', () => {
+  it('publishes the rest after its restart, and the other hub stores every message once, in order', async () => {
+    const server = await nats();
+    const workstation = await federatedHub(server, 'workstation');
+    const dataDir = folder();
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ federation: federation(server, 'laptop') }));
+    let laptop: CliHub = await serveCli(dataDir);
+    cleanups.push(() => kill(laptop));
+    const planner = await connectAgent(laptop as unknown as TestHub, 'planner');
+    const sent = Promise.all(Array.from({ length: 4 }, (_, round) => sendMany(planner, 'team-release', `r${round}-`, 250)));
+    await sent;
+    // Killed as soon as the last batch is acknowledged: its outbox is still publishing.
+    await kill(laptop);
+    const partial = (await storedMessages(workstation, 'team-release').catch(() => [])).length;
+
+    laptop = await serveCli(dataDir, 15_000, laptop.port);
+    const messages = await conversationHolds(workstation, 'team-release', 1000, 30_000);
+    expect({
+      before: partial < 1000,
+      contents: messages.map((m) => m.content),
+      origins: new Set(messages.map((m) => m.origin_hub)),
+    }).toEqual({
+      before: true,
+      contents: Array.from({ length: 4 }, (_, round) => Array.from({ length: 250 }, (_, i) => `r${round}-${i}`)).flat(),
+      origins: new Set(['laptop']),
+    });
+  });
+});
