@@ -17,14 +17,35 @@ export interface NatsServer {
 
 const READY = 'Server is ready';
 
-export async function startNats(): Promise<NatsServer> {
+/** A server's place in a cluster: its name, its own route port and every member's. */
+interface ClusterMembership {
+  name: string;
+  routePort: number;
+  routePorts: number[];
+}
+
+export async function startNats(cluster?: ClusterMembership): Promise<NatsServer> {
   const port = await unusedPort();
   const storeDir = mkdtempSync(join(tmpdir(), 'switchboard-nats-'));
   let child: ChildProcess | undefined;
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+  if (cluster !== undefined) {
+    const routes = cluster.routePorts.filter((p) => p !== cluster.routePort).map((p) => `nats://127.0.0.1:${p}`);
+    args.push(
+      '--server_name',
+      cluster.name,
+      '--cluster_name',
+      'switchboard-test',
+      '--cluster',
+      `nats://127.0.0.1:${cluster.routePort}`,
+      '--routes',
+      routes.join(','),
+    );
+  }
 
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const server = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const server = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
       child = server;
       let log = '';
       const timer = setTimeout(() => reject(new Error(`nats-server did not start: ${log}`)), 10_000);
@@ -61,4 +82,11 @@ export async function startNats(): Promise<NatsServer> {
       rmSync(storeDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A JetStream cluster of `size` servers on loopback; the servers start together, as a cluster must. */
+export async function startNatsCluster(size: number): Promise<NatsServer[]> {
+  const routePorts: number[] = [];
+  for (let i = 0; i < size; i++) routePorts.push(await unusedPort());
+  return Promise.all(routePorts.map((routePort, i) => startNats({ name: `n${i + 1}`, routePort, routePorts })));
 }

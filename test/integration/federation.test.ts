@@ -9,7 +9,7 @@ import type { FederationStatus, StoredMessage } from '../../shared/index.js';
 import { serveCli, type CliHub } from '../helpers/cli-process.js';
 import { api, connectAgent, startHub, tempFolders, type TestClient, type TestHub } from '../helpers/hub.js';
 import { storedMessages } from '../helpers/messages.js';
-import { startNats, type NatsServer } from '../helpers/nats.js';
+import { startNats, startNatsCluster, type NatsServer } from '../helpers/nats.js';
 import { eventually } from '../helpers/wait.js';
 
 const folder = tempFolders('switchboard-federation-');
@@ -192,5 +192,35 @@ describe('a hub killed while it publishes', () => {
       contents: Array.from({ length: 4 }, (_, round) => Array.from({ length: 250 }, (_, i) => `r${round}-${i}`)).flat(),
       origins: new Set(['laptop']),
     });
+  });
+});
+
+describe('a three-node JetStream cluster', () => {
+  it('keeps federating when the node a hub is connected to is killed', async () => {
+    const nodes = await startNatsCluster(3);
+    cleanups.push(() => Promise.all(nodes.map((node) => node.stop())));
+    const settings = (hubId: string) => ({ url: nodes.map((node) => node.url), hubId, conversations: ['team-*'], replicas: 3 });
+    const laptop = await startHub({ federation: settings('laptop') });
+    cleanups.push(() => laptop.stop());
+    const workstation = await startHub({ federation: settings('workstation') });
+    cleanups.push(() => workstation.stop());
+    const planner = await agent(laptop, 'planner');
+    const coder = await agent(workstation, 'coder');
+    await sendMany(planner, 'team-x', 'before-', 20);
+    await conversationHolds(workstation, 'team-x', 20, 30_000);
+
+    const server = (await status(laptop)).server ?? '';
+    const killed = nodes.find((node) => node.url.endsWith(server)) ?? nodes[0];
+    await killed?.kill();
+    await sendMany(planner, 'team-x', 'after-', 20);
+    await sendMany(coder, 'team-x', 'reply-', 5);
+    const onWorkstation = await conversationHolds(workstation, 'team-x', 45, 30_000);
+    const onLaptop = await conversationHolds(laptop, 'team-x', 45, 30_000);
+    const laptopSent = ['before-', 'after-'].flatMap((prefix) => Array.from({ length: 20 }, (_, i) => `${prefix}${i}`));
+    expect({
+      killedTheLaptopsNode: killed?.url.endsWith(server),
+      workstation: fromHub(onWorkstation, 'laptop'),
+      laptop: fromHub(onLaptop, 'workstation'),
+    }).toEqual({ killedTheLaptopsNode: true, workstation: laptopSent, laptop: Array.from({ length: 5 }, (_, i) => `reply-${i}`) });
   });
 });
