@@ -203,7 +203,10 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       router: createRouter(logger, databaseHealth.failed),
       frameCounts: new Map(),
       lifetime: lifetime.signal,
-      federation: { status: async () => (federation === undefined ? { enabled: false } : federation.status()) },
+      federation: {
+        status: async () => (federation === undefined ? { enabled: false } : federation.status()),
+        remoteAgents: () => federation?.remoteAgents() ?? [],
+      },
       relay,
       audit: createAudit(db),
       ingest,
@@ -353,6 +356,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
             db: database,
             commits: s.commits,
             messaging: s.messaging,
+            presence: s.presence,
             logger: s.logger,
             now: clock.now,
           });

@@ -33,7 +33,7 @@ import type { CallbackSecret } from './relay/callback-secret.js';
 import type { CallbackPolicy } from './relay/ssrf-guard.js';
 import type { DatabaseHealth } from './health/database-health.js';
 import type { Clock } from '../common/clock.js';
-import type { FederationStatus } from '../../shared/protocol/index.js';
+import type { AgentInfo, FederationStatus } from '../../shared/protocol/index.js';
 
 export interface HubServices {
   config: HubConfig;
@@ -72,7 +72,11 @@ export interface HubServices {
   /** Alert rules, alerts and their delivery (GUI push, webhook, `onAlert` for the desktop shell). */
   alerts: AlertEngine;
   /** The link to hubs on other machines: `enabled: false` without a `federation` section in the settings. */
-  federation: { status(): Promise<FederationStatus> };
+  federation: {
+    status(): Promise<FederationStatus>;
+    /** Agents online on the other hubs, each with its `hub`; none without federation. */
+    remoteAgents(): AgentInfo[];
+  };
   /** Aborted when the hub stops, so long waits (long-polls) end at once. */
   lifetime: AbortSignal;
   /** Login links and the browser sessions they open. */

@@ -70,6 +70,8 @@ export const agentInfo = z.object({
   last_seen: isoTime.nullable(),
   /** Direct messages waiting in the agent's offline queue (in agent listings, not in presence frames). */
   queue_depth: z.number().int().exactOptional(),
+  /** The federated hub the agent is connected to, for an agent online on another hub. */
+  hub: z.string().exactOptional(),
 });
 export type AgentInfo = z.output<typeof agentInfo>;
 

@@ -116,6 +116,25 @@ describe('two hubs, one NATS server', () => {
     });
   });
 
+  it('lists the agents online on the other hub, with their hub, until they leave', async () => {
+    const server = await nats();
+    const laptop = await federatedHub(server, 'laptop');
+    const workstation = await federatedHub(server, 'workstation');
+    await agent(laptop, 'planner');
+    const coder = await agent(workstation, 'coder');
+    const remote = async (hub: TestHub) => {
+      const { body } = await api(hub, 'GET', '/api/agents');
+      return (body['agents'] as { id: string; hub?: string; online: boolean }[]).filter((a) => a.hub !== undefined);
+    };
+    const seen = await eventually(async () => ((await remote(laptop)).length > 0 ? remote(laptop) : undefined), 'the coder listed on the laptop');
+    expect(seen).toEqual([expect.objectContaining({ id: 'coder', hub: 'workstation', online: true, connections: 1 })]);
+    expect(
+      await eventually(async () => ((await remote(workstation)).length > 0 ? remote(workstation) : undefined), 'the planner listed on the workstation'),
+    ).toEqual([expect.objectContaining({ id: 'planner', hub: 'laptop', online: true })]);
+    await coder.close();
+    await eventually(async () => ((await remote(laptop)).length === 0 ? true : undefined), 'the coder gone from the laptop');
+  });
+
   it('stores every message once on both hubs, each hub’s own in the order it sent them, under concurrent senders', async () => {
     const server = await nats();
     const laptop = await federatedHub(server, 'laptop');

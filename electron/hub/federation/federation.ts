@@ -12,8 +12,10 @@ import type { Logger } from '../../common/logger.js';
 import type { CommitQueue } from '../store/commit-queue.js';
 import type { Db } from '../store/database.js';
 import type { Messaging } from '../messaging/messaging.js';
-import type { FederationStatus } from '../../../shared/protocol/index.js';
+import type { AgentInfo, FederationStatus } from '../../../shared/protocol/index.js';
+import type { Presence } from '../messaging/presence.js';
 import { createNatsLink } from './nats-link.js';
+import { openPresenceBoard, type PresenceBoard } from './presence-board.js';
 import { createFederationOutbox } from './outbox.js';
 import { conversationMatcher, type FederationSettings } from './settings.js';
 import { decode, encode, subjectOf } from './wire-format.js';
@@ -28,12 +30,15 @@ export interface FederationDeps {
   db: Db;
   commits: CommitQueue;
   messaging: Pick<Messaging, 'storeRemote' | 'onMessage'>;
+  presence: Pick<Presence, 'on' | 'list'>;
   logger: Logger;
   now: () => number;
 }
 
 export interface Federation {
   status(): Promise<FederationStatus>;
+  /** Agents online on the other hubs (shared through a key-value bucket), each with its `hub`. */
+  remoteAgents(): AgentInfo[];
   close(): Promise<void>;
 }
 
@@ -52,6 +57,7 @@ export function startFederation(deps: FederationDeps): Federation {
     lastError: null as { at: string; message: string } | null,
   };
   let closed = false;
+  let board: PresenceBoard | undefined;
   const waits = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
 
   /** Resolves after `ms`, or at once when federation closes. */
@@ -148,6 +154,24 @@ export function startFederation(deps: FederationDeps): Federation {
         await pause(RETRY_MS);
       }
     }
+    const connection = link.connection();
+    if (connection !== undefined && !closed) {
+      try {
+        board = await openPresenceBoard({
+          connection,
+          bucket: `${settings.stream}-presence`,
+          replicas: settings.replicas,
+          hubId,
+          presence: deps.presence,
+          now: deps.now,
+          failed,
+        });
+        if (closed) await board.close();
+      } catch (error) {
+        // Messages still cross; only the other hubs' agents are missing from the listings.
+        failed('could not open the presence bucket', error);
+      }
+    }
     while (!closed) {
       try {
         await link.consume(receive);
@@ -180,9 +204,11 @@ export function startFederation(deps: FederationDeps): Federation {
         last_error: state.lastError,
       };
     },
+    remoteAgents: () => board?.remote() ?? [],
     async close() {
       closed = true;
       stopListening();
+      await board?.close();
       for (const wait of waits) {
         clearTimeout(wait.timer);
         wait.done();

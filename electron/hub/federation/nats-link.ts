@@ -28,6 +28,8 @@ export interface NatsLink {
   publish(subject: string, data: string, messageId: string): Promise<void>;
   /** Delivers the consumer's messages in stream order until close(); `handle` acks or naks each. */
   consume(handle: (message: JsMsg) => void): Promise<void>;
+  /** The connection, once open. */
+  connection(): NatsConnection | undefined;
   /** Messages in the stream this hub's consumer has not acknowledged yet, or undefined when not connected. */
   consumerPending(): Promise<number | undefined>;
   close(): Promise<void>;
@@ -122,6 +124,7 @@ export function createNatsLink(settings: FederationSettings, events: LinkEvents)
       stopConsuming = () => void messages.close();
       for await (const message of messages) handle(message);
     },
+    connection: () => connection,
     async consumerPending() {
       if (client === undefined || connection?.isClosed() !== false) return undefined;
       try {

@@ -1,11 +1,15 @@
-/** Agents as `GET /api/agents` and `list_agents` show them: presence, offline queue depth and tasks in flight. */
+/**
+ * Agents as `GET /api/agents` and `list_agents` show them: presence, offline queue depth and tasks in flight,
+ * then the agents online on other federated hubs, each with its `hub`.
+ */
 import type { AgentListing } from '../../../shared/index.js';
 import type { HubServices } from '../services.js';
 
 /** What a listing is read from. */
-export type AgentListingServices = Pick<HubServices, 'relay' | 'offlineQueue' | 'presence'>;
+export type AgentListingServices = Pick<HubServices, 'relay' | 'offlineQueue' | 'presence' | 'federation'>;
 
 export function listAgents(s: AgentListingServices): AgentListing[] {
   const held = s.relay.tasks.heldCounts();
-  return s.offlineQueue.withDepths(s.presence.list()).map((agent) => ({ ...agent, tasks_in_flight: held.get(agent.id) ?? 0 }));
+  const local = s.offlineQueue.withDepths(s.presence.list()).map((agent) => ({ ...agent, tasks_in_flight: held.get(agent.id) ?? 0 }));
+  return [...local, ...s.federation.remoteAgents().map((agent) => ({ ...agent, queue_depth: 0, tasks_in_flight: 0 }))];
 }

@@ -10,7 +10,7 @@ export type ListedAgent = AgentInfo & Partial<Pick<AgentListing, 'tasks_in_fligh
  */
 export function overlayAgents(listed: readonly ListedAgent[], pushed: Readonly<Record<string, AgentInfo>>): ListedAgent[] {
   const byId = new Map<string, ListedAgent>();
-  for (const agent of listed) byId.set(agent.id, agent);
+  for (const agent of listed) byId.set(agentKey(agent), agent);
   for (const agent of Object.values(pushed)) {
     const known = byId.get(agent.id);
     if (known === undefined) byId.set(agent.id, agent);
@@ -27,8 +27,13 @@ export function apartFromDashboard(agents: readonly ListedAgent[], self: string 
   return { agents: agents.filter((agent) => agent.id !== self), dashboard: agents.find((agent) => agent.id === self) };
 }
 
-/** Online agents first, then by name. */
+/** One agent in a listing: its name on this hub, its name and hub for one online on another federated hub. */
+export function agentKey(agent: AgentInfo): string {
+  return agent.hub === undefined ? agent.id : `${agent.id}@${agent.hub}`;
+}
+
+/** Online agents first, then by name, this hub's before the other hubs'. */
 function byPresenceThenName(a: AgentInfo, b: AgentInfo): number {
   if (a.online !== b.online) return a.online ? -1 : 1;
-  return a.id.localeCompare(b.id);
+  return a.id.localeCompare(b.id) || (a.hub ?? '').localeCompare(b.hub ?? '');
 }

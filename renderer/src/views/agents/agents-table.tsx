@@ -1,6 +1,6 @@
 /** Every agent the hub knows: who it is, whether it is online and how busy. */
 import { formatAgo, formatCount, formatDateTime } from '../../components/format.js';
-import type { ListedAgent } from './agent-list-model.js';
+import { agentKey, type ListedAgent } from './agent-list-model.js';
 
 export function AgentsTable({ agents }: { agents: readonly ListedAgent[] }) {
   return (
@@ -25,7 +25,7 @@ export function AgentsTable({ agents }: { agents: readonly ListedAgent[] }) {
         </thead>
         <tbody>
           {agents.map((agent) => (
-            <AgentRow key={agent.id} agent={agent} />
+            <AgentRow key={agentKey(agent)} agent={agent} />
           ))}
         </tbody>
       </table>
@@ -35,8 +35,15 @@ export function AgentsTable({ agents }: { agents: readonly ListedAgent[] }) {
 
 function AgentRow({ agent }: { agent: ListedAgent }) {
   return (
-    <tr data-testid="agent-row" data-agent={agent.id} data-online={agent.online}>
-      <td className="mono">{agent.id}</td>
+    <tr data-testid="agent-row" data-agent={agent.id} data-online={agent.online} data-hub={agent.hub}>
+      <td className="mono">
+        {agent.id}
+        {agent.hub === undefined ? null : (
+          <span className="chip chip-muted agent-hub" title="Online on another federated hub">
+            on {agent.hub}
+          </span>
+        )}
+      </td>
       <td>
         {agent.display_name ?? <span className="muted">—</span>}
         {agent.kind === null ? null : <span className="chip chip-muted agent-kind">{agent.kind}</span>}
