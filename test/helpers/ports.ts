@@ -1,19 +1,2 @@
 /** Loopback ports for tests that must name a port before anything listens on it. */
-import { createServer } from 'node:net';
-
-/**
- * A loopback port nothing listens on: one the system handed to a listener that has closed again. Only for
- * a connection that must be refused, or a port setting to move to; a hub that must come back where its
- * clients expect it starts on port 0 and keeps the port it was given.
- */
-export async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('a TCP listener has a port');
-  return address.port;
-}
+export { freePort as unusedPort } from '../../scripts/bench/free-port.js';

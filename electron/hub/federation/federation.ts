@@ -183,7 +183,10 @@ export function startFederation(deps: FederationDeps): Federation {
     }
   };
 
-  const stopListening = deps.messaging.onMessage(() => kick());
+  // Only this hub's own messages are for the outbox; those from other hubs are theirs to publish.
+  const stopListening = deps.messaging.onMessage((message) => {
+    if (message.origin_hub === undefined) kick();
+  });
   void run();
 
   return {

@@ -30,7 +30,7 @@ export interface FederationOutbox {
   next(limit: number): OutboxPage | undefined;
   /** Moves the cursor, committed before the promise resolves. */
   moveTo(seq: number): Promise<void>;
-  /** Local messages above the cursor, shared or not (a bound on what is left to publish). */
+  /** This hub's messages above the cursor, shared or not (a bound on what is left to publish). */
   pending(): number;
   publishedSeq(): number;
 }
@@ -43,7 +43,7 @@ export function createFederationOutbox(db: Db, commits: CommitQueue, hubId: stri
     'SELECT seq, conversation_id, sender, message_type, content, payload, created_at, origin_hub, incomplete FROM messages WHERE seq > ? ORDER BY seq LIMIT +?',
   );
   const move = db.prepare<[number]>('UPDATE federation_cursor SET published_seq = max(published_seq, ?)');
-  const pending = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM messages WHERE seq > ?');
+  const pending = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM messages WHERE seq > ? AND origin_hub IS NULL');
   const publishedSeq = (): number => cursor.get()?.published_seq ?? 0;
 
   return {
