@@ -107,6 +107,7 @@ const SETTINGS = {
 } satisfies Record<string, z.ZodType>;
 
 const KNOWN_KEYS = Object.keys(SETTINGS).sort();
+const FEDERATION_KEYS = Object.keys(federationSettings.shape).sort();
 
 /** Settings checked together: only once each is valid on its own, and only while nothing else is wrong. */
 const onlyIfValid = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
@@ -142,7 +143,9 @@ function configError(issues: readonly z.core.$ZodIssue[]): ConfigError {
   const unknown: [string, string][] = [];
   const invalid: [string, string][] = [];
   for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
+    if (issue.code === 'unrecognized_keys' && issue.path[0] === 'federation') {
+      for (const key of issue.keys) unknown.push(['federation', `unknown setting "federation.${key}" (known: ${FEDERATION_KEYS.join(', ')})`]);
+    } else if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) unknown.push([key, `unknown setting "${key}" (known: ${KNOWN_KEYS.join(', ')})`]);
     } else if (!invalid.some(([key, message]) => key === issue.path[0] && message === issue.message)) {
       invalid.push([String(issue.path[0]), issue.message]);
