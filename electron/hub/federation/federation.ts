@@ -163,6 +163,7 @@ export function startFederation(deps: FederationDeps): Federation {
           replicas: settings.replicas,
           hubId,
           presence: deps.presence,
+          connected: () => state.connected,
           now: deps.now,
           failed,
         });

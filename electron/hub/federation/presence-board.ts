@@ -34,6 +34,8 @@ export async function openPresenceBoard(options: {
   replicas: number;
   hubId: string;
   presence: Pick<Presence, 'on' | 'list'>;
+  /** While NATS is away, nothing is written (the next refresh after it is back writes everything). */
+  connected: () => boolean;
   now: () => number;
   failed: (what: string, error: unknown) => void;
 }): Promise<PresenceBoard> {
@@ -43,6 +45,7 @@ export async function openPresenceBoard(options: {
   let closed = false;
 
   const write = (agent: AgentInfo): void => {
+    if (closed || !options.connected()) return;
     const entry: PresenceEntry = { hub: hubId, agent: { ...agent, hub: hubId } };
     kv.put(keyOf(hubId, agent.id), JSON.stringify(entry)).catch((error: unknown) => failed('could not share presence', error));
   };
@@ -51,12 +54,12 @@ export async function openPresenceBoard(options: {
   };
   const onlineAgent = (id: string): void => {
     const agent = presence.list().find((a) => a.id === id && a.online);
-    if (agent !== undefined && !closed) write(agent);
+    if (agent !== undefined) write(agent);
   };
   presence.on('online', onlineAgent);
   presence.on('joined', onlineAgent);
   presence.on('offline', (id) => {
-    if (!closed) kv.delete(keyOf(hubId, id)).catch((error: unknown) => failed('could not share presence', error));
+    if (!closed && options.connected()) kv.delete(keyOf(hubId, id)).catch((error: unknown) => failed('could not share presence', error));
   });
 
   const watch = await kv.watch({ key: '>' });
