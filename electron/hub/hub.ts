@@ -179,6 +179,11 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     relay = createRelay({ db, events, commits, presence, agents, config, logger, clock, random: options.random ?? Math.random, ...outbound });
     const ingest = createIngest({ interactions: createInteractionStore(db), commits, logger, now });
     lifetime = new AbortController();
+    // Federation starts once the hub listens; until then, and without a federation section, it is off.
+    const federationLink: HubServices['federation'] = {
+      status: async () => (federation === undefined ? { enabled: false } : federation.status()),
+      remoteAgents: () => federation?.remoteAgents() ?? [],
+    };
     const s: HubServices = {
       config,
       clock,
@@ -203,16 +208,13 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       router: createRouter(logger, databaseHealth.failed),
       frameCounts: new Map(),
       lifetime: lifetime.signal,
-      federation: {
-        status: async () => (federation === undefined ? { enabled: false } : federation.status()),
-        remoteAgents: () => federation?.remoteAgents() ?? [],
-      },
+      federation: federationLink,
       relay,
       audit: createAudit(db),
       ingest,
       rollups: createRollups({ store: createRollupStore(db), commits, ingest, config, clock, logger }),
       retention: createRetention({ db, commits, events, config, clock, logger }),
-      alerts: createAlertEngine({ db, ingest, events, config, clock, logger, ...outbound }),
+      alerts: createAlertEngine({ db, ingest, events, config, clock, logger, ...outbound, federation: federationLink }),
       sessions: createSessions({ tokens, events, pages: createLoginPages(config.dataDir), writeFailed: databaseHealth.failed, now }),
       search: createSearchStore(db),
       searchIndex,

@@ -14,6 +14,7 @@ export const ALERT_RULES = [
   'callback_failed',
   'conversation_loop',
   'database_damaged',
+  'federation',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -27,12 +28,18 @@ export type AlertState = (typeof ALERT_STATES)[number];
 export const alertRecord = z.object({
   id: z.number().int(),
   rule: z.enum(ALERT_RULES),
-  /** The agent (interaction rules, queues, failed tasks), the task target (`task_waiting`) or the callback host (`callback_failed`). */
+  /**
+   * The agent (interaction rules, queues, failed tasks), the task target (`task_waiting`), the callback host
+   * (`callback_failed`) or this hub's federation id (`federation`).
+   */
   subject: z.string(),
   level: z.enum(ALERT_LEVELS),
   state: z.enum(ALERT_STATES),
   message: z.string(),
-  /** The measured value: percent, ms, a count or minutes, as the rule's threshold is; null when the rule has none. */
+  /**
+   * The measured value: percent, ms, a count or minutes, as the rule's threshold is; null when the rule has
+   * none. `federation`: seconds the link has been down, or messages behind.
+   */
   value: z.number().nullable(),
   threshold: z.number().nullable(),
   /** How many times the condition was seen while this alert was unresolved. */
@@ -76,6 +83,12 @@ export const alertConfig = z.object({
   queue_fill_threshold: z.number(),
   /** A due task not offered to anyone for this long, in minutes, fires `task_waiting`. */
   task_wait_minutes: z.number(),
+  /** The federation link down for this long, in seconds, fires `federation`. */
+  federation_down_seconds: z.number(),
+  /** More messages than this behind (local ones to publish, or stream ones to take in) … */
+  federation_lag_threshold: z.number(),
+  /** … for this long, in seconds, fires `federation`. */
+  federation_lag_seconds: z.number(),
 });
 export type AlertConfig = z.output<typeof alertConfig>;
 
@@ -90,4 +103,7 @@ export const DEFAULT_ALERT_CONFIG: AlertConfig = {
   error_rate_min_samples: 10,
   queue_fill_threshold: 80,
   task_wait_minutes: 10,
+  federation_down_seconds: 60,
+  federation_lag_threshold: 1000,
+  federation_lag_seconds: 60,
 };

@@ -166,6 +166,9 @@ describe('alert settings', () => {
       error_rate_min_samples: 10,
       queue_fill_threshold: 80,
       task_wait_minutes: 10,
+      federation_down_seconds: 60,
+      federation_lag_threshold: 1000,
+      federation_lag_seconds: 60,
     };
     expect(imported).toEqual({ status: 200, body: { status: 'ok', config, ignored: ['email_notifications'] } });
     await first.stop();

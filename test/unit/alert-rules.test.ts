@@ -1,8 +1,21 @@
-/** The pure alert rules and the alert settings: thresholds, consecutive errors, the error-rate window, health checks, hub events, validation and the seed's file. */
+/**
+ * The pure alert rules and the alert settings: thresholds, consecutive errors, the error-rate window, health
+ * checks, the federation link, hub events, validation and the seed's file.
+ */
 import { describe, expect, it } from 'vitest';
 import { applyUpdate, importSeed } from '../../electron/hub/alerts/alert-config.js';
-import { newWindow, onEvent, onHealth, onInteraction, sweepWindow, type AgentWindow, type Decision } from '../../electron/hub/alerts/alert-rules.js';
-import { DEFAULT_ALERT_CONFIG, SwitchboardError, type AlertConfig } from '../../shared/index.js';
+import {
+  newFederationWatch,
+  newWindow,
+  onEvent,
+  onFederation,
+  onHealth,
+  onInteraction,
+  sweepWindow,
+  type AgentWindow,
+  type Decision,
+} from '../../electron/hub/alerts/alert-rules.js';
+import { DEFAULT_ALERT_CONFIG, SwitchboardError, type AlertConfig, type FederationStatus } from '../../shared/index.js';
 
 const config: AlertConfig = DEFAULT_ALERT_CONFIG;
 /** A hub on loopback with nothing listed in allowedCallbackHosts. */
@@ -135,6 +148,135 @@ describe('delivery health', () => {
   });
 });
 
+describe('federation link', () => {
+  const SECOND = 1000;
+  /** The link's status as GET /api/federation gives it: connected and caught up unless told otherwise. */
+  const link = (change: { connected?: boolean; outbox?: number; inbound?: number | null; error?: string } = {}): FederationStatus => ({
+    enabled: true,
+    hub_id: 'laptop',
+    servers: ['nats://10.0.0.5:4222'],
+    conversations: ['team-*'],
+    connected: change.connected ?? true,
+    server: '10.0.0.5:4222',
+    outbox: { published_seq: 10, pending: change.outbox ?? 0 },
+    inbound: { pending: change.inbound === undefined ? 0 : change.inbound },
+    published: 10,
+    received: 4,
+    refused: 0,
+    last_error: change.error === undefined ? null : { at: '2026-11-22T10:00:00.000Z', message: change.error },
+  });
+  /** Feeds the link's status at each time (seconds after T0) to one watch; returns what the rule decided each time, as `level:value` or `resolve`. */
+  const watch = (samples: [number, FederationStatus][]): string[][] => {
+    const w = newFederationWatch();
+    return samples.map(([at, status]) =>
+      onFederation(w, status, [], config, T0 + at * SECOND).map((d) => (d.kind === 'raise' ? `${d.level}:${d.value}` : d.kind)),
+    );
+  };
+
+  it('fires when the link has been down for 60 s, critical from 120 s, and resolves once it is connected and caught up', () => {
+    const down = link({ connected: false, outbox: 12, inbound: null, error: 'could not reach NATS: CONNECTION_REFUSED' });
+    expect(
+      watch([
+        [0, down],
+        [59, down],
+        [60, down],
+        [119, down],
+        [120, down],
+        [130, link()],
+      ]),
+    ).toEqual([[], [], ['warning:60'], ['warning:119'], ['critical:120'], ['resolve']]);
+    const w = newFederationWatch();
+    onFederation(w, down, [], config, T0);
+    expect(onFederation(w, down, [], config, T0 + 75 * SECOND)).toEqual([
+      {
+        kind: 'raise',
+        rule: 'federation',
+        subject: 'laptop',
+        level: 'warning',
+        value: 75,
+        threshold: 60,
+        message:
+          'hub "laptop" has not been connected to NATS (nats://10.0.0.5:4222) for 75 s (threshold 60 s); 12 local messages waiting to be published; ' +
+          'last error: could not reach NATS: CONNECTION_REFUSED',
+      },
+    ]);
+  });
+
+  it('starts the 60 s again when the link comes back in between', () => {
+    const down = link({ connected: false });
+    expect(
+      watch([
+        [0, down],
+        [50, link()],
+        [55, down],
+        [110, down],
+        [115, down],
+      ]),
+    ).toEqual([[], ['resolve'], [], [], ['warning:60']]);
+  });
+
+  it('fires when more than 1000 messages stay behind for 60 s on either side, critical from twice as many', () => {
+    expect(
+      watch([
+        [0, link({ outbox: 1001 })],
+        [59, link({ outbox: 1500 })],
+        [60, link({ outbox: 1500, inbound: 300 })],
+        [90, link({ inbound: 2000 })],
+      ]),
+    ).toEqual([[], [], ['warning:1500'], ['critical:2000']]);
+    const w = newFederationWatch();
+    onFederation(w, link({ inbound: 5000 }), [], config, T0);
+    expect(onFederation(w, link({ outbox: 1200, inbound: null }), [], config, T0 + 61 * SECOND)).toMatchObject([
+      {
+        level: 'warning',
+        value: 1200,
+        threshold: 1000,
+        message:
+          'hub "laptop" has been more than 1000 messages behind for 61 s (threshold 60 s): 1200 local messages to publish, the stream\'s backlog unknown',
+      },
+    ]);
+  });
+
+  it('does not count exactly 1000 behind, and resolves once the backlog is back under the threshold', () => {
+    expect(
+      watch([
+        [0, link({ outbox: 1000 })],
+        [60, link({ outbox: 1000 })],
+        [70, link({ outbox: 5000 })],
+        [130, link({ outbox: 5000 })],
+        [131, link({ outbox: 999 })],
+      ]),
+    ).toEqual([['resolve'], ['resolve'], [], ['critical:5000'], ['resolve']]);
+  });
+
+  it('times a backlog only while connected: the backlog left by an outage gets 60 s to drain once the link is back', () => {
+    const down = link({ connected: false, outbox: 5000 });
+    const back = link({ outbox: 5000 });
+    expect(
+      watch([
+        [0, down],
+        [30, down],
+        [40, back],
+        [99, back],
+        [100, back],
+      ]),
+    ).toEqual([[], [], [], [], ['critical:5000']]);
+  });
+
+  it('resolves an alert left from a hub with federation since switched off or renamed, and nothing else', () => {
+    const active = [
+      { rule: 'federation' as const, subject: 'old-name', last_at: T0 },
+      { rule: 'queue_fill' as const, subject: 'bob', last_at: T0 },
+    ];
+    expect(onFederation(newFederationWatch(), { enabled: false }, active, config, T0)).toEqual([
+      { kind: 'resolve', rule: 'federation', subject: 'old-name', reason: 'federation is off' },
+    ]);
+    expect(onFederation(newFederationWatch(), link({ connected: false }), active, config, T0)).toEqual([
+      { kind: 'resolve', rule: 'federation', subject: 'old-name', reason: 'this hub is "laptop" now' },
+    ]);
+  });
+});
+
 describe('alert settings', () => {
   const seedFile = {
     error_rate_threshold: 5.0,
@@ -162,7 +304,7 @@ describe('alert settings', () => {
       'invalid alert settings: error_rate_threshold: Too big: expected number to be <=100; consecutive_errors_threshold: Too small: expected number to be >=1; ' +
         'enabled: Invalid input: expected boolean, received string; colour: not an alert setting (known: error_rate_threshold, response_time_threshold, ' +
         'consecutive_errors_threshold, alert_cooldown_minutes, enabled, webhook_url, error_rate_window_minutes, error_rate_min_samples, queue_fill_threshold, ' +
-        'task_wait_minutes, email_notifications)',
+        'task_wait_minutes, federation_down_seconds, federation_lag_threshold, federation_lag_seconds, email_notifications)',
     );
   });
 

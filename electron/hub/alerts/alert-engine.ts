@@ -1,4 +1,7 @@
-/** The alert engine: runs the rules on interactions, hub events and a periodic health check; one alert per rule and subject, a cooldown, and delivery. */
+/**
+ * The alert engine: runs the rules on interactions, hub events, a periodic health check and a periodic look
+ * at the federation link; one alert per rule and subject, a cooldown, and delivery.
+ */
 import {
   SwitchboardError,
   type AlertConfig,
@@ -7,6 +10,7 @@ import {
   type AlertRecord,
   type AlertRule,
   type AlertState,
+  type FederationStatus,
 } from '../../../shared/index.js';
 import type { HubConfig } from '../config.js';
 import type { Connection } from '../ws/connection.js';
@@ -18,7 +22,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Db } from '../store/database.js';
 import type { EventStore, RecordedEvent } from '../store/event-store.js';
 import { storedConfig } from './alert-config.js';
-import { newWindow, onEvent, onHealth, onInteraction, sweepWindow, type AgentWindow, type Decision } from './alert-rules.js';
+import { newFederationWatch, newWindow, onEvent, onFederation, onHealth, onInteraction, sweepWindow, type AgentWindow, type Decision } from './alert-rules.js';
 import { alertRecord, createAlertStore, type Alert } from './alert-store.js';
 import { createHealthProbe } from './health-probe.js';
 import { createWebhookSender } from './webhook-sender.js';
@@ -33,6 +37,8 @@ export type AlertEngine = ReturnType<typeof createAlertEngine>;
 
 /** Time between health checks. */
 export const HEALTH_CHECK_MS = 30_000;
+/** Time between looks at the federation link: its thresholds are counted in seconds. */
+export const FEDERATION_CHECK_MS = 10_000;
 const MINUTE_MS = 60_000;
 /** Hub events that raise alerts on their own. */
 const WATCHED_EVENTS = new Set(['offline_queue_drop', 'task.failed', 'callback_failed', 'conversation_paused', 'conversation_resumed']);
@@ -48,6 +54,8 @@ export function createAlertEngine(deps: {
   /** The webhook's SSRF guard and signature, the same as the task callbacks'. */
   policy: CallbackPolicy;
   sign: Signer;
+  /** The federation link's status (`enabled: false` when the hub has no federation section). */
+  federation: { status(): Promise<FederationStatus> };
 }) {
   const { clock, logger } = deps;
   const store = createAlertStore(deps.db);
@@ -61,6 +69,9 @@ export function createAlertEngine(deps: {
   /** When each rule and subject last got a new alert: the cooldown survives a restart. */
   const lastRaised = new Map(store.lastRaised(clock.now() - 7 * 24 * 60 * MINUTE_MS).map((row) => [keyOf(row.rule, row.subject), row.at]));
   const windows = new Map<string, AgentWindow>();
+  const federationWatch = newFederationWatch();
+  /** The federation check under way: asking NATS may take seconds, and checks must not pile up meanwhile. */
+  let federationCheck: Promise<void> | undefined;
   const watchers = new Set<Connection>();
   const listeners = new Set<(event: AlertEvent) => void>();
   const noted: RecordedEvent[] = [];
@@ -190,6 +201,27 @@ export function createAlertEngine(deps: {
   const timer = setInterval(check, HEALTH_CHECK_MS);
   timer.unref();
 
+  const checkFederation = (): Promise<void> => {
+    if (closed) return Promise.resolve();
+    federationCheck ??= deps.federation
+      .status()
+      .then(
+        (status) =>
+          guarded('the federation check', () => {
+            // Federation in the settings but not running (the hub is starting or stopping): nothing to judge.
+            if (!status.enabled && deps.config.federation !== undefined) return;
+            const now = clock.now();
+            for (const decision of onFederation(federationWatch, status, [...active.values()], settings, now)) apply(decision, now);
+            flushTouched();
+          }),
+        (error: unknown) => logger.error('the federation check could not read the link status', { error: String(error) }),
+      )
+      .finally(() => (federationCheck = undefined));
+    return federationCheck;
+  };
+  const federationTimer = setInterval(() => void checkFederation(), FEDERATION_CHECK_MS);
+  federationTimer.unref();
+
   return {
     stats,
     get config(): AlertConfig {
@@ -254,9 +286,12 @@ export function createAlertEngine(deps: {
     },
     /** Runs the health check now (it also runs every 30 s); tests on a manual clock call it. */
     check,
+    /** Looks at the federation link now (it also does every 10 s); resolves once its decisions are applied. */
+    checkFederation,
     async close(): Promise<void> {
       if (closed) return;
       clearInterval(timer);
+      clearInterval(federationTimer);
       clearImmediate(pendingEvents);
       stopInteractions();
       stopEvents();

@@ -1,5 +1,8 @@
-/** The alert rules, pure: an agent's window, an interaction, a health snapshot or a hub event, and the time → raise and resolve decisions. */
-import type { AlertConfig, AlertLevel, AlertRule } from '../../../shared/index.js';
+/**
+ * The alert rules, pure: an agent's window, an interaction, a health snapshot, the federation link's status
+ * or a hub event, and the time → raise and resolve decisions.
+ */
+import type { AlertConfig, AlertLevel, AlertRule, FederationStatus } from '../../../shared/index.js';
 
 /** A measured value at this multiple of its threshold makes the alert critical instead of a warning. */
 export const CRITICAL_FACTOR = 2;
@@ -72,7 +75,14 @@ export interface EventSignal {
   detail: unknown;
 }
 
+/** What the federation rule remembers between checks: since when the link has been down, and since when it has been behind. */
+export interface FederationWatch {
+  downSince: number | undefined;
+  behindSince: number | undefined;
+}
+
 export const newWindow = (): AgentWindow => ({ samples: [], head: 0, errors: 0, consecutive: 0 });
+export const newFederationWatch = (): FederationWatch => ({ downSince: undefined, behindSince: undefined });
 
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 const levelFor = (value: number, threshold: number): AlertLevel => (value >= threshold * CRITICAL_FACTOR ? 'critical' : 'warning');
@@ -192,6 +202,52 @@ export function onHealth(snapshot: HealthSnapshot, active: readonly ActiveAlert[
     } else if ((rule === 'task_failed' || rule === 'callback_failed') && now - alert.last_at >= quietMs) {
       decisions.push(resolve(rule, subject, `no new failure for ${plural(quietMs / MINUTE_MS, 'minute')}`));
     }
+  }
+  return decisions;
+}
+
+/**
+ * The periodic federation check. The link down for `federation_down_seconds`, or connected but more than
+ * `federation_lag_threshold` messages behind (local ones to publish, or stream ones to take in) for
+ * `federation_lag_seconds`, raises `federation` for this hub's id, critical at twice the time or the lag.
+ * Connected and within the threshold resolves it. A backlog is timed only while connected: while the link
+ * is down, the backlog grows because it is down, and that is the alert.
+ */
+export function onFederation(watch: FederationWatch, status: FederationStatus, active: readonly ActiveAlert[], config: AlertConfig, now: number): Decision[] {
+  const decisions: Decision[] = [];
+  const subject = status.enabled ? status.hub_id : undefined;
+  // Federation switched off, or this hub renamed, since the alert was raised.
+  for (const alert of active) {
+    if (alert.rule === 'federation' && alert.subject !== subject) {
+      decisions.push(resolve('federation', alert.subject, subject === undefined ? 'federation is off' : `this hub is "${subject}" now`));
+    }
+  }
+  if (!status.enabled) {
+    Object.assign(watch, newFederationWatch());
+    return decisions;
+  }
+  const { hub_id: hub, outbox, inbound } = status;
+  const behind = Math.max(outbox.pending, inbound.pending ?? 0);
+  const lagLimit = config.federation_lag_threshold;
+  watch.downSince = status.connected ? undefined : (watch.downSince ?? now);
+  watch.behindSince = status.connected && behind > lagLimit ? (watch.behindSince ?? now) : undefined;
+  const toPublish = plural(outbox.pending, 'local message');
+  if (watch.downSince !== undefined) {
+    const seconds = Math.round((now - watch.downSince) / 1000);
+    const limit = config.federation_down_seconds;
+    if (seconds < limit) return decisions;
+    const lastError = status.last_error === null ? '' : `; last error: ${status.last_error.message}`;
+    const text = `hub "${hub}" has not been connected to NATS (${status.servers.join(', ')}) for ${seconds} s (threshold ${limit} s); ${toPublish} waiting to be published${lastError}`;
+    decisions.push(raise('federation', hub, levelFor(seconds, limit), seconds, limit, text));
+  } else if (watch.behindSince !== undefined) {
+    const seconds = Math.round((now - watch.behindSince) / 1000);
+    const limit = config.federation_lag_seconds;
+    if (seconds < limit) return decisions;
+    const toTakeIn = inbound.pending === null ? "the stream's backlog unknown" : `${plural(inbound.pending, 'stream message')} to take in`;
+    const text = `hub "${hub}" has been more than ${plural(lagLimit, 'message')} behind for ${seconds} s (threshold ${limit} s): ${toPublish} to publish, ${toTakeIn}`;
+    decisions.push(raise('federation', hub, levelFor(behind, lagLimit), behind, lagLimit, text));
+  } else {
+    decisions.push(resolve('federation', hub, `connected to ${status.server ?? 'NATS'}, ${plural(behind, 'message')} behind`));
   }
   return decisions;
 }

@@ -192,7 +192,8 @@ export function startFederation(deps: FederationDeps): Federation {
 
   return {
     async status() {
-      const pending = await link.consumerPending();
+      // Asking NATS while the link is down would wait for the request to time out.
+      const pending = state.connected ? await link.consumerPending() : undefined;
       return {
         enabled: true,
         hub_id: hubId,

@@ -42,6 +42,15 @@ const alertSettingFields = {
     .number()
     .gt(0)
     .max(7 * 24 * 60),
+  federation_down_seconds: z
+    .number()
+    .gt(0)
+    .max(7 * 24 * 3600),
+  federation_lag_threshold: z.number().int().min(1).max(100_000_000),
+  federation_lag_seconds: z
+    .number()
+    .gt(0)
+    .max(7 * 24 * 3600),
   email_notifications: z.boolean(),
 };
 

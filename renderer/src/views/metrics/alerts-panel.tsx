@@ -22,6 +22,7 @@ const RULE_NAMES: Record<AlertRule, string> = {
   callback_failed: 'Callback failed',
   conversation_loop: 'Conversation loop',
   database_damaged: 'Database damaged',
+  federation: 'Federation link',
 };
 
 /** A value or threshold in the unit of its rule. */
@@ -62,8 +63,8 @@ export function AlertsPanel() {
       {list.data === undefined && list.error === undefined ? <p className="muted">Loading alerts…</p> : null}
       {list.data !== undefined && alerts.length === 0 ? (
         <EmptyState title={filter === 'all' ? 'No alerts' : `No ${filter} alerts`}>
-          The hub raises alerts when an agent's error rate or response time crosses a threshold, when offline queues fill up, tasks wait or fail, or callbacks
-          fail. Thresholds are under Settings → Alert thresholds.
+          The hub raises alerts when an agent's error rate or response time crosses a threshold, when offline queues fill up, tasks wait or fail, callbacks
+          fail, or the federation link is down or falls behind. Thresholds are under Settings → Alert thresholds.
         </EmptyState>
       ) : null}
       {alerts.length === 0 ? null : (

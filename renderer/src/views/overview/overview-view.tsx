@@ -1,4 +1,4 @@
-/** The overview: is the hub up, where, since when, who is connected, and how busy it is right now. */
+/** The overview: is the hub up, where, since when, who is connected, how busy it is right now, and its link to other hubs. */
 import { httpRoutes } from '../../../../shared/index.js';
 import { hubAccess } from '../../api/http.js';
 import { formatCount, formatDuration } from '../../components/format.js';
@@ -6,6 +6,7 @@ import { StatCard } from '../../components/stat-card.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
 import { DatabaseBanner } from './database-banner.js';
+import { FederationCard } from './federation-card.js';
 import { GettingStarted } from './getting-started.js';
 import { OpenAlertsCard } from './open-alerts-card.js';
 import { RateCard } from './rate-card.js';
@@ -82,6 +83,7 @@ export function OverviewView() {
         />
         <StatCard label="Tasks" value={totalTasks === undefined ? '—' : formatCount(totalTasks)} testId="stat-tasks" hint="all states" />
       </div>
+      <FederationCard refreshMs={STATUS_REFRESH_MS} />
       <div className="grid overview-rates">
         <RateCard
           label="Message rate"
