@@ -352,13 +352,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
         backupSchedule.start();
         if (config.federation !== undefined && database !== undefined) {
           // Loaded only here, so a hub without federation never loads the NATS client.
-          const { startFederation } = await import('./federation/index.js').catch((error: unknown) => {
-            // The NATS client is an optional dependency: an install that left it out cannot federate.
-            throw new HubStartError(
-              `settings.json has a federation section, but the NATS client could not be loaded (${String(error)}); install Switchboard with its optional dependencies`,
-              { cause: error },
-            );
-          });
+          const { startFederation } = await import('./federation/index.js');
           federation = startFederation({
             settings: config.federation,
             db: database,
