@@ -3,6 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../electron/hub/config.js';
+import { defaultHubId } from '../../electron/hub/federation/settings.js';
 import { agentToken, api, useHub } from '../helpers/hub.js';
 import { errorBody } from '../helpers/raw-http.js';
 
@@ -10,12 +11,21 @@ const ctx = useHub({ maxConnections: 50 });
 const file = (): string => join(ctx.hub.dataDir, 'settings.json');
 
 describe('settings over HTTP', () => {
-  it('shows the running configuration without the data folder, what settings.json holds, and where it is', async () => {
+  it('shows the running configuration without the data folder, what settings.json holds, where it is, and what federation defaults to', async () => {
     writeFileSync(file(), JSON.stringify({ maxConnections: 60, retentionDays: 7 }));
     const { dataDir, ...running } = resolveConfig({ port: 0, maxConnections: 50, dataDir: ctx.hub.dataDir });
     expect({ dataDir, answer: await api(ctx.hub, 'GET', '/api/settings') }).toEqual({
       dataDir: ctx.hub.dataDir,
-      answer: { status: 200, body: { status: 'ok', effective: running, file: { maxConnections: 60, retentionDays: 7 }, path: file() } },
+      answer: {
+        status: 200,
+        body: {
+          status: 'ok',
+          effective: running,
+          file: { maxConnections: 60, retentionDays: 7 },
+          path: file(),
+          federation_defaults: { hubId: defaultHubId(), stream: 'SWITCHBOARD', replicas: 1 },
+        },
+      },
     });
   });
 

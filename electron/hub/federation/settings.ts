@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import type { FederationDefaults } from '../../../shared/index.js';
 
 /** A NATS subject token: a hub id is part of the subjects it publishes on. */
 const SUBJECT_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -26,6 +27,14 @@ export function defaultHubId(name: string = hostname()): string {
   return id === '' ? 'hub' : id;
 }
 
+const DEFAULT_STREAM = 'SWITCHBOARD';
+const DEFAULT_REPLICAS = 1;
+
+/** What the settings the `federation` section may leave out stand for on this machine. */
+export function federationDefaults(): FederationDefaults {
+  return { hubId: defaultHubId(), stream: DEFAULT_STREAM, replicas: DEFAULT_REPLICAS };
+}
+
 export const federationSettings = z
   .strictObject(
     {
@@ -45,12 +54,12 @@ export const federationSettings = z
       stream: z
         .string(problem('federation.stream must be a stream name'))
         .regex(SUBJECT_TOKEN, problem('federation.stream may hold only letters, digits, "-" and "_"'))
-        .default('SWITCHBOARD'),
+        .default(DEFAULT_STREAM),
       replicas: z
         .int(problem('federation.replicas must be 1, 3 or 5'))
         .min(1, problem('federation.replicas must be 1, 3 or 5'))
         .max(5, problem('federation.replicas must be 1, 3 or 5'))
-        .default(1),
+        .default(DEFAULT_REPLICAS),
       user: z.string(problem('federation.user must be a string')).optional(),
       password: z.string(problem('federation.password must be a string')).optional(),
       token: z.string(problem('federation.token must be a string')).optional(),

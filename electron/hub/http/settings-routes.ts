@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { saveSettingsRequest, SwitchboardError } from '../../../shared/index.js';
 import { resolveConfig, type HubConfig, type HubSettings } from '../config.js';
 import { ConfigError } from '../../common/config-error.js';
+import { federationDefaults } from '../federation/settings.js';
 import type { HubServices } from '../services.js';
 import { readSettingsFile, settingsFilePath, writeSettingsFile } from '../../common/settings-file.js';
 import { requireIdentity, route, type Route } from './http-router.js';
@@ -26,7 +27,9 @@ export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock
   return [
     route('settings', {
       handle() {
-        return { body: { status: 'ok', effective, file: readFile(dataDir), path: settingsFilePath(dataDir) } };
+        return {
+          body: { status: 'ok', effective, file: readFile(dataDir), path: settingsFilePath(dataDir), federation_defaults: federationDefaults() },
+        };
       },
     }),
     route('saveSettings', {

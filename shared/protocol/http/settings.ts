@@ -28,8 +28,18 @@ export const effectiveSettings = z.object({
 });
 export type EffectiveSettings = z.output<typeof effectiveSettings>;
 
-/** What the hub runs with, settings.json as it is (applied at the next start), and where that file is. */
-export const settingsResponse = z.object({ status: okStatus, effective: effectiveSettings, file: z.record(z.string(), z.unknown()), path: z.string() });
+/** What the `federation` section's optional settings stand for when left out; `hubId` is this machine's name. */
+export const federationDefaultSettings = z.object({ hubId: z.string(), stream: z.string(), replicas: z.number().int() });
+export type FederationDefaults = z.output<typeof federationDefaultSettings>;
+
+/** What the hub runs with, settings.json as it is (applied at the next start), where that file is, and the federation defaults. */
+export const settingsResponse = z.object({
+  status: okStatus,
+  effective: effectiveSettings,
+  file: z.record(z.string(), z.unknown()),
+  path: z.string(),
+  federation_defaults: federationDefaultSettings,
+});
 export type SettingsResponse = z.output<typeof settingsResponse>;
 
 /** The settings to change, by name, as settings.json spells them; null removes one from the file, so its default applies again. */

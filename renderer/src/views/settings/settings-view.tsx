@@ -1,9 +1,9 @@
 /**
- * The settings view (admin): the hub's settings file (applied at the next start) and the alert thresholds
- * (applied at once) in one form. Save sends only what changed, each part to its endpoint; a refused value
- * is explained next to its field and the value in effect stays.
+ * The settings view (admin): the hub's settings file (applied at the next start), its federation section,
+ * and the alert thresholds (applied at once) in one form. Save sends only what changed, each part to its
+ * endpoint; a refused value is explained next to its field and the value in effect stays.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { httpRoutes, type AlertConfig, type UpdateAlertConfigRequest } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { HubErrorText, toHubError } from '../../components/hub-error-text.js';
@@ -12,8 +12,18 @@ import { useStore } from '../../store/store.js';
 import { BackupsNote } from './backups-note.js';
 import { CallbackSecretCard } from './callback-secret-card.js';
 import { CliToolCard } from './cli-tool-card.js';
+import {
+  federationChanged,
+  federationFormOf,
+  federationSummary,
+  parseFederationForm,
+  pendingFederation,
+  type FederationErrors,
+  type FederationForm,
+} from './federation-form.js';
+import { FederationFields } from './federation-section.js';
 import { SettingInput } from './setting-input.js';
-import { ALL_FIELDS, SETTING_GROUPS, type SettingField, type SettingSource } from './settings-fields.js';
+import { ALL_FIELDS, SETTING_GROUPS, type SettingField, type SettingGroup, type SettingSource } from './settings-fields.js';
 import { fieldErrorsOf, isLoopback, parseInput, sameValue, toInput, type InputValue } from './settings-form.js';
 import './settings.css';
 
@@ -24,8 +34,14 @@ interface SaveOutcome {
 
 type Failures = Partial<Record<SettingSource, ReturnType<typeof toHubError>>>;
 
-const KNOWN_KEYS = new Set(ALL_FIELDS.map((f) => f.key));
-const LABELS = new Map(ALL_FIELDS.map((f) => [f.key, f.label]));
+/** The federation section edits settings.json's `federation` object as a whole, under this key. */
+const FEDERATION = 'federation';
+const KNOWN_KEYS = new Set([...ALL_FIELDS.map((f) => f.key), FEDERATION]);
+const LABELS = new Map([...ALL_FIELDS.map((f) => [f.key, f.label] as const), [FEDERATION, 'Federation'] as const]);
+const FEDERATION_NOTE = 'Saved to the settings file; the hub uses it from its next start.';
+const sourceOf = (group: SettingGroup): SettingSource => group.fields[0]?.source ?? 'hub';
+const HUB_GROUPS = SETTING_GROUPS.filter((group) => sourceOf(group) === 'hub');
+const ALERT_GROUPS = SETTING_GROUPS.filter((group) => sourceOf(group) === 'alerts');
 
 export function SettingsView() {
   const admin = useStore((s) => s.session?.admin === true);
@@ -35,6 +51,9 @@ export function SettingsView() {
   const effective: Record<string, unknown> | undefined = hub.data?.effective;
   const [draft, setDraft] = useState<Record<string, InputValue>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // The federation section's inputs while edited; undefined shows what is saved.
+  const [federationDraft, setFederationDraft] = useState<FederationForm | undefined>(undefined);
+  const [federationErrors, setFederationErrors] = useState<FederationErrors>({});
   const [failures, setFailures] = useState<Failures>({});
   const [outcome, setOutcome] = useState<SaveOutcome | undefined>(undefined);
   const [saving, setSaving] = useState(false);
@@ -45,6 +64,7 @@ export function SettingsView() {
     if (keys.length === 0) return;
     settled.current[source] = [];
     setDraft((current) => Object.fromEntries(Object.entries(current).filter(([key]) => !keys.includes(key))));
+    if (keys.includes(FEDERATION)) setFederationDraft(undefined);
   };
   useEffect(() => settle('hub'), [hub.data]);
   useEffect(() => settle('alerts'), [alerts.data]);
@@ -74,6 +94,13 @@ export function SettingsView() {
   const loaded = (source: SettingSource): boolean => (source === 'hub' ? hub.data !== undefined : alerts.data !== undefined);
   const changedFields = ALL_FIELDS.filter((f) => loaded(f.source) && isChanged(f));
 
+  const savedFederation = hub.data === undefined ? undefined : FEDERATION in hub.data.file ? hub.data.file[FEDERATION] : effective?.[FEDERATION];
+  const federationBaseline = federationFormOf(savedFederation);
+  const federationForm = federationDraft ?? federationBaseline;
+  const federationIsChanged = loaded('hub') && federationDraft !== undefined && federationChanged(federationDraft, federationBaseline);
+  const changeCount = changedFields.length + (federationIsChanged ? 1 : 0);
+  const errorKeys = [...Object.keys(errors), ...(Object.keys(federationErrors).length > 0 && errors[FEDERATION] === undefined ? [FEDERATION] : [])];
+
   const edit = (field: SettingField, value: InputValue): void => {
     setDraft((current) => ({ ...current, [field.key]: value }));
     setOutcome(undefined);
@@ -86,10 +113,25 @@ export function SettingsView() {
     }
   };
 
+  const editFederation = (form: FederationForm): void => {
+    setFederationDraft(form);
+    setFederationErrors({});
+    setOutcome(undefined);
+    if (errors[FEDERATION] !== undefined) {
+      setErrors((current) => {
+        const next = { ...current };
+        delete next[FEDERATION];
+        return next;
+      });
+    }
+  };
+
   const discard = (): void => {
     setDraft({});
     setErrors({});
     setFailures({});
+    setFederationDraft(undefined);
+    setFederationErrors({});
   };
 
   const save = async (event: FormEvent): Promise<void> => {
@@ -101,10 +143,13 @@ export function SettingsView() {
       if (parsed.ok) changes[field.source][field.key] = parsed.value;
       else found[field.key] = parsed.error;
     }
+    const federation = federationIsChanged ? parseFederationForm(federationForm) : undefined;
+    if (federation?.ok === true) changes.hub[FEDERATION] = federation.value;
     setErrors(found);
+    setFederationErrors(federation?.ok === false ? federation.errors : {});
     setFailures({});
     setOutcome(undefined);
-    if (Object.keys(found).length > 0 || changedFields.length === 0) return;
+    if (Object.keys(found).length > 0 || federation?.ok === false || changeCount === 0) return;
 
     setSaving(true);
     const done: SaveOutcome = {};
@@ -144,6 +189,60 @@ export function SettingsView() {
   const hostValue = hostField === undefined || !loaded('hub') ? '' : String(valueOf(hostField));
   const exposed = hostValue.trim() !== '' && !isLoopback(hostValue);
 
+  /** A card of settings; `content` is shown once its source has loaded. */
+  const card = (id: string, title: string, note: string | undefined, source: SettingSource, content: ReactNode): ReactNode => {
+    const query = source === 'hub' ? hub : alerts;
+    return (
+      <section key={id} className="card settings-group" aria-labelledby={`settings-${id}`} data-testid={`settings-group-${id}`}>
+        <div className="settings-group-head">
+          <h2 id={`settings-${id}`}>{title}</h2>
+          {note === undefined ? null : <span className="muted">{note}</span>}
+        </div>
+        {query.data === undefined ? (
+          query.error === undefined ? (
+            <p className="muted">Loading…</p>
+          ) : source === 'hub' ? (
+            <p className="muted">Not loaded: see the error under Settings file.</p>
+          ) : (
+            <HubErrorText error={query.error} />
+          )
+        ) : (
+          content
+        )}
+      </section>
+    );
+  };
+
+  const groupCard = (group: SettingGroup): ReactNode =>
+    card(
+      group.id,
+      group.title,
+      group.note,
+      sourceOf(group),
+      <>
+        {group.id === 'network' && exposed ? (
+          <p className="settings-warning" role="alert" data-testid="host-warning">
+            <strong>{hostValue.trim()}</strong> is not a loopback address: the hub would be reachable from other machines on the network, and anyone who can
+            reach it can try tokens against it. Use this only on a network you trust, and keep tokens secret. 127.0.0.1 keeps the hub on this machine.
+          </p>
+        ) : null}
+        <div className="settings-fields">
+          {group.fields.map((field) => (
+            <SettingInput
+              key={field.key}
+              field={field}
+              value={valueOf(field)}
+              effective={effectiveOf(field)}
+              pending={pendingOf(field)}
+              changed={isChanged(field)}
+              error={errors[field.key]}
+              onChange={(value) => edit(field, value)}
+            />
+          ))}
+        </div>
+      </>,
+    );
+
   return (
     <form className="settings" onSubmit={(event) => void save(event)} noValidate>
       <section className="card settings-file" aria-label="Settings file">
@@ -163,51 +262,28 @@ export function SettingsView() {
         )}
       </section>
 
-      {SETTING_GROUPS.map((group) => {
-        const source = group.fields[0]?.source ?? 'hub';
-        const query = source === 'hub' ? hub : alerts;
-        return (
-          <section key={group.id} className="card settings-group" aria-labelledby={`settings-${group.id}`} data-testid={`settings-group-${group.id}`}>
-            <div className="settings-group-head">
-              <h2 id={`settings-${group.id}`}>{group.title}</h2>
-              {group.note === undefined ? null : <span className="muted">{group.note}</span>}
-            </div>
-            {query.data === undefined ? (
-              query.error === undefined ? (
-                <p className="muted">Loading…</p>
-              ) : source === 'hub' ? (
-                <p className="muted">Not loaded: see the error under Settings file.</p>
-              ) : (
-                <HubErrorText error={query.error} />
-              )
-            ) : (
-              <>
-                {group.id === 'network' && exposed ? (
-                  <p className="settings-warning" role="alert" data-testid="host-warning">
-                    <strong>{hostValue.trim()}</strong> is not a loopback address: the hub would be reachable from other machines on the network, and anyone who
-                    can reach it can try tokens against it. Use this only on a network you trust, and keep tokens secret. 127.0.0.1 keeps the hub on this
-                    machine.
-                  </p>
-                ) : null}
-                <div className="settings-fields">
-                  {group.fields.map((field) => (
-                    <SettingInput
-                      key={field.key}
-                      field={field}
-                      value={valueOf(field)}
-                      effective={effectiveOf(field)}
-                      pending={pendingOf(field)}
-                      changed={isChanged(field)}
-                      error={errors[field.key]}
-                      onChange={(value) => edit(field, value)}
-                    />
-                  ))}
-                </div>
-              </>
-            )}
-          </section>
-        );
-      })}
+      {HUB_GROUPS.map(groupCard)}
+
+      {card(
+        FEDERATION,
+        'Federation',
+        FEDERATION_NOTE,
+        'hub',
+        hub.data === undefined ? null : (
+          <FederationFields
+            form={federationForm}
+            inEffect={federationSummary(effective?.[FEDERATION])}
+            pending={pendingFederation(hub.data.file[FEDERATION], effective?.[FEDERATION], hub.data.federation_defaults)}
+            defaults={hub.data.federation_defaults}
+            changed={federationIsChanged}
+            errors={federationErrors}
+            hubError={errors[FEDERATION]}
+            onChange={editFederation}
+          />
+        ),
+      )}
+
+      {ALERT_GROUPS.map(groupCard)}
 
       <CallbackSecretCard />
 
@@ -220,26 +296,20 @@ export function SettingsView() {
           {outcome === undefined ? null : <SavedNote outcome={outcome} />}
           <HubErrorText error={failures.hub} />
           <HubErrorText error={failures.alerts} />
-          {Object.keys(errors).length > 0 ? (
+          {errorKeys.length > 0 ? (
             <p className="field-error">
-              Not saved:{' '}
-              {Object.keys(errors)
-                .map((key) => LABELS.get(key) ?? key)
-                .join(', ')}{' '}
-              {Object.keys(errors).length === 1 ? 'was' : 'were'} not accepted (see the message next to each). Fix and save again — until then the hub keeps the
-              values in effect.
+              Not saved: {errorKeys.map((key) => LABELS.get(key) ?? key).join(', ')} {errorKeys.length === 1 ? 'was' : 'were'} not accepted (see the message
+              next to each). Fix and save again — until then the hub keeps the values in effect.
             </p>
           ) : null}
-          {outcome === undefined && Object.keys(errors).length === 0 ? (
-            <span className="muted">
-              {changedFields.length === 0 ? 'No unsaved changes.' : `${changedFields.length} unsaved ${changedFields.length === 1 ? 'change' : 'changes'}.`}
-            </span>
+          {outcome === undefined && errorKeys.length === 0 ? (
+            <span className="muted">{changeCount === 0 ? 'No unsaved changes.' : `${changeCount} unsaved ${changeCount === 1 ? 'change' : 'changes'}.`}</span>
           ) : null}
         </div>
-        <button type="button" onClick={discard} disabled={saving || (changedFields.length === 0 && Object.keys(errors).length === 0)}>
+        <button type="button" onClick={discard} disabled={saving || (changeCount === 0 && errorKeys.length === 0)}>
           Discard changes
         </button>
-        <button type="submit" className="primary" disabled={saving || changedFields.length === 0}>
+        <button type="submit" className="primary" disabled={saving || changeCount === 0}>
           {saving ? 'Saving…' : 'Save'}
         </button>
       </div>
