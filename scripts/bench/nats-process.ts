@@ -3,9 +3,9 @@
  * own store, killable and restartable; several form a JetStream cluster.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { freePort } from './free-port.js';
 
 export interface NatsServer {
@@ -21,6 +21,26 @@ export interface NatsServer {
 }
 
 const READY = 'Server is ready';
+
+/**
+ * The nats-server executable: NATS_SERVER, or the first on PATH, or where Debian's package puts it
+ * (/usr/sbin, not on a non-root user's PATH).
+ */
+export function natsServerCommand(): string {
+  const given = process.env['NATS_SERVER'];
+  if (given !== undefined && given !== '') return given;
+  const folders = [...(process.env['PATH'] ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'];
+  for (const folder of folders) {
+    const candidate = join(folder, 'nats-server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return 'nats-server';
+}
 
 /** A server's place in a cluster: its name, its own route port and every member's. */
 interface ClusterMembership {
@@ -50,7 +70,7 @@ export async function startNats(cluster?: ClusterMembership): Promise<NatsServer
 
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const server = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      const server = spawn(natsServerCommand(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
       child = server;
       let log = '';
       const timer = setTimeout(() => reject(new Error(`nats-server did not start: ${log}`)), 10_000);
