@@ -86,6 +86,7 @@ import { createMcpEndpoint, type McpEndpoint } from './http/mcp-route.js';
 import { SwitchboardError, TEXT_MESSAGE_CAPABILITY } from '../../shared/index.js';
 import { HubStartError } from '../common/start-error.js';
 import type { Federation } from './federation/index.js';
+import type { RemoteAgents } from './relay/task-notifier.js';
 import { federationRoutes } from './http/federation-routes.js';
 
 /** How many ports after a taken default port are tried. */
@@ -176,7 +177,13 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const callbackSecret = openCallbackSecret(config.dataDir, clock);
     const callbackPolicy: CallbackPolicy = { allowedHosts: config.allowedCallbackHosts, hubHost: config.host, hubPort: () => boundPort ?? config.port };
     const outbound = { policy: callbackPolicy, sign: callbackSecret.sign };
-    relay = createRelay({ db, events, commits, presence, agents, config, logger, clock, random: options.random ?? Math.random, ...outbound });
+    // Agents of other federated hubs, reached through the federation once it runs.
+    const remote: RemoteAgents = {
+      online: () => federation?.remoteProfiles() ?? new Map(),
+      owns: (agent) => federation?.ownsAgent(agent) ?? false,
+      send: (agent, frame) => federation?.sendToAgent(agent, frame) ?? false,
+    };
+    relay = createRelay({ db, events, commits, presence, agents, config, logger, clock, random: options.random ?? Math.random, remote, ...outbound });
     const ingest = createIngest({ interactions: createInteractionStore(db), commits, logger, now });
     lifetime = new AbortController();
     // Federation starts once the hub listens; until then, and without a federation section, it is off.
@@ -359,6 +366,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
             commits: s.commits,
             messaging: s.messaging,
             presence: s.presence,
+            relay: s.relay,
             logger: s.logger,
             now: clock.now,
           });

@@ -5,10 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FederationStatus, StoredMessage } from '../../shared/index.js';
+import type { FederationStatus, StoredMessage, TaskRecord } from '../../shared/index.js';
+import { connect, type Agent } from '../../sdk/index.js';
 import { serveCli, type CliHub } from '../helpers/cli-process.js';
 import { api, connectAgent, startHub, tempFolders, type TestClient, type TestHub } from '../helpers/hub.js';
 import { storedMessages } from '../helpers/messages.js';
+import { FAST, runScript, taskFinished } from '../helpers/sdk.js';
 import { startNats, startNatsCluster, type NatsServer } from '../helpers/nats.js';
 import { eventually } from '../helpers/wait.js';
 
@@ -243,3 +245,90 @@ describe('a three-node JetStream cluster', () => {
     }).toEqual({ killedTheLaptopsNode: true, workstation: laptopSent, laptop: Array.from({ length: 5 }, (_, i) => `reply-${i}`) });
   });
 });
+
+describe('tasks across hubs', () => {
+  it('runs a task sent on one hub on an agent of another, and tells the master every step and the result', async () => {
+    const server = await nats();
+    const laptop = await federatedHub(server, 'laptop');
+    const workstation = await federatedHub(server, 'workstation');
+    const coder: Agent = await connect({ url: workstation.wsUrl, token: workstation.token, agent: 'coder', stateDir: false, profile: { kind: 'reviewer' } });
+    cleanups.push(() => coder.close());
+    coder.handle('review', async (task, ctx) => {
+      await ctx.progress(0.5, 'half way');
+      return { reviewed: task.payload, by: 'coder' };
+    });
+    const planner = await agent(laptop, 'planner');
+    await eventually(async () => {
+      const { body } = await api(laptop, 'GET', '/api/agents');
+      return (body['agents'] as { id: string; hub?: string }[]).some((a) => a.id === 'coder' && a.hub === 'workstation') ? true : undefined;
+    }, 'the coder listed on the laptop');
+
+    const sent = (await planner.request({ type: 'task_send', task: { to: 'reviewer', cmd: 'review', payload: { pr: 42 } } }))['task'] as TaskRecord;
+    const finished = await taskFinished(planner, sent.task_id, 20_000);
+    const events = planner.frames.filter((f) => f.type === 'task_updated' && (f['task'] as TaskRecord).task_id === sent.task_id).map((f) => f['event']);
+    expect({ state: finished.state, result: finished.result, holder: finished.assigned_to, events }).toEqual({
+      state: 'completed',
+      result: { reviewed: { pr: 42 }, by: 'coder' },
+      holder: 'coder@workstation',
+      events: expect.arrayContaining(['accepted', 'progress', 'completed']),
+    });
+    const { body } = await api(workstation, 'GET', '/api/tasks');
+    expect((body['tasks'] as TaskRecord[]).map((t) => [t.from, t.to, t.state])).toEqual([['planner@laptop', 'coder', 'completed']]);
+  });
+
+  it('runs the task again when the worker’s hub is killed mid-task, and the master’s task completes once', async () => {
+    const server = await nats();
+    const laptop = await federatedHub(server, 'laptop');
+    const dataDir = folder();
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ federation: federation(server, 'workstation') }));
+    let workstation = await serveCli(dataDir);
+    cleanups.push(() => kill(workstation));
+    const scripts = folder();
+    const input = (phase: number) => ({ url: workstation.wsUrl, token: workstation.token, stateDir: join(scripts, 'state'), reconnect: FAST, phase });
+    const first = runScript(scripts, 'worker-1', WORKER, input(1));
+    cleanups.push(() => first.kill());
+    await first.next('ready');
+    const planner = await agent(laptop, 'planner');
+    await eventually(
+      async () => {
+        const { body } = await api(laptop, 'GET', '/api/agents');
+        return (body['agents'] as { id: string; hub?: string }[]).some((a) => a.id === 'coder' && a.hub === 'workstation') ? true : undefined;
+      },
+      'the coder listed on the laptop',
+      15_000,
+    );
+
+    const sent = (await planner.request({ type: 'task_send', task: { to: 'coder', cmd: 'review', payload: { pr: 7 }, timeout_ms: 3000, max_attempts: 5 } }))[
+      'task'
+    ] as TaskRecord;
+    await first.next('running');
+    await kill(workstation);
+    await first.kill();
+
+    workstation = await serveCli(dataDir, 15_000, workstation.port);
+    const second = runScript(scripts, 'worker-2', WORKER, input(2));
+    cleanups.push(() => second.kill());
+    const finished = await taskFinished(planner, sent.task_id, 30_000);
+    const completions = planner.frames.filter(
+      (f) => f.type === 'task_updated' && f['event'] === 'completed' && (f['task'] as TaskRecord).task_id === sent.task_id,
+    );
+    const onWorkstation = (await api(workstation as unknown as TestHub, 'GET', '/api/tasks')).body['tasks'] as TaskRecord[];
+    expect({
+      state: finished.state,
+      result: finished.result,
+      completions: completions.length,
+      copies: onWorkstation.map((t) => [t.from, t.state]),
+    }).toEqual({ state: 'completed', result: { reviewed: { pr: 7 }, phase: 2 }, completions: 1, copies: [['planner@laptop', 'completed']] });
+  }, 60_000);
+});
+
+/** A worker on the workstation: in phase 1 it starts the review and never finishes; in phase 2 it finishes it. */
+const WORKER = `
+const agent = await sdk.connect({ url: input.url, token: input.token, agent: 'coder', stateDir: input.stateDir, reconnect: input.reconnect });
+agent.handle('review', async (task) => {
+  say('running', { task_id: task.task_id });
+  if (input.phase === 1) await new Promise(() => {});
+  return { reviewed: task.payload, phase: input.phase };
+});
+say('ready');
+`;

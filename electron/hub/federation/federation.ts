@@ -16,6 +16,9 @@ import type { AgentInfo, FederationStatus } from '../../../shared/protocol/index
 import type { Presence } from '../messaging/presence.js';
 import { createNatsLink } from './nats-link.js';
 import { openPresenceBoard, type PresenceBoard } from './presence-board.js';
+import { createTaskBridge } from './task-bridge.js';
+import type { Relay } from '../relay/relay.js';
+import type { RemoteProfile } from '../relay/task-notifier.js';
 import { createFederationOutbox } from './outbox.js';
 import { conversationMatcher, type FederationSettings } from './settings.js';
 import { decode, encode, subjectOf } from './wire-format.js';
@@ -31,6 +34,7 @@ export interface FederationDeps {
   commits: CommitQueue;
   messaging: Pick<Messaging, 'storeRemote' | 'onMessage'>;
   presence: Pick<Presence, 'on' | 'list'>;
+  relay: Pick<Relay, 'service' | 'notifier' | 'tasks' | 'dispatcher'>;
   logger: Logger;
   now: () => number;
 }
@@ -39,6 +43,12 @@ export interface Federation {
   status(): Promise<FederationStatus>;
   /** Agents online on the other hubs (shared through a key-value bucket), each with its `hub`. */
   remoteAgents(): AgentInfo[];
+  /** Agents online on other hubs, by `agent@hub`, for the relay's dispatcher. */
+  remoteProfiles(): ReadonlyMap<string, RemoteProfile>;
+  /** Whether `agent@hub` names an agent of another hub. */
+  ownsAgent(name: string): boolean;
+  /** Sends a relay frame (offer, answer, cancel) to an agent of another hub. */
+  sendToAgent(name: string, frame: object): boolean;
   close(): Promise<void>;
 }
 
@@ -164,6 +174,8 @@ export function startFederation(deps: FederationDeps): Federation {
           hubId,
           presence: deps.presence,
           connected: () => state.connected,
+          joined: () => deps.relay.dispatcher.kick(),
+          left: (name) => deps.relay.dispatcher.agentLeft(name),
           now: deps.now,
           failed,
         });
@@ -173,6 +185,7 @@ export function startFederation(deps: FederationDeps): Federation {
         failed('could not open the presence bucket', error);
       }
     }
+    void consumeTasks();
     while (!closed) {
       try {
         await link.consume(receive);
@@ -185,6 +198,25 @@ export function startFederation(deps: FederationDeps): Federation {
   };
 
   // Only this hub's own messages are for the outbox; those from other hubs are theirs to publish.
+  const tasks = createTaskBridge({
+    hubId,
+    relay: deps.relay,
+    remoteAgents: () => board?.remote() ?? [],
+    publish: (taskSubject, data) => link.publish(taskSubject, data),
+    failed,
+  });
+  const consumeTasks = async (): Promise<void> => {
+    while (!closed) {
+      try {
+        await link.consumeTasks((message) => tasks.receive(message));
+      } catch (error) {
+        if (closed) return;
+        failed('could not read the federation task stream', error);
+      }
+      await pause(RETRY_MS);
+    }
+  };
+
   const stopListening = deps.messaging.onMessage((message) => {
     if (message.origin_hub === undefined) kick();
   });
@@ -210,9 +242,13 @@ export function startFederation(deps: FederationDeps): Federation {
       };
     },
     remoteAgents: () => board?.remote() ?? [],
+    remoteProfiles: () => tasks.remoteProfiles(),
+    ownsAgent: (name) => tasks.ownsAgent(name),
+    sendToAgent: (name, frame) => tasks.sendToAgent(name, frame),
     async close() {
       closed = true;
       stopListening();
+      tasks.close();
       await board?.close();
       for (const wait of waits) {
         clearTimeout(wait.timer);

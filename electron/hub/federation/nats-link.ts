@@ -4,10 +4,21 @@
  * on (see index.ts), so a hub without it never loads the NATS client.
  */
 import { readFileSync } from 'node:fs';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, JetStreamApiError, StorageType, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  JetStreamApiError,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { connect, credsAuthenticator, nanos, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { FederationSettings } from './settings.js';
 import { SUBJECT_PREFIX } from './wire-format.js';
+import { TASK_SUBJECT_PREFIX, taskSubjectOf } from './task-bridge.js';
 
 /** JetStream drops a message id it has seen within this window: a republish after a crash stores nothing. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
@@ -25,9 +36,12 @@ export interface NatsLink {
    * reached (the caller tries again). Once connected, the client reconnects by itself after outages.
    */
   open(): Promise<void>;
-  publish(subject: string, data: string, messageId: string): Promise<void>;
+  /** Publishes to the stream that takes `subject`; with a message id, JetStream stores it once. */
+  publish(subject: string, data: string, messageId?: string): Promise<void>;
   /** Delivers the consumer's messages in stream order until close(); `handle` acks or naks each. */
   consume(handle: (message: JsMsg) => void): Promise<void>;
+  /** Delivers the task messages addressed to this hub, in order, until close(). */
+  consumeTasks(handle: (message: JsMsg) => void): Promise<void>;
   /** The connection, once open. */
   connection(): NatsConnection | undefined;
   /** Messages in the stream this hub's consumer has not acknowledged yet, or undefined when not connected. */
@@ -53,12 +67,45 @@ function connectionOptions(settings: FederationSettings): NodeConnectionOptions 
 
 const notFound = (error: unknown): boolean => error instanceof JetStreamApiError && (error.code === 10059 || error.code === 10014);
 
+/** Makes the stream (file storage, `settings.replicas`) and a durable consumer of it, unless they exist. */
+async function ensureIn(manager: JetStreamManager, replicas: number, stream: string, subjects: string, durable: string, filter: string): Promise<void> {
+  try {
+    await manager.streams.info(stream);
+  } catch (error) {
+    if (!notFound(error)) throw error;
+    await manager.streams.add({
+      name: stream,
+      subjects: [subjects],
+      storage: StorageType.File,
+      num_replicas: replicas,
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    });
+  }
+  try {
+    await manager.consumers.info(stream, durable);
+  } catch (error) {
+    if (!notFound(error)) throw error;
+    await manager.consumers.add(stream, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: filter,
+      ack_wait: nanos(ACK_WAIT_MS),
+      max_ack_pending: 10_000,
+    });
+  }
+}
+
 export function createNatsLink(settings: FederationSettings, events: LinkEvents): NatsLink {
   const durable = `hub-${settings.hubId}`;
   let connection: NatsConnection | undefined;
   let client: JetStreamClient | undefined;
   let closed = false;
   let stopConsuming: (() => void) | undefined;
+  let stopTasks: (() => void) | undefined;
+
+  const ensure = (manager: JetStreamManager, stream: string, subjects: string, name: string, filter: string): Promise<void> =>
+    ensureIn(manager, settings.replicas, stream, subjects, name, filter);
 
   const setUp = async (nc: NatsConnection): Promise<void> => {
     void (async () => {
@@ -68,31 +115,8 @@ export function createNatsLink(settings: FederationSettings, events: LinkEvents)
       }
     })();
     const manager = await jetstreamManager(nc);
-    try {
-      await manager.streams.info(settings.stream);
-    } catch (error) {
-      if (!notFound(error)) throw error;
-      await manager.streams.add({
-        name: settings.stream,
-        subjects: [`${SUBJECT_PREFIX}.*`],
-        storage: StorageType.File,
-        num_replicas: settings.replicas,
-        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-      });
-    }
-    try {
-      await manager.consumers.info(settings.stream, durable);
-    } catch (error) {
-      if (!notFound(error)) throw error;
-      await manager.consumers.add(settings.stream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: `${SUBJECT_PREFIX}.*`,
-        ack_wait: nanos(ACK_WAIT_MS),
-        max_ack_pending: 10_000,
-      });
-    }
+    await ensure(manager, settings.stream, `${SUBJECT_PREFIX}.*`, durable, `${SUBJECT_PREFIX}.*`);
+    await ensure(manager, `${settings.stream}-tasks`, `${TASK_SUBJECT_PREFIX}.*`, `tasks-${settings.hubId}`, taskSubjectOf(settings.hubId));
     client = jetstream(nc);
     events.connected(nc.getServer());
   };
@@ -116,7 +140,7 @@ export function createNatsLink(settings: FederationSettings, events: LinkEvents)
       }
     },
     async publish(subject, data, messageId) {
-      await jetStream().publish(subject, data, { msgID: messageId });
+      await jetStream().publish(subject, data, messageId === undefined ? {} : { msgID: messageId });
     },
     async consume(handle) {
       const consumer = await jetStream().consumers.get(settings.stream, durable);
@@ -125,6 +149,12 @@ export function createNatsLink(settings: FederationSettings, events: LinkEvents)
       for await (const message of messages) handle(message);
     },
     connection: () => connection,
+    async consumeTasks(handle) {
+      const consumer = await jetStream().consumers.get(`${settings.stream}-tasks`, `tasks-${settings.hubId}`);
+      const messages = await consumer.consume({ max_messages: 100, expires: 5000 });
+      stopTasks = () => void messages.close();
+      for await (const message of messages) handle(message);
+    },
     async consumerPending() {
       if (client === undefined || connection?.isClosed() !== false) return undefined;
       try {
@@ -138,6 +168,7 @@ export function createNatsLink(settings: FederationSettings, events: LinkEvents)
     async close() {
       closed = true;
       stopConsuming?.();
+      stopTasks?.();
       await connection?.close();
     },
   };

@@ -36,6 +36,10 @@ export async function openPresenceBoard(options: {
   presence: Pick<Presence, 'on' | 'list'>;
   /** While NATS is away, nothing is written (the next refresh after it is back writes everything). */
   connected: () => boolean;
+  /** An agent of another hub came online (`agent@hub`): tasks waiting for it may go. */
+  joined: (name: string) => void;
+  /** An agent of another hub went offline: its unaccepted offers go back to the queue. */
+  left: (name: string) => void;
   now: () => number;
   failed: (what: string, error: unknown) => void;
 }): Promise<PresenceBoard> {
@@ -66,13 +70,19 @@ export async function openPresenceBoard(options: {
   void (async () => {
     for await (const change of watch) {
       if (change.key.startsWith(`${hubId}.`)) continue;
+      const before = others.get(change.key)?.entry;
       if (change.operation === 'PUT') {
         try {
-          others.set(change.key, { entry: change.json<PresenceEntry>(), seenAt: now() });
+          const entry = change.json<PresenceEntry>();
+          others.set(change.key, { entry, seenAt: now() });
+          if (before === undefined) options.joined(`${entry.agent.id}@${entry.hub}`);
         } catch {
           others.delete(change.key);
         }
-      } else others.delete(change.key);
+      } else {
+        others.delete(change.key);
+        if (before !== undefined) options.left(`${before.agent.id}@${before.hub}`);
+      }
     }
   })();
 

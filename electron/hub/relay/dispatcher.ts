@@ -13,7 +13,7 @@ import type { EventStore } from '../store/event-store.js';
 import { taskRecord, type Task, type TaskStore } from '../store/task-store.js';
 import type { CallbackQueue } from './task-service.js';
 import { callbackBody } from './task-service.js';
-import type { TaskNotifier } from './task-notifier.js';
+import type { RemoteAgents, RemoteProfile, TaskNotifier } from './task-notifier.js';
 
 /** Due tasks looked at per round; a full round schedules another at once. */
 const ROUND_SIZE = 200;
@@ -44,6 +44,8 @@ export function createDispatcher(deps: {
   events: EventStore;
   commits: CommitQueue;
   presence: Pick<Presence, 'online'>;
+  /** Agents on other federated hubs, offered a task when no agent here matches it. */
+  remote?: Pick<RemoteAgents, 'online'>;
   notifier: Pick<TaskNotifier, 'changed' | 'toAgent' | 'toAllOf'>;
   callbacks: CallbackQueue;
   config: HubConfig;
@@ -64,13 +66,20 @@ export function createDispatcher(deps: {
   let cancelTimer = (): void => {};
   let closed = false;
 
-  /** Online agents that may take a task sent to `to`: the agent itself, or any whose kind or capabilities name it. */
+  /**
+   * Online agents that may take a task sent to `to`: the agent itself, or any whose kind or capabilities name
+   * it; when none is here, those online on other federated hubs.
+   */
   const candidates = (to: string): string[] => {
-    const matches: string[] = [];
-    for (const [agent, profile] of deps.presence.online()) {
-      if (agent === to || profile.kind === to || profile.capabilities.includes(to)) matches.push(agent);
-    }
-    return matches;
+    const matching = (online: ReadonlyMap<string, RemoteProfile>): string[] => {
+      const matches: string[] = [];
+      for (const [agent, profile] of online) {
+        if (profile.id === to || profile.kind === to || profile.capabilities.includes(to)) matches.push(agent);
+      }
+      return matches;
+    };
+    const here = matching(deps.presence.online());
+    return here.length > 0 || deps.remote === undefined ? here : matching(deps.remote.online());
   };
 
   /** The lease ran out: back to the queue with backoff, or failed after the last attempt. */
@@ -130,9 +139,9 @@ export function createDispatcher(deps: {
     const held = tasks.heldCounts();
     const isFree = (agent: string): boolean => (held.get(agent) ?? 0) < config.maxTasksInFlight;
     const targets = new Set<string>();
-    for (const [agent, profile] of deps.presence.online()) {
+    for (const [agent, profile] of [...deps.presence.online(), ...(deps.remote?.online() ?? [])]) {
       if (!isFree(agent)) continue;
-      targets.add(agent);
+      targets.add(profile.id);
       if (profile.kind !== null) targets.add(profile.kind);
       for (const capability of profile.capabilities) targets.add(capability);
     }

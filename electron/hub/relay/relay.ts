@@ -11,7 +11,7 @@ import { createTaskStore, type TaskStore } from '../store/task-store.js';
 import { createCallbackSender, type CallbackSender } from './callback-sender.js';
 import type { Signer } from './callback-signing.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
-import { createTaskNotifier, type TaskNotifier } from './task-notifier.js';
+import { createTaskNotifier, type RemoteAgents, type TaskNotifier } from './task-notifier.js';
 import { createTaskReader, type TaskReader } from './task-reader.js';
 import { createTaskService, type TaskService } from './task-service.js';
 import type { CallbackPolicy } from './ssrf-guard.js';
@@ -41,6 +41,8 @@ export function createRelay(deps: {
   /** Where callbacks may go, and how they are signed. */
   policy: CallbackPolicy;
   sign: Signer;
+  /** Agents on other federated hubs (none without federation). */
+  remote: RemoteAgents;
 }): Relay {
   const now = (): number => deps.clock.now();
   const tasks = createTaskStore(deps.db);
@@ -55,9 +57,9 @@ export function createRelay(deps: {
   });
   // Online agents' profiles are in memory; an agent calling over HTTP only is looked up.
   const reader = createTaskReader({ tasks, profileOf: (agent) => deps.presence.online().get(agent) ?? deps.agents.get(agent) });
-  const notifier = createTaskNotifier(deps.presence, reader.maySee);
+  const notifier = createTaskNotifier(deps.presence, reader.maySee, deps.remote);
   const common = { tasks, events: deps.events, commits: deps.commits, notifier, callbacks, config: deps.config, now };
-  const dispatcher = createDispatcher({ ...common, presence: deps.presence, logger: deps.logger, random: deps.random });
+  const dispatcher = createDispatcher({ ...common, presence: deps.presence, remote: deps.remote, logger: deps.logger, random: deps.random });
   const service = createTaskService({
     ...common,
     maySee: reader.maySee,

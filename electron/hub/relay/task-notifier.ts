@@ -9,8 +9,28 @@ import type { TaskCaller } from './task-reader.js';
 
 export type TaskNotifier = ReturnType<typeof createTaskNotifier>;
 
-export function createTaskNotifier(presence: Presence, maySee: (caller: TaskCaller, task: Task) => boolean) {
+/** Agents on other federated hubs: frames for them travel through the federation instead of a socket. */
+export interface RemoteAgents {
+  /** Agents online on other hubs, by `agent@hub`, with what the dispatcher matches a task's `to` against. */
+  online(): ReadonlyMap<string, RemoteProfile>;
+  /** Whether a name (`agent@hub`) is an agent of another hub. */
+  owns(agent: string): boolean;
+  /** Sends a frame to an agent of another hub; false when it cannot go now. */
+  send(agent: string, frame: object): boolean;
+}
+
+export interface RemoteProfile {
+  /** The agent's name on its own hub: a task sent to that name may go to it. */
+  id: string;
+  kind: string | null;
+  capabilities: string[];
+}
+
+export const noRemoteAgents: RemoteAgents = { online: () => new Map(), owns: () => false, send: () => false };
+
+export function createTaskNotifier(presence: Presence, maySee: (caller: TaskCaller, task: Task) => boolean, remote: RemoteAgents = noRemoteAgents) {
   const watchers = new Set<Connection>();
+  const listeners = new Set<(task: Task, event: string) => void>();
   /** Round-robin position per agent, so an agent with several connections shares its tasks among them. */
   const turn = new Map<string, number>();
 
@@ -26,9 +46,16 @@ export function createTaskNotifier(presence: Presence, maySee: (caller: TaskCall
       for (const conn of watchers) {
         if (!sent.has(conn) && conn.identity !== undefined && maySee(conn.identity, task)) conn.send(frame);
       }
+      for (const listener of listeners) listener(task, event);
+    },
+    /** Told of every change `changed` pushes (the federation forwards those of tasks from other hubs). */
+    onChanged(listener: (task: Task, event: string) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     /** Sends a frame to one open connection of an agent; false when the agent has none. */
     toAgent(agent: string, frame: object): boolean {
+      if (remote.owns(agent)) return remote.send(agent, frame);
       const open = [...presence.connectionsOf(agent)].filter((conn) => conn.isOpen && conn.identity !== undefined);
       if (open.length === 0) return false;
       const index = (turn.get(agent) ?? 0) % open.length;
@@ -37,6 +64,10 @@ export function createTaskNotifier(presence: Presence, maySee: (caller: TaskCall
     },
     /** Sends a frame to every connection of an agent (a cancel or revoke must reach whichever one works on it). */
     toAllOf(agent: string, frame: object): void {
+      if (remote.owns(agent)) {
+        remote.send(agent, frame);
+        return;
+      }
       const data = JSON.stringify(frame);
       for (const conn of presence.connectionsOf(agent)) conn.send(data);
     },
