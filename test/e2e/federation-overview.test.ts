@@ -119,6 +119,30 @@ describe('the federation card', () => {
     }
   });
 
+  it('marks the messages that came from another hub in the conversation, with the hub they were sent on', async () => {
+    await caughtUp(laptop, 3, 2);
+    dashboard = await openDashboard(browser, laptop);
+    const { page } = dashboard;
+    await showView(page, 'conversations', 'team-x');
+    const messages = page.getByTestId('message');
+    await messages.nth(4).waitFor();
+    const rows = await messages.evaluateAll((nodes) =>
+      nodes.map((node) => [node.getAttribute('data-sender'), node.querySelector('[data-testid="message-hub"]')?.textContent ?? 'here']),
+    );
+    expect(rows).toEqual([
+      ['planner', 'here'],
+      ['planner', 'here'],
+      ['planner', 'here'],
+      ['coder', 'on workstation'],
+      ['coder', 'on workstation'],
+    ]);
+    await screenshot(page, 'conversation-federated-light');
+    const { errors } = dashboard;
+    await dashboard.close();
+    dashboard = undefined;
+    expect(errors, 'console errors on the page').toEqual([]);
+  });
+
   it('turns to not connected while NATS is down, counts the local messages waiting, and catches up once NATS is back', async () => {
     const page = await overview(laptop);
     const card = page.getByTestId('federation-card');

@@ -24,6 +24,11 @@ export const MessageRow = memo(function MessageRow({ message, own, payloadOpen, 
     <div className={className} data-testid="message" data-seq={message.seq} data-sender={message.sender} data-message-type={message.message_type}>
       <div className="message-head">
         <SenderName name={message.sender} />
+        {message.origin_hub === undefined ? null : (
+          <span className="chip chip-muted" data-testid="message-hub" title="Sent on another federated hub">
+            on {message.origin_hub}
+          </span>
+        )}
         {message.message_type === 'message' ? null : (
           <span className="chip chip-info" data-testid="message-type">
             {message.message_type}

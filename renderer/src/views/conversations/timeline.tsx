@@ -128,7 +128,7 @@ export function Timeline({ label, messages, streams, ownAgent, loader, focus }: 
                 {message !== undefined ? (
                   <MessageRow
                     message={message}
-                    own={message.sender === ownAgent}
+                    own={message.sender === ownAgent && message.origin_hub === undefined}
                     payloadOpen={payloadsOpen.has(message.seq)}
                     highlighted={highlighted === message.seq}
                     onTogglePayload={togglePayload}
