@@ -49,11 +49,16 @@ interface ClusterMembership {
   routePorts: number[];
 }
 
-export async function startNats(cluster?: ClusterMembership): Promise<NatsServer> {
+/**
+ * @param options.cluster its place in a cluster, if it is part of one
+ * @param options.args more nats-server arguments (`--user`, `--pass`, …)
+ */
+export async function startNats(options: { cluster?: ClusterMembership; args?: string[] } = {}): Promise<NatsServer> {
+  const { cluster } = options;
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'switchboard-nats-'));
   let child: ChildProcess | undefined;
-  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...(options.args ?? [])];
   if (cluster !== undefined) {
     const routes = cluster.routePorts.filter((p) => p !== cluster.routePort).map((p) => `nats://127.0.0.1:${p}`);
     args.push(
@@ -114,5 +119,5 @@ export async function startNats(cluster?: ClusterMembership): Promise<NatsServer
 export async function startNatsCluster(size: number): Promise<NatsServer[]> {
   const routePorts: number[] = [];
   for (let i = 0; i < size; i++) routePorts.push(await freePort());
-  return Promise.all(routePorts.map((routePort, i) => startNats({ name: `n${i + 1}`, routePort, routePorts })));
+  return Promise.all(routePorts.map((routePort, i) => startNats({ cluster: { name: `n${i + 1}`, routePort, routePorts } })));
 }

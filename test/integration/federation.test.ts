@@ -187,6 +187,27 @@ describe('two hubs, one NATS server', () => {
   });
 });
 
+describe('a NATS server that asks for credentials', () => {
+  it('federates with the right user and password, and says why not with a wrong one', async () => {
+    const server = await startNats({ args: ['--user', 'laptop', '--pass', 'right-secret'] });
+    cleanups.push(() => server.stop());
+    const right = await startHub({ federation: { ...federation(server, 'laptop'), user: 'laptop', password: 'right-secret' } });
+    cleanups.push(() => right.stop());
+    const wrong = await startHub({ federation: { ...federation(server, 'intruder'), user: 'laptop', password: 'guessed' } });
+    cleanups.push(() => wrong.stop());
+    const linked = await eventually(async () => ((await status(right)).connected ? status(right) : undefined), 'the hub with the right password connected');
+    const refused = await eventually(
+      async () => ((await status(wrong)).last_error !== null ? status(wrong) : undefined),
+      'the hub with a wrong password to say why',
+    );
+    expect({ linked: linked.connected, refused: refused.connected, why: refused.last_error?.message }).toEqual({
+      linked: true,
+      refused: false,
+      why: expect.stringMatching(/^could not reach NATS: .*(authorization|Authorization)/),
+    });
+  });
+});
+
 describe('a hub killed while it publishes', () => {
   it('publishes the rest after its restart, and the other hub stores every message once, in order', async () => {
     const server = await nats();

@@ -27,6 +27,7 @@ import { decode, encode, subjectOf } from './wire-format.js';
 const PUBLISH_PAGE = 500;
 /** Wait before trying NATS again after a failure, in ms. */
 const RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
 
 export interface FederationDeps {
   settings: FederationSettings;
@@ -154,14 +155,15 @@ export function startFederation(deps: FederationDeps): Federation {
   };
 
   const run = async (): Promise<void> => {
-    while (!closed) {
+    // Until the first connection: 1 s, doubling up to half a minute, so a wrong password is not a log line a second.
+    for (let attempt = 0; !closed; attempt++) {
       try {
         await link.open();
         break;
       } catch (error) {
         if (closed) return;
         failed('could not reach NATS', error);
-        await pause(RETRY_MS);
+        await pause(Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** attempt));
       }
     }
     const connection = link.connection();
