@@ -46,6 +46,48 @@ describe('streamed messages', () => {
     expect(bob.frames.filter((f) => f.type === 'new_message')).toEqual([]);
   });
 
+  it('brings a subscriber that arrives mid-stream up to date, live or after a replay, so what it assembles is full_content', async () => {
+    const alice = await agent('alice');
+    await alice.request({ type: 'send_message', conversation_id: 'room', content: 'before the stream' });
+    await alice.request({ type: 'stream_start', stream_id: 'reply-2', conversation_id: 'room' });
+    alice.send({ type: 'stream_chunk', stream_id: 'reply-2', content: 'Once upon ' });
+    await alice.request({ type: 'stream_chunk', stream_id: 'reply-2', content: 'a time' });
+    const live = await agent('bob');
+    await live.request({ type: 'subscribe', conversations: ['room'] });
+    const replaying = await agent('carol');
+    await replaying.request({ type: 'subscribe', conversations: '*', since: 0 });
+    await replaying.next('caught_up');
+    await alice.request({ type: 'stream_chunk', stream_id: 'reply-2', content: ', the end.' });
+    await alice.request({ type: 'stream_end', stream_id: 'reply-2' });
+
+    const assembled = async (client: TestClient): Promise<{ frames: string[]; text: string; full: unknown }> => {
+      const end = await client.next('stream_end');
+      const frames = client.frames.filter((f) => ['stream_start', 'stream_chunk', 'new_message', 'caught_up'].includes(f.type));
+      const start: Record<string, unknown> = frames.find((f) => f.type === 'stream_start') ?? {};
+      const chunks = frames.filter((f) => f.type === 'stream_chunk');
+      return {
+        frames: frames.map((f) => (f.type === 'stream_chunk' ? `chunk ${String(f['index'])}` : f.type)),
+        text: String(start['content_so_far'] ?? '') + chunks.map((f) => String(f['content'])).join(''),
+        full: end['full_content'],
+      };
+    };
+    expect(await assembled(live)).toEqual({ frames: ['stream_start', 'chunk 2'], text: 'Once upon a time, the end.', full: 'Once upon a time, the end.' });
+    expect(await assembled(replaying)).toEqual({
+      frames: ['new_message', 'stream_start', 'caught_up', 'chunk 2'],
+      text: 'Once upon a time, the end.',
+      full: 'Once upon a time, the end.',
+    });
+    expect(live.frames.find((f) => f.type === 'stream_start')).toEqual({
+      type: 'stream_start',
+      stream_id: 'reply-2',
+      conversation_id: 'room',
+      sender: 'alice',
+      message_type: 'message',
+      content_so_far: 'Once upon a time',
+      next_index: 2,
+    });
+  });
+
   it('stores the joined chunks when stream_end carries no full_content, with a stream id the hub chose', async () => {
     const alice = await agent('alice');
     const started = await alice.request({ type: 'stream_start', conversation_id: 'room' });

@@ -39,6 +39,17 @@ describe('the window’s live state', () => {
     expect(state.streams['s1']).toBeUndefined();
   });
 
+  it('starts a stream picked up mid-way with what was streamed so far', () => {
+    const state = apply(initialLiveState(), [
+      {
+        kind: 'frame',
+        frame: { type: 'stream_start', stream_id: 's2', conversation_id: 'general', sender: 'writer', content_so_far: 'Once upon ', next_index: 3 },
+      },
+      { kind: 'frame', frame: { type: 'stream_chunk', stream_id: 's2', index: 3, content: 'a time' } },
+    ]);
+    expect(state.streams['s2']).toMatchObject({ text: 'Once upon a time' });
+  });
+
   it('keeps the latest pushed task, agent presence, alert and pause', () => {
     const task = { task_id: 't_1', state: 'submitted' } as TaskRecord;
     const state = apply(initialLiveState(), [

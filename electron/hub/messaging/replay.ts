@@ -12,14 +12,17 @@ import { mayAccess } from '../store/conversation-store.js';
 import type { Subscription } from './subscription.js';
 
 /** What a replay reads and subscribes through. */
-export type ReplayServices = Pick<HubServices, 'subscriptions' | 'messages' | 'conversations'>;
+export type ReplayServices = Pick<HubServices, 'subscriptions' | 'messages' | 'conversations' | 'streams'>;
 
 export function replay(s: ReplayServices, conn: Connection, keys: string[], since: number | undefined, re: RequestId): void {
   const subs: Subscription[] = keys.map((key) => {
     s.subscriptions.remove(conn, key);
     return s.subscriptions.add(conn, key, since ?? 0, since === undefined);
   });
-  if (since === undefined) return;
+  if (since === undefined) {
+    s.streams.pickUp(conn, keys);
+    return;
+  }
   const selector = keys.includes('*') ? '*' : keys;
   let cursor = since;
   let replayed = 0;
@@ -41,6 +44,7 @@ export function replay(s: ReplayServices, conn: Connection, keys: string[], sinc
     },
     done() {
       for (const sub of subs) sub.live = true;
+      s.streams.pickUp(conn, keys);
       const caughtUp: Record<string, unknown> = { type: 'caught_up', conversations: selector, seq: cursor, replayed };
       if (re !== undefined) caughtUp['re'] = re;
       conn.sendFrame(caughtUp);

@@ -8,7 +8,7 @@ import type { Connection, Identity } from '../ws/connection.js';
 import type { Logger } from '../../common/logger.js';
 import type { LoopBreaker } from './loop-breaker.js';
 import type { Messaging, Posted, Resolved } from './messaging.js';
-import type { ConversationStore } from '../store/conversation-store.js';
+import { mayAccess, type ConversationStore } from '../store/conversation-store.js';
 
 interface OpenStream {
   id: string;
@@ -108,6 +108,31 @@ export function createStreams(deps: {
           (posted: { message: StoredMessage }) => deps.logger.info('stored an abandoned stream as incomplete', { stream: stream.id, seq: posted.message.seq }),
           (error: unknown) => deps.logger.error('could not store an abandoned stream', { stream: stream.id, error: String(error) }),
         );
+      }
+    },
+    /**
+     * Brings a subscription that just turned live up to date on the streams in progress in its
+     * conversations (`keys`, or `*`): one `stream_start` each, with what was streamed so far and the index of
+     * the next chunk. Called in the same turn as the subscription turns live, so every later chunk reaches
+     * it live and `content_so_far` plus those chunks is the whole message.
+     */
+    pickUp(conn: Connection, keys: readonly string[]): void {
+      const identity = conn.identity;
+      if (identity === undefined) return;
+      const all = keys.includes('*');
+      for (const stream of open.values()) {
+        const conversationId = stream.target.id;
+        if (!all && !keys.includes(conversationId)) continue;
+        if (!mayAccess(deps.conversations.meta(conversationId), identity.agent, identity.admin)) continue;
+        conn.sendFrame({
+          type: 'stream_start',
+          stream_id: stream.id,
+          conversation_id: conversationId,
+          sender: stream.sender.agent,
+          message_type: stream.messageType,
+          content_so_far: stream.chunks.join(''),
+          next_index: stream.chunks.length,
+        });
       }
     },
     get size(): number {

@@ -120,7 +120,8 @@ export function applyLiveItems(state: LiveState, items: readonly LiveItem[]): Pa
           conversation_id: String(frame['conversation_id']),
           sender: String(frame['sender'] ?? ''),
           message_type: String(frame['message_type'] ?? 'message'),
-          text: '',
+          // A stream picked up mid-way (the window opened late) starts with what was streamed so far.
+          text: String(frame['content_so_far'] ?? ''),
           started_at: Date.now(),
         };
         break;
