@@ -33,6 +33,13 @@ export function buildProgram(): Command {
     .option('--json', 'the findings as JSON')
     .action(async (options: { dataDir?: string; json?: boolean }) => (await import('./check.js')).check(options));
 
+  program
+    .command('selftest')
+    .description("check Switchboard's durability on this machine: a scratch hub killed with SIGKILL while agents send; nothing acknowledged may be lost")
+    .option('--messages <n>', 'messages to send (100–1000000)', '2000')
+    .option('--json', 'end with the figures as one JSON line')
+    .action(async (options: { messages?: string; json?: boolean }) => (await import('./selftest.js')).selftest(options));
+
   withDataDir(program.command('open'))
     .description('open the dashboard in your browser with a one-time login link')
     .option('--print', 'only print the login link, open nothing')
