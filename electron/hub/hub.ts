@@ -480,6 +480,10 @@ function registerConnectionHooks(s: HubServices): void {
   lifecycle.onAdmit((conn, { identity, observer }) => {
     if (!observer) s.offlineQueue.drain(conn, identity.agent);
   });
+  // Both sides of a direct conversation see its streams without subscribing: one that connects mid-stream picks it up.
+  lifecycle.onAdmit((conn, { identity, observer }) => {
+    if (!observer) s.streams.pickUpDirect(conn, identity.agent);
+  });
   lifecycle.onClose((conn) => s.subscriptions.removeAll(conn));
   lifecycle.onClose((conn) => s.streams.abandon(conn));
   lifecycle.onClose((conn) => s.textAnswers.forget(conn));

@@ -88,6 +88,22 @@ describe('streamed messages', () => {
     });
   });
 
+  it('brings the other side of a direct conversation that connects mid-stream up to date, without a subscribe', async () => {
+    const alice = await agent('alice');
+    await alice.request({ type: 'stream_start', stream_id: 'dm-1', to: 'bob' });
+    await alice.request({ type: 'stream_chunk', stream_id: 'dm-1', content: 'Hi Bob, ' });
+    const bob = await agent('bob');
+    await alice.request({ type: 'stream_chunk', stream_id: 'dm-1', content: 'are you there?' });
+    await alice.request({ type: 'stream_end', stream_id: 'dm-1' });
+    await bob.next('stream_end');
+    const start = bob.frames.find((f) => f.type === 'stream_start') as Record<string, unknown>;
+    const chunks = bob.frames.filter((f) => f.type === 'stream_chunk').map((f) => String(f['content']));
+    expect({ start: [start['stream_id'], start['content_so_far'], start['next_index']], text: String(start['content_so_far']) + chunks.join('') }).toEqual({
+      start: ['dm-1', 'Hi Bob, ', 1],
+      text: 'Hi Bob, are you there?',
+    });
+  });
+
   it('stores the joined chunks when stream_end carries no full_content, with a stream id the hub chose', async () => {
     const alice = await agent('alice');
     const started = await alice.request({ type: 'stream_start', conversation_id: 'room' });

@@ -60,6 +60,17 @@ export function createStreams(deps: {
     return posted;
   };
 
+  /** The `stream_start` that brings a late subscriber up to date: what was streamed so far, and the next chunk's index. */
+  const pickedUp = (stream: OpenStream): Record<string, unknown> => ({
+    type: 'stream_start',
+    stream_id: stream.id,
+    conversation_id: stream.target.id,
+    sender: stream.sender.agent,
+    message_type: stream.messageType,
+    content_so_far: stream.chunks.join(''),
+    next_index: stream.chunks.length,
+  });
+
   return {
     start(
       conn: Connection,
@@ -124,15 +135,13 @@ export function createStreams(deps: {
         const conversationId = stream.target.id;
         if (!all && !keys.includes(conversationId)) continue;
         if (!mayAccess(deps.conversations.meta(conversationId), identity.agent, identity.admin)) continue;
-        conn.sendFrame({
-          type: 'stream_start',
-          stream_id: stream.id,
-          conversation_id: conversationId,
-          sender: stream.sender.agent,
-          message_type: stream.messageType,
-          content_so_far: stream.chunks.join(''),
-          next_index: stream.chunks.length,
-        });
+        conn.sendFrame(pickedUp(stream));
+      }
+    },
+    /** The same for a member of a direct conversation connecting mid-stream, which sees its streams unsubscribed. */
+    pickUpDirect(conn: Connection, agent: string): void {
+      for (const stream of open.values()) {
+        if (stream.target.kind === 'direct' && stream.target.members?.includes(agent) === true && stream.owner !== conn) conn.sendFrame(pickedUp(stream));
       }
     },
     get size(): number {
