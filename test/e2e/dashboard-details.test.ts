@@ -1,0 +1,104 @@
+/**
+ * Details of the dashboard a new user notices: search highlights that read as text, unread counts that
+ * can be cleared, rates that say their window, tasks and alerts that say what they count. Chromium
+ * against the built dashboard a real hub serves, with live agents on real WebSockets.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type Agent } from '../../sdk/index.js';
+import { BUILT_DASHBOARD, launchChromium, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
+import { agentToken, startHub, type TestHub } from '../helpers/hub.js';
+import { FAST } from '../helpers/sdk.js';
+
+let hub: TestHub;
+let browser: Browser;
+const agents: Agent[] = [];
+let dashboard: DashboardPage | undefined;
+
+async function agent(name: string): Promise<Agent> {
+  const connected = await connect({ url: hub.wsUrl, token: await agentToken(hub, name), agent: name, stateDir: false, reconnect: FAST });
+  agents.push(connected);
+  return connected;
+}
+
+async function open(): Promise<Page> {
+  dashboard = await openDashboard(browser, hub);
+  return dashboard.page;
+}
+
+beforeAll(async () => {
+  hub = await startHub({}, { rendererDir: BUILT_DASHBOARD });
+  browser = await launchChromium();
+  const coder = await agent('coder');
+  await coder.send('general', 'Handing the release notes to @planner for the schedule');
+  await coder.send('design', 'The onboarding checklist mentions internationalisation twice, which reads oddly');
+}, 60_000);
+
+afterEach(async () => {
+  if (dashboard === undefined) return;
+  const { errors } = dashboard;
+  await dashboard.close();
+  dashboard = undefined;
+  expect(errors, 'console errors on the page').toEqual([]);
+});
+
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.close()));
+  await browser?.close();
+  await hub?.stop();
+});
+
+/** Where a search result's highlighted match sits relative to the text before it, measured in the page. */
+interface MatchLayout {
+  /** Line boxes the match is drawn in: one for a word that fits on the line. */
+  matchLines: number;
+  /** The match flows with the text before it: right after it on its line, or at the start of the next line. */
+  followsText: boolean;
+}
+
+/** The parts of the page's DOM the measurement uses (the tests compile without the DOM's types). */
+interface Box {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+interface MeasuredElement {
+  parentElement: MeasuredElement;
+  ownerDocument: {
+    createRange(): { selectNodeContents(node: MeasuredElement): void; setEndBefore(node: MeasuredElement): void; getClientRects(): ArrayLike<Box> };
+  };
+  getClientRects(): ArrayLike<Box>;
+  getBoundingClientRect(): Box;
+}
+
+async function matchLayout(page: Page, query: string): Promise<MatchLayout> {
+  await page.getByTestId('search-input').fill(query);
+  await page.getByTestId('search-input').press('Enter');
+  const mark = page.getByTestId('search-result').first().locator('mark').first();
+  await mark.waitFor();
+  return mark.evaluate((node) => {
+    const element = node as unknown as MeasuredElement;
+    const snippet = element.parentElement;
+    const range = element.ownerDocument.createRange();
+    range.selectNodeContents(snippet);
+    range.setEndBefore(element);
+    const before = Array.from(range.getClientRects()).pop();
+    const match = element.getClientRects()[0];
+    if (before === undefined || match === undefined) return { matchLines: element.getClientRects().length, followsText: false };
+    const sameLine = Math.abs(before.top - match.top) < 2 && Math.abs(before.right - match.left) < 4;
+    const nextLine = match.top >= before.bottom - 2 && Math.abs(match.left - snippet.getBoundingClientRect().left) < 4;
+    return { matchLines: element.getClientRects().length, followsText: sameLine || nextLine };
+  });
+}
+
+describe('search results', () => {
+  it('highlights a match inline, in the sentence it was found in, for short and long words', async () => {
+    const page = await open();
+    await showView(page, 'conversations', 'general');
+    expect(await matchLayout(page, 'planner')).toEqual({ matchLines: 1, followsText: true });
+    await screenshot(page, 'search-highlight-short-light');
+    expect(await matchLayout(page, 'internationalisation')).toEqual({ matchLines: 1, followsText: true });
+    await screenshot(page, 'search-highlight-long-light');
+  });
+});
