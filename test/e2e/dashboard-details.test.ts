@@ -102,3 +102,35 @@ describe('search results', () => {
     await screenshot(page, 'search-highlight-long-light');
   });
 });
+
+describe('unread conversations', () => {
+  it('marks nothing as new on a first visit, clears a count when the conversation is opened, and Mark all read clears the rest', async () => {
+    const coder = agents[0] as Agent;
+    const page = await open();
+    await showView(page, 'conversations', 'general');
+    const list = page.getByRole('list', { name: 'Conversations' });
+    await list.locator('[data-conversation-id="design"]').waitFor();
+    expect(await list.getByTestId('new-dot').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('mark-all-read').isDisabled()).toBe(true);
+
+    for (const text of ['one', 'two', 'three']) await coder.send('design', `Palette option ${text}`);
+    await coder.send('ops', 'Disk at 80%');
+    const designCount = list.locator('[data-conversation-id="design"]').getByTestId('unread-count');
+    await designCount.filter({ hasText: '3' }).waitFor();
+    await list.locator('[data-conversation-id="ops"]').getByTestId('unread-count').filter({ hasText: '1' }).waitFor();
+    await screenshot(page, 'conversations-unread-light');
+
+    await list.locator('[data-conversation-id="design"]').click();
+    await page.getByTestId('conversation-pane').getByText('Palette option three').waitFor();
+    await designCount.waitFor({ state: 'detached' });
+
+    await page.getByTestId('mark-all-read').click();
+    await list.getByTestId('unread-count').first().waitFor({ state: 'detached' });
+    expect(await list.getByTestId('new-dot').count()).toBe(0);
+    expect(await page.getByTestId('mark-all-read').isDisabled()).toBe(true);
+
+    await page.reload();
+    await list.locator('[data-conversation-id="ops"]').waitFor();
+    expect(await list.getByTestId('new-dot').count()).toBe(0);
+  });
+});
