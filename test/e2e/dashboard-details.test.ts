@@ -134,3 +134,18 @@ describe('unread conversations', () => {
     expect(await list.getByTestId('new-dot').count()).toBe(0);
   });
 });
+
+describe('overview rates', () => {
+  it('says the window of each rate: the last second next to the last minute’s average and the last hour', async () => {
+    const page = await open();
+    await showView(page, 'overview');
+    const card = page.getByRole('region', { name: 'Message rate' });
+    await card.getByText('/s in the last second').waitFor();
+    await card
+      .getByTestId('rate-messages-average')
+      .filter({ hasText: /^[\d.,]+ \/s on average over the last 60 seconds$/ })
+      .waitFor();
+    await card.getByText('Messages in the last hour:').waitFor();
+    await screenshot(page, 'overview-rates-light');
+  });
+});
