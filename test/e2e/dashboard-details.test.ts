@@ -7,8 +7,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Agent } from '../../sdk/index.js';
 import { BUILT_DASHBOARD, launchChromium, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
-import { agentToken, startHub, type TestHub } from '../helpers/hub.js';
+import { agentToken, api, startHub, type TestHub } from '../helpers/hub.js';
 import { FAST } from '../helpers/sdk.js';
+import { eventually } from '../helpers/wait.js';
 
 let hub: TestHub;
 let browser: Browser;
@@ -27,7 +28,7 @@ async function open(): Promise<Page> {
 }
 
 beforeAll(async () => {
-  hub = await startHub({}, { rendererDir: BUILT_DASHBOARD });
+  hub = await startHub({ taskRetryBaseMs: 10, taskRetryMaxMs: 50 }, { rendererDir: BUILT_DASHBOARD });
   browser = await launchChromium();
   const coder = await agent('coder');
   await coder.send('general', 'Handing the release notes to @planner for the schedule');
@@ -147,5 +148,67 @@ describe('overview rates', () => {
       .waitFor();
     await card.getByText('Messages in the last hour:').waitFor();
     await screenshot(page, 'overview-rates-light');
+  });
+});
+
+/** Sends a task and waits until the hub has given up on it. */
+async function failedTask(from: Agent, task: Record<string, unknown>): Promise<string> {
+  const sent = await from.request({ type: 'task_send', task });
+  const taskId = (sent['task'] as { task_id: string }).task_id;
+  await eventually(
+    async () => ((await api(hub, 'GET', `/api/tasks/${taskId}`)).body['task'] as { state: string }).state === 'failed' || undefined,
+    `task ${taskId} to fail`,
+    10_000,
+  );
+  return taskId;
+}
+
+/** Whether a locator's box lies inside the visible part of the table's scroll area, and whether that area scrolls sideways. */
+async function visibleInTable(page: Page, header: string): Promise<{ inView: boolean; scrollsSideways: boolean }> {
+  const scroller = page.locator('.table-scroll').first();
+  const area = await scroller.boundingBox();
+  const cell = await scroller.getByRole('columnheader', { name: header }).boundingBox();
+  const scrollsSideways = await scroller.evaluate((node) => {
+    const element = node as unknown as { scrollWidth: number; clientWidth: number };
+    return element.scrollWidth > element.clientWidth;
+  });
+  const inView = area !== null && cell !== null && cell.x >= area.x && cell.x + cell.width <= area.x + area.width + 1;
+  return { inView, scrollsSideways };
+}
+
+describe('tasks', () => {
+  it('shows in the dead letter the attempts a failed task was actually given, and keeps the last column in view beside the task panel', async () => {
+    const coder = agents[0] as Agent;
+    const worker = await agent('sleeper');
+    // Never answers; lets go when the hub takes the task back, so the next offer is taken up again.
+    worker.handle('hang', (_task, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('taken back')))));
+    worker.handle('explode', () => {
+      throw new Error('the build is broken');
+    });
+    const timedOut = await failedTask(coder, { to: 'sleeper', cmd: 'hang', timeout_ms: 100, max_attempts: 3 });
+    const reported = await failedTask(coder, { to: 'sleeper', cmd: 'explode', max_attempts: 3 });
+
+    const page = await open();
+    await showView(page, 'tasks', undefined, { view: 'dead-letter' });
+    const row = (id: string) => page.locator(`[data-testid="task-row"][data-task-id="${id}"]`);
+    await row(timedOut)
+      .getByTestId('task-attempts')
+      .filter({ hasText: /^3 attempts$/ })
+      .waitFor();
+    await row(reported)
+      .getByTestId('task-attempts')
+      .filter({ hasText: /^1 attempt$/ })
+      .waitFor();
+
+    await showView(page, 'tasks', timedOut, { view: 'dead-letter' });
+    await page.getByTestId('task-detail').waitFor();
+    await screenshot(page, 'tasks-dead-letter-with-detail-light');
+    expect(await visibleInTable(page, 'Failed')).toEqual({ inView: true, scrollsSideways: false });
+
+    await showView(page, 'tasks', timedOut);
+    await page.getByTestId('task-detail').waitFor();
+    await row(timedOut).waitFor();
+    await screenshot(page, 'tasks-with-detail-light');
+    expect(await visibleInTable(page, 'Updated')).toEqual({ inView: true, scrollsSideways: false });
   });
 });
