@@ -212,3 +212,24 @@ describe('tasks', () => {
     expect(await visibleInTable(page, 'Updated')).toEqual({ inView: true, scrollsSideways: false });
   });
 });
+
+describe('alerts', () => {
+  it('says what an alert’s count counts', async () => {
+    const coder = agents[0] as Agent;
+    for (let i = 0; i < 4; i += 1) {
+      await coder.trackInteraction(`lookup ${i}`, (tracker) => {
+        tracker.tool('search');
+        if (i > 0) tracker.fail('Timeout');
+      });
+    }
+    const page = await open();
+    await showView(page, 'metrics');
+    const alert = page.getByTestId('alert-row').filter({ hasText: 'coder' }).first();
+    await alert
+      .getByTestId('alert-occurrences')
+      .filter({ hasText: /^\d+ checks?$/ })
+      .waitFor();
+    await page.getByRole('columnheader', { name: 'Checks that found it' }).waitFor();
+    await screenshot(page, 'metrics-alerts-light');
+  });
+});
