@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage, TaskRecord } from '../../shared/index.js';
 import { FrameBatcher } from '../../renderer/src/store/frame-batcher.js';
-import { applyLiveItems, initialLiveState, RATE_SECONDS, tickRates, type LiveItem, type LiveState } from '../../renderer/src/store/live-state.js';
+import {
+  applyLiveItems,
+  initialLiveState,
+  markConversationsRead,
+  RATE_SECONDS,
+  tickRates,
+  type LiveItem,
+  type LiveState,
+} from '../../renderer/src/store/live-state.js';
 
 function message(seq: number, conversation = 'general', content = `m${seq}`): StoredMessage {
   return { id: `m_${seq}`, seq, conversation_id: conversation, sender: 'coder', message_type: 'message', content, created_at: new Date(0).toISOString() };
@@ -25,6 +33,20 @@ describe('the window’s live state', () => {
     expect(next.activity['general']).toMatchObject({ unread: 0, last_seq: 2, seen_seq: 2 });
     expect(next.lastSeq).toBe(4);
     expect(next.counting.messages).toBe(4);
+  });
+
+  it('clears the unread counts of conversations marked read, and counts them as seen up to their newest message', () => {
+    const busy = apply(initialLiveState(), [
+      { kind: 'message', message: message(1, 'design') },
+      { kind: 'message', message: message(2, 'design') },
+      { kind: 'message', message: message(3, 'ops') },
+    ]);
+    const read = markConversationsRead(busy.activity, ['design', 'unknown']);
+    expect(read['design']).toMatchObject({ unread: 0, last_seq: 2, seen_seq: 2 });
+    expect(read['ops']).toMatchObject({ unread: 1 });
+    expect(read['unknown']).toBeUndefined();
+    const later = apply({ ...busy, activity: read }, [{ kind: 'message', message: message(4, 'design') }]);
+    expect(later.activity['design']).toMatchObject({ unread: 1, last_seq: 4, seen_seq: 2 });
   });
 
   it('grows a streamed message chunk by chunk and drops it when the stream ends', () => {

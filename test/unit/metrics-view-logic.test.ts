@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRecord, InteractionSummary, MetricRollupsResponse } from '../../shared/index.js';
 import { niceTicks, timeTicks } from '../../renderer/src/components/chart-scale.js';
-import { mergeAlerts } from '../../renderer/src/views/metrics/alert-list.js';
+import { mergeAlerts, occurrencesText } from '../../renderer/src/views/metrics/alert-list.js';
 import { agentColors, buildCharts, sumCounts } from '../../renderer/src/views/metrics/metrics-data.js';
 
 const MINUTE = 60_000;
@@ -108,6 +108,11 @@ describe('sumCounts', () => {
 });
 
 describe('mergeAlerts', () => {
+  it('says what an alert’s count counts: the checks that found it', () => {
+    expect(occurrencesText(1)).toBe('1 check');
+    expect(occurrencesText(131)).toBe('131 checks');
+  });
+
   it('lets the newer record of an alert win and adds pushed alerts the fetch did not hold', () => {
     const fetched = [alert(1), alert(2)];
     const pushed = { 2: alert(2, { state: 'resolved', resolved_at: '2026-01-01T10:05:00.000Z' }), 3: alert(3) };

@@ -185,6 +185,16 @@ export function applyLiveItems(state: LiveState, items: readonly LiveItem[]): Pa
   return next;
 }
 
+/** The conversations marked as read: no unread count, and seen up to their newest message. */
+export function markConversationsRead(activity: Record<string, ConversationActivity>, ids: readonly string[]): Record<string, ConversationActivity> {
+  const next = { ...activity };
+  for (const id of ids) {
+    const entry = next[id];
+    if (entry !== undefined) next[id] = { ...entry, unread: 0, seen_seq: entry.last_seq };
+  }
+  return next;
+}
+
 /** Closes the current second: its counts join the sparkline series. */
 export function tickRates(state: LiveState): Partial<LiveState> {
   return {

@@ -1,7 +1,7 @@
 /** The window's one zustand store: live state from the hub plus the few actions views call. */
 import { create } from 'zustand';
 import type { StoredMessage } from '../../../shared/index.js';
-import { applyLiveItems, initialLiveState, tickRates, type LinkStatus, type LiveItem, type LiveState } from './live-state.js';
+import { applyLiveItems, initialLiveState, markConversationsRead, tickRates, type LinkStatus, type LiveItem, type LiveState } from './live-state.js';
 
 export interface LiveActions {
   applyItems(items: readonly LiveItem[]): void;
@@ -11,6 +11,8 @@ export interface LiveActions {
   connected(session: { agent: string; admin: boolean }): void;
   /** Opens a conversation in the timeline with its newest page; clears its unread count. */
   showConversation(id: string | undefined, newest: StoredMessage[]): void;
+  /** Conversations the person has read: their unread counts go and they count as seen up to their newest message. */
+  markRead(ids: readonly string[]): void;
   /** Older messages fetched while scrolling up, put in front of the timeline. */
   prependOlder(id: string, older: StoredMessage[]): void;
   /** Messages fetched to fill a gap in the timeline (after a jump to an older message), merged in by seq. */
@@ -30,14 +32,12 @@ export const useStore = create<Store>()((set, get) => ({
   setLink: (link, note) => set({ link, linkNote: note }),
   connected: (session) => set((state) => ({ session, link: 'connected', linkNote: undefined, epoch: state.epoch + 1 })),
   showConversation: (id, newest) =>
-    set((state) => {
-      const activity = { ...state.activity };
-      if (id !== undefined) {
-        const entry = activity[id];
-        if (entry !== undefined) activity[id] = { ...entry, unread: 0, seen_seq: entry.last_seq };
-      }
-      return { openConversation: id, timeline: newest, activity };
-    }),
+    set((state) => ({
+      openConversation: id,
+      timeline: newest,
+      activity: id === undefined ? state.activity : markConversationsRead(state.activity, [id]),
+    })),
+  markRead: (ids) => set((state) => ({ activity: markConversationsRead(state.activity, ids) })),
   prependOlder: (id, older) => {
     const state = get();
     if (state.openConversation !== id || older.length === 0) return;

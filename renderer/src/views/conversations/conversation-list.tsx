@@ -1,6 +1,7 @@
 /**
  * The conversations, newest activity first, live: unread counts for messages that arrived while another
- * was open, a dot for anything new since the last visit, and the loop breaker's pause with Resume.
+ * was open, a dot for anything new since the last visit, Mark all read to clear both, and the loop breaker's
+ * pause with Resume.
  * Each row reads only its own entry of the store, so a busy conversation re-renders only its row.
  */
 import { memo } from 'react';
@@ -10,6 +11,7 @@ import { href } from '../../router.js';
 import { useStore } from '../../store/store.js';
 import { conversationTitle } from './conversation-title.js';
 import { ResumeButton } from './resume-button.js';
+import { writeSeen } from './seen-storage.js';
 
 export interface ConversationListProps {
   conversations: ReadonlyMap<string, ConversationInfo>;
@@ -28,11 +30,31 @@ export function ConversationList({ conversations, selectedId, admin, onChanged }
     }),
   );
   return (
-    <ul className="conversation-list" aria-label="Conversations">
-      {order.map((id) => (
-        <ConversationItem key={id} id={id} info={conversations.get(id)} selected={id === selectedId} admin={admin} onChanged={onChanged} />
-      ))}
-    </ul>
+    <>
+      <MarkAllRead />
+      <ul className="conversation-list" aria-label="Conversations">
+        {order.map((id) => (
+          <ConversationItem key={id} id={id} info={conversations.get(id)} selected={id === selectedId} admin={admin} onChanged={onChanged} />
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function markAllRead(): void {
+  const { activity, markRead } = useStore.getState();
+  markRead(Object.keys(activity));
+  writeSeen(Object.fromEntries(Object.entries(activity).map(([id, entry]) => [id, entry.last_seq])));
+}
+
+function MarkAllRead() {
+  const anythingNew = useStore((s) => Object.values(s.activity).some((entry) => entry.unread > 0 || entry.last_seq > entry.seen_seq));
+  return (
+    <div className="conversation-list-head">
+      <button type="button" className="link-button" onClick={markAllRead} disabled={!anythingNew} data-testid="mark-all-read">
+        Mark all read
+      </button>
+    </div>
   );
 }
 

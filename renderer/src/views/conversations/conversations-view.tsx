@@ -30,6 +30,7 @@ export function ConversationsView() {
   const { query, byId } = useConversationList(selectedId);
   const search = useMessageSearch();
   useSaveSeen();
+  useMarkReadOnOpen(selectedId);
 
   const openHit = useCallback((hit: SearchHit) => {
     setJumps((n) => n + 1);
@@ -71,13 +72,20 @@ export function ConversationsView() {
   );
 }
 
+/** Opening a conversation reads it: its unread count goes at once, not when its messages have loaded. */
+function useMarkReadOnOpen(id: string | undefined): void {
+  useEffect(() => {
+    if (id !== undefined) useStore.getState().markRead([id]);
+  }, [id]);
+}
+
 /** Keeps the open conversation's "seen up to" seq in localStorage, once a second rather than per message. */
 function useSaveSeen(): void {
   useEffect(() => {
     const save = (): void => {
       const { openConversation, activity } = useStore.getState();
       const seen = openConversation === undefined ? undefined : activity[openConversation]?.seen_seq;
-      if (openConversation !== undefined && seen !== undefined) writeSeen(openConversation, seen);
+      if (openConversation !== undefined && seen !== undefined) writeSeen({ [openConversation]: seen });
     };
     const timer = setInterval(save, SAVE_SEEN_EVERY_MS);
     return () => {

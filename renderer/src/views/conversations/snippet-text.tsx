@@ -1,8 +1,10 @@
 /**
  * A search snippet with its matches marked. The hub puts `[[` and `]]` around each matched word; the text is
- * split on them and rendered as text (never as HTML), the matches inside `<mark>`.
+ * split on them and rendered as text (never as HTML), the matches inside `<mark>`, all in one run of inline
+ * text so a match sits in its sentence. The class is the search's own: `.snippet` is the token view's
+ * flex row, and a flex container lays each piece of text out as a column.
  */
-import { memo } from 'react';
+import { Fragment, memo } from 'react';
 
 const OPEN = '[[';
 const CLOSE = ']]';
@@ -31,8 +33,8 @@ export function splitSnippet(snippet: string): SnippetPart[] {
 
 export const SnippetText = memo(function SnippetText({ snippet }: { snippet: string }) {
   return (
-    <span className="snippet">
-      {splitSnippet(snippet).map((part, index) => (part.match ? <mark key={index}>{part.text}</mark> : <span key={index}>{part.text}</span>))}
+    <span className="search-snippet">
+      {splitSnippet(snippet).map((part, index) => (part.match ? <mark key={index}>{part.text}</mark> : <Fragment key={index}>{part.text}</Fragment>))}
     </span>
   );
 });

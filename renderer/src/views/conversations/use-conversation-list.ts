@@ -6,7 +6,7 @@ import { useEffect, useMemo } from 'react';
 import { httpRoutes, type ConversationInfo, type HttpResponse } from '../../../../shared/index.js';
 import { useHubQuery, type HubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
-import { readSeen } from './seen-storage.js';
+import { readSeen, seenSince, writeSeen } from './seen-storage.js';
 
 export interface Conversations {
   query: HubQuery<HttpResponse<typeof httpRoutes.listConversations>>;
@@ -19,7 +19,9 @@ export function useConversationList(openId: string | undefined): Conversations {
 
   useEffect(() => {
     if (query.data === undefined) return;
-    const seen = readSeen();
+    const stored = readSeen();
+    const seen = seenSince(stored, query.data.conversations);
+    if (stored === undefined) writeSeen(seen);
     const open = openId === undefined ? undefined : byId.get(openId);
     // The conversation on screen counts as seen up to its newest message.
     if (open !== undefined) seen[open.id] = Math.max(seen[open.id] ?? 0, open.last_seq);

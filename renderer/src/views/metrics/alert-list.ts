@@ -34,3 +34,8 @@ export function levelTone(alert: AlertRecord): 'danger' | 'warn' {
 export function stateTone(state: AlertState): 'danger' | 'info' | 'ok' {
   return state === 'open' ? 'danger' : state === 'acknowledged' ? 'info' : 'ok';
 }
+
+/** An alert's occurrences said as what they are: the hub's checks that found the condition while it was unresolved. */
+export function occurrencesText(occurrences: number): string {
+  return `${occurrences} ${occurrences === 1 ? 'check' : 'checks'}`;
+}

@@ -8,7 +8,7 @@ import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubAction } from '../../components/use-hub-action.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
 import { useStore } from '../../store/store.js';
-import { levelTone, mergeAlerts, stateTone } from './alert-list.js';
+import { levelTone, mergeAlerts, occurrencesText, stateTone } from './alert-list.js';
 import { REFRESH_MS } from './metrics-window.js';
 
 const RULE_NAMES: Record<AlertRule, string> = {
@@ -77,7 +77,7 @@ export function AlertsPanel() {
                 <th scope="col">Subject</th>
                 <th scope="col">Message</th>
                 <th scope="col">Value / threshold</th>
-                <th scope="col">Seen</th>
+                <th scope="col">Checks that found it</th>
                 <th scope="col">First / last</th>
                 <th scope="col">State</th>
               </tr>
@@ -113,8 +113,8 @@ function AlertRow({ alert, onAcknowledged }: { alert: AlertRecord; onAcknowledge
       <td className="numeric">
         {formatMeasure(alert.rule, alert.value)} / {formatMeasure(alert.rule, alert.threshold)}
       </td>
-      <td className="numeric" title="Occurrences while unresolved">
-        {alert.occurrences}×
+      <td className="numeric" title="How many of the hub's checks found this condition while the alert was unresolved" data-testid="alert-occurrences">
+        {occurrencesText(alert.occurrences)}
       </td>
       <td className="alert-times">
         <span title={formatDateTime(alert.first_at)}>{formatAgo(alert.first_at)}</span>

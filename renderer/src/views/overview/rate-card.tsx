@@ -1,4 +1,7 @@
-/** A rate on a card: the last second, a live 60-second sparkline from the store and the last hour from the hub. */
+/**
+ * A rate on a card: the last second, a live 60-second sparkline from the store and the last hour from the hub.
+ * Each figure says the window it covers: a busy second next to a quiet minute's average is not a contradiction.
+ */
 import { Sparkline } from '../../components/sparkline.js';
 import { formatCount, formatDecimal } from '../../components/format.js';
 
@@ -21,11 +24,13 @@ export function RateCard({ label, perSecond, perMinute, hourLabel, color, testId
   return (
     <section className="card rate-card" aria-label={label}>
       <div className="stat-label">{label}</div>
-      <div className="stat-value" data-testid={`rate-${testId}`}>
-        {formatCount(lastSecond)}
-        <span className="rate-unit"> /s</span>
+      <div className="stat-value">
+        <span data-testid={`rate-${testId}`}>{formatCount(lastSecond)}</span>
+        <span className="rate-unit"> /s in the last second</span>
       </div>
-      <div className="muted rate-hint">{formatDecimal(average)} /s on average over the last minute</div>
+      <div className="muted rate-hint" data-testid={`rate-${testId}-average`}>
+        {formatDecimal(average)} /s on average over the last {perSecond.length} seconds
+      </div>
       <Sparkline values={perSecond} label={`${label}, per second, last 60 seconds`} color={color} testId={`sparkline-${testId}`} />
       {perMinute === undefined ? null : (
         <>

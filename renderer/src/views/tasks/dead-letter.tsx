@@ -1,6 +1,7 @@
 /**
  * The dead letter: failed tasks, with why they failed and how often they were tried, and a retry or redrive
- * on each row. Tasks already retried are hidden unless asked for.
+ * on each row (in the task panel instead while it is open beside the table). Tasks already retried are hidden
+ * unless asked for.
  */
 import { memo, useState } from 'react';
 import type { TaskRecord } from '../../../../shared/index.js';
@@ -10,6 +11,7 @@ import { HubErrorText } from '../../components/hub-error-text.js';
 import { StateChip } from '../../components/state-chip.js';
 import type { ListedAgent } from '../agents/agent-list-model.js';
 import { TaskActions } from './task-actions.js';
+import { attemptsText } from './task-list-model.js';
 import { shortTaskId, taskHref } from './task-links.js';
 import { useRetries } from './use-retries.js';
 import { useTaskList } from './use-task-list.js';
@@ -44,12 +46,16 @@ export function DeadLetter({ agents, selectedId }: { agents: readonly ListedAgen
               <tr>
                 <th scope="col">Task</th>
                 <th scope="col">Command</th>
-                <th scope="col">From → to</th>
+                <th scope="col" className="hidden-beside-detail">
+                  From → to
+                </th>
                 <th scope="col">State</th>
                 <th scope="col">Attempts</th>
                 <th scope="col">Error</th>
                 <th scope="col">Failed</th>
-                <th scope="col">Retry or redrive</th>
+                <th scope="col" className="hidden-beside-detail">
+                  Retry or redrive
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -95,20 +101,20 @@ const DeadLetterRow = memo(function DeadLetterRow({ task, retry, agents, selecte
         </a>
       </td>
       <td>{task.cmd}</td>
-      <td className="nowrap">
+      <td className="nowrap hidden-beside-detail">
         {task.from} → {task.to}
       </td>
       <td>
         <StateChip state={task.state} />
       </td>
-      <td className="num">
-        {task.attempts}/{task.max_attempts}
+      <td className="num nowrap" data-testid="task-attempts" title={`at most ${task.max_attempts}`}>
+        {attemptsText(task)}
       </td>
       <td className="dead-error">{task.error ?? '—'}</td>
       <td className="nowrap" title={formatDateTime(task.finished_at)}>
         {formatAgo(task.finished_at ?? task.updated_at)}
       </td>
-      <td>
+      <td className="hidden-beside-detail">
         {retry === undefined ? null : (
           <p className="muted">
             retried as{' '}

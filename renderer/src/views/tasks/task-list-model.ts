@@ -2,7 +2,7 @@
  * The task table's data, pure: the hub's filters mirrored for pushed tasks, pushed tasks laid over a
  * fetched page (whichever copy changed last wins), and the table's sort orders.
  */
-import { TASK_STATES, type TaskRecord, type TaskState } from '../../../../shared/index.js';
+import { isTerminal, TASK_STATES, type TaskRecord, type TaskState } from '../../../../shared/index.js';
 
 export interface TaskFilter {
   state?: TaskState | undefined;
@@ -90,4 +90,13 @@ export function sortTasks(tasks: readonly TaskRecord[], sort: TaskSort): TaskRec
     if (x === y) return byLatestChange(a, b);
     return (x < y ? -1 : 1) * sign;
   });
+}
+
+/**
+ * A task's attempts for a table cell. A finished task shows the attempts it was actually given ("3 attempts"):
+ * "1/3" on a failed task reads as if two more were coming. A task still running shows how many it may have left.
+ */
+export function attemptsText(task: Pick<TaskRecord, 'state' | 'attempts' | 'max_attempts'>): string {
+  if (isTerminal(task.state)) return `${task.attempts} ${task.attempts === 1 ? 'attempt' : 'attempts'}`;
+  return `${task.attempts} of ${task.max_attempts}`;
 }

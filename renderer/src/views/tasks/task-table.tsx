@@ -4,16 +4,19 @@ import type { TaskRecord } from '../../../../shared/index.js';
 import { formatAgo, formatDateTime } from '../../components/format.js';
 import { StateChip } from '../../components/state-chip.js';
 import { shortTaskId, taskHref, type TaskListKind } from './task-links.js';
-import { nextSort, type SortKey, type TaskSort } from './task-list-model.js';
+import { attemptsText, nextSort, type SortKey, type TaskSort } from './task-list-model.js';
 
-const COLUMNS: { key: SortKey; label: string }[] = [
+/** Columns the detail panel also shows; they make way for it while it is open beside the table. */
+const BESIDE_DETAIL_HIDDEN = 'hidden-beside-detail';
+
+const COLUMNS: { key: SortKey; label: string; className?: string }[] = [
   { key: 'task_id', label: 'Task' },
   { key: 'cmd', label: 'Command' },
-  { key: 'route', label: 'From → to' },
-  { key: 'assigned_to', label: 'Assigned to' },
+  { key: 'route', label: 'From → to', className: BESIDE_DETAIL_HIDDEN },
+  { key: 'assigned_to', label: 'Assigned to', className: BESIDE_DETAIL_HIDDEN },
   { key: 'state', label: 'State' },
   { key: 'attempts', label: 'Attempts' },
-  { key: 'priority', label: 'Priority' },
+  { key: 'priority', label: 'Priority', className: BESIDE_DETAIL_HIDDEN },
   { key: 'updated_at', label: 'Updated' },
 ];
 
@@ -32,7 +35,7 @@ export function TaskTable({ tasks, sort, onSort, selectedId, list }: TaskTablePr
         <thead>
           <tr>
             {COLUMNS.map((column) => (
-              <th key={column.key} scope="col" aria-sort={sort.key === column.key ? sort.direction : 'none'}>
+              <th key={column.key} scope="col" className={column.className} aria-sort={sort.key === column.key ? sort.direction : 'none'}>
                 <button type="button" onClick={() => onSort(nextSort(sort, column.key))}>
                   {column.label}
                   <span className="sort-mark" aria-hidden="true">
@@ -73,17 +76,17 @@ const TaskRow = memo(function TaskRow({ task, selected, list }: { task: TaskReco
         </a>
       </td>
       <td>{task.cmd}</td>
-      <td className="nowrap">
+      <td className={`nowrap ${BESIDE_DETAIL_HIDDEN}`}>
         {task.from} → {task.to}
       </td>
-      <td>{task.assigned_to ?? <span className="muted">—</span>}</td>
+      <td className={BESIDE_DETAIL_HIDDEN}>{task.assigned_to ?? <span className="muted">—</span>}</td>
       <td>
         <StateChip state={task.state} />
       </td>
-      <td className="num">
-        {task.attempts}/{task.max_attempts}
+      <td className="num nowrap" data-testid="task-attempts" title={`at most ${task.max_attempts}`}>
+        {attemptsText(task)}
       </td>
-      <td className="num">{task.priority}</td>
+      <td className={`num ${BESIDE_DETAIL_HIDDEN}`}>{task.priority}</td>
       <td className="nowrap" title={formatDateTime(task.updated_at)}>
         {formatAgo(task.updated_at)}
       </td>
