@@ -42,3 +42,9 @@ export function isLoopback(address: string): boolean {
   if (key === undefined) return false;
   return key === '00000000000000000000000000000001' || (key.startsWith('00000000000000000000ffff') && key.slice(24, 26) === '7f');
 }
+
+/** An endpoint as lsof and netstat write it: `127.0.0.1:52345`, `[::1]:52345`; IPv4-mapped addresses as plain IPv4. */
+export function hostPort(address: string, port: number): string {
+  const plain = address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
+  return plain.includes(':') ? `[${plain}]:${port}` : `${plain}:${port}`;
+}
