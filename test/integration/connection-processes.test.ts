@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentListing, ConnectionProcess } from '../../shared/index.js';
 import { ScriptRun } from '../helpers/cli-process.js';
 import { api, tempFolders, useHub, type TestHub } from '../helpers/hub.js';
+import { mcpOverHttp } from '../helpers/mcp.js';
+import { findLinuxProcess } from '../../electron/hub/peer-process/linux-lookup.js';
 
 const ctx = useHub();
 const folder = tempFolders();
@@ -66,6 +68,28 @@ describe.runIf(process.platform === 'linux')('the process behind a connection', 
       executable: realpathSync(process.execPath),
     };
     expect(listed.find((agent) => agent.id === 'reviewer')?.processes).toEqual([mine, mine]);
+  });
+
+  it('shows the same processes to a coding assistant through the MCP list_agents tool', async () => {
+    await ctx.admin('coder');
+    const found = await processesOf(ctx.hub, 'coder');
+    const assistant = await mcpOverHttp(ctx.hub);
+    const listed = (await assistant.call('list_agents').finally(() => assistant.close()))['agents'] as AgentListing[];
+    expect({ found, listed: listed.find((agent) => agent.id === 'coder')?.processes }).toEqual({
+      found: [expect.objectContaining({ pid: process.pid })],
+      listed: found,
+    });
+  });
+
+  it('reports a connection from another machine, and a socket no longer open, as unknown with the reason', async () => {
+    const hubEnd = { address: '127.0.0.1', port: ctx.hub.port };
+    expect([
+      await findLinuxProcess({ remote: { address: '192.168.1.20', port: 50000 }, local: hubEnd }),
+      await findLinuxProcess({ remote: { address: '127.0.0.1', port: 1 }, local: hubEnd }),
+    ]).toEqual([
+      { unknown: true, reason: 'connected from another machine' },
+      { unknown: true, reason: 'the socket is no longer open' },
+    ]);
   });
 
   it('lists no process for an agent that went offline', async () => {
