@@ -31,6 +31,7 @@ import { createMessaging } from './messaging/messaging.js';
 import { createOfflineQueue } from './messaging/offline-queue.js';
 import { authMiddleware, countingMiddleware, validationMiddleware } from './ws/middleware.js';
 import { createPresence } from './messaging/presence.js';
+import { createPeerProcesses, processLookupFor } from './peer-process/index.js';
 import { createRouter } from './ws/router.js';
 import type { HubServices } from './services.js';
 import type { Clock } from '../common/clock.js';
@@ -206,6 +207,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       connectionLifecycle: createConnectionLifecycle({ connections, config, logger }),
       subscriptions,
       presence,
+      peerProcesses: createPeerProcesses({ lookup: processLookupFor(process.platform), logger }),
       messaging,
       offlineQueue,
       loopBreaker,
@@ -396,6 +398,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       await closeWs?.();
       server?.closeAllConnections();
       await closed;
+      await s.peerProcesses.settled();
       await backupSchedule?.stop();
       backupSchedule = undefined;
       await s.backups.close();
@@ -472,6 +475,9 @@ function registerConnectionHooks(s: HubServices): void {
   lifecycle.onAdmit((conn, { identity, profile, observer }) => {
     if (!observer) s.presence.join(conn, identity.agent, profile);
   });
+  lifecycle.onAdmit((conn, { observer }) => {
+    if (!observer) s.peerProcesses.track(conn);
+  });
   lifecycle.onAdmit((conn, { profile, observer }) => {
     // An observer answers nothing: only an agent's own connection is offered questions.
     if (!observer && profile.capabilities?.includes(TEXT_MESSAGE_CAPABILITY) === true) s.textAnswers.offer(conn);
@@ -488,6 +494,7 @@ function registerConnectionHooks(s: HubServices): void {
   lifecycle.onClose((conn) => s.streams.abandon(conn));
   lifecycle.onClose((conn) => s.textAnswers.forget(conn));
   lifecycle.onClose((conn) => s.presence.leave(conn));
+  lifecycle.onClose((conn) => s.peerProcesses.forget(conn));
   lifecycle.onClose((conn) => s.relay.notifier.forget(conn));
   lifecycle.onClose((conn) => s.alerts.forget(conn));
 }

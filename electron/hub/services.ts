@@ -8,6 +8,7 @@ import type { LoopBreaker } from './messaging/loop-breaker.js';
 import type { Messaging } from './messaging/messaging.js';
 import type { OfflineQueue } from './messaging/offline-queue.js';
 import type { Presence } from './messaging/presence.js';
+import type { PeerProcesses } from './peer-process/index.js';
 import type { Router } from './ws/router.js';
 import type { Streams } from './messaging/streams.js';
 import type { TextAnswers } from './messaging/text-answers.js';
@@ -51,6 +52,8 @@ export interface HubServices {
   connectionLifecycle: ConnectionLifecycle;
   subscriptions: SubscriptionIndex;
   presence: Presence;
+  /** The local process behind each agent connection, looked up in the background when it is admitted. */
+  peerProcesses: PeerProcesses;
   messaging: Messaging;
   /** Direct messages waiting for offline agents until they acknowledge them. */
   offlineQueue: OfflineQueue;

@@ -17,7 +17,7 @@ export function registerMessageTools(ctx: McpContext): void {
     'list_agents',
     {
       description:
-        'List the agents the Switchboard hub knows: their id, whether they are online, their kind and capabilities (task roles), queued direct messages and tasks in flight. Use it to find whom to message or hand a task to.',
+        'List the agents the Switchboard hub knows: their id, whether they are online, their kind and capabilities (task roles), queued direct messages, tasks in flight and the local process (pid, command line) behind each connection. Use it to find whom to message or hand a task to.',
       inputSchema: {},
       annotations: READ_ONLY,
     },

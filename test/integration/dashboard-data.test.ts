@@ -34,6 +34,7 @@ describe('agents for the dashboard', () => {
       connections: 1,
       last_seen: expect.any(String),
       queue_depth: 0,
+      processes: [expect.any(Object)],
     };
     expect({ holding, done, overWs: listed.map((a) => [a.id, a.tasks_in_flight]) }).toEqual({
       holding: { ...child0, tasks_in_flight: 1 },

@@ -282,13 +282,14 @@ describe('presence', () => {
     const alice = await agent('alice');
     await alice.close();
     const agents = await eventually(async () => {
-      const list = (await watcher.request({ type: 'list_agents' }))['agents'] as { id: string; online: boolean }[];
-      return list.find((a) => a.id === 'alice')?.online === false ? list : undefined;
-    }, 'alice to go offline');
+      const list = (await watcher.request({ type: 'list_agents' }))['agents'] as { id: string; online: boolean; processes: object[] }[];
+      const watcherFound = list.find((a) => a.id === 'watcher')?.processes.some((found) => 'pid' in found) === true;
+      return list.find((a) => a.id === 'alice')?.online === false && watcherFound ? list : undefined;
+    }, 'alice to go offline and the process behind the watcher to be found');
     const seen = { display_name: null, kind: null, capabilities: [], last_seen: expect.any(String), queue_depth: 0, tasks_in_flight: 0 };
     expect(agents).toEqual([
-      { id: 'alice', ...seen, online: false, connections: 0 },
-      { id: 'watcher', ...seen, online: true, connections: 1 },
+      { id: 'alice', ...seen, online: false, connections: 0, processes: [] },
+      { id: 'watcher', ...seen, online: true, connections: 1, processes: [{ pid: process.pid, command: expect.any(String), executable: expect.any(String) }] },
     ]);
     const overHttp = await api(ctx.hub, 'GET', '/api/agents');
     expect(overHttp.body).toEqual({ status: 'ok', agents });

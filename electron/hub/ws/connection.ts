@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { closeCodeFor, SwitchboardError, type HubErrorCode } from '../../../shared/protocol/index.js';
 import type { GapRecord } from '../store/inbox-store.js';
 import type { Subscription } from '../messaging/subscription.js';
+import type { TcpEndpoints } from '../peer-process/endpoints.js';
 
 /** How a client proved who it is: a token (header or `hello`), or a browser session's cookie. */
 export type CredentialSource = 'token' | 'cookie';
@@ -38,6 +39,8 @@ export class Connection {
   readonly connectedAt: number;
   /** The address the socket came from. */
   readonly peer: string;
+  /** Both ends of the TCP socket, when it is one: how the process behind the connection is found. */
+  endpoints: TcpEndpoints | undefined;
   identity: Identity | undefined;
   lastActivity: number;
   /** Subscriptions by conversation id, or '*' for all. */

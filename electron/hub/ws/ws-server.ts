@@ -10,6 +10,7 @@ import type { Identity } from './connection.js';
 import type { Guard } from '../http/guard.js';
 import { errorBody } from '../http/respond.js';
 import type { HubServices } from '../services.js';
+import type { TcpEndpoints } from '../peer-process/endpoints.js';
 
 /** Answers a refused upgrade with a plain HTTP error carrying the JSON error body. */
 function refuse(socket: Duplex, error: SwitchboardError): void {
@@ -32,6 +33,13 @@ function peerOf(transport: Duplex): string {
   return (transport as Partial<Socket>).remoteAddress ?? 'unknown';
 }
 
+/** Both ends of a TCP socket; undefined for any other transport. */
+function endpointsOf(transport: Duplex): TcpEndpoints | undefined {
+  const { remoteAddress, remotePort, localAddress, localPort } = transport as Partial<Socket>;
+  if (remoteAddress === undefined || remotePort === undefined || localAddress === undefined || localPort === undefined) return undefined;
+  return { remote: { address: remoteAddress, port: remotePort }, local: { address: localAddress, port: localPort } };
+}
+
 export function createWsEndpoint(
   s: Pick<HubServices, 'config' | 'clock' | 'logger' | 'auth' | 'router' | 'connections' | 'connectionLifecycle'>,
   guard: Guard,
@@ -45,6 +53,7 @@ export function createWsEndpoint(
   const onOpen = (socket: WebSocket, transport: Duplex, admission: Identity | SwitchboardError | undefined, observer: boolean): void => {
     const conn = s.connections.add(socket, peerOf(transport), admission === undefined);
     conn.batchWritesOn(transport);
+    conn.endpoints = endpointsOf(transport);
     let yielding = false;
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       // A connection the hub is closing (revoked token, limit, idle, shutdown) gets nothing more done,

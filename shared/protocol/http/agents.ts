@@ -5,8 +5,20 @@ import { agentInfo } from '../server-frames.js';
 import { okStatus } from './common.js';
 import { defineRoute } from './route.js';
 
-/** An agent as `GET /api/agents` lists it: presence, its offline queue's depth and the tasks it holds (offered or working). */
-export const agentListing = agentInfo.extend({ queue_depth: z.number().int(), tasks_in_flight: z.number().int() });
+/** The local process at the other end of one of an agent's connections: its pid, full command line and executable (null when unreadable). */
+export const knownProcess = z.object({ pid: z.number().int(), command: z.string(), executable: z.string().nullable() });
+
+/** A connection whose process the hub could not find: from another machine, another user's process, or a lookup still under way. */
+export const unknownProcess = z.object({ unknown: z.literal(true), reason: z.string() });
+
+export const connectionProcess = z.union([knownProcess, unknownProcess]);
+export type ConnectionProcess = z.output<typeof connectionProcess>;
+
+/**
+ * An agent as `GET /api/agents` lists it: presence, its offline queue's depth, the tasks it holds (offered
+ * or working) and the process behind each of its connections (none for an agent offline or on another hub).
+ */
+export const agentListing = agentInfo.extend({ queue_depth: z.number().int(), tasks_in_flight: z.number().int(), processes: z.array(connectionProcess) });
 export type AgentListing = z.output<typeof agentListing>;
 
 export const listAgentsResponse = z.object({ status: okStatus, agents: z.array(agentListing) });

@@ -1,8 +1,8 @@
 /** Agents as listed by the hub with the presence pushes laid over them, pure. */
 import type { AgentInfo, AgentListing } from '../../../../shared/index.js';
 
-/** An agent as `GET /api/agents` lists it, or as a presence push brought it before the listing did (without the listing's count). */
-export type ListedAgent = AgentInfo & Partial<Pick<AgentListing, 'tasks_in_flight'>>;
+/** An agent as `GET /api/agents` lists it, or as a presence push brought it before the listing did (without the listing's count and processes). */
+export type ListedAgent = AgentInfo & Partial<Pick<AgentListing, 'tasks_in_flight' | 'processes'>>;
 
 /**
  * Presence pushes carry `online`, `connections` and `last_seen` but not the listing's counts, so a pushed

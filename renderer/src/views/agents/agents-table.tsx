@@ -1,6 +1,7 @@
 /** Every agent the hub knows: who it is, whether it is online and how busy. */
 import { formatAgo, formatCount, formatDateTime } from '../../components/format.js';
 import { agentKey, type ListedAgent } from './agent-list-model.js';
+import { processLabels } from './process-label.js';
 
 export function AgentsTable({ agents }: { agents: readonly ListedAgent[] }) {
   return (
@@ -14,6 +15,7 @@ export function AgentsTable({ agents }: { agents: readonly ListedAgent[] }) {
             <th scope="col" className="num">
               Connections
             </th>
+            <th scope="col">Process</th>
             <th scope="col">Last seen</th>
             <th scope="col" className="num">
               Tasks in flight
@@ -54,9 +56,22 @@ function AgentRow({ agent }: { agent: ListedAgent }) {
         {agent.online ? 'Online' : 'Offline'}
       </td>
       <td className="num">{formatCount(agent.connections)}</td>
+      <td data-testid="agent-process">
+        <AgentProcesses agent={agent} />
+      </td>
       <td title={formatDateTime(agent.last_seen)}>{formatAgo(agent.last_seen)}</td>
       <td className="num">{agent.tasks_in_flight === undefined ? '—' : formatCount(agent.tasks_in_flight)}</td>
       <td className="num">{agent.queue_depth === undefined ? '—' : formatCount(agent.queue_depth)}</td>
     </tr>
   );
+}
+
+/** The processes behind an online agent's connections; none for one offline, or listed only by a presence push so far. */
+function AgentProcesses({ agent }: { agent: ListedAgent }) {
+  if (!agent.online || agent.processes === undefined || agent.processes.length === 0) return <span className="muted">—</span>;
+  return processLabels(agent.processes).map((label) => (
+    <div key={label.text + label.title} className={label.text === 'unknown' ? 'muted agent-process' : 'mono agent-process'} title={label.title}>
+      {label.text}
+    </div>
+  ));
 }

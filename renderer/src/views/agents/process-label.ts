@@ -1,0 +1,34 @@
+/** How the dashboard names the process behind a connection: short enough for a table cell, the full command line kept for its tooltip. */
+import type { ConnectionProcess } from '../../../../shared/index.js';
+
+/** Most characters of a command shown in the table. */
+const MAX_COMMAND_CHARS = 40;
+
+export interface ProcessLabel {
+  text: string;
+  /** The full command line and executable, or why the process is unknown. */
+  title: string;
+}
+
+/** One label per process: `python3 planner.py · pid 4242`, or `unknown`; connections of one process are shown once. */
+export function processLabels(processes: readonly ConnectionProcess[]): ProcessLabel[] {
+  const labels = new Map<string, ProcessLabel>();
+  for (const found of processes) {
+    if ('unknown' in found) labels.set(`unknown ${found.reason}`, { text: 'unknown', title: found.reason });
+    else
+      labels.set(`pid ${found.pid}`, {
+        text: `${shortCommand(found.command)} · pid ${found.pid}`,
+        title: `${found.command}\n${found.executable ?? ''}`.trim(),
+      });
+  }
+  return [...labels.values()];
+}
+
+/** `/usr/bin/python3 /home/me/agents/planner.py --fast` → `python3 planner.py --fast`: paths by their last part, cut at MAX_COMMAND_CHARS. */
+export function shortCommand(command: string): string {
+  const short = command
+    .split(' ')
+    .map((arg) => (arg.includes('://') ? arg : (arg.split(/[\\/]/).at(-1) ?? arg)))
+    .join(' ');
+  return short.length > MAX_COMMAND_CHARS ? `${short.slice(0, MAX_COMMAND_CHARS - 1)}…` : short;
+}
