@@ -70,6 +70,19 @@ describe.runIf(process.platform === 'linux')('the process behind a connection', 
     expect(listed.find((agent) => agent.id === 'reviewer')?.processes).toEqual([mine, mine]);
   });
 
+  it('shows another agent’s command line, which may hold secrets, to admins only: an agent sees its own and others’ pids', async () => {
+    await ctx.admin('reviewer');
+    const coder = await ctx.agent('coder');
+    await processesOf(ctx.hub, 'reviewer');
+    await processesOf(ctx.hub, 'coder');
+    const listed = (await coder.request({ type: 'list_agents' }))['agents'] as AgentListing[];
+    const processes = (agent: string) => listed.find((listedAgent) => listedAgent.id === agent)?.processes;
+    expect({ own: processes('coder'), other: processes('reviewer') }).toEqual({
+      own: [{ pid: process.pid, command: expect.stringContaining(process.execPath), executable: realpathSync(process.execPath) }],
+      other: [{ pid: process.pid, command: null, executable: null }],
+    });
+  });
+
   it('shows the same processes to a coding assistant through the MCP list_agents tool', async () => {
     await ctx.admin('coder');
     const found = await processesOf(ctx.hub, 'coder');

@@ -9,8 +9,8 @@ import { parseWith } from './parse.js';
 export function tokenRoutes(s: AgentListingServices & RevocationServices): Route[] {
   return [
     route('listAgents', {
-      handle() {
-        return { body: { status: 'ok', agents: listAgents(s) } };
+      handle(ctx) {
+        return { body: { status: 'ok', agents: listAgents(s, requireIdentity(ctx)) } };
       },
     }),
     route('listTokens', {

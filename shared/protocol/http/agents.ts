@@ -5,8 +5,12 @@ import { agentInfo } from '../server-frames.js';
 import { okStatus } from './common.js';
 import { defineRoute } from './route.js';
 
-/** The local process at the other end of one of an agent's connections: its pid, full command line and executable (null when unreadable). */
-export const knownProcess = z.object({ pid: z.number().int(), command: z.string(), executable: z.string().nullable() });
+/**
+ * The local process at the other end of one of an agent's connections: its pid, full command line and
+ * executable. A command line may hold secrets, so only admins and the agent itself see those two; anyone
+ * else gets null (as for an executable that could not be read).
+ */
+export const knownProcess = z.object({ pid: z.number().int(), command: z.string().nullable(), executable: z.string().nullable() });
 
 /** A connection whose process the hub could not find: from another machine, another user's process, or a lookup still under way. */
 export const unknownProcess = z.object({ unknown: z.literal(true), reason: z.string() });

@@ -17,8 +17,8 @@ export function processLabels(processes: readonly ConnectionProcess[]): ProcessL
     if ('unknown' in found) labels.set(`unknown ${found.reason}`, { text: 'unknown', title: found.reason });
     else
       labels.set(`pid ${found.pid}`, {
-        text: `${shortCommand(found.command)} · pid ${found.pid}`,
-        title: `${found.command}\n${found.executable ?? ''}`.trim(),
+        text: found.command === null ? `pid ${found.pid}` : `${shortCommand(found.command)} · pid ${found.pid}`,
+        title: found.command === null ? 'Its command line is shown to admins only' : `${found.command}\n${found.executable ?? ''}`.trim(),
       });
   }
   return [...labels.values()];
