@@ -92,8 +92,15 @@ describe('buildCharts', () => {
   });
 
   it('gives requests per minute for coarser buckets', () => {
-    const coarse = buildCharts({ ...answer, rollups: [bucket('coder', since, { count: 30 })] }, since, until, 15, agentColors(['coder']));
+    const coarse = buildCharts({ ...answer, rollups: [bucket('coder', since, { count: 30 })] }, since, since + 15 * MINUTE, 15, agentColors(['coder']));
     expect(coarse.requests[0]?.points[0]?.y).toBe(2);
+  });
+
+  it('leaves the bucket still filling out of the requests line, so it does not draw as a drop', () => {
+    const filling = buildCharts({ ...answer, rollups: [bucket('coder', since + 4 * MINUTE, { count: 1 })] }, since, until - 30_000, 1, agentColors(['coder']));
+    expect(filling.requests[0]?.points.map((p) => p.y)).toEqual([0, 0, 0, 0, null]);
+    const coarse = buildCharts({ ...answer, rollups: [bucket('coder', since, { count: 30 })] }, since, until, 15, agentColors(['coder']));
+    expect(coarse.requests[0]?.points.map((p) => p.y)).toEqual([null]);
   });
 });
 

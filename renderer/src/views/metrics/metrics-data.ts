@@ -32,7 +32,8 @@ export interface ChartSet {
 
 /**
  * One line per agent for requests per minute (an empty bucket is 0) and error rate (an empty bucket is no
- * data, not 0 %), and p50 (solid) and p95 (dashed) latency per agent.
+ * data, not 0 %), and p50 (solid) and p95 (dashed) latency per agent. The bucket still filling at `until`
+ * is left out of the requests line: its partial count would draw as a drop at the right edge.
  */
 export function buildCharts(answer: MetricRollupsResponse, since: number, until: number, bucketMinutes: number, colors: Map<string, string>): ChartSet {
   const size = bucketMinutes * 60_000;
@@ -59,7 +60,8 @@ export function buildCharts(answer: MetricRollupsResponse, since: number, until:
         const b = buckets.get(x);
         return { x, y: b === undefined ? empty : pick(b) };
       });
-    charts.requests.push({ id: agent, label: agent, color, points: at((b) => b.count / bucketMinutes, 0) });
+    const requests = at((b) => b.count / bucketMinutes, 0).map((p) => (p.x + size > until ? { x: p.x, y: null } : p));
+    charts.requests.push({ id: agent, label: agent, color, points: requests });
     charts.errorRate.push({ id: agent, label: agent, color, points: at((b) => b.error_rate, null) });
     // With one agent the two percentiles get two colours; with several, the agent's colour and a dash for p95.
     charts.latency.push({ id: `${agent}-p50`, label: `${agent} p50`, color: single ? 'var(--chart-1)' : color, points: at((b) => b.p50_ms, null) });

@@ -4,6 +4,7 @@
  */
 import { Sparkline } from '../../components/sparkline.js';
 import { formatCount, formatDecimal } from '../../components/format.js';
+import { completedMinutes } from './minute-history.js';
 
 export interface RateCardProps {
   label: string;
@@ -37,7 +38,7 @@ export function RateCard({ label, perSecond, perMinute, hourLabel, color, testId
           <div className="muted rate-hint">
             {hourLabel}: {formatCount(hourTotal ?? 0)}
           </div>
-          <Sparkline values={perMinute} label={`${hourLabel}, per minute`} color={color} height={28} testId={`sparkline-${testId}-hour`} />
+          <Sparkline values={completedMinutes(perMinute)} label={`${hourLabel}, per minute`} color={color} height={28} testId={`sparkline-${testId}-hour`} />
         </>
       )}
     </section>
