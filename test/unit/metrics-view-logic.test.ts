@@ -1,7 +1,7 @@
 // The metrics view's pure parts: chart axes, series from rollups, and the live alert list.
 import { describe, expect, it } from 'vitest';
 import type { AlertRecord, InteractionSummary, MetricRollupsResponse } from '../../shared/index.js';
-import { niceTicks, timeTicks } from '../../renderer/src/components/chart-scale.js';
+import { axisStart, niceTicks, timeTicks } from '../../renderer/src/components/chart-scale.js';
 import { mergeAlerts, occurrencesText } from '../../renderer/src/views/metrics/alert-list.js';
 import { agentColors, buildCharts, sumCounts } from '../../renderer/src/views/metrics/metrics-data.js';
 
@@ -66,6 +66,21 @@ describe('timeTicks', () => {
   });
 });
 
+describe('axisStart', () => {
+  const windowStart = Date.UTC(2026, 0, 1, 10, 0);
+
+  it('is the whole window for a hub older than it, or while its age is not known', () => {
+    expect(axisStart(windowStart, windowStart + 30 * MINUTE, windowStart - MINUTE)).toBe(windowStart);
+    expect(axisStart(windowStart, windowStart + 30 * MINUTE, undefined)).toBe(windowStart);
+  });
+
+  it('is the start of a younger hub, or its first data point when that is earlier', () => {
+    expect(axisStart(windowStart, undefined, windowStart + 40 * MINUTE)).toBe(windowStart + 40 * MINUTE);
+    expect(axisStart(windowStart, windowStart + 50 * MINUTE, windowStart + 40 * MINUTE)).toBe(windowStart + 40 * MINUTE);
+    expect(axisStart(windowStart, windowStart + 10 * MINUTE, windowStart + 40 * MINUTE)).toBe(windowStart + 10 * MINUTE);
+  });
+});
+
 describe('buildCharts', () => {
   const since = Date.UTC(2026, 0, 1, 10, 0);
   const until = since + 5 * MINUTE;
@@ -94,6 +109,16 @@ describe('buildCharts', () => {
   it('gives requests per minute for coarser buckets', () => {
     const coarse = buildCharts({ ...answer, rollups: [bucket('coder', since, { count: 30 })] }, since, since + 15 * MINUTE, 15, agentColors(['coder']));
     expect(coarse.requests[0]?.points[0]?.y).toBe(2);
+  });
+
+  it('starts a young hub’s axis at its first data, not squeezed into the right edge of the window', () => {
+    const hourAgo = until - 60 * MINUTE;
+    const young = buildCharts(answer, hourAgo, until, 1, agentColors(['coder', 'planner']), since + 30_000);
+    expect(young.domain).toEqual([since, until]);
+    expect(young.requests[0]?.points.map((p) => p.x)).toEqual([0, 1, 2, 3, 4].map((i) => since + i * MINUTE));
+    const old = buildCharts(answer, hourAgo, until, 1, agentColors(['coder', 'planner']), hourAgo - MINUTE);
+    expect(old.domain).toEqual([hourAgo, until]);
+    expect(old.requests[0]?.points).toHaveLength(60);
   });
 
   it('leaves the bucket still filling out of the requests line, so it does not draw as a drop', () => {

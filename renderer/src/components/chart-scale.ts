@@ -41,3 +41,13 @@ export function timeTicks(from: number, to: number, maxTicks: number): number[] 
   for (let t = Math.ceil((from + offset) / step) * step - offset; t <= to; t += step) ticks.push(t);
   return ticks;
 }
+
+/**
+ * Where a chart's time axis starts. A hub younger than the window has nothing to show before it started, so
+ * the axis starts at its start or at its first data point, whichever is earlier (stored data can predate a
+ * restart); otherwise it is the whole window. `hubStart` undefined (not known yet) keeps the whole window.
+ */
+export function axisStart(windowStart: number, firstData: number | undefined, hubStart: number | undefined): number {
+  if (hubStart === undefined || hubStart <= windowStart) return windowStart;
+  return Math.max(windowStart, firstData === undefined ? hubStart : Math.min(hubStart, firstData));
+}

@@ -3,7 +3,7 @@
  * chart series built from them. Pure, so it is easy to reason about without a DOM.
  */
 import type { InteractionSummary, MetricRollupsResponse } from '../../../../shared/index.js';
-import type { ChartSeries } from '../../components/chart-scale.js';
+import { axisStart, type ChartSeries } from '../../components/chart-scale.js';
 
 const PALETTE = [
   'var(--chart-1)',
@@ -26,7 +26,7 @@ export interface ChartSet {
   requests: ChartSeries[];
   errorRate: ChartSeries[];
   latency: ChartSeries[];
-  /** The x axis: from the first bucket's start to the window's end. */
+  /** The x axis: from the first bucket's start (or, for a hub younger than the window, its first data) to the window's end. */
   domain: [number, number];
 }
 
@@ -35,9 +35,18 @@ export interface ChartSet {
  * data, not 0 %), and p50 (solid) and p95 (dashed) latency per agent. The bucket still filling at `until`
  * is left out of the requests line: its partial count would draw as a drop at the right edge.
  */
-export function buildCharts(answer: MetricRollupsResponse, since: number, until: number, bucketMinutes: number, colors: Map<string, string>): ChartSet {
+export function buildCharts(
+  answer: MetricRollupsResponse,
+  since: number,
+  until: number,
+  bucketMinutes: number,
+  colors: Map<string, string>,
+  hubStart?: number,
+): ChartSet {
   const size = bucketMinutes * 60_000;
-  const first = Math.floor(since / size) * size;
+  const dataStarts = answer.rollups.map((bucket) => Date.parse(bucket.start));
+  const firstData = dataStarts.length === 0 ? undefined : Math.min(...dataStarts);
+  const first = Math.floor(axisStart(since, firstData, hubStart) / size) * size;
   const starts: number[] = [];
   for (let t = first; t < until; t += size) starts.push(t);
 

@@ -35,12 +35,15 @@ export function MetricsView() {
 
   const totals = useHubQuery(httpRoutes.agentMetrics, { query: { since, until } });
   const rollups = useHubQuery(httpRoutes.metricRollups, { query: { since, until, bucket: timeWindow.bucket, agent } });
+  // Asked again with every tick of the clock, so the hub's uptime and `until` are of the same moment.
+  const status = useHubQuery(httpRoutes.hubStatus, { refreshOn: until });
+  const hubStart = status.data === undefined ? undefined : until - status.data.uptime * 1000;
 
   const allTotals = useMemo(() => totals.data?.agents ?? [], [totals.data]);
   const colors = useMemo(() => agentColors([...allTotals.map((t) => t.agent), ...(agent === undefined ? [] : [agent])]), [allTotals, agent]);
   const charts = useMemo(
-    () => (rollups.data === undefined ? undefined : buildCharts(rollups.data, since, until, timeWindow.bucketMinutes, colors)),
-    [rollups.data, since, until, timeWindow.bucketMinutes, colors],
+    () => (rollups.data === undefined ? undefined : buildCharts(rollups.data, since, until, timeWindow.bucketMinutes, colors, hubStart)),
+    [rollups.data, since, until, timeWindow.bucketMinutes, colors, hubStart],
   );
   const selectedTotals = agent === undefined ? allTotals : allTotals.filter((t) => t.agent === agent);
   const pickable = [...colors.keys()];

@@ -1,4 +1,5 @@
 /** The overview: is the hub up, where, since when, who is connected, how busy it is right now, and its link to other hubs. */
+import { useMemo } from 'react';
 import { httpRoutes } from '../../../../shared/index.js';
 import { hubAccess } from '../../api/http.js';
 import { formatCount, formatDuration } from '../../components/format.js';
@@ -8,6 +9,7 @@ import { useStore } from '../../store/store.js';
 import { DatabaseBanner } from './database-banner.js';
 import { FederationCard } from './federation-card.js';
 import { GettingStarted } from './getting-started.js';
+import { hourHistory } from './minute-history.js';
 import { OpenAlertsCard } from './open-alerts-card.js';
 import { RateCard } from './rate-card.js';
 import './overview.css';
@@ -29,6 +31,12 @@ export function OverviewView() {
   });
 
   const data = status.data;
+  const uptime = data?.uptime;
+  const messagesHour = useMemo(
+    () => (history.data === undefined ? undefined : hourHistory(history.data.minutes, (m) => m.messages, uptime)),
+    [history.data, uptime],
+  );
+  const tasksHour = useMemo(() => (history.data === undefined ? undefined : hourHistory(history.data.minutes, (m) => m.tasks, uptime)), [history.data, uptime]);
   // The window itself is connected as an agent (the person); it is not one of the agents to count.
   const otherAgents = agents.data?.agents.filter((agent) => agent.id !== session?.agent);
   const agentsOnline = otherAgents?.filter((agent) => agent.online).length ?? data?.agents_online;
@@ -88,19 +96,12 @@ export function OverviewView() {
         <RateCard
           label="Message rate"
           perSecond={rates.messages}
-          perMinute={history.data?.minutes.map((minute) => minute.messages)}
+          hour={messagesHour}
           hourLabel="Messages in the last hour"
           color="var(--chart-1)"
           testId="messages"
         />
-        <RateCard
-          label="Task rate"
-          perSecond={rates.tasks}
-          perMinute={history.data?.minutes.map((minute) => minute.tasks)}
-          hourLabel="Tasks created in the last hour"
-          color="var(--chart-3)"
-          testId="tasks"
-        />
+        <RateCard label="Task rate" perSecond={rates.tasks} hour={tasksHour} hourLabel="Tasks created in the last hour" color="var(--chart-3)" testId="tasks" />
         <OpenAlertsCard admin={session?.admin ?? false} />
       </div>
     </div>

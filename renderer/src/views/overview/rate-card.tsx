@@ -4,24 +4,23 @@
  */
 import { Sparkline } from '../../components/sparkline.js';
 import { formatCount, formatDecimal } from '../../components/format.js';
-import { completedMinutes } from './minute-history.js';
+import type { HourHistory } from './minute-history.js';
 
 export interface RateCardProps {
   label: string;
   /** Per-second counts, newest last (the store's `rates`). */
   perSecond: readonly number[];
-  /** Per-minute counts for the last hour, newest last; undefined while the hub has not answered. */
-  perMinute: readonly number[] | undefined;
+  /** The last hour from the hub; undefined while the hub has not answered. */
+  hour: HourHistory | undefined;
   /** What the per-minute series counts, e.g. "Messages in the last hour". */
   hourLabel: string;
   color: string;
   testId: string;
 }
 
-export function RateCard({ label, perSecond, perMinute, hourLabel, color, testId }: RateCardProps) {
+export function RateCard({ label, perSecond, hour, hourLabel, color, testId }: RateCardProps) {
   const lastSecond = perSecond[perSecond.length - 1] ?? 0;
   const average = perSecond.reduce((sum, value) => sum + value, 0) / Math.max(1, perSecond.length);
-  const hourTotal = perMinute?.reduce((sum, value) => sum + value, 0);
   return (
     <section className="card rate-card" aria-label={label}>
       <div className="stat-label">{label}</div>
@@ -33,12 +32,12 @@ export function RateCard({ label, perSecond, perMinute, hourLabel, color, testId
         {formatDecimal(average)} /s on average over the last {perSecond.length} seconds
       </div>
       <Sparkline values={perSecond} label={`${label}, per second, last 60 seconds`} color={color} testId={`sparkline-${testId}`} />
-      {perMinute === undefined ? null : (
+      {hour === undefined ? null : (
         <>
           <div className="muted rate-hint">
-            {hourLabel}: {formatCount(hourTotal ?? 0)}
+            {hourLabel}: {formatCount(hour.total)}
           </div>
-          <Sparkline values={completedMinutes(perMinute)} label={`${hourLabel}, per minute`} color={color} height={28} testId={`sparkline-${testId}-hour`} />
+          <Sparkline values={hour.minutes} label={`${hourLabel}, per minute`} color={color} height={28} testId={`sparkline-${testId}-hour`} />
         </>
       )}
     </section>
