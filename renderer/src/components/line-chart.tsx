@@ -4,7 +4,8 @@
  * neighbour is drawn as a dot so it does not vanish.
  */
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { DAY, niceTicks, timeTicks, type ChartPoint, type ChartSeries } from './chart-scale.js';
+import { isolatedPoints, linePath } from './chart-path.js';
+import { DAY, niceTicks, timeTicks, type ChartSeries } from './chart-scale.js';
 import './charts.css';
 
 export type { ChartPoint, ChartSeries } from './chart-scale.js';
@@ -41,26 +42,6 @@ function formatMoment(ms: number, span: number): string {
   const at = new Date(ms);
   const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
   return span > DAY ? `${at.toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' })} ${time}` : time;
-}
-
-/** The SVG path of one series: `M`/`L` runs, broken where y is null. */
-function linePath(points: readonly ChartPoint[], x: (v: number) => number, y: (v: number) => number): string {
-  let d = '';
-  let pen = false;
-  for (const point of points) {
-    if (point.y === null) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${x(point.x).toFixed(1)},${y(point.y).toFixed(1)}`;
-    pen = true;
-  }
-  return d;
-}
-
-/** Points with no neighbour on either side, which a path would not show. */
-function isolatedPoints(points: readonly ChartPoint[]): ChartPoint[] {
-  return points.filter((point, i) => point.y !== null && (points[i - 1]?.y ?? null) === null && (points[i + 1]?.y ?? null) === null);
 }
 
 function useElementWidth(fallback: number) {
@@ -185,7 +166,7 @@ export function LineChart({ title, series, xDomain, formatY, yMinMax = 0, height
             <g key={s.id} className="line-chart-series" style={{ color: s.color }}>
               <path d={linePath(s.points, x, y)} strokeDasharray={s.dashed === true ? '5 4' : undefined} />
               {isolatedPoints(s.points).map((p) => (
-                <circle key={p.x} cx={x(p.x)} cy={y(p.y ?? 0)} r={2.5} />
+                <circle key={p.x} cx={x(p.x)} cy={y(p.y)} r={2.5} />
               ))}
             </g>
           ))}
