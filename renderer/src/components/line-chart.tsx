@@ -5,6 +5,7 @@
  */
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { isolatedPoints, linePath } from './chart-path.js';
+import { valuesAt } from './chart-values.js';
 import { DAY, niceTicks, timeTicks, type ChartSeries } from './chart-scale.js';
 import './charts.css';
 
@@ -117,13 +118,7 @@ export function LineChart({ title, series, xDomain, formatY, yMinMax = 0, height
     setActive(next[event.key]);
   };
 
-  const tooltipRows =
-    activeTime === undefined
-      ? []
-      : series.flatMap((s) => {
-          const point = s.points.find((p) => p.x === activeTime);
-          return point === undefined || point.y === null ? [] : [{ id: s.id, label: s.label, color: s.color, dashed: s.dashed === true, value: point.y }];
-        });
+  const tooltipRows = activeTime === undefined ? [] : valuesAt(series, activeTime);
   const tooltipLeft = activeTime === undefined ? 0 : x(activeTime);
   const flip = tooltipLeft > width * 0.6;
 
