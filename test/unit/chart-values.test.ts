@@ -15,6 +15,11 @@ describe('valuesAt', () => {
     expect(rows.map((row) => `${row.label}=${row.value}${row.dashed ? ' dashed' : ''}`)).toEqual(['coder p50=100', 'coder p95=100 dashed']);
   });
 
+  it('says a bucket still filling holds a count so far', () => {
+    const rows = valuesAt([{ ...line('coder', [5, 6]), filling: { x: 2 * MINUTE, y: 1 } }], 2 * MINUTE);
+    expect(rows).toMatchObject([{ label: 'coder', value: 1, partial: true }]);
+  });
+
   it('leaves out a series with no data at that moment instead of showing it as 0', () => {
     const rows = valuesAt([line('coder', [5, null]), line('planner', [0, 0])], MINUTE);
     expect(rows.map((row) => row.label)).toEqual(['planner']);

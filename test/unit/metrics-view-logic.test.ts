@@ -121,11 +121,14 @@ describe('buildCharts', () => {
     expect(old.requests[0]?.points).toHaveLength(60);
   });
 
-  it('leaves the bucket still filling out of the requests line, so it does not draw as a drop', () => {
+  it('keeps the bucket still filling apart from the requests line, so it does not draw as a drop', () => {
     const filling = buildCharts({ ...answer, rollups: [bucket('coder', since + 4 * MINUTE, { count: 1 })] }, since, until - 30_000, 1, agentColors(['coder']));
-    expect(filling.requests[0]?.points.map((p) => p.y)).toEqual([0, 0, 0, 0, null]);
+    expect(filling.requests[0]?.points.map((p) => p.y)).toEqual([0, 0, 0, 0]);
+    expect(filling.requests[0]?.filling).toEqual({ x: since + 4 * MINUTE, y: 1 });
     const coarse = buildCharts({ ...answer, rollups: [bucket('coder', since, { count: 30 })] }, since, until, 15, agentColors(['coder']));
-    expect(coarse.requests[0]?.points.map((p) => p.y)).toEqual([null]);
+    expect(coarse.requests[0]?.points).toEqual([]);
+    expect(coarse.requests[0]?.filling).toEqual({ x: since, y: 2 });
+    expect(charts.requests[0]?.filling).toBeUndefined();
   });
 });
 

@@ -13,6 +13,11 @@ export interface ChartSeries {
   color: string;
   dashed?: boolean;
   points: readonly ChartPoint[];
+  /**
+   * The bucket still filling at the window's end, kept out of `points` (its count so far would draw as a
+   * drop); the chart shows it apart, as a hollow dot on a dotted tail, and the tooltip says "so far".
+   */
+  filling?: { x: number; y: number };
 }
 
 const MINUTE = 60_000;

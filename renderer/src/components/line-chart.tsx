@@ -74,7 +74,7 @@ export function LineChart({ title, series, xDomain, formatY, yMinMax = 0, height
     let max = yMinMax;
     const xs = new Set<number>();
     for (const s of series) {
-      for (const p of s.points) {
+      for (const p of s.filling === undefined ? s.points : [...s.points, s.filling]) {
         if (p.y === null) continue;
         max = Math.max(max, p.y);
         xs.add(p.x);
@@ -163,6 +163,7 @@ export function LineChart({ title, series, xDomain, formatY, yMinMax = 0, height
               {isolatedPoints(s.points).map((p) => (
                 <circle key={p.x} cx={x(p.x)} cy={y(p.y)} r={2.5} />
               ))}
+              {s.filling === undefined ? null : <FillingTail series={s} x={x} y={y} />}
             </g>
           ))}
           {activeTime === undefined ? null : (
@@ -189,7 +190,10 @@ export function LineChart({ title, series, xDomain, formatY, yMinMax = 0, height
                 <div key={row.id} className="line-chart-tooltip-row">
                   <Swatch color={row.color} dashed={row.dashed} />
                   <span>{row.label}</span>
-                  <strong>{formatY(row.value)}</strong>
+                  <strong>
+                    {formatY(row.value)}
+                    {row.partial ? ' so far' : ''}
+                  </strong>
                 </div>
               ))}
             </>
@@ -205,6 +209,19 @@ export function LineChart({ title, series, xDomain, formatY, yMinMax = 0, height
         ))}
       </ul>
     </figure>
+  );
+}
+
+/** The bucket still filling: a hollow dot, joined to the line's last point by a dotted tail. */
+function FillingTail({ series, x, y }: { series: ChartSeries; x: (v: number) => number; y: (v: number) => number }) {
+  const filling = series.filling;
+  if (filling === undefined) return null;
+  const last = series.points.findLast((p) => p.y !== null && p.x < filling.x);
+  return (
+    <g className="line-chart-filling">
+      {last === undefined || last.y === null ? null : <line x1={x(last.x)} y1={y(last.y)} x2={x(filling.x)} y2={y(filling.y)} />}
+      <circle cx={x(filling.x)} cy={y(filling.y)} r={3} />
+    </g>
   );
 }
 

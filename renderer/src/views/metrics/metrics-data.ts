@@ -33,7 +33,7 @@ export interface ChartSet {
 /**
  * One line per agent for requests per minute (an empty bucket is 0) and error rate (an empty bucket is no
  * data, not 0 %), and p50 (solid) and p95 (dashed) latency per agent. The bucket still filling at `until`
- * is left out of the requests line: its partial count would draw as a drop at the right edge.
+ * is kept apart from the requests line (`filling`): its partial count would draw as a drop at the right edge.
  */
 export function buildCharts(
   answer: MetricRollupsResponse,
@@ -69,8 +69,15 @@ export function buildCharts(
         const b = buckets.get(x);
         return { x, y: b === undefined ? empty : pick(b) };
       });
-    const requests = at((b) => b.count / bucketMinutes, 0).map((p) => (p.x + size > until ? { x: p.x, y: null } : p));
-    charts.requests.push({ id: agent, label: agent, color, points: requests });
+    const requests = at((b) => b.count / bucketMinutes, 0);
+    const filling = requests.find((p) => p.x + size > until);
+    charts.requests.push({
+      id: agent,
+      label: agent,
+      color,
+      points: requests.filter((p) => p !== filling),
+      ...(filling === undefined ? {} : { filling: { x: filling.x, y: filling.y ?? 0 } }),
+    });
     charts.errorRate.push({ id: agent, label: agent, color, points: at((b) => b.error_rate, null) });
     // With one agent the two percentiles get two colours; with several, the agent's colour and a dash for p95.
     charts.latency.push({ id: `${agent}-p50`, label: `${agent} p50`, color: single ? 'var(--chart-1)' : color, points: at((b) => b.p50_ms, null) });
