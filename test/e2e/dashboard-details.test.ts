@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Agent } from '../../sdk/index.js';
-import { BUILT_DASHBOARD, launchChromium, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
+import { BUILT_DASHBOARD, launchChromium, openDashboard, screenshot, showView, type DashboardPage, closeDashboard } from '../helpers/browser.js';
 import { agentToken, api, startHub, type TestHub } from '../helpers/hub.js';
 import { FAST } from '../helpers/sdk.js';
 import { eventually } from '../helpers/wait.js';
@@ -36,11 +36,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(async () => {
-  if (dashboard === undefined) return;
-  const { errors } = dashboard;
-  await dashboard.close();
+  const shown = dashboard;
   dashboard = undefined;
-  expect(errors, 'console errors on the page').toEqual([]);
+  await closeDashboard(shown);
 });
 
 afterAll(async () => {

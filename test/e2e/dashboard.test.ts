@@ -9,7 +9,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWindowSession } from '../../electron/shell/window-session.js';
 import { connect, type Agent } from '../../sdk/index.js';
-import { BUILT_DASHBOARD, launchChromium, loginLink, newWindow, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
+import {
+  BUILT_DASHBOARD,
+  launchChromium,
+  loginLink,
+  newWindow,
+  openDashboard,
+  screenshot,
+  showView,
+  type DashboardPage,
+  closeDashboard,
+} from '../helpers/browser.js';
 import { startReceiver } from '../helpers/callback-receiver.js';
 import { damageRunningDatabase } from '../helpers/damage.js';
 import { agentToken, api, startHub, tempDir, type TestHub } from '../helpers/hub.js';
@@ -56,11 +66,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(async () => {
-  if (dashboard === undefined) return;
-  const { errors } = dashboard;
-  await dashboard.close();
+  const shown = dashboard;
   dashboard = undefined;
-  expect(errors, 'console errors on the page').toEqual([]);
+  await closeDashboard(shown);
 });
 
 afterAll(async () => {
@@ -102,10 +110,9 @@ describe('overview', () => {
       expect(Number(await page.getByTestId('stat-messages').textContent())).toBeGreaterThanOrEqual(3);
       await page.getByTestId('sparkline-messages').waitFor();
       await screenshot(page, `overview-${scheme}`);
-      const { errors } = dashboard as DashboardPage;
-      await (dashboard as DashboardPage).close();
+      const shown = dashboard;
       dashboard = undefined;
-      expect(errors, 'console errors on the page').toEqual([]);
+      await closeDashboard(shown);
     }
   });
 });
@@ -358,10 +365,9 @@ describe('a damaged database', () => {
       await banner.filter({ hasText: 'the hub is read-only' }).waitFor({ timeout: 15_000 });
       expect(await banner.textContent()).toContain('Restore backup…');
       await screenshot(page, 'overview-database-damaged-light');
-      const { errors } = dashboard;
-      await dashboard.close();
+      const shown = dashboard;
       dashboard = undefined;
-      expect(errors, 'console errors on the page').toEqual([]);
+      await closeDashboard(shown);
     } finally {
       await dashboard?.close();
       dashboard = undefined;

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FederationStatus } from '../../shared/index.js';
-import { BUILT_DASHBOARD, launchChromium, openDashboard, screenshot, showView, type DashboardPage } from '../helpers/browser.js';
+import { BUILT_DASHBOARD, launchChromium, openDashboard, screenshot, showView, type DashboardPage, closeDashboard } from '../helpers/browser.js';
 import { api, connectAgent, startHub, type TestClient, type TestHub } from '../helpers/hub.js';
 import { startNats, type NatsServer } from '../helpers/nats.js';
 import { unusedPort } from '../helpers/ports.js';
@@ -84,11 +84,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(async () => {
-  if (dashboard === undefined) return;
-  const { errors } = dashboard;
-  await dashboard.close();
+  const shown = dashboard;
   dashboard = undefined;
-  expect(errors, 'console errors on the page').toEqual([]);
+  await closeDashboard(shown);
 });
 
 afterAll(async () => {
@@ -112,10 +110,9 @@ describe('the federation card', () => {
       expect(await card.getByTestId('federation-server').textContent()).toContain(nats.url.replace('nats://', ''));
       expect(await card.getByTestId('federation-last-error').textContent()).toBe('No errors since the hub started.');
       await screenshot(page, `overview-federation-${scheme}`);
-      const { errors } = dashboard as DashboardPage;
-      await (dashboard as DashboardPage).close();
+      const shown = dashboard;
       dashboard = undefined;
-      expect(errors, 'console errors on the page').toEqual([]);
+      await closeDashboard(shown);
     }
   });
 
@@ -137,10 +134,9 @@ describe('the federation card', () => {
       ['coder', 'on workstation'],
     ]);
     await screenshot(page, 'conversation-federated-light');
-    const { errors } = dashboard;
-    await dashboard.close();
+    const shown = dashboard;
     dashboard = undefined;
-    expect(errors, 'console errors on the page').toEqual([]);
+    await closeDashboard(shown);
   });
 
   it('turns to not connected while NATS is down, counts the local messages waiting, and catches up once NATS is back', async () => {

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { TestHub } from './hub.js';
 import { BROWSER_TIMEOUT_MS } from './timeouts.js';
 
@@ -34,6 +35,14 @@ export interface DashboardPage {
   /** Console errors and uncaught page errors seen so far. */
   errors: string[];
   close(): Promise<void>;
+}
+
+/** Closes a dashboard window, then fails the test if the page logged any console error; nothing without one. */
+export async function closeDashboard(dashboard: DashboardPage | undefined): Promise<void> {
+  if (dashboard === undefined) return;
+  const { errors } = dashboard;
+  await dashboard.close();
+  expect(errors, 'console errors on the page').toEqual([]);
 }
 
 /** A one-time login link from the hub, as `switchboard open` gets it. */

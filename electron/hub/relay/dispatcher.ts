@@ -139,11 +139,13 @@ export function createDispatcher(deps: {
     const held = tasks.heldCounts();
     const isFree = (agent: string): boolean => (held.get(agent) ?? 0) < config.maxTasksInFlight;
     const targets = new Set<string>();
-    for (const [agent, profile] of [...deps.presence.online(), ...(deps.remote?.online() ?? [])]) {
-      if (!isFree(agent)) continue;
-      targets.add(profile.id);
-      if (profile.kind !== null) targets.add(profile.kind);
-      for (const capability of profile.capabilities) targets.add(capability);
+    for (const online of deps.remote === undefined ? [deps.presence.online()] : [deps.presence.online(), deps.remote.online()]) {
+      for (const [agent, profile] of online) {
+        if (!isFree(agent)) continue;
+        targets.add(profile.id);
+        if (profile.kind !== null) targets.add(profile.kind);
+        for (const capability of profile.capabilities) targets.add(capability);
+      }
     }
     if (targets.size === 0) return false;
     const due = tasks.due(now, [...targets], roundSize);
