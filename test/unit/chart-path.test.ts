@@ -1,6 +1,7 @@
 // How a chart series is drawn: lines between gaps, and dots for points that stand alone.
 import { describe, expect, it } from 'vitest';
-import { isolatedPoints, lineRuns, linePath } from '../../renderer/src/components/chart-path.js';
+import type { ChartSeries } from '../../renderer/src/components/chart-scale.js';
+import { isolatedPoints, layeredStrokeWidths, lineRuns, linePath } from '../../renderer/src/components/chart-path.js';
 
 const MINUTE = 60_000;
 
@@ -46,5 +47,42 @@ describe('linePath', () => {
       (v) => v,
     );
     expect(path).toBe('M0.0,1.0L1.0,2.0M5.0,4.0L6.0,5.0');
+  });
+});
+
+describe('layeredStrokeWidths', () => {
+  const line = (id: string, values: (number | null)[], filling?: number): ChartSeries => ({
+    id,
+    label: id,
+    color: 'red',
+    points: series(values),
+    ...(filling === undefined ? {} : { filling: { x: values.length * MINUTE, y: filling } }),
+  });
+  const px = (v: number): number => 200 - v;
+
+  it('keeps the plain stroke for lines that never meet', () => {
+    const widths = layeredStrokeWidths([line('a', [10, 20]), line('b', [50, 60])], px);
+    expect(widths[0]).toBe(widths[1]);
+  });
+
+  it('draws a line wider than a later one with the same values, so both stay visible', () => {
+    const widths = layeredStrokeWidths([line('a', [36, 36, 35]), line('b', [36, 36, 35]), line('c', [90, 91, 92])], px);
+    expect(widths[0]).toBeGreaterThan(widths[1] ?? Infinity);
+    expect(widths[1]).toBe(widths[2]);
+  });
+
+  it('counts the still-filling bucket, and stacks three equal lines in three widths', () => {
+    const widths = layeredStrokeWidths([line('a', [null], 7), line('b', [null], 7), line('c', [null], 7)], px);
+    expect(new Set(widths).size).toBe(3);
+    expect(widths[0]).toBeGreaterThan(widths[1] ?? Infinity);
+  });
+
+  it('stops widening after a few layers, so many equal lines do not draw a thick band', () => {
+    const widths = layeredStrokeWidths(
+      Array.from({ length: 10 }, (_, i) => line(`s${i}`, [5, 5])),
+      px,
+    );
+    expect(widths[0]).toBe(widths[3]);
+    expect(widths[0]).toBeLessThan(8);
   });
 });

@@ -4,7 +4,7 @@ import { processLabels, shortCommand } from '../../renderer/src/views/agents/pro
 describe('the process column', () => {
   it('names a process by its command with paths cut to their last part, and its pid', () => {
     expect(processLabels([{ pid: 4242, command: '/usr/bin/python3 /home/me/agents/planner.py', executable: '/usr/bin/python3.12' }])).toEqual([
-      { text: 'python3 planner.py · pid 4242', title: '/usr/bin/python3 /home/me/agents/planner.py\n/usr/bin/python3.12' },
+      { text: 'python3 planner.py · pid 4242', command: 'python3 planner.py', title: '/usr/bin/python3 /home/me/agents/planner.py\n/usr/bin/python3.12' },
     ]);
   });
 

@@ -4,7 +4,7 @@
  * neighbour is drawn as a dot so it does not vanish.
  */
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { isolatedPoints, linePath } from './chart-path.js';
+import { isolatedPoints, layeredStrokeWidths, linePath } from './chart-path.js';
 import { valuesAt } from './chart-values.js';
 import { DAY, niceTicks, timeTicks, type ChartSeries } from './chart-scale.js';
 import './charts.css';
@@ -86,6 +86,7 @@ export function LineChart({ title, series, xDomain, formatY, yMinMax = 0, height
   const yTop = yTicks[yTicks.length - 1] ?? 1;
   const x = (v: number): number => MARGIN.left + ((v - from) / span) * plotWidth;
   const y = (v: number): number => MARGIN.top + plotHeight - (v / yTop) * plotHeight;
+  const strokeWidths = layeredStrokeWidths(series, y);
   const activeIndex = active === undefined || times.length === 0 ? undefined : Math.min(active, times.length - 1);
   const activeTime = activeIndex === undefined ? undefined : times[activeIndex];
 
@@ -157,13 +158,13 @@ export function LineChart({ title, series, xDomain, formatY, yMinMax = 0, height
               </text>
             </g>
           ))}
-          {series.map((s) => (
+          {series.map((s, index) => (
             <g key={s.id} className="line-chart-series" style={{ color: s.color }}>
-              <path d={linePath(s.points, x, y)} strokeDasharray={s.dashed === true ? '5 4' : undefined} />
+              <path d={linePath(s.points, x, y)} strokeDasharray={s.dashed === true ? '5 4' : undefined} style={{ strokeWidth: strokeWidths[index] }} />
               {isolatedPoints(s.points).map((p) => (
                 <circle key={p.x} cx={x(p.x)} cy={y(p.y)} r={2.5} />
               ))}
-              {s.filling === undefined ? null : <FillingTail series={s} x={x} y={y} />}
+              {s.filling === undefined ? null : <FillingTail series={s} x={x} y={y} strokeWidth={strokeWidths[index] ?? 1.5} />}
             </g>
           ))}
           {activeTime === undefined ? null : (
@@ -213,14 +214,14 @@ export function LineChart({ title, series, xDomain, formatY, yMinMax = 0, height
 }
 
 /** The bucket still filling: a hollow dot, joined to the line's last point by a dotted tail. */
-function FillingTail({ series, x, y }: { series: ChartSeries; x: (v: number) => number; y: (v: number) => number }) {
+function FillingTail({ series, x, y, strokeWidth }: { series: ChartSeries; x: (v: number) => number; y: (v: number) => number; strokeWidth: number }) {
   const filling = series.filling;
   if (filling === undefined) return null;
   const last = series.points.findLast((p) => p.y !== null && p.x < filling.x);
   return (
     <g className="line-chart-filling">
-      {last === undefined || last.y === null ? null : <line x1={x(last.x)} y1={y(last.y)} x2={x(filling.x)} y2={y(filling.y)} />}
-      <circle cx={x(filling.x)} cy={y(filling.y)} r={3} />
+      {last === undefined || last.y === null ? null : <line x1={x(last.x)} y1={y(last.y)} x2={x(filling.x)} y2={y(filling.y)} style={{ strokeWidth }} />}
+      <circle cx={x(filling.x)} cy={y(filling.y)} r={2 + strokeWidth / 2} />
     </g>
   );
 }

@@ -51,7 +51,7 @@ function AgentRow({ agent }: { agent: ListedAgent }) {
         {agent.kind === null ? null : <span className="chip chip-muted agent-kind">{agent.kind}</span>}
         {agent.capabilities.length === 0 ? null : <div className="muted agent-caps">{agent.capabilities.join(', ')}</div>}
       </td>
-      <td>
+      <td className="agent-status">
         <span className={agent.online ? 'presence-dot online' : 'presence-dot'} aria-hidden="true" />
         {agent.online ? 'Online' : 'Offline'}
       </td>
@@ -59,7 +59,9 @@ function AgentRow({ agent }: { agent: ListedAgent }) {
       <td data-testid="agent-process">
         <AgentProcesses agent={agent} />
       </td>
-      <td title={formatDateTime(agent.last_seen)}>{formatAgo(agent.last_seen)}</td>
+      <td className="agent-seen" title={formatDateTime(agent.last_seen)}>
+        {formatAgo(agent.last_seen)}
+      </td>
       <td className="num">{agent.tasks_in_flight === undefined ? '—' : formatCount(agent.tasks_in_flight)}</td>
       <td className="num">{agent.queue_depth === undefined ? '—' : formatCount(agent.queue_depth)}</td>
     </tr>
@@ -71,7 +73,14 @@ function AgentProcesses({ agent }: { agent: ListedAgent }) {
   if (!agent.online || agent.processes === undefined || agent.processes.length === 0) return <span className="muted">—</span>;
   return processLabels(agent.processes).map((label) => (
     <div key={label.text + label.title} className={label.text === 'unknown' ? 'muted agent-process' : 'mono agent-process'} title={label.title}>
-      {label.text}
+      {label.command === null ? (
+        label.text
+      ) : (
+        <>
+          <span className="agent-command">{label.command}</span>
+          {label.text.slice(label.command.length)}
+        </>
+      )}
     </div>
   ));
 }

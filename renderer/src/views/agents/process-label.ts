@@ -6,6 +6,8 @@ const MAX_COMMAND_CHARS = 40;
 
 export interface ProcessLabel {
   text: string;
+  /** The shortened command, drawn apart from the pid so a narrow cell can cut it and keep the pid; null when not shown. */
+  command: string | null;
   /** The full command line and executable, or why the process is unknown. */
   title: string;
 }
@@ -14,12 +16,15 @@ export interface ProcessLabel {
 export function processLabels(processes: readonly ConnectionProcess[]): ProcessLabel[] {
   const labels = new Map<string, ProcessLabel>();
   for (const found of processes) {
-    if ('unknown' in found) labels.set(`unknown ${found.reason}`, { text: 'unknown', title: found.reason });
-    else
+    if ('unknown' in found) labels.set(`unknown ${found.reason}`, { text: 'unknown', command: null, title: found.reason });
+    else {
+      const command = found.command === null ? null : shortCommand(found.command);
       labels.set(`pid ${found.pid}`, {
-        text: found.command === null ? `pid ${found.pid}` : `${shortCommand(found.command)} · pid ${found.pid}`,
+        text: command === null ? `pid ${found.pid}` : `${command} · pid ${found.pid}`,
+        command,
         title: found.command === null ? 'Its command line is shown to admins only' : `${found.command}\n${found.executable ?? ''}`.trim(),
       });
+    }
   }
   return [...labels.values()];
 }
