@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../electron/hub/store/migrations.js';
 import type { TaskRecord } from '../../shared/index.js';
-import { api, connectAgent, tempDir, type TestClient, type TestHub, useHub } from '../helpers/hub.js';
+import { agentToken, api, connectAgent, tempDir, type TestClient, type TestHub, useHub } from '../helpers/hub.js';
 import { errorBody } from '../helpers/raw-http.js';
 import { connectWorker, manualClock, sendTask, startClockedHub } from '../helpers/tasks.js';
 
@@ -44,6 +44,20 @@ describe('agents for the dashboard', () => {
         ['master', 0],
       ],
     });
+  });
+
+  it('lists agents that only work over HTTP (reporting metrics, posting messages) as known and offline, with when they were last seen', async () => {
+    const reporter = await agentToken(ctx.hub, 'reporter');
+    const poster = await agentToken(ctx.hub, 'poster');
+    const interaction = { agent_id: 'reporter', timestamp: new Date().toISOString(), response_time_ms: 120, success: true };
+    expect((await api(ctx.hub, 'POST', '/api/metrics', { token: reporter, body: interaction })).status).toBe(201);
+    expect((await api(ctx.hub, 'POST', '/api/messages', { token: poster, body: { conversation_id: 'general', content: 'hi' } })).status).toBe(201);
+    // The bare admin token (the CLI) is the person at the machine, not an agent.
+    const agents = (await api(ctx.hub, 'GET', '/api/agents')).body['agents'] as { id: string; online: boolean; last_seen: string | null }[];
+    expect(agents.map((a) => [a.id, a.online, a.last_seen !== null])).toEqual([
+      ['poster', false, true],
+      ['reporter', false, true],
+    ]);
   });
 
   it('counts every message and task in /ws/status with counters that only grow, for rates from deltas', async () => {

@@ -71,7 +71,8 @@ describe('observer connections', () => {
     }).toEqual({
       welcome: 'welcome',
       live: [(posted.body['message'] as StoredMessage).seq, 'seen by the tool'],
-      listed: [],
+      // Alice, who posted over HTTP, is an agent the hub knows; bob's observer is not listed.
+      listed: ['alice'],
       toolGot: [],
       toolMessages: 1,
       tasks: [['submitted', null]],

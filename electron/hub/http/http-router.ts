@@ -112,7 +112,12 @@ function compile(route: Route): CompiledRoute {
  */
 export type Fallback = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 
-export function createHttpRouter(s: Pick<HubServices, 'auth' | 'config' | 'databaseHealth' | 'logger'>, guard: Guard, routes: Route[], fallback?: Fallback) {
+export function createHttpRouter(
+  s: Pick<HubServices, 'auth' | 'config' | 'databaseHealth' | 'logger' | 'presence'>,
+  guard: Guard,
+  routes: Route[],
+  fallback?: Fallback,
+) {
   const compiled = routes.map(compile);
 
   /** The route for this method and path; undefined when no route has the path. */
@@ -149,15 +154,19 @@ export function createHttpRouter(s: Pick<HubServices, 'auth' | 'config' | 'datab
         let identity: Identity | undefined;
         if (route.access !== 'public') {
           const credential = s.auth.credentialFromHeaders(req.headers);
+          const named = requestedAgent(req);
           identity = s.auth.identify(
             credential?.secret,
-            requestedAgent(req),
+            named,
             { source: `http ${route.method} ${route.path}`, peer: req.socket.remoteAddress ?? 'unknown' },
             credential?.via,
           );
           if (route.access === 'admin' && !identity.admin) {
             throw new SwitchboardError('SB_ERR_FORBIDDEN', 'this endpoint needs the admin token (from connection.json)');
           }
+          // An agent's token (or the admin token naming an agent) is an agent at work, WebSocket or not; a
+          // browser session or the bare admin token (the CLI) is the person at the machine.
+          if (identity.via === 'token' && (!identity.admin || named !== undefined)) s.presence.sawOverHttp(identity.agent);
         }
         const answer = await route.handle({
           req,

@@ -5,12 +5,17 @@ import type { AgentProfile, AgentRow, AgentStore } from '../store/agent-store.js
 
 export type Presence = ReturnType<typeof createPresence>;
 
+/** An agent working over HTTP only has its last-seen written at most this often. */
+const HTTP_SEEN_EVERY_MS = 60_000;
+
 export function createPresence(deps: { agents: AgentStore; now: () => number }) {
   const byAgent = new Map<string, Set<Connection>>();
   const watchers = new Set<Connection>();
   const none: ReadonlySet<Connection> = new Set();
   /** Profiles of the agents online, so the relay can match roles and capabilities without a query. */
   const profiles = new Map<string, AgentRow>();
+  /** When each agent working over HTTP last had its last-seen written. */
+  const httpSeen = new Map<string, number>();
   const listeners = { online: new Set<(agent: string) => void>(), offline: new Set<(agent: string) => void>(), joined: new Set<(agent: string) => void>() };
 
   const info = (row: AgentRow): AgentInfo => ({
@@ -68,6 +73,16 @@ export function createPresence(deps: { agents: AgentStore; now: () => number }) 
         announce('agent_offline', agent);
         for (const listener of listeners.offline) listener(agent);
       }
+    },
+    /**
+     * An agent made a request over HTTP. One that never opens a WebSocket (it only reports metrics, or only
+     * posts messages) is still an agent the hub knows: listed, with when it was last seen.
+     */
+    sawOverHttp(agent: string): void {
+      const now = deps.now();
+      const last = httpSeen.get(agent);
+      if (last !== undefined && now - last < HTTP_SEEN_EVERY_MS) return;
+      if (deps.agents.seen(agent, {}, now)) httpSeen.set(agent, now);
     },
     watch(conn: Connection, on: boolean): void {
       if (on) watchers.add(conn);
