@@ -143,6 +143,23 @@ describe('conversations', () => {
     await page.locator(`[data-testid="message"][data-seq="${stored.seq}"]`).filter({ hasText: 'Blue, with white text.' }).waitFor();
   });
 
+  it('picks up a stream already under way when the conversation opens: the text so far, then the live chunks', async () => {
+    const stream = await (agents[1] as Agent).stream('design');
+    stream.write('Green, ');
+    stream.write('on a dark background, ');
+    // The chunks reach the hub over loopback long before the page has loaded and subscribed.
+    const page = await open();
+    await showView(page, 'conversations', 'design');
+    const bubble = page.locator('[data-testid="stream"][data-sender="reviewer"]');
+    await bubble.filter({ hasText: 'Green, on a dark background,' }).waitFor();
+    stream.write('with a thin border.');
+    await bubble.filter({ hasText: 'Green, on a dark background, with a thin border.' }).waitFor();
+    await screenshot(page, 'conversations-stream-picked-up');
+    const stored = await stream.end();
+    expect(stored.content).toBe('Green, on a dark background, with a thin border.');
+    await page.locator(`[data-testid="message"][data-seq="${stored.seq}"]`).filter({ hasText: stored.content }).waitFor();
+  });
+
   it('posts as the person and an agent receives it', async () => {
     const received: string[] = [];
     const listener = (agents[0] as Agent).conversation('general').subscribe((message) => {
