@@ -192,7 +192,20 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       const message = messages.parent(seq);
       return message !== undefined && mayAccess(conversations.meta(message.conversation_id), reader.agent, reader.admin);
     };
-    relay = createRelay({ db, events, commits, presence, agents, config, logger, clock, random: options.random ?? Math.random, remote, mayReadMessage, ...outbound });
+    relay = createRelay({
+      db,
+      events,
+      commits,
+      presence,
+      agents,
+      config,
+      logger,
+      clock,
+      random: options.random ?? Math.random,
+      remote,
+      mayReadMessage,
+      ...outbound,
+    });
     const ingest = createIngest({ interactions: createInteractionStore(db), commits, logger, now });
     lifetime = new AbortController();
     // Federation starts once the hub listens; until then, and without a federation section, it is off.

@@ -37,7 +37,13 @@ describe('task lineage', () => {
     const receiver = await startReceiver((index) => (index === 0 ? 500 : 200));
     try {
       const origin = await post(master, { conversation_id: 'reports', content: 'Please summarise the Q3 report' });
-      const task = await sendTask(master, { to: 'worker', cmd: 'summarise', payload: { report: 'q3' }, in_reply_to: origin.seq, callback_url: `${receiver.url}/done` });
+      const task = await sendTask(master, {
+        to: 'worker',
+        cmd: 'summarise',
+        payload: { report: 'q3' },
+        in_reply_to: origin.seq,
+        callback_url: `${receiver.url}/done`,
+      });
       expect(task.in_reply_to).toBe(origin.seq);
       const id = task.task_id;
 

@@ -30,12 +30,10 @@ export function createMessageEffects(deps: { db: Db; tasks: TaskStore; reader: T
 
       const taskRows = tasksFrom.all(seq, MAX_EFFECTS + 1);
       if (taskRows.length > MAX_EFFECTS) truncated = true;
-      const tasks = taskRows
-        .slice(0, MAX_EFFECTS)
-        .flatMap(({ task_id }) => {
-          const task = deps.tasks.get(task_id);
-          return task !== undefined && deps.reader.maySee(caller, task) ? [taskRecord(task)] : [];
-        });
+      const tasks = taskRows.slice(0, MAX_EFFECTS).flatMap(({ task_id }) => {
+        const task = deps.tasks.get(task_id);
+        return task !== undefined && deps.reader.maySee(caller, task) ? [taskRecord(task)] : [];
+      });
 
       const replyRows = replies.all(seq, MAX_EFFECTS + 1);
       if (replyRows.length > MAX_EFFECTS) truncated = true;

@@ -34,7 +34,7 @@ export function shorten(text: string, max = SUMMARY_CHARS): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-const textOf = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function createTaskLineage(deps: { db: Db; tasks: TaskStore; reader: TaskReader; messages: MessageStore; mayRead: MessageReadable }) {
@@ -63,27 +63,41 @@ export function createTaskLineage(deps: { db: Db; tasks: TaskStore; reader: Task
     const actor = row.actor;
     switch (row.kind) {
       case 'task.created':
-        return entry('created', actor, `sent by ${actor ?? task.from} to ${task.to}: ${task.cmd}`, { to: str('to') ?? task.to, cmd: task.cmd, priority: task.priority });
+        return entry('created', actor, `sent by ${actor ?? task.from} to ${task.to}: ${task.cmd}`, {
+          to: str('to') ?? task.to,
+          cmd: task.cmd,
+          priority: task.priority,
+        });
       case 'task.assigned': {
         const number = num('attempt');
         const agent = str('agent') ?? null;
         const attempt = number === undefined ? undefined : attempts.get(number);
         const outcome = attempt === undefined ? undefined : attempt.outcome;
         const ended = attempt?.detail === null || attempt?.detail === undefined ? '' : `: ${attempt.detail}`;
-        return entry('offered', agent, `offered to ${agent ?? 'an agent'}${number === undefined ? '' : ` (attempt ${number})`}${outcome === undefined ? '' : ` → ${outcome}${ended}`}`, {
-          attempt: number ?? null,
-          outcome: outcome ?? null,
-          outcome_detail: attempt?.detail ?? null,
-          accepted_at: attempt?.accepted_at ?? null,
-          ended_at: attempt?.ended_at ?? null,
-        });
+        return entry(
+          'offered',
+          agent,
+          `offered to ${agent ?? 'an agent'}${number === undefined ? '' : ` (attempt ${number})`}${outcome === undefined ? '' : ` → ${outcome}${ended}`}`,
+          {
+            attempt: number ?? null,
+            outcome: outcome ?? null,
+            outcome_detail: attempt?.detail ?? null,
+            accepted_at: attempt?.accepted_at ?? null,
+            ended_at: attempt?.ended_at ?? null,
+          },
+        );
       }
       case 'task.accepted':
         return entry('accepted', actor, `accepted by ${actor ?? 'the agent'}`);
       case 'task.rejected':
-        return entry('rejected', actor, `rejected by ${actor ?? 'the agent'}${str('error') === undefined ? '' : `: ${str('error')}`}`, { reason: str('error') ?? null });
+        return entry('rejected', actor, `rejected by ${actor ?? 'the agent'}${str('error') === undefined ? '' : `: ${str('error')}`}`, {
+          reason: str('error') ?? null,
+        });
       case 'task.requeued':
-        return entry('requeued', actor, `back in the queue: ${str('reason') ?? 'the attempt ended'}`, { agent: str('agent') ?? null, reason: str('reason') ?? null });
+        return entry('requeued', actor, `back in the queue: ${str('reason') ?? 'the attempt ended'}`, {
+          agent: str('agent') ?? null,
+          reason: str('reason') ?? null,
+        });
       case 'task.progress': {
         const said = str('message') ?? (detail['progress'] === undefined ? undefined : textOf(detail['progress']));
         return entry('progress', actor, `progress${said === undefined ? '' : `: ${shorten(said)}`}`, {
@@ -105,7 +119,9 @@ export function createTaskLineage(deps: { db: Db; tasks: TaskStore; reader: Task
         return entry('failed', actor, `failed${actor === null ? '' : ` (${actor})`}: ${error}`, { error });
       }
       case 'task.canceled':
-        return entry('canceled', actor, `canceled by ${actor ?? 'the sender'}${str('error') === undefined ? '' : `: ${str('error')}`}`, { reason: str('error') ?? null });
+        return entry('canceled', actor, `canceled by ${actor ?? 'the sender'}${str('error') === undefined ? '' : `: ${str('error')}`}`, {
+          reason: str('error') ?? null,
+        });
       case 'task.alerted': {
         // Alerts are the person's: an agent's token reads none.
         const alert = num('alert');
@@ -176,7 +192,15 @@ export function createTaskLineage(deps: { db: Db; tasks: TaskStore; reader: Task
       // Older events may have gone with the audit trail's retention: what the task's own rows still say stands in.
       const fromTask: LineageSource = { type: 'task', task_id: task.task_id };
       if (!seen.has('created')) {
-        entries.push({ ts: iso(task.created_at), kind: 'created', actor: task.from, summary: `sent by ${task.from} to ${task.to}: ${task.cmd}`, source: fromTask, detail: {}, rank: 1 });
+        entries.push({
+          ts: iso(task.created_at),
+          kind: 'created',
+          actor: task.from,
+          summary: `sent by ${task.from} to ${task.to}: ${task.cmd}`,
+          source: fromTask,
+          detail: {},
+          rank: 1,
+        });
       }
       for (const attempt of attempts.values()) {
         if (offered.has(attempt.attempt)) continue;
@@ -186,13 +210,27 @@ export function createTaskLineage(deps: { db: Db; tasks: TaskStore; reader: Task
           actor: attempt.agent,
           summary: `offered to ${attempt.agent} (attempt ${attempt.attempt}) → ${attempt.outcome}`,
           source: fromTask,
-          detail: { attempt: attempt.attempt, outcome: attempt.outcome, outcome_detail: attempt.detail, accepted_at: attempt.accepted_at, ended_at: attempt.ended_at },
+          detail: {
+            attempt: attempt.attempt,
+            outcome: attempt.outcome,
+            outcome_detail: attempt.detail,
+            accepted_at: attempt.accepted_at,
+            ended_at: attempt.ended_at,
+          },
           rank: 3,
         });
       }
       if (task.finished_at !== null && !seen.has(task.state)) {
         const kind = task.state === 'completed' ? 'completed' : task.state === 'canceled' ? 'canceled' : 'failed';
-        entries.push({ ts: iso(task.finished_at), kind, actor: task.assigned_to, summary: `${task.state}${task.error === null ? '' : `: ${task.error}`}`, source: fromTask, detail: {}, rank: 3 });
+        entries.push({
+          ts: iso(task.finished_at),
+          kind,
+          actor: task.assigned_to,
+          summary: `${task.state}${task.error === null ? '' : `: ${task.error}`}`,
+          source: fromTask,
+          detail: {},
+          rank: 3,
+        });
       }
 
       if (task.retry_of !== null) {

@@ -10,6 +10,17 @@ import { settingsApi } from './settings.js';
 import { systemApi } from './system.js';
 import { taskApi } from './tasks.js';
 
-export const httpRoutes = { ...systemApi, ...messageApi, ...agentApi, ...taskApi, ...lineageApi, ...auditApi, ...metricsApi, ...alertApi, ...settingsApi, ...federationApi };
+export const httpRoutes = {
+  ...systemApi,
+  ...messageApi,
+  ...agentApi,
+  ...taskApi,
+  ...lineageApi,
+  ...auditApi,
+  ...metricsApi,
+  ...alertApi,
+  ...settingsApi,
+  ...federationApi,
+};
 
 export type HttpRouteName = keyof typeof httpRoutes;

@@ -1,6 +1,6 @@
 /** A task's lineage as timeline rows, pure: offsets from the start, time since the entry before, how long an offer lasted, and where each entry links. */
 import type { LineageEntry, LineageKind, LineageSource } from '../../../../shared/index.js';
-import { href } from '../../router.js';
+import { href } from '../../route-paths.js';
 import { shortTaskId, taskHref, type TaskListKind } from './task-links.js';
 
 export interface TimelineLink {
