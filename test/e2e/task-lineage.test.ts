@@ -5,10 +5,10 @@
  * a real hub serves, with agents on real WebSockets and a callback receiver on 127.0.0.1. Also writes the
  * README's picture of a task's lineage (docs/lineage.png, with SWITCHBOARD_UPDATE_PICTURES=1).
  */
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage, TaskRecord } from '../../shared/index.js';
-import { join } from 'node:path';
 import {
   BUILT_DASHBOARD,
   closeDashboard,
