@@ -6,8 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LineageEntry, MessageEffectsResponse, StoredMessage, TaskLineageResponse, TaskRecord } from '../../shared/index.js';
+import { connect } from '../../sdk/index.js';
 import { startReceiver } from '../helpers/callback-receiver.js';
 import { agentToken, api, useHub, type Frame, type TestClient } from '../helpers/hub.js';
+import { FAST } from '../helpers/sdk.js';
 import { sendTask } from '../helpers/tasks.js';
 import { eventually } from '../helpers/wait.js';
 
@@ -141,6 +143,20 @@ describe('task lineage', () => {
 
     const masterToken = await agentToken(ctx.hub, 'master');
     expect((await lineage(task.task_id, masterToken)).body.entries.map((e) => e.kind)).toEqual(['created', 'offered', 'failed']);
+  });
+
+  it('shows a message an SDK agent sent about the task', async () => {
+    const master = await ctx.agent('master');
+    const task = await sendTask(master, { to: 'nobody', cmd: 'plan' });
+    const planner = await connect({ url: ctx.hub.wsUrl, token: await agentToken(ctx.hub, 'planner'), agent: 'planner', stateDir: false, reconnect: FAST });
+    try {
+      const sent = await planner.send('plans', 'Looked at the plan: three steps', { taskId: task.task_id });
+      expect(sent.task_id).toBe(task.task_id);
+      const { body } = await lineage(task.task_id);
+      expect(body.entries.at(-1)).toMatchObject({ kind: 'message', actor: 'planner', source: { type: 'message', seq: sent.seq, conversation_id: 'plans' } });
+    } finally {
+      await planner.close();
+    }
   });
 
   it('refuses a task whose in_reply_to names a message its sender cannot read, the same way as one that does not exist', async () => {
