@@ -88,10 +88,10 @@ async function open(): Promise<Page> {
   return dashboard.page;
 }
 
-/** The lineage entries on screen, as kind and summary. */
-async function entries(panel: Locator): Promise<string[]> {
+/** The kinds of the lineage entries on screen, top to bottom. */
+async function kinds(panel: Locator): Promise<string[]> {
   const rows = panel.getByTestId('lineage-entry');
-  return (await rows.evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-kind') ?? ''}`))) as string[];
+  return rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-kind') ?? ''));
 }
 
 beforeAll(async () => {
@@ -121,7 +121,7 @@ describe('a task’s lineage in the dashboard', () => {
     const panel = page.getByTestId('task-detail');
     const lineage = panel.getByTestId('task-lineage');
     await lineage.getByTestId('lineage-entry').first().waitFor();
-    expect(await entries(lineage)).toEqual([
+    expect(await kinds(lineage)).toEqual([
       'origin',
       'created',
       'offered',

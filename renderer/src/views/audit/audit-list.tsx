@@ -15,7 +15,8 @@ const END_SLACK_PX = 24;
 function kindTone(entry: AuditEntry): string {
   if (entry.source === 'message') return 'muted';
   if (entry.kind === 'auth_failure' || entry.kind.endsWith('failed') || entry.kind.endsWith('_refused') || entry.kind === 'offline_queue_drop') return 'danger';
-  if (entry.kind.startsWith('token_') || entry.kind.startsWith('conversation_paused')) return 'warn';
+  if (entry.kind.startsWith('token_') || entry.kind.startsWith('conversation_paused') || entry.kind === 'callback_retrying' || entry.kind === 'task.alerted')
+    return 'warn';
   if (entry.kind.endsWith('completed') || entry.kind.endsWith('_delivered')) return 'ok';
   return 'info';
 }
