@@ -42,7 +42,7 @@ import { createDatabaseHealth, type DatabaseHealth } from './health/database-hea
 import { respondToDamage } from './health/damage-response.js';
 import { restoreAdvice } from './backup/restore-advice.js';
 import { createAgentStore } from './store/agent-store.js';
-import { createConversationStore, mayAccess } from './store/conversation-store.js';
+import { createConversationStore } from './store/conversation-store.js';
 import { createEventStore } from './store/event-store.js';
 import { createInboxStore } from './store/inbox-store.js';
 import { createMessageStore } from './store/message-store.js';
@@ -188,9 +188,10 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       owns: (agent) => federation?.ownsAgent(agent) ?? false,
       send: (agent, frame) => federation?.sendToAgent(agent, frame) ?? false,
     };
+    const mayRead = messageReadable(conversations);
     const mayReadMessage = (reader: { agent: string; admin: boolean }, seq: number): boolean => {
       const message = messages.parent(seq);
-      return message !== undefined && mayAccess(conversations.meta(message.conversation_id), reader.agent, reader.admin);
+      return message !== undefined && mayRead(reader, message.conversation_id);
     };
     relay = createRelay({
       db,
@@ -242,8 +243,8 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       relay,
       audit: createAudit(db),
       lineage: {
-        tasks: createTaskLineage({ db, tasks: relay.tasks, reader: relay.reader, messages, mayRead: messageReadable(conversations) }),
-        messages: createMessageEffects({ db, tasks: relay.tasks, reader: relay.reader, messages, mayRead: messageReadable(conversations) }),
+        tasks: createTaskLineage({ db, tasks: relay.tasks, reader: relay.reader, messages, mayRead }),
+        messages: createMessageEffects({ db, tasks: relay.tasks, reader: relay.reader, messages, mayRead }),
       },
       ingest,
       rollups: createRollups({ store: createRollupStore(db), commits, ingest, config, clock, logger }),

@@ -10,7 +10,7 @@ import { connect } from '../../sdk/index.js';
 import { startReceiver } from '../helpers/callback-receiver.js';
 import { agentToken, api, useHub, type Frame, type TestClient } from '../helpers/hub.js';
 import { FAST } from '../helpers/sdk.js';
-import { sendTask } from '../helpers/tasks.js';
+import { connectWorker, manualClock, sendTask, startClockedHub } from '../helpers/tasks.js';
 import { eventually } from '../helpers/wait.js';
 
 const offerOf = (child: TestClient, taskId: string, attempt: number): Promise<Frame> =>
@@ -213,5 +213,37 @@ describe('message effects', () => {
     expect(refused.status).toBe(404);
     expect(refused.body.error?.code).toBe('SB_ERR_NOT_FOUND');
     expect((await effects(secret.seq)).body.tasks).toEqual([]);
+  });
+});
+
+describe('a task older than the audit trail keeps', () => {
+  it('still tells its creation, its offers with their outcome and its end, read from the task itself', async () => {
+    const clock = manualClock();
+    const hub = await startClockedHub({ retentionDays: 1 }, clock);
+    const clients: TestClient[] = [];
+    try {
+      const master = await connectWorker(hub, 'master');
+      const worker = await connectWorker(hub, 'worker');
+      clients.push(master, worker);
+      const task = await sendTask(master, { to: 'worker', cmd: 'archive' });
+      await offerOf(worker, task.task_id, 1);
+      await worker.request({ type: 'task_accept', task_id: task.task_id });
+      await worker.request({ type: 'task_result', task_id: task.task_id, status: 'completed', result: { files: 3 } });
+      clock.advance(3 * 86_400_000);
+      await post(master, { conversation_id: 'later', content: 'a newer event keeps the trail going' });
+      hub.hub.services.events.record('hub_note', clock.now());
+      expect((await hub.hub.services.retention.run()).events).toBeGreaterThan(0);
+
+      const { body } = await api(hub, 'GET', `/api/tasks/${task.task_id}/lineage`);
+      const entries = (body as unknown as TaskLineageResponse).entries;
+      expect(entries.map((e) => [e.kind, e.actor, e.source.type, e.summary])).toEqual([
+        ['created', 'master', 'task', 'sent by master to worker: archive'],
+        ['offered', 'worker', 'task', 'offered to worker (attempt 1) → completed'],
+        ['completed', 'worker', 'task', 'completed'],
+      ]);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      await hub.stop();
+    }
   });
 });

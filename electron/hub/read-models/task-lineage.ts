@@ -4,7 +4,7 @@
  * retried and that retried it, and the messages posted about it. Read from the tables that hold each part
  * (events by subject, attempts, tasks by `retry_of`, messages by `task_id`), each through an index.
  */
-import type { LineageEntry, LineageKind, LineageSource, TaskAttempt, TaskLineageResponse } from '../../../shared/index.js';
+import type { LineageEntry, LineageKind, LineageSource, TaskAttempt, TaskLineageResponse, TaskState } from '../../../shared/index.js';
 import type { TaskCaller, TaskReader } from '../relay/task-reader.js';
 import type { Db } from '../store/database.js';
 import type { EventRow } from '../store/event-store.js';
@@ -21,6 +21,9 @@ const SUMMARY_CHARS = 120;
 
 export type TaskLineage = ReturnType<typeof createTaskLineage>;
 
+/** The entry that ends the story of a task in each final state. */
+const ENDS: Partial<Record<TaskState, LineageKind>> = { completed: 'completed', failed: 'failed', rejected: 'rejected', canceled: 'canceled' };
+
 interface Ranked extends LineageEntry {
   /** Orders entries of the same millisecond: what led to the task, then its creation, then the rest as read. */
   rank: number;
@@ -29,7 +32,7 @@ interface Ranked extends LineageEntry {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A text cut to one short line. */
-export function shorten(text: string, max = SUMMARY_CHARS): string {
+function shorten(text: string, max = SUMMARY_CHARS): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
@@ -220,11 +223,11 @@ export function createTaskLineage(deps: { db: Db; tasks: TaskStore; reader: Task
           rank: 3,
         });
       }
-      if (task.finished_at !== null && !seen.has(task.state)) {
-        const kind = task.state === 'completed' ? 'completed' : task.state === 'canceled' ? 'canceled' : 'failed';
+      const end = ENDS[task.state];
+      if (task.finished_at !== null && end !== undefined && !seen.has(end)) {
         entries.push({
           ts: iso(task.finished_at),
-          kind,
+          kind: end,
           actor: task.assigned_to,
           summary: `${task.state}${task.error === null ? '' : `: ${task.error}`}`,
           source: fromTask,
