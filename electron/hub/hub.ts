@@ -54,6 +54,9 @@ import { createWsEndpoint, WS_PATHS } from './ws/ws-server.js';
 import { createRelay, type Relay } from './relay/relay.js';
 import type { CallbackPolicy } from './relay/ssrf-guard.js';
 import { createAudit } from './read-models/audit.js';
+import { createMessageEffects } from './read-models/message-effects.js';
+import { messageReadable } from './read-models/message-visibility.js';
+import { createTaskLineage } from './read-models/task-lineage.js';
 import { createIngest } from './metrics/ingest.js';
 import { createPrometheus, type Prometheus } from './metrics/prometheus.js';
 import { createRollups } from './metrics/rollups.js';
@@ -68,6 +71,7 @@ import { metricsRoutes } from './http/metrics-routes.js';
 import { auditRoutes } from './http/audit-routes.js';
 import { relayRoutes } from './http/relay-routes.js';
 import { taskRoutes } from './http/task-routes.js';
+import { lineageRoutes } from './http/lineage-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { searchRoutes } from './http/search-routes.js';
 import { settingsRoutes } from './http/settings-routes.js';
@@ -184,7 +188,25 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       owns: (agent) => federation?.ownsAgent(agent) ?? false,
       send: (agent, frame) => federation?.sendToAgent(agent, frame) ?? false,
     };
-    relay = createRelay({ db, events, commits, presence, agents, config, logger, clock, random: options.random ?? Math.random, remote, ...outbound });
+    const mayRead = messageReadable(conversations);
+    const mayReadMessage = (reader: { agent: string; admin: boolean }, seq: number): boolean => {
+      const message = messages.parent(seq);
+      return message !== undefined && mayRead(reader, message.conversation_id);
+    };
+    relay = createRelay({
+      db,
+      events,
+      commits,
+      presence,
+      agents,
+      config,
+      logger,
+      clock,
+      random: options.random ?? Math.random,
+      remote,
+      mayReadMessage,
+      ...outbound,
+    });
     const ingest = createIngest({ interactions: createInteractionStore(db), commits, logger, now });
     lifetime = new AbortController();
     // Federation starts once the hub listens; until then, and without a federation section, it is off.
@@ -220,6 +242,10 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       federation: federationLink,
       relay,
       audit: createAudit(db),
+      lineage: {
+        tasks: createTaskLineage({ db, tasks: relay.tasks, reader: relay.reader, messages, mayRead }),
+        messages: createMessageEffects({ db, tasks: relay.tasks, reader: relay.reader, messages, mayRead }),
+      },
       ingest,
       rollups: createRollups({ store: createRollupStore(db), commits, ingest, config, clock, logger }),
       retention: createRetention({ db, commits, events, config, clock, logger }),
@@ -304,6 +330,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
           ...tokenRoutes(s),
           ...relayRoutes(s),
           ...taskRoutes(s),
+          ...lineageRoutes(s),
           ...auditRoutes(s),
           ...metricsRoutes(s),
           ...rollupRoutes(s),

@@ -21,6 +21,8 @@ import type { SubscriptionIndex } from './messaging/subscriptions.js';
 import type { Authenticator } from './auth/auth.js';
 import type { Relay } from './relay/relay.js';
 import type { Audit } from './read-models/audit.js';
+import type { MessageEffects } from './read-models/message-effects.js';
+import type { TaskLineage } from './read-models/task-lineage.js';
 import type { Ingest } from './metrics/ingest.js';
 import type { Rollups } from './metrics/rollups.js';
 import type { Retention } from './store/retention.js';
@@ -67,6 +69,8 @@ export interface HubServices {
   frameCounts: Map<string, number>;
   relay: Relay;
   audit: Audit;
+  /** A task's whole story, and what a message caused. */
+  lineage: { tasks: TaskLineage; messages: MessageEffects };
   ingest: Ingest;
   /** Interactions per agent and minute, for charts and totals. */
   rollups: Rollups;

@@ -1,6 +1,6 @@
 /** MCP tools for talking: who is there, which conversations exist, reading, waiting for and sending messages. */
 import { z } from 'zod';
-import { agentName, SwitchboardError } from '../../shared/index.js';
+import { agentName, SwitchboardError, taskId } from '../../shared/index.js';
 import { readMessages, waitForMessages } from './message-queries.js';
 import { registerJsonTool, waitLimit, waitMs, type McpContext } from './tool-kit.js';
 
@@ -90,6 +90,7 @@ export function registerMessageTools(ctx: McpContext): void {
         type: z.string().min(1).max(50).optional().describe('Message type, default "message" (others: "insight", "review", "rule", ...).'),
         payload: z.unknown().optional().describe('Any JSON data to attach.'),
         in_reply_to: z.number().int().min(1).optional().describe('The seq of the message this one answers.'),
+        task_id: taskId.optional().describe("The task this message is about (a progress note, the result's summary): it shows in the task's lineage."),
       },
       annotations: { openWorldHint: false },
     },
@@ -103,6 +104,7 @@ export function registerMessageTools(ctx: McpContext): void {
         ...(args.type === undefined ? {} : { message_type: args.type }),
         ...(args.payload === undefined ? {} : { payload: args.payload }),
         ...(args.in_reply_to === undefined ? {} : { in_reply_to: args.in_reply_to }),
+        ...(args.task_id === undefined ? {} : { task_id: args.task_id }),
       });
       return { message: ack['message'] };
     },

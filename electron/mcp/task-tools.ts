@@ -21,6 +21,12 @@ export function registerTaskTools(ctx: McpContext): void {
         cmd: z.string().min(1).max(200).describe('What to do, e.g. "review_pr"; the child picks its handler by it.'),
         payload: z.unknown().optional().describe('Any JSON input for the task.'),
         text: z.string().max(100_000).optional().describe('Instructions in plain words.'),
+        in_reply_to: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('The seq of the message this task came from (the request it answers); you must be able to read it.'),
         wait_seconds: waitSeconds.describe(`Wait this many seconds for the result: ${waitLimit(ctx)}.`),
       },
       annotations: { openWorldHint: false },
@@ -31,6 +37,7 @@ export function registerTaskTools(ctx: McpContext): void {
         cmd: args.cmd,
         ...(args.payload === undefined ? {} : { payload: args.payload }),
         ...(args.text === undefined ? {} : { text: args.text }),
+        ...(args.in_reply_to === undefined ? {} : { in_reply_to: args.in_reply_to }),
       };
       const sent = (await client.request({ type: 'task_send', task }))['task'] as TaskRecord;
       const ms = waitMs(ctx, args.wait_seconds);

@@ -68,6 +68,8 @@ export interface SendOptions {
   clientMsgId?: string;
   /** The seq of the message this one answers: the hub counts hops along such chains (the loop breaker). */
   inReplyTo?: number;
+  /** The task this message is about: it shows in that task's lineage. */
+  taskId?: string;
 }
 
 interface Pending {
@@ -218,6 +220,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     if (options.type !== undefined) frame['message_type'] = options.type;
     if (options.payload !== undefined) frame['payload'] = options.payload;
     if (options.inReplyTo !== undefined) frame['in_reply_to'] = options.inReplyTo;
+    if (options.taskId !== undefined) frame['task_id'] = options.taskId;
     return new Promise((resolve, reject) => {
       this.sends.set(clientMsgId, { resolve: (ack) => resolve(ack['message'] as StoredMessage), reject });
       const dropped = this.outbox.has(clientMsgId) ? [] : this.outbox.add({ client_msg_id: clientMsgId, frame });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { agentName, conversationId, exactlyOneAddress, jsonPayload, messageType, pageLimit, requestId, seqCursor } from './common.js';
 import { MAX_BATCH_MESSAGES } from './limits.js';
+import { taskId } from './task-frames.js';
 
 /** Fields that address a message: a conversation, or `to` an agent for a direct message. */
 const addressed = {
@@ -18,6 +19,8 @@ const messageFields = {
   client_msg_id: z.string().min(1).max(200).optional(),
   /** The seq of the message this one answers; the hub counts hops along such chains (the loop breaker). */
   in_reply_to: z.number().int().min(1).optional(),
+  /** The task this message is about (a progress note, a summary of the result): it shows in the task's lineage. */
+  task_id: taskId.optional(),
 };
 
 /** The `send_message` frame's fields, also the body of `POST /api/messages`. */

@@ -19,6 +19,8 @@ export interface StoredMessage {
   incomplete?: true;
   /** The seq of the message this one answers, when the sender said so. */
   in_reply_to?: number;
+  /** The task this message is about, when the sender said so. */
+  task_id?: string;
   /** Replies in the chain before this message (only when not 0): the replied-to message's hops + 1. */
   hops?: number;
   /** ISO 8601 time the hub stored the message. */
@@ -39,6 +41,7 @@ export const storedMessage = schemaOf<StoredMessage>()(
     client_msg_id: z.string().exactOptional(),
     incomplete: z.literal(true).exactOptional(),
     in_reply_to: z.number().int().exactOptional(),
+    task_id: z.string().exactOptional(),
     hops: z.number().int().exactOptional(),
     created_at: isoTime,
     origin_hub: z.string().exactOptional(),

@@ -29,6 +29,8 @@ export const newTaskFields = {
   max_attempts: z.number().int().min(1).max(100).default(3),
   idempotency_key: z.string().min(1).max(200).optional(),
   callback_url: z.string().min(1).max(2000).optional(),
+  /** The seq of the message the task came from; the sender must be able to read it. */
+  in_reply_to: z.number().int().min(1).optional(),
 };
 
 export const taskSendFrame = z.object({ type: z.literal('task_send'), id: requestId, task: z.object(newTaskFields) });

@@ -34,6 +34,8 @@ export interface TaskRecord {
   progress: unknown;
   /** The task this one retries or redrives (lineage). */
   retry_of: string | null;
+  /** The seq of the message the task came from, when its sender said so. */
+  in_reply_to: number | null;
   created_at: string;
   updated_at: string;
   finished_at: string | null;
@@ -64,6 +66,7 @@ export const taskRecord = schemaOf<TaskRecord>()(
     question: z.string().nullable(),
     progress: z.unknown(),
     retry_of: z.string().nullable(),
+    in_reply_to: z.number().int().nullable(),
     created_at: isoTime,
     updated_at: isoTime,
     finished_at: isoTime.nullable(),

@@ -139,6 +139,8 @@ export function startRelayHarness(options: { settings: Partial<HubSettings>; clo
     ...common,
     // The harness acts as the hub's own trusted callers: who may see which task is tested elsewhere.
     maySee: () => true,
+    // No messages here: a task naming one is refused.
+    mayReadMessage: () => false,
     policy: { allowedHosts: [], hubHost: '127.0.0.1', hubPort: () => 0 },
     kick: () => dispatcher.kick(),
     wakeBy: (time) => dispatcher.wakeBy(time),

@@ -121,7 +121,7 @@ describe('task callbacks', () => {
     });
   });
 
-  it('retries after two HTTP 500 answers and is delivered by the third attempt', async () => {
+  it('retries after two HTTP 500 answers, each on the record, and is delivered by the third attempt', async () => {
     const { db } = openHubDb();
     const target = await receiver((index) => (index < 2 ? 500 : 204));
     const { callbacks, events } = sender(db);
@@ -131,7 +131,11 @@ describe('task callbacks', () => {
       requests: target.requests.length,
       row: { state: row.state, attempts: row.attempts, last_error: row.last_error },
       events: events.latest(10).map((e) => e.kind),
-    }).toEqual({ requests: 3, row: { state: 'delivered', attempts: 3, last_error: null }, events: ['callback_delivered'] });
+    }).toEqual({
+      requests: 3,
+      row: { state: 'delivered', attempts: 3, last_error: null },
+      events: ['callback_retrying', 'callback_retrying', 'callback_delivered'],
+    });
   });
 
   it('gives up after 1 + callbackRetries attempts, marks the callback failed, writes callback_failed and warns', async () => {
@@ -149,7 +153,14 @@ describe('task callbacks', () => {
     }).toEqual({
       requests: 4,
       row: { state: 'failed', attempts: 4, last_error: 'HTTP 503' },
-      events: [{ kind: 'callback_failed', subject: 't-3', detail: { callback: row.id, host: new URL(target.url).host, attempts: 4, error: 'HTTP 503' } }],
+      events: [
+        ...[1, 2, 3].map((attempts) => ({
+          kind: 'callback_retrying',
+          subject: 't-3',
+          detail: { callback: row.id, host: new URL(target.url).host, attempts, error: 'HTTP 503', retry_in_ms: 20 * 2 ** (attempts - 1) },
+        })),
+        { kind: 'callback_failed', subject: 't-3', detail: { callback: row.id, host: new URL(target.url).host, attempts: 4, error: 'HTTP 503' } },
+      ],
       warnings: [{ task: 't-3', host: new URL(target.url).host, attempts: 4, error: 'HTTP 503' }],
     });
   });

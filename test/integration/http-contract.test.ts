@@ -166,6 +166,17 @@ const CASES: { [N in HttpRouteName]: Case<(typeof httpRoutes)[N]> } = {
     ok: (f) => [{ params: { id: f.openTask } }, { params: { id: f.questionTask } }],
     refused: () => [{ params: { id: 'no-such-task' }, status: 404, code: 'SB_ERR_NOT_FOUND' }],
   },
+  taskLineage: {
+    ok: (f) => [{ params: { id: f.openTask } }, { params: { id: f.questionTask } }],
+    refused: () => [{ params: { id: 'no-such-task' }, status: 404, code: 'SB_ERR_NOT_FOUND' }],
+  },
+  messageEffects: {
+    ok: (f) => [{ params: { seq: String(f.messageSeq) } }, { params: { seq: String(f.messageSeq) }, token: f.workerToken }],
+    refused: (f) => [
+      { params: { seq: String(f.messageSeq + 1000) }, status: 404, code: 'SB_ERR_NOT_FOUND' },
+      { params: { seq: 'first' }, status: 404, code: 'SB_ERR_NOT_FOUND' },
+    ],
+  },
   cancelTask: {
     ok: (f) => [{ params: { id: f.taskToCancel }, body: { reason: 'not needed' } }],
     refused: () => [{ params: { id: 'no-such-task' }, body: {}, status: 404, code: 'SB_ERR_NOT_FOUND' }],

@@ -42,6 +42,8 @@ export const FEDERATION_CHECK_MS = 10_000;
 const MINUTE_MS = 60_000;
 /** Hub events that raise alerts on their own. */
 const WATCHED_EVENTS = new Set(['offline_queue_drop', 'task.failed', 'callback_failed', 'conversation_paused', 'conversation_resumed']);
+/** Watched events whose subject is a task id. */
+const TASK_EVENTS = new Set(['task.failed', 'callback_failed']);
 const SETTINGS_KEY = 'alerts';
 
 export function createAlertEngine(deps: {
@@ -112,24 +114,25 @@ export function createAlertEngine(deps: {
     return frame;
   };
 
-  const apply = (decision: Decision, now: number): void => {
+  /** Applies a decision; returns the alert a raise counted in (new, escalated or repeated), if any. */
+  const apply = (decision: Decision, now: number): Alert | undefined => {
     const key = keyOf(decision.rule, decision.subject);
     const alert = active.get(key);
     if (decision.kind === 'resolve') {
-      if (alert === undefined) return;
+      if (alert === undefined) return undefined;
       touched.delete(alert);
       active.delete(key);
       Object.assign(alert, { state: 'resolved', resolved_at: now });
       store.save(alert);
       logger.info('alert resolved', { id: alert.id, rule: alert.rule, subject: alert.subject, reason: decision.reason });
       deliver('resolved', alert, now);
-      return;
+      return undefined;
     }
     if (alert !== undefined) {
       Object.assign(alert, { occurrences: alert.occurrences + 1, last_at: now, value: decision.value, message: decision.message });
       if (decision.level !== 'critical' || alert.level === 'critical') {
         touched.add(alert);
-        return;
+        return alert;
       }
       // Escalation is news even within the cooldown; an alert never goes back down to a warning.
       alert.level = 'critical';
@@ -137,13 +140,13 @@ export function createAlertEngine(deps: {
       store.save(alert);
       logger.info('alert escalated', { id: alert.id, rule: alert.rule, subject: alert.subject, message: alert.message });
       deliver('escalated', alert, now);
-      return;
+      return alert;
     }
-    if (!settings.enabled) return;
+    if (!settings.enabled) return undefined;
     const last = lastRaised.get(key);
     if (last !== undefined && now - last < settings.alert_cooldown_minutes * MINUTE_MS) {
       stats.suppressed++;
-      return;
+      return undefined;
     }
     const created = store.insert(decision, now);
     active.set(key, created);
@@ -151,6 +154,19 @@ export function createAlertEngine(deps: {
     stats.raised++;
     logger.info('alert raised', { id: created.id, rule: created.rule, subject: created.subject, level: created.level, message: created.message });
     deliver('raised', created, now);
+    return created;
+  };
+
+  /**
+   * The alert a task's event counted in, recorded under the task (`task.alerted`, subject = the task id) so
+   * the task's lineage finds it: the alert's own subject is the agent or host the rule watches.
+   */
+  const noteTaskAlert = (event: RecordedEvent, alert: Alert, now: number): void => {
+    if (!TASK_EVENTS.has(event.kind) || event.subject === null) return;
+    deps.events.record('task.alerted', now, {
+      subject: event.subject,
+      detail: { alert: alert.id, rule: alert.rule, level: alert.level, message: alert.message, occurrences: alert.occurrences },
+    });
   };
 
   const guarded = (what: string, work: () => void): void => {
@@ -177,7 +193,10 @@ export function createAlertEngine(deps: {
     guarded('a hub event', () => {
       for (const event of noted.splice(0)) {
         const decision = onEvent(event);
-        if (decision !== undefined) apply(decision, clock.now());
+        if (decision === undefined) continue;
+        const now = clock.now();
+        const alert = apply(decision, now);
+        if (alert !== undefined) noteTaskAlert(event, alert, now);
       }
     });
   };

@@ -34,7 +34,8 @@ export function taskMasterHandlers(s: Pick<HubServices, 'relay'>): HandlerSpec[]
       type: 'task_send',
       schema: taskSendFrame,
       async handle(ctx) {
-        const change = await tasks.create(identityOf(ctx).agent, ctx.frame.task);
+        const identity = identityOf(ctx);
+        const change = await tasks.create(identity.agent, ctx.frame.task, identity.admin);
         reply(ctx, { type: 'ack', duplicate: !change.changed, task: taskRecord(change.task) });
       },
     } satisfies HandlerSpec<typeof taskSendFrame>,

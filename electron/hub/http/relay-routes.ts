@@ -18,7 +18,7 @@ export function relayRoutes(s: Pick<HubServices, 'relay'>): Route[] {
         const identity = requireIdentity(ctx);
         const body = parseWith(relaySendRequest, asObject(await ctx.body()), 'relay send');
         const { from, ...task } = body;
-        const change = await s.relay.service.create(speaker(identity, from, 'from'), task);
+        const change = await s.relay.service.create(speaker(identity, from, 'from'), task, identity.admin);
         return { body: { status: 'ok', task_id: change.task.task_id, ...(change.changed ? {} : { duplicate: true }) } };
       },
     }),

@@ -14,7 +14,8 @@ export function taskRoutes(s: Pick<HubServices, 'relay'>): Route[] {
     route('createTask', {
       async handle(ctx) {
         const task = parseWith(createTaskRequest, asObject(await ctx.body()), 'task');
-        const change = await service.create(requireIdentity(ctx).agent, task);
+        const identity = requireIdentity(ctx);
+        const change = await service.create(identity.agent, task, identity.admin);
         return { status: change.changed ? 201 : 200, body: { status: 'ok', duplicate: !change.changed, task: taskRecord(change.task) } };
       },
     }),

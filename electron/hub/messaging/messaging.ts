@@ -40,6 +40,7 @@ export function outgoingOf(frame: Omit<SendMessageFrame, 'type'>): OutgoingMessa
     payload: frame.payload,
     client_msg_id: frame.client_msg_id,
     in_reply_to: frame.in_reply_to,
+    task_id: frame.task_id,
   };
 }
 

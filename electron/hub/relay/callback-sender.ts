@@ -81,6 +81,8 @@ export function createCallbackSender(deps: CallbackSenderDeps): CallbackSender {
     } else if (attempts <= config.callbackRetries) {
       const delay = config.callbackBaseDelayMs * 2 ** (attempts - 1);
       store.retry(row.id, attempts, now + delay, outcome.error);
+      // Each failed attempt is on the record, so a task's lineage shows every answer its callback got.
+      events.record('callback_retrying', now, { subject: row.task_id, detail: { ...base, error: outcome.error, retry_in_ms: delay } });
       logger.info('a task callback attempt failed; it will be retried', { ...fields, error: outcome.error, retryInMs: delay });
     } else {
       store.finish(row.id, 'failed', attempts, outcome.error, now);

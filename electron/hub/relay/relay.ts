@@ -43,6 +43,8 @@ export function createRelay(deps: {
   sign: Signer;
   /** Agents on other federated hubs (none without federation). */
   remote: RemoteAgents;
+  /** May an agent (or the admin token) read a message? For a new task's `in_reply_to`. */
+  mayReadMessage: (reader: { agent: string; admin: boolean }, seq: number) => boolean;
 }): Relay {
   const now = (): number => deps.clock.now();
   const tasks = createTaskStore(deps.db);
@@ -63,6 +65,7 @@ export function createRelay(deps: {
   const service = createTaskService({
     ...common,
     maySee: reader.maySee,
+    mayReadMessage: deps.mayReadMessage,
     policy: deps.policy,
     kick: () => dispatcher.kick(),
     wakeBy: (time) => dispatcher.wakeBy(time),

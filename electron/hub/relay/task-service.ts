@@ -53,6 +53,8 @@ export function createTaskService(deps: {
   now: () => number;
   /** The visibility rule: a caller refused a change to a task it may not see is told there is no such task. */
   maySee: (actor: Actor, task: Task) => boolean;
+  /** May `reader` read message `seq`? (A task's `in_reply_to` must name a message its sender can read.) */
+  mayReadMessage: (reader: Actor, seq: number) => boolean;
   /** Called when queued work may have become dispatchable. */
   kick: () => void;
   /** Called when a lease was set or moved: the dispatcher must look again by then. */
@@ -132,6 +134,7 @@ export function createTaskService(deps: {
       question: null,
       progress: null,
       retry_of: retryOf,
+      in_reply_to: input.in_reply_to ?? null,
       created_at: now,
       updated_at: now,
       finished_at: null,
@@ -146,6 +149,7 @@ export function createTaskService(deps: {
       text: task.text,
       priority: task.priority,
       ...(retryOf === null ? {} : { retry_of: retryOf }),
+      ...(task.in_reply_to === null ? {} : { in_reply_to: task.in_reply_to }),
     });
     return task;
   };
@@ -160,6 +164,8 @@ export function createTaskService(deps: {
     actor: Actor,
     allowed: (task: Task) => boolean,
     change: (task: Task, now: number) => (() => void) | void,
+    /** What the audit event keeps of this change besides the state (the progress, the question, the answer). */
+    detail: (task: Task) => Record<string, unknown> = () => ({}),
   ): Promise<TaskChange> =>
     commit((now) => {
       const task = load(taskId);
@@ -184,6 +190,7 @@ export function createTaskService(deps: {
       audit(task, name, actor.agent, now, {
         ...(previousHolder === null ? {} : { agent: previousHolder }),
         ...(task.error === null ? {} : { error: task.error }),
+        ...detail(task),
       });
       return {
         change: { task, changed: true },
@@ -202,7 +209,12 @@ export function createTaskService(deps: {
   const owns = (actor: Actor) => (task: Task) => actor.admin || task.from === actor.agent;
 
   return {
-    create(from: string, input: NewTask): Promise<TaskChange> {
+    /** `admin`: the sender holds the admin token, which may read every message (for the `in_reply_to` check). */
+    create(from: string, input: NewTask, admin = false): Promise<TaskChange> {
+      if (input.in_reply_to !== undefined && !deps.mayReadMessage({ agent: from, admin }, input.in_reply_to)) {
+        // One answer for a missing message and one the sender may not read: neither tells that it exists.
+        return Promise.reject(new SwitchboardError('SB_ERR_VALIDATION', `in_reply_to: no message ${input.in_reply_to} that "${from}" may read`));
+      }
       if (input.callback_url !== undefined) {
         const problem = checkCallbackUrl(input.callback_url, deps.policy);
         if (problem !== undefined) return Promise.reject(new SwitchboardError('SB_ERR_VALIDATION', `callback_url: ${problem}`));
@@ -239,33 +251,54 @@ export function createTaskService(deps: {
 
     /** Progress renews the lease: a child that reports is not timed out. */
     progress(actor: Actor, taskId: string, progress: unknown, message: string | undefined): Promise<TaskChange> {
-      return transition(taskId, 'progress', actor, holds(actor), (task, now) => {
-        task.lease_until = now + task.timeout_ms;
-        task.progress = {
-          ...(progress === undefined ? {} : { value: progress }),
-          ...(message === undefined ? {} : { message }),
-          at: new Date(now).toISOString(),
-        };
-      });
+      return transition(
+        taskId,
+        'progress',
+        actor,
+        holds(actor),
+        (task, now) => {
+          task.lease_until = now + task.timeout_ms;
+          task.progress = {
+            ...(progress === undefined ? {} : { value: progress }),
+            ...(message === undefined ? {} : { message }),
+            at: new Date(now).toISOString(),
+          };
+        },
+        () => ({ ...(progress === undefined ? {} : { progress }), ...(message === undefined ? {} : { message }) }),
+      );
     },
 
     /** The child needs an answer from the master; the lease pauses while the task waits. */
     ask(actor: Actor, taskId: string, question: string): Promise<TaskChange> {
-      return transition(taskId, 'ask', actor, holds(actor), (task) => {
-        task.question = question;
-        task.lease_until = null;
-      });
+      return transition(
+        taskId,
+        'ask',
+        actor,
+        holds(actor),
+        (task) => {
+          task.question = question;
+          task.lease_until = null;
+        },
+        () => ({ question }),
+      );
     },
 
     answer(actor: Actor, taskId: string, answer: unknown): Promise<TaskChange> {
-      return transition(taskId, 'answer', actor, owns(actor), (task, now) => {
-        task.question = null;
-        task.lease_until = now + task.timeout_ms;
-        const holder = task.assigned_to;
-        return () => {
-          if (holder !== null) notifier.toAllOf(holder, { type: 'task_input', task_id: task.task_id, answer });
-        };
-      });
+      return transition(
+        taskId,
+        'answer',
+        actor,
+        owns(actor),
+        (task, now) => {
+          task.question = null;
+          task.lease_until = now + task.timeout_ms;
+          const holder = task.assigned_to;
+          return () => {
+            if (holder !== null) notifier.toAllOf(holder, { type: 'task_input', task_id: task.task_id, answer });
+          };
+        },
+        () => ({ answer }),
+      );
     },
 
     /**

@@ -12,6 +12,8 @@ export interface NewMessage {
   incomplete?: boolean;
   /** The seq of the message this one answers. */
   in_reply_to?: number | undefined;
+  /** The task this message is about. */
+  task_id?: string | undefined;
   /** Replies before this one in its chain (the loop breaker's count); 0 when it starts one. */
   hops?: number;
 }
@@ -48,6 +50,7 @@ export interface MessageRow {
   created_at: number;
   hops: number;
   in_reply_to: number | null;
+  task_id: string | null;
   origin_hub: string | null;
 }
 
@@ -94,6 +97,7 @@ export function rowToMessage(row: MessageRow): StoredMessage {
   if (row.client_msg_id !== null) message.client_msg_id = row.client_msg_id;
   if (row.incomplete === 1) message.incomplete = true;
   if (row.in_reply_to !== null) message.in_reply_to = row.in_reply_to;
+  if (row.task_id !== null) message.task_id = row.task_id;
   if (row.hops !== 0) message.hops = row.hops;
   if (row.origin_hub !== null) message.origin_hub = row.origin_hub;
   return message;
@@ -106,9 +110,9 @@ export type MessageStore = ReturnType<typeof createMessageStore>;
  *   after the commit, in a batch, instead of on the path to the ack.
  */
 export function createMessageStore(db: Db, onStored: () => void = () => {}) {
-  const insert = db.prepare<[string, string, string, string, string | null, string | null, number, number, number, number | null]>(
-    `INSERT OR IGNORE INTO messages (conversation_id, sender, message_type, content, payload, client_msg_id, incomplete, created_at, hops, in_reply_to)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const insert = db.prepare<[string, string, string, string, string | null, string | null, number, number, number, number | null, string | null]>(
+    `INSERT OR IGNORE INTO messages (conversation_id, sender, message_type, content, payload, client_msg_id, incomplete, created_at, hops, in_reply_to, task_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // No client_msg_id: it is unique per sender name, and a remote sender may share a local agent's name.
   const insertRemote = db.prepare<[string, string, string, string, string | null, number, string, number]>(
@@ -151,6 +155,7 @@ export function createMessageStore(db: Db, onStored: () => void = () => {}) {
         now,
         input.hops ?? 0,
         input.in_reply_to ?? null,
+        input.task_id ?? null,
       );
       if (result.changes === 0 && input.client_msg_id !== undefined) {
         const first = byClientId.get(input.sender, input.client_msg_id);
@@ -171,6 +176,7 @@ export function createMessageStore(db: Db, onStored: () => void = () => {}) {
       if (input.client_msg_id !== undefined) message.client_msg_id = input.client_msg_id;
       if (input.incomplete === true) message.incomplete = true;
       if (input.in_reply_to !== undefined) message.in_reply_to = input.in_reply_to;
+      if (input.task_id !== undefined) message.task_id = input.task_id;
       if (input.hops !== undefined && input.hops !== 0) message.hops = input.hops;
       return { message, created: true };
     },

@@ -279,6 +279,18 @@ export const MIGRATIONS: readonly string[] = [
   -- row is made when federation is first switched on, at the last message then: what came before stays home.
   CREATE TABLE federation_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), published_seq INTEGER NOT NULL);
   `,
+  `
+  -- Lineage (read-models/task-lineage.ts): the message a task came from and the task a message is about, and
+  -- the lookups that gather a task's story. Partial indexes: a row without the link costs the index nothing,
+  -- so the message insert (the hub's main cost) writes no extra b-tree page unless it carries one.
+  ALTER TABLE tasks ADD COLUMN in_reply_to INTEGER;
+  ALTER TABLE messages ADD COLUMN task_id TEXT;
+  CREATE INDEX tasks_by_origin ON tasks (in_reply_to) WHERE in_reply_to IS NOT NULL;
+  CREATE INDEX tasks_by_retry_of ON tasks (retry_of) WHERE retry_of IS NOT NULL;
+  CREATE INDEX messages_by_task ON messages (task_id) WHERE task_id IS NOT NULL;
+  CREATE INDEX messages_by_reply ON messages (in_reply_to) WHERE in_reply_to IS NOT NULL;
+  CREATE INDEX events_by_subject ON events (subject, id) WHERE subject IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -80,7 +80,7 @@ export type TaskStore = ReturnType<typeof createTaskStore>;
 
 export function createTaskStore(db: Db) {
   const columns =
-    'task_id, from_agent, to_target, type, cmd, payload, text, priority, state, assigned_to, lease_until, run_at, timeout_ms, attempts, offers, max_attempts, idempotency_key, callback_url, result, error, question, progress, retry_of, created_at, updated_at, finished_at';
+    'task_id, from_agent, to_target, type, cmd, payload, text, priority, state, assigned_to, lease_until, run_at, timeout_ms, attempts, offers, max_attempts, idempotency_key, callback_url, result, error, question, progress, retry_of, in_reply_to, created_at, updated_at, finished_at';
   const insert = db.prepare(
     `INSERT INTO tasks (${columns}) VALUES (${columns
       .split(', ')

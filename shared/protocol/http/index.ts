@@ -6,6 +6,7 @@ export * from './system.js';
 export * from './messages.js';
 export * from './agents.js';
 export * from './tasks.js';
+export * from './lineage.js';
 export * from './audit.js';
 export * from './metrics.js';
 export * from './alerts.js';

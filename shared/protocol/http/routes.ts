@@ -3,12 +3,24 @@ import { agentApi } from './agents.js';
 import { alertApi } from './alerts.js';
 import { auditApi } from './audit.js';
 import { federationApi } from './federation.js';
+import { lineageApi } from './lineage.js';
 import { messageApi } from './messages.js';
 import { metricsApi } from './metrics.js';
 import { settingsApi } from './settings.js';
 import { systemApi } from './system.js';
 import { taskApi } from './tasks.js';
 
-export const httpRoutes = { ...systemApi, ...messageApi, ...agentApi, ...taskApi, ...auditApi, ...metricsApi, ...alertApi, ...settingsApi, ...federationApi };
+export const httpRoutes = {
+  ...systemApi,
+  ...messageApi,
+  ...agentApi,
+  ...taskApi,
+  ...lineageApi,
+  ...auditApi,
+  ...metricsApi,
+  ...alertApi,
+  ...settingsApi,
+  ...federationApi,
+};
 
 export type HttpRouteName = keyof typeof httpRoutes;

@@ -15,21 +15,29 @@ const END_SLACK_PX = 24;
 function kindTone(entry: AuditEntry): string {
   if (entry.source === 'message') return 'muted';
   if (entry.kind === 'auth_failure' || entry.kind.endsWith('failed') || entry.kind.endsWith('_refused') || entry.kind === 'offline_queue_drop') return 'danger';
-  if (entry.kind.startsWith('token_') || entry.kind.startsWith('conversation_paused')) return 'warn';
+  if (entry.kind.startsWith('token_') || entry.kind.startsWith('conversation_paused') || entry.kind === 'callback_retrying' || entry.kind === 'task.alerted')
+    return 'warn';
   if (entry.kind.endsWith('completed') || entry.kind.endsWith('_delivered')) return 'ok';
   return 'info';
 }
 
-export function AuditList({ entries }: { entries: readonly AuditEntry[] }) {
+/** `focus`: an entry id to open, mark and bring into view (a link from a task's lineage); the list then stops following. */
+export function AuditList({ entries, focus }: { entries: readonly AuditEntry[]; focus?: string | undefined }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const following = useRef(true);
-  const [atEnd, setAtEnd] = useState(true);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const following = useRef(focus === undefined);
+  const [atEnd, setAtEnd] = useState(focus === undefined);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set(focus === undefined ? [] : [focus]));
+  const focusShown = entries.some((entry) => entry.id === focus);
 
   useLayoutEffect(() => {
     const node = scroller.current;
     if (node !== null && following.current) node.scrollTop = node.scrollHeight;
   }, [entries]);
+
+  useLayoutEffect(() => {
+    if (focus === undefined || !focusShown) return;
+    scroller.current?.querySelector(`[data-id="${CSS.escape(focus)}"]`)?.scrollIntoView({ block: 'center' });
+  }, [focus, focusShown]);
 
   const onScroll = (): void => {
     const node = scroller.current;
@@ -59,7 +67,7 @@ export function AuditList({ entries }: { entries: readonly AuditEntry[] }) {
       <div className="audit-list" ref={scroller} onScroll={onScroll} role="log" aria-label="Audit entries" aria-live="off" tabIndex={0}>
         <ol>
           {entries.map((entry) => (
-            <AuditRow key={entry.id} entry={entry} open={expanded.has(entry.id)} onToggle={toggle} />
+            <AuditRow key={entry.id} entry={entry} open={expanded.has(entry.id)} focused={entry.id === focus} onToggle={toggle} />
           ))}
         </ol>
       </div>
@@ -72,9 +80,19 @@ export function AuditList({ entries }: { entries: readonly AuditEntry[] }) {
   );
 }
 
-const AuditRow = memo(function AuditRow({ entry, open, onToggle }: { entry: AuditEntry; open: boolean; onToggle(id: string): void }) {
+const AuditRow = memo(function AuditRow({
+  entry,
+  open,
+  focused,
+  onToggle,
+}: {
+  entry: AuditEntry;
+  open: boolean;
+  focused: boolean;
+  onToggle(id: string): void;
+}) {
   return (
-    <li className="audit-entry" data-testid="audit-entry" data-kind={entry.kind} data-id={entry.id}>
+    <li className={focused ? 'audit-entry audit-entry-focused' : 'audit-entry'} data-testid="audit-entry" data-kind={entry.kind} data-id={entry.id}>
       {/* The whole line toggles on a click; its button (named by time, kind, actor and subject, not the
           free text) is what the keyboard reaches, and its click bubbles up to the line. */}
       <div className="audit-line" onClick={() => onToggle(entry.id)}>

@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/empty-state.js';
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubAction } from '../../components/use-hub-action.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
+import { useRoute } from '../../router.js';
 import { useStore } from '../../store/store.js';
 import { AuditFilters } from './audit-filters.js';
 import { AuditList } from './audit-list.js';
@@ -34,7 +35,10 @@ function useStableEntries(fresh: readonly AuditEntry[] | undefined): AuditEntry[
 export function AuditView() {
   const [paused, setPaused] = useState(false);
   const [limit, setLimit] = useState<number>(200);
-  const [filter, setFilter] = useState<AuditFilter>(EMPTY_AUDIT_FILTER);
+  // A link from elsewhere (a task's lineage) names a subject to filter by and an entry to open: `#/audit?subject=…&entry=e_12`.
+  const route = useRoute();
+  const focus = route.query.get('entry') ?? undefined;
+  const [filter, setFilter] = useState<AuditFilter>(() => ({ ...EMPTY_AUDIT_FILTER, subject: route.query.get('subject') ?? '' }));
   const admin = useStore((s) => s.session?.admin === true);
   // Paused, the query has no path: nothing is fetched and the last answer stays on screen.
   const query = useHubQuery(paused ? undefined : httpRoutes.relayLogs, { query: { limit }, refreshMs: POLL_MS });
@@ -82,7 +86,7 @@ export function AuditView() {
           </button>
         </EmptyState>
       ) : (
-        <AuditList entries={shown} />
+        <AuditList entries={shown} focus={focus} />
       )}
     </div>
   );

@@ -3,6 +3,8 @@ import { memo } from 'react';
 import type { StoredMessage } from '../../../../shared/index.js';
 import { formatDateTime, formatTime } from '../../components/format.js';
 import { PayloadView } from '../../components/payload-view.js';
+import { taskHref, shortTaskId } from '../tasks/task-links.js';
+import { MessageEffects } from './message-effects.js';
 import { SenderName } from './sender-name.js';
 
 /** Payloads longer than this (characters or lines) start collapsed behind a toggle. */
@@ -43,10 +45,16 @@ export const MessageRow = memo(function MessageRow({ message, own, payloadOpen, 
           {formatTime(message.created_at)}
         </time>
         {message.in_reply_to === undefined ? null : <span className="muted message-reply">↩ #{message.in_reply_to}</span>}
+        {message.task_id === undefined ? null : (
+          <a className="message-task mono" href={taskHref(message.task_id)} title={`About task ${message.task_id}`} data-testid="message-task">
+            task {shortTaskId(message.task_id)}
+          </a>
+        )}
         <span className="muted message-seq">#{message.seq}</span>
       </div>
       {message.content === '' ? null : <div className="message-content">{message.content}</div>}
       <MessagePayload seq={message.seq} payload={message.payload} open={payloadOpen} onToggle={onTogglePayload} />
+      <MessageEffects seq={message.seq} />
     </div>
   );
 });

@@ -1,5 +1,5 @@
 /** Alerts (admin): the hub's list filtered by state, kept live by pushed alerts, each open one with Acknowledge. */
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { ALERT_STATES, httpRoutes, type AlertRecord, type AlertRule, type AlertState } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { EmptyState } from '../../components/empty-state.js';
@@ -7,6 +7,7 @@ import { formatAgo, formatDateTime, formatDecimal, formatDuration } from '../../
 import { HubErrorText } from '../../components/hub-error-text.js';
 import { useHubAction } from '../../components/use-hub-action.js';
 import { useHubQuery } from '../../components/use-hub-query.js';
+import { useRoute } from '../../router.js';
 import { useStore } from '../../store/store.js';
 import { levelTone, mergeAlerts, occurrencesText, stateTone } from './alert-list.js';
 import { REFRESH_MS } from './metrics-window.js';
@@ -45,6 +46,8 @@ export function AlertsPanel() {
   const list = useHubQuery(httpRoutes.listAlerts, { query: { state, limit: 200 }, refreshMs: REFRESH_MS, refreshOn: pushed });
   const alerts = mergeAlerts(list.data?.alerts ?? [], [pushed, acknowledged], state);
   const counts = list.data?.counts;
+  // A link from a task's lineage names the alert to show: `#/metrics?alert=12`.
+  const focus = Number(useRoute().query.get('alert') ?? Number.NaN);
 
   return (
     <section className="card metrics-section" aria-labelledby="alerts-heading" data-testid="alerts-panel">
@@ -84,7 +87,12 @@ export function AlertsPanel() {
             </thead>
             <tbody>
               {alerts.map((alert) => (
-                <AlertRow key={alert.id} alert={alert} onAcknowledged={(next) => setAcknowledged((current) => ({ ...current, [next.id]: next }))} />
+                <AlertRow
+                  key={alert.id}
+                  alert={alert}
+                  focused={alert.id === focus}
+                  onAcknowledged={(next) => setAcknowledged((current) => ({ ...current, [next.id]: next }))}
+                />
               ))}
             </tbody>
           </table>
@@ -94,14 +102,25 @@ export function AlertsPanel() {
   );
 }
 
-function AlertRow({ alert, onAcknowledged }: { alert: AlertRecord; onAcknowledged(alert: AlertRecord): void }) {
+function AlertRow({ alert, focused, onAcknowledged }: { alert: AlertRecord; focused: boolean; onAcknowledged(alert: AlertRecord): void }) {
   const ack = useHubAction();
+  const row = useRef<HTMLTableRowElement>(null);
+  useLayoutEffect(() => {
+    if (focused) row.current?.scrollIntoView({ block: 'center' });
+  }, [focused]);
   const acknowledge = async (): Promise<void> => {
     const answer = await ack.run(() => api(httpRoutes.acknowledgeAlert, { params: { id: String(alert.id) } }));
     if (answer !== undefined) onAcknowledged(answer.alert);
   };
   return (
-    <tr data-testid="alert-row" data-alert-id={alert.id} data-state={alert.state} data-level={alert.level}>
+    <tr
+      ref={row}
+      className={focused ? 'alert-focused' : undefined}
+      data-testid="alert-row"
+      data-alert-id={alert.id}
+      data-state={alert.state}
+      data-level={alert.level}
+    >
       <td>
         <span className={`chip chip-${levelTone(alert)}`} data-testid="alert-level">
           {alert.level}

@@ -1,5 +1,5 @@
 /**
- * What the person may do with a task, offered only where its state allows: cancel an open task, retry a
+ * What the person may do with a task, shown only where its state allows: cancel an open task, retry a
  * finished one as it was, or redrive it to another agent. Each retry is a new task linked to this one.
  */
 import { useId, useState } from 'react';
@@ -50,7 +50,7 @@ export function TaskActions({ task, agents, list, compact = false }: TaskActions
 
   return (
     <div className={compact ? 'task-actions compact' : 'task-actions'} aria-label="Task actions" role="group">
-      {compact ? null : (
+      {compact || !canCancel ? null : (
         <div className="row">
           <label htmlFor={`${id}-reason`} className="sr-only">
             Cancel reason
@@ -59,42 +59,43 @@ export function TaskActions({ task, agents, list, compact = false }: TaskActions
             id={`${id}-reason`}
             value={reason}
             placeholder="reason (optional)"
-            disabled={!canCancel}
             onChange={(event) => setReason(event.target.value)}
             onKeyDown={(event) => {
-              if (event.key === 'Enter' && canCancel && !action.busy) cancel();
+              if (event.key === 'Enter' && !action.busy) cancel();
             }}
           />
-          <button type="button" className="danger" disabled={!canCancel || action.busy} onClick={cancel}>
+          <button type="button" className="danger" disabled={action.busy} onClick={cancel}>
             Cancel
           </button>
         </div>
       )}
-      <div className="row">
-        <button type="button" disabled={!canRetry || action.busy} onClick={() => retry()} title="A new task with the same work, to the same agent or role">
-          Retry
-        </button>
-        <label htmlFor={`${id}-to`} className="sr-only">
-          Redrive to
-        </label>
-        <select id={`${id}-to`} value={redriveTo} disabled={!canRetry} onChange={(event) => setRedriveTo(event.target.value)}>
-          <option value="">{compact ? 'agent…' : 'another agent…'}</option>
-          {targets.map((agent) => (
-            <option key={agent.id} value={agent.id}>
-              {agent.id}
-              {agent.online ? '' : ' (offline)'}
-            </option>
-          ))}
-        </select>
-        <button
-          type="button"
-          disabled={!canRetry || redriveTo === '' || action.busy}
-          onClick={() => retry(redriveTo)}
-          title="A new task with the same work, to the agent picked"
-        >
-          Redrive
-        </button>
-      </div>
+      {canRetry ? (
+        <div className="row">
+          <button type="button" disabled={action.busy} onClick={() => retry()} title="A new task with the same work, to the same agent or role">
+            Retry
+          </button>
+          <label htmlFor={`${id}-to`} className="sr-only">
+            Redrive to
+          </label>
+          <select id={`${id}-to`} value={redriveTo} onChange={(event) => setRedriveTo(event.target.value)}>
+            <option value="">{compact ? 'agent…' : 'another agent…'}</option>
+            {targets.map((agent) => (
+              <option key={agent.id} value={agent.id}>
+                {agent.id}
+                {agent.online ? '' : ' (offline)'}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            disabled={redriveTo === '' || action.busy}
+            onClick={() => retry(redriveTo)}
+            title="A new task with the same work, to the agent picked"
+          >
+            Redrive
+          </button>
+        </div>
+      ) : null}
       {retried === undefined ? null : (
         <p className="action-done" role="status">
           {retried.to === task.to ? 'Retried' : `Redriven to ${retried.to}`} as{' '}

@@ -13,7 +13,9 @@ import { useStore } from '../../store/store.js';
 import type { ListedAgent } from '../agents/agent-list-model.js';
 import { TaskActions } from './task-actions.js';
 import { TaskAnswer } from './task-answer.js';
+import { CopyButton } from '../agents/copy-button.js';
 import { TaskAttempts } from './task-attempts.js';
+import { TaskLineage } from './task-lineage.js';
 import { shortTaskId, taskHref, type TaskListKind } from './task-links.js';
 import { newerTask } from './task-list-model.js';
 import { TaskProgress } from './task-progress.js';
@@ -33,6 +35,7 @@ export function TaskDetail({ taskId, agents, list, onClose }: TaskDetailProps) {
   const query = useHubQuery(httpRoutes.taskDetail, { params: { id: taskId }, refreshOn: pushed?.updated_at });
   const task = newerTask(query.data?.task, pushed);
   const heading = useRef<HTMLHeadingElement>(null);
+  const idText = useRef<HTMLSpanElement>(null);
   const retries = useRetries().get(taskId) ?? NO_RETRIES;
 
   useEffect(() => heading.current?.focus(), [taskId]);
@@ -49,9 +52,10 @@ export function TaskDetail({ taskId, agents, list, onClose }: TaskDetailProps) {
     <aside className="card task-detail" data-testid="task-detail" data-task-id={taskId} aria-labelledby="task-detail-title">
       <header className="task-detail-head">
         <h2 id="task-detail-title" ref={heading} tabIndex={-1} className="mono" title={taskId}>
-          {taskId}
+          <span ref={idText}>{taskId}</span>
         </h2>
         {task === undefined ? null : <StateChip state={task.state} />}
+        <CopyButton text={taskId} label="Copy task id" source={idText} />
         <button type="button" className="close" aria-label="Close details" title="Close (Escape)" onClick={onClose}>
           ×
         </button>
@@ -170,6 +174,9 @@ function TaskBody({
           <PayloadView value={task.result} label="Task result" />
         </Section>
       )}
+      <Section title="Lineage">
+        <TaskLineage taskId={task.task_id} list={list} refreshOn={`${task.updated_at}:${retries.length}`} />
+      </Section>
       <Section title="Attempts">{attempts === undefined ? <p className="muted">Loading…</p> : <TaskAttempts attempts={attempts} />}</Section>
     </>
   );

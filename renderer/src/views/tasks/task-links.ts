@@ -1,5 +1,5 @@
 /** Where a task opens: its detail, keeping the list the person came from (all tasks or the dead letter). */
-import { href } from '../../router.js';
+import { href } from '../../route-paths.js';
 
 export type TaskListKind = 'all' | 'dead-letter';
 

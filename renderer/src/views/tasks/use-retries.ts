@@ -1,6 +1,7 @@
 /**
  * Which tasks have been retried, and by which task: found among the latest tasks the hub lists and every
- * task pushed since, since the hub has no lookup by `retry_of`. A retry is always newer than what it retries.
+ * task pushed since (the list has no filter by `retry_of`; a task's lineage has every retry of it). A retry
+ * is always newer than what it retries.
  */
 import { useMemo } from 'react';
 import { httpRoutes, type TaskRecord } from '../../../../shared/index.js';
