@@ -5,10 +5,22 @@ import { auditApi } from './audit.js';
 import { federationApi } from './federation.js';
 import { messageApi } from './messages.js';
 import { metricsApi } from './metrics.js';
+import { selftestApi } from './selftest.js';
 import { settingsApi } from './settings.js';
 import { systemApi } from './system.js';
 import { taskApi } from './tasks.js';
 
-export const httpRoutes = { ...systemApi, ...messageApi, ...agentApi, ...taskApi, ...auditApi, ...metricsApi, ...alertApi, ...settingsApi, ...federationApi };
+export const httpRoutes = {
+  ...systemApi,
+  ...messageApi,
+  ...agentApi,
+  ...taskApi,
+  ...auditApi,
+  ...metricsApi,
+  ...alertApi,
+  ...settingsApi,
+  ...federationApi,
+  ...selftestApi,
+};
 
 export type HttpRouteName = keyof typeof httpRoutes;
