@@ -51,7 +51,7 @@ export function createSelftestRunner(options: SelftestRunnerOptions) {
   let current: Run | undefined;
   const listeners = new Set<(result: SelftestResult) => void>();
 
-  const finish = (run: Run, actor: string, figures: SelftestFigures, error: string | null): void => {
+  const finish = (run: Run, actor: string | null, figures: SelftestFigures, error: string | null): void => {
     const result: SelftestResult = {
       messages: run.messages,
       ...figures,
@@ -78,7 +78,7 @@ export function createSelftestRunner(options: SelftestRunnerOptions) {
     }
   };
 
-  const execute = async (run: Run, actor: string): Promise<void> => {
+  const execute = async (run: Run, actor: string | null): Promise<void> => {
     const limit = timeoutMs(run.messages);
     const timer = setTimeout(() => run.abort.abort(new Error(`the self-test did not finish within ${Math.round(limit / 1000)} s`)), limit);
     let figures: SelftestFigures;
@@ -112,8 +112,8 @@ export function createSelftestRunner(options: SelftestRunnerOptions) {
 
   return {
     state,
-    /** Starts a run in the background; refused while one runs. */
-    start(messages: number, actor: string): SelftestState {
+    /** Starts a run in the background; refused while one runs. `actor`: who asked (null: the desktop app's tray). */
+    start(messages: number, actor: string | null): SelftestState {
       if (current !== undefined) {
         throw new SwitchboardError('SB_ERR_SELFTEST_RUNNING', `a self-test is already running (started ${iso(current.startedAt)}); wait for its result`);
       }
