@@ -6,9 +6,7 @@ const count = (n: number, noun: string): string => `${number(n)} ${noun}${n === 
 
 /** A passed run: `0 lost · 0 duplicates · integrity ok · 3 kills · 2,000 messages in 2.3 s`; a failed one says what went wrong first. */
 export function selftestSummary(result: SelftestResult): string {
-  if (result.error !== null) {
-    return `did not finish: ${result.error} (after ${count(result.acked, 'acknowledged message')} and ${count(result.kills, 'kill')})`;
-  }
+  if (result.error !== null) return `did not finish: ${result.error}`;
   const parts = [`${number(result.lost)} lost`, count(result.duplicates, 'duplicate')];
   if (result.gaps > 0) parts.push(`${count(result.gaps, 'gap')} in seq`);
   parts.push(`integrity ${result.integrity}`, count(result.kills, 'kill'));

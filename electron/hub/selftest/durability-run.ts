@@ -79,13 +79,14 @@ async function startScratchHub(command: SwitchboardCommand, dataDir: string, por
   const child = spawn(command.command, [...command.args, 'serve', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const said = (): string => (stderr.trim() === '' ? '' : `: ${stderr.trim()}`);
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the scratch hub did not start within ${START_TIMEOUT_MS / 1000} s: ${stderr}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`the scratch hub did not start within ${START_TIMEOUT_MS / 1000} s${said()}`)), START_TIMEOUT_MS);
       const abort = (): void => (clearTimeout(timer), reject(signal?.reason as Error));
       signal?.addEventListener('abort', abort, { once: true });
       child.once('error', (error) => (clearTimeout(timer), reject(new Error(`the scratch hub could not be started: ${error.message}`))));
-      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`the scratch hub exited with ${String(code)}: ${stderr}`))));
+      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`the scratch hub exited with ${String(code)}${said()}`))));
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
         if (!line.startsWith('Switchboard hub listening on')) return;
         clearTimeout(timer);
