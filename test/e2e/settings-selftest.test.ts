@@ -44,6 +44,7 @@ describe('the Self-test card of the settings page', () => {
     await card.getByLabel('Messages').fill('300');
     await card.getByTestId('selftest-run').click();
     await card.getByRole('button', { name: 'Running…' }).waitFor();
+    expect(await card.getByTestId('selftest-progress').textContent()).toMatch(/^[\d,]+ of 300 messages acknowledged · [0-3] of 3 kills$/);
 
     const result = card.getByTestId('selftest-result');
     await result.waitFor({ timeout: 45_000 });

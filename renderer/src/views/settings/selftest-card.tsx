@@ -2,7 +2,7 @@
  * The durability self-test: runs Switchboard's promise (every acknowledged message kept, once, through
  * crashes) on this machine's own disk and OS, shows its progress, and the last result, green or red.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { httpRoutes, SELFTEST_MESSAGES, selftestSummary, type SelftestResult } from '../../../../shared/index.js';
 import { api } from '../../api/http.js';
 import { formatAgo, formatCount, formatDateTime } from '../../components/format.js';
@@ -39,24 +39,26 @@ export function SelftestCard() {
   const [failure, setFailure] = useState<ReturnType<typeof toHubError> | undefined>(undefined);
   const [starting, setStarting] = useState(false);
   const [messages, setMessages] = useState(String(SELFTEST_MESSAGES.default));
-  // Asks every second only while a run goes on: a change of `running` restarts the query with or without polling.
-  const [running, setRunning] = useState(false);
-  const query = useHubQuery(httpRoutes.selftest, { refreshOn: running, ...(running ? { refreshMs: POLL_MS } : {}) });
-  const seenRunning = query.data?.running;
-  useEffect(() => {
-    if (seenRunning !== undefined) setRunning(seenRunning);
-  }, [seenRunning]);
+  // The run this page started, until its result is in.
+  const [awaiting, setAwaiting] = useState<string | undefined>(undefined);
+  // Asks every second only while a run goes on: a change of `polling` restarts the query with or without it.
+  const [polling, setPolling] = useState(false);
+  const query = useHubQuery(httpRoutes.selftest, { refreshOn: polling, ...(polling ? { refreshMs: POLL_MS } : {}) });
   const state = query.data;
-  const busy = starting || running;
+  const going = state?.running === true || (awaiting !== undefined && state !== undefined && state.last?.started_at !== awaiting);
+  // Follows the answers without an effect (React's way to adjust state to a changed value).
+  if (going !== polling) setPolling(going);
+  const busy = starting || going;
 
   const run = async (): Promise<void> => {
     setFailure(undefined);
     setStarting(true);
     try {
       const started = await api(httpRoutes.startSelftest, { body: { messages: Number(messages) } });
-      setRunning(started.running);
+      setAwaiting(started.started_at ?? undefined);
     } catch (caught) {
       setFailure(toHubError(caught));
+      query.reload();
     } finally {
       setStarting(false);
     }
