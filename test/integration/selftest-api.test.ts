@@ -107,7 +107,32 @@ describe('the self-test over HTTP', () => {
     }
   });
 
-  it('ends a run that takes too long, kills its scratch hub, and says so', async () => {
+  it('ends a run when the hub stops, and shows it cut short after the restart', async () => {
+    const dataDir = folder();
+    const hub = await startHub({ dataDir });
+    await api(hub, 'POST', '/api/selftest', { body: { messages: 100_000 } });
+    await eventually(
+      async () => {
+        const state = (await api(hub, 'GET', '/api/selftest')).body as unknown as SelftestState;
+        return (state.progress?.acked ?? 0) > 0 ? state : undefined;
+      },
+      'the first acknowledged messages',
+      20_000,
+    );
+    await hub.stop();
+    const restarted = await startHub({ dataDir });
+    try {
+      const { body } = await api(restarted, 'GET', '/api/selftest');
+      expect(body).toMatchObject({
+        running: false,
+        last: { messages: 100_000, ok: false, integrity: 'not checked', error: 'the hub stopped during the self-test' },
+      });
+    } finally {
+      await restarted.stop();
+    }
+  }, 60_000);
+
+  it('ends a run that takes too long, and says so', async () => {
     const hang = { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)', '--'] };
     const hub = await startHub({}, { selftest: { command: hang, timeoutMs: () => 500 } });
     try {
