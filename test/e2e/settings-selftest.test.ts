@@ -36,7 +36,7 @@ async function selftestCard(hub: TestHub) {
 }
 
 describe('the Self-test card of the settings page', () => {
-  it('runs the self-test, shows it going, then the green result with its figures', async () => {
+  it('runs the self-test, shows it going, then the green result with its figures, also on the overview', async () => {
     const hub = await startHub({}, { rendererDir: BUILT_DASHBOARD });
     hubs.push(hub);
     const { page, card } = await selftestCard(hub);
@@ -56,6 +56,13 @@ describe('the Self-test card of the settings page', () => {
     expect(await card.getByTestId('selftest-run').textContent()).toBe('Run self-test');
     await card.evaluate((element) => element.scrollIntoView({ block: 'center' }));
     await screenshot(page, 'settings-selftest-passed');
+
+    await showView(page, 'overview');
+    const line = page.getByTestId('overview-selftest');
+    expect(await line.textContent()).toBe('Self-test passed just now');
+    await screenshot(page, 'overview-selftest-passed');
+    await line.click();
+    await page.getByTestId('view-settings').waitFor();
   }, 60_000);
 
   it('shows a run that could not finish in red, with the reason', async () => {
