@@ -3,3 +3,4 @@ export * from './protocol/index.js';
 export * from './version.js';
 export * from './tasks/task-states.js';
 export * from './tasks/task-record.js';
+export * from './selftest/selftest-summary.js';

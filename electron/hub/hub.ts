@@ -93,6 +93,10 @@ import { HubStartError } from '../common/start-error.js';
 import type { Federation } from './federation/index.js';
 import type { RemoteAgents } from './relay/task-notifier.js';
 import { federationRoutes } from './http/federation-routes.js';
+import { selftestRoutes } from './http/selftest-routes.js';
+import { createSelftestRunner } from './selftest/selftest-runner.js';
+import { defaultSwitchboardCommand, type SwitchboardCommand } from './selftest/durability-run.js';
+import { createSettingsStore } from './store/settings-store.js';
 
 /** How many ports after a taken default port are tried. */
 const PORT_FALLBACK_TRIES = 20;
@@ -108,6 +112,8 @@ export interface HubOptions {
   backupClock?: SchedulerClock;
   /** A scheduled backup failed (it is logged too; the next slot tries again): the desktop app notifies the person. */
   onBackupError?: (error: unknown, file: string) => void;
+  /** How the self-test runs its scratch hubs (default: `switchboard` as installed beside this hub), and how long a run may take. */
+  selftest?: { command?: SwitchboardCommand; timeoutMs?: (messages: number) => number };
 }
 
 export interface StartedHub {
@@ -255,6 +261,14 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       searchIndex,
       rates: createRateStore(db),
       backups: createHubBackups({ db, file, clock, events, refusal: databaseHealth.backupRefusal }),
+      selftest: createSelftestRunner({
+        settings: createSettingsStore(db),
+        events,
+        clock,
+        logger,
+        command: options.selftest?.command ?? defaultSwitchboardCommand(),
+        ...(options.selftest?.timeoutMs === undefined ? {} : { timeoutMs: options.selftest.timeoutMs }),
+      }),
       callbackSecret,
       callbackPolicy,
       databaseHealth,
@@ -343,6 +357,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
           ...statsRoutes(s),
           ...backupRoutes(s),
           ...federationRoutes(s),
+          ...selftestRoutes(s),
           ...mcp.routes,
           ...upgradeRequiredRoutes(WS_PATHS.filter((path) => path !== '/')),
         ];
@@ -429,6 +444,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       await backupSchedule?.stop();
       backupSchedule = undefined;
       await s.backups.close();
+      await s.selftest.close();
       s.connections.close();
       await relay?.close();
       await s.alerts.close();

@@ -19,3 +19,4 @@ export { closeDatabase, openDatabase } from './store/database.js';
 export { createMessageStore } from './store/message-store.js';
 export { pendingIndexer } from './store/search-index.js';
 export { findDamage } from './store/start-check.js';
+export { SELFTEST_KILLS, defaultSwitchboardCommand, runSelftest, selftestPassed, type SwitchboardCommand } from './selftest/durability-run.js';

@@ -32,6 +32,7 @@ import type { SearchStore } from './store/search-store.js';
 import type { SearchIndex } from './store/search-index.js';
 import type { RateStore } from './store/rate-store.js';
 import type { HubBackups } from './backup/backup-export.js';
+import type { SelftestRunner } from './selftest/selftest-runner.js';
 import type { CallbackSecret } from './relay/callback-secret.js';
 import type { CallbackPolicy } from './relay/ssrf-guard.js';
 import type { DatabaseHealth } from './health/database-health.js';
@@ -96,6 +97,8 @@ export interface HubServices {
   rates: RateStore;
   /** Consistent copies of the database while the hub runs. */
   backups: HubBackups;
+  /** The durability self-test in the background: one run at a time, the last result kept. */
+  selftest: SelftestRunner;
   /** The secret that signs callbacks and webhooks. */
   callbackSecret: CallbackSecret;
   /** Where callbacks and webhooks may go (the SSRF guard's view of the hub). */

@@ -7,12 +7,17 @@ export function desktopPlatform(window: () => BrowserWindow | undefined, quit: (
   // Linux has no login-item API: a freedesktop autostart entry does the job (the AppImage path when packaged as one).
   const autostart = process.platform === 'linux' ? linuxAutostart({ exec: process.env['APPIMAGE'] ?? process.execPath }) : undefined;
   return {
-    showWindow() {
+    showWindow(page) {
       const w = window();
       if (w === undefined) return;
       if (w.isMinimized()) w.restore();
       w.show();
       w.focus();
+      // The dashboard routes by hash, so changing it moves the loaded page without reloading it.
+      const url = URL.parse(w.webContents.getURL());
+      if (page === undefined || url === null || !url.protocol.startsWith('http')) return;
+      url.hash = `#/${page}`;
+      void w.loadURL(url.toString()).catch(() => undefined);
     },
     async chooseBackupFile(defaultPath) {
       const w = window();
@@ -45,8 +50,11 @@ export function desktopPlatform(window: () => BrowserWindow | undefined, quit: (
       get: () => app.getLoginItemSettings().openAtLogin,
       set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] }),
     },
-    notify(title, body) {
-      if (Notification.isSupported()) new Notification({ title, body }).show();
+    notify(title, body, onClick) {
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ title, body });
+      if (onClick !== undefined) notification.on('click', onClick);
+      notification.show();
     },
     quit,
   };

@@ -67,7 +67,11 @@ function main(): void {
       logger.error(what, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   const host = createHubHost({
     dataDir,
-    hubOptions: { onBackupError: (error) => platform.notify('Scheduled backup failed', `${(error as Error).message} — the next one is tried at its time.`) },
+    hubOptions: {
+      onBackupError: (error) => platform.notify('Scheduled backup failed', `${(error as Error).message} — the next one is tried at its time.`),
+      // The self-test's scratch hubs are this binary in command-line mode (`electron <app> --cli` in development).
+      selftest: { command: { command: process.execPath, args: app.isPackaged ? ['--cli'] : [app.getAppPath(), '--cli'] } },
+    },
   });
   const cliLink = createCliLink({ target: appCliTarget({ packaged: app.isPackaged, appPath: app.getAppPath(), executable: process.execPath }) });
   const actions = createTrayActions({ host, platform, cliLink });

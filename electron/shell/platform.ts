@@ -2,8 +2,12 @@
  * What the shell needs from the desktop: the Electron main process implements it with dialog, shell,
  * Notification and the login-item API; tests implement it with a recorder. Nothing here imports Electron.
  */
+/** A page of the dashboard the shell may open the window at. */
+export type DashboardPage = 'settings';
+
 export interface ShellPlatform {
-  showWindow(): void;
+  /** Brings the window up, at `page` when given. */
+  showWindow(page?: DashboardPage): void;
   /** A save dialog; undefined when the person cancels. */
   chooseBackupFile(defaultPath: string): Promise<string | undefined>;
   /** An open dialog for a backup to restore; undefined when the person cancels. */
@@ -12,6 +16,7 @@ export interface ShellPlatform {
   confirm(question: string, detail: string, confirmLabel: string): Promise<boolean>;
   openFolder(path: string): Promise<void>;
   launchAtLogin: { get(): boolean; set(enabled: boolean): void };
-  notify(title: string, body: string): void;
+  /** A desktop notification; `onClick` runs when the person clicks it. */
+  notify(title: string, body: string, onClick?: () => void): void;
   quit(): void;
 }

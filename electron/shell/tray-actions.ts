@@ -1,6 +1,7 @@
 /** What each tray menu item does, against the embedded hub and the desktop platform. */
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { SELFTEST_MESSAGES, selftestSummary, selftestTitle } from '../../shared/index.js';
 import { backupsFolder, checkBackupFile, manualBackupName, restoreBackup } from '../hub/index.js';
 import type { CliLink } from './cli-link.js';
 import type { HubHost } from './hub-host.js';
@@ -13,6 +14,8 @@ export interface TrayActionsOptions {
   now?: () => number;
   /** The `switchboard` command on the PATH, for Install/Remove command-line tool. */
   cliLink?: CliLink;
+  /** Messages a self-test from the tray sends (default the hub's default, a couple of seconds' worth). */
+  selftestMessages?: number;
 }
 
 export interface TrayActions {
@@ -96,6 +99,22 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
     }
   };
 
+  /** Starts the self-test in the running hub; when it is done a notification tells the result, and a click shows it in the settings. */
+  const runSelftest = (): void => {
+    const hub = host.hub();
+    if (hub === undefined) return platform.notify('Self-test not run', 'Start the hub first: the running hub runs the self-test.');
+    const { selftest } = hub.services;
+    try {
+      selftest.start(options.selftestMessages ?? SELFTEST_MESSAGES.default, null);
+    } catch (error) {
+      return platform.notify('Self-test not started', (error as Error).message);
+    }
+    const stopListening = selftest.onFinished((result) => {
+      stopListening();
+      platform.notify(selftestTitle(result), selftestSummary(result), () => platform.showWindow('settings'));
+    });
+  };
+
   /** The tray menu and the window's button start this without waiting for it, so a failure is told here. */
   const openFolder = async (path: string): Promise<void> => {
     try {
@@ -126,6 +145,8 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
         mkdirSync(logs, { recursive: true });
         return openFolder(logs);
       }
+      case 'run-selftest':
+        return runSelftest();
       case 'launch-at-login':
         platform.launchAtLogin.set(!platform.launchAtLogin.get());
         return;

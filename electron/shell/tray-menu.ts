@@ -5,7 +5,16 @@
 import type { HostStatus, HubState } from './hub-host.js';
 
 export type TrayAction =
-  'open-window' | 'toggle-hub' | 'export-backup' | 'restore-backup' | 'open-data-folder' | 'open-logs-folder' | 'launch-at-login' | 'toggle-cli' | 'quit';
+  | 'open-window'
+  | 'toggle-hub'
+  | 'export-backup'
+  | 'restore-backup'
+  | 'open-data-folder'
+  | 'open-logs-folder'
+  | 'run-selftest'
+  | 'launch-at-login'
+  | 'toggle-cli'
+  | 'quit';
 
 export type TrayMenuItem =
   { kind: 'label'; label: string } | { kind: 'separator' } | { kind: 'action'; action: TrayAction; label: string; enabled: boolean; checked?: boolean };
@@ -61,6 +70,8 @@ export function trayModel(status: HostStatus, launchAtLogin: boolean, cliInstall
     { kind: 'action', action: 'restore-backup', label: 'Restore backup…', enabled: !busy },
     { kind: 'action', action: 'open-data-folder', label: 'Open data folder', enabled: true },
     { kind: 'action', action: 'open-logs-folder', label: 'Open logs folder', enabled: true },
+    // The running hub runs it (a scratch hub of its own, in a temporary folder) and keeps the result.
+    { kind: 'action', action: 'run-selftest', label: 'Run self-test', enabled: status.state === 'running' },
     { kind: 'separator' },
     { kind: 'action', action: 'launch-at-login', label: 'Launch at login', enabled: true, checked: launchAtLogin },
     { kind: 'action', action: 'toggle-cli', label: cliInstalled ? 'Remove command-line tool' : 'Install command-line tool', enabled: true },

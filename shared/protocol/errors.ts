@@ -31,6 +31,7 @@ export const ERROR_CATALOGUE = {
   SB_ERR_HUB_RUNNING: { status: 409, summary: 'A hub (or a restore) holds the data folder; stop it first.' },
   SB_ERR_BACKUP_INVALID: { status: 422, summary: "The file is not a usable Switchboard backup: missing, empty, not SQLite, damaged, or not Switchboard's." },
   SB_ERR_BACKUP_NEWER: { status: 422, summary: 'The backup was made by a newer Switchboard; update Switchboard to restore it.' },
+  SB_ERR_SELFTEST_RUNNING: { status: 409, summary: 'A self-test is already running; wait for its result.' },
   SB_ERR_SHUTTING_DOWN: { status: 503, summary: 'The hub is shutting down.', close: 1001 },
   SB_ERR_HEARTBEAT_TIMEOUT: { status: 408, summary: 'Two pings in a row went unanswered.', close: 1001 },
   SB_ERR_UPGRADE_REQUIRED: { status: 426, summary: 'This is a WebSocket endpoint; connect with a WebSocket client.' },

@@ -5,14 +5,14 @@ import { connect, type Agent } from '../../sdk/index.js';
 import { readConnectionFile } from '../../electron/common/connection-file.js';
 import { silentLogger } from '../../electron/common/logger.js';
 import { createHubHost, type HubHost } from '../../electron/shell/hub-host.js';
-import { tempDir } from './hub.js';
+import { SELFTEST_COMMAND, tempDir } from './hub.js';
 import { FAST } from './sdk.js';
 
 /** A host (not started) on a new data folder whose settings.json holds `settings` (default: any free port). */
 export function testHost(settings: Record<string, unknown> = { port: 0 }): HubHost {
   const dataDir = tempDir();
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings));
-  return createHubHost({ dataDir, hubOptions: { logger: silentLogger } });
+  return createHubHost({ dataDir, hubOptions: { logger: silentLogger, selftest: { command: SELFTEST_COMMAND } } });
 }
 
 /** An SDK agent connected to the host's running hub, the way a local agent finds it: through connection.json. */

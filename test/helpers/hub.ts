@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import type { HubSettings } from '../../electron/hub/config.js';
 import { createHub, type Hub, type HubOptions } from '../../electron/hub/hub.js';
 import { silentLogger } from '../../electron/common/logger.js';
+import { CLI } from './cli-process.js';
 import { leftOpenByStoppedHubs, resourceScope } from './hub-resources.js';
 
 export interface TestHub {
@@ -37,6 +38,9 @@ export function tempFolders(prefix?: string): () => string {
   };
 }
 
+/** The self-test's scratch hubs run the built `switchboard` (the hub under test runs from source). */
+export const SELFTEST_COMMAND = { command: process.execPath, args: [CLI] };
+
 /**
  * Starts a hub on a free port (silent unless `options` gives a logger); `stop()` closes it and removes its
  * folder, unless `settings` named the folder. A hub that leaves a handle, timer or worker open after stop()
@@ -44,7 +48,7 @@ export function tempFolders(prefix?: string): () => string {
  */
 export async function startHub(settings: Partial<HubSettings> = {}, options: HubOptions = {}): Promise<TestHub> {
   const dataDir = settings.dataDir ?? tempDir();
-  const hub = createHub({ port: 0, ...settings, dataDir }, { logger: silentLogger, ...options });
+  const hub = createHub({ port: 0, ...settings, dataDir }, { logger: silentLogger, selftest: { command: SELFTEST_COMMAND }, ...options });
   const resources = resourceScope(expect.getState().currentTestName ?? 'a hub started outside a test');
   // A start that fails closes what it had begun: nothing may be left open then either.
   const started = await resources

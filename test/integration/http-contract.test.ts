@@ -289,6 +289,20 @@ const CASES: { [N in HttpRouteName]: Case<(typeof httpRoutes)[N]> } = {
     ok: () => [{}],
     refused: () => [{ token: null, status: 401, code: 'SB_ERR_AUTH' }],
   },
+  // The run started here is still going when the second start comes (its scratch hub takes longer to start).
+  startSelftest: {
+    ok: () => [{ body: { messages: 100 } }],
+    refused: (f) => [
+      { body: {}, status: 409, code: 'SB_ERR_SELFTEST_RUNNING' },
+      { body: { messages: 5 }, status: 400, code: 'SB_ERR_VALIDATION' },
+      { body: { count: 100 }, status: 400, code: 'SB_ERR_VALIDATION' },
+      { token: f.workerToken, status: 403, code: 'SB_ERR_FORBIDDEN' },
+    ],
+  },
+  selftest: {
+    ok: () => [{}],
+    refused: (f) => [{ token: f.workerToken, status: 403, code: 'SB_ERR_FORBIDDEN' }],
+  },
 };
 
 interface Answer {

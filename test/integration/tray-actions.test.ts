@@ -14,6 +14,7 @@ import { createTrayActions } from '../../electron/shell/tray-actions.js';
 import { tempDir } from '../helpers/hub.js';
 import { hostAgent, testHost } from '../helpers/desktop.js';
 import { readConversation } from '../helpers/sdk.js';
+import { eventually } from '../helpers/wait.js';
 
 const hosts: HubHost[] = [];
 afterEach(async () => {
@@ -34,9 +35,11 @@ function recorder(answers: Answers | ((suggested: string) => string | undefined)
   const { saveAs = (suggested: string) => suggested, restoreFrom, agree = true } = typeof answers === 'function' ? { saveAs: answers } : answers;
   const calls: string[] = [];
   const notes: { title: string; body: string }[] = [];
+  /** What clicking each notification does, in the order of `notes`. */
+  const clicks: ((() => void) | undefined)[] = [];
   let loginItem = false;
   const platform: ShellPlatform = {
-    showWindow: () => calls.push('showWindow'),
+    showWindow: (page) => calls.push(page === undefined ? 'showWindow' : `showWindow ${page}`),
     chooseBackupFile: async (suggested) => {
       calls.push(`chooseBackupFile ${suggested}`);
       return saveAs(suggested);
@@ -51,10 +54,13 @@ function recorder(answers: Answers | ((suggested: string) => string | undefined)
     },
     openFolder: async (path) => void calls.push(`openFolder ${path}`),
     launchAtLogin: { get: () => loginItem, set: (on) => void (loginItem = on) },
-    notify: (title, body) => void notes.push({ title, body }),
+    notify: (title, body, onClick) => {
+      notes.push({ title, body });
+      clicks.push(onClick);
+    },
     quit: () => void calls.push('quit'),
   };
-  return { platform, calls, notes };
+  return { platform, calls, notes, clicks };
 }
 
 /** The hub states the tray went through, each change once (agents coming and going also update the status). */
@@ -181,6 +187,32 @@ describe('tray actions', () => {
     expect(states).toEqual([]);
     expect(notes[0]?.title).toBe('Backup not restored');
     expect(notes[0]?.body).toMatch(/not an SQLite database/i);
+  });
+
+  it('Run self-test runs it in the hub, refuses a second start meanwhile, and tells the result in a notification that opens the settings', async () => {
+    const host = await runningHost();
+    const { platform, calls, notes, clicks } = recorder();
+    const actions = createTrayActions({ host, platform, selftestMessages: 300 });
+    await actions.run('run-selftest');
+    await actions.run('run-selftest');
+    expect(notes).toEqual([{ title: 'Self-test not started', body: expect.stringContaining('a self-test is already running') }]);
+    await eventually(() => notes[1], 'the self-test notification', 60_000);
+    expect(notes[1]).toEqual({
+      title: 'Self-test passed',
+      body: expect.stringMatching(/^0 lost · 0 duplicates · integrity ok · 3 kills · 300 messages in [\d.]+ s$/),
+    });
+    expect(calls).toEqual([]);
+    clicks[1]?.();
+    expect(calls).toEqual(['showWindow settings']);
+    expect(host.hub()?.services.selftest.state().last).toMatchObject({ ok: true, acked: 300, lost: 0 });
+  }, 60_000);
+
+  it('Run self-test with the hub stopped asks to start it first', async () => {
+    const host = await runningHost();
+    await host.stop();
+    const { platform, notes } = recorder();
+    await createTrayActions({ host, platform }).run('run-selftest');
+    expect(notes).toEqual([{ title: 'Self-test not run', body: 'Start the hub first: the running hub runs the self-test.' }]);
   });
 
   it('opens the data folder and the logs folder', async () => {

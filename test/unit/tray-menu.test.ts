@@ -30,6 +30,7 @@ describe('the tray menu', () => {
         'Restore backup…',
         'Open data folder',
         'Open logs folder',
+        'Run self-test',
         '---',
         '[ ] Launch at login',
         'Install command-line tool',
@@ -50,10 +51,12 @@ describe('the tray menu', () => {
     );
   });
 
-  it('offers Start and no backup while stopped, with the stopped icon', () => {
+  it('offers Start and no backup or self-test while stopped, with the stopped icon', () => {
     const model = trayModel(base, true);
     expect(model.icon).toBe('stopped');
-    expect(menu(model.items)).toEqual(expect.arrayContaining(['"Hub stopped"', 'Start hub', 'Export backup… (off)', '[x] Launch at login']));
+    expect(menu(model.items)).toEqual(
+      expect.arrayContaining(['"Hub stopped"', 'Start hub', 'Export backup… (off)', 'Run self-test (off)', '[x] Launch at login']),
+    );
   });
 
   it('shows why the hub is not running, with the error icon, and still offers Start', () => {

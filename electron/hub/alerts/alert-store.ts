@@ -1,6 +1,7 @@
 /** Alerts in SQLite (the `alerts` table) and the alert settings (the `alerts` row of the `settings` table). */
 import type { AlertRecord, AlertRule, AlertState } from '../../../shared/index.js';
 import type { Db } from '../store/database.js';
+import { createSettingsStore } from '../store/settings-store.js';
 
 /** The alert times: ISO strings in an {@link AlertRecord}, epoch ms in an {@link Alert}. */
 type AlertTime = 'first_at' | 'last_at' | 'resolved_at' | 'acknowledged_at';
@@ -39,10 +40,7 @@ export function createAlertStore(db: Db) {
   const lastRaised = db.prepare<[number], { rule: AlertRule; subject: string; at: number }>(
     'SELECT rule, subject, max(first_at) AS at FROM alerts WHERE first_at >= ? GROUP BY rule, subject',
   );
-  const readSetting = db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck();
-  const writeSetting = db.prepare<[string, string, number]>(
-    'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-  );
+  const settings = createSettingsStore(db);
 
   return {
     /** Stores a new open alert and returns it. */
@@ -90,12 +88,7 @@ export function createAlertStore(db: Db) {
       return lastRaised.all(from);
     },
     /** A settings section as stored (parsed JSON), or undefined. */
-    readSetting(key: string): unknown {
-      const text = readSetting.get(key);
-      return text === undefined ? undefined : JSON.parse(text);
-    },
-    writeSetting(key: string, value: unknown, now: number): void {
-      writeSetting.run(key, JSON.stringify(value), now);
-    },
+    readSetting: settings.read,
+    writeSetting: settings.write,
   };
 }

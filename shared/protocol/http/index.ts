@@ -12,3 +12,4 @@ export * from './metrics.js';
 export * from './alerts.js';
 export * from './settings.js';
 export * from './federation.js';
+export * from './selftest.js';

@@ -6,6 +6,7 @@ import { federationApi } from './federation.js';
 import { lineageApi } from './lineage.js';
 import { messageApi } from './messages.js';
 import { metricsApi } from './metrics.js';
+import { selftestApi } from './selftest.js';
 import { settingsApi } from './settings.js';
 import { systemApi } from './system.js';
 import { taskApi } from './tasks.js';
@@ -21,6 +22,7 @@ export const httpRoutes = {
   ...alertApi,
   ...settingsApi,
   ...federationApi,
+  ...selftestApi,
 };
 
 export type HttpRouteName = keyof typeof httpRoutes;

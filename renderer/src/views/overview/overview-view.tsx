@@ -11,6 +11,7 @@ import { FederationCard } from './federation-card.js';
 import { GettingStarted } from './getting-started.js';
 import { hourHistory } from './minute-history.js';
 import { OpenAlertsCard } from './open-alerts-card.js';
+import { SelftestLine } from './selftest-line.js';
 import { RateCard } from './rate-card.js';
 import './overview.css';
 
@@ -62,6 +63,7 @@ export function OverviewView() {
               version {version}
             </span>
           )}
+          <SelftestLine admin={session?.admin ?? false} />
         </div>
         {status.error === undefined ? null : (
           <p className="error-text" role="alert">

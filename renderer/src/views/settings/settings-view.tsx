@@ -12,6 +12,7 @@ import { useStore } from '../../store/store.js';
 import { BackupsNote } from './backups-note.js';
 import { CallbackSecretCard } from './callback-secret-card.js';
 import { CliToolCard } from './cli-tool-card.js';
+import { SelftestCard } from './selftest-card.js';
 import {
   federationChanged,
   federationFormOf,
@@ -288,6 +289,8 @@ export function SettingsView() {
       <CallbackSecretCard />
 
       <BackupsNote settingsPath={hub.data?.path} />
+
+      <SelftestCard />
 
       <CliToolCard />
 
