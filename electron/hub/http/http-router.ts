@@ -15,6 +15,7 @@ import {
 import type { Identity } from '../ws/connection.js';
 import type { HubServices } from '../services.js';
 import type { Guard } from './guard.js';
+import { endpointsOf } from '../peer-process/endpoints.js';
 import { readJson, sendError, sendJson } from './respond.js';
 
 type HttpRoutes = typeof httpRoutes;
@@ -112,7 +113,12 @@ function compile(route: Route): CompiledRoute {
  */
 export type Fallback = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 
-export function createHttpRouter(s: Pick<HubServices, 'auth' | 'config' | 'databaseHealth' | 'logger'>, guard: Guard, routes: Route[], fallback?: Fallback) {
+export function createHttpRouter(
+  s: Pick<HubServices, 'auth' | 'approvals' | 'config' | 'databaseHealth' | 'logger'>,
+  guard: Guard,
+  routes: Route[],
+  fallback?: Fallback,
+) {
   const compiled = routes.map(compile);
 
   /** The route for this method and path; undefined when no route has the path. */
@@ -158,6 +164,7 @@ export function createHttpRouter(s: Pick<HubServices, 'auth' | 'config' | 'datab
           if (route.access === 'admin' && !identity.admin) {
             throw new SwitchboardError('SB_ERR_FORBIDDEN', 'this endpoint needs the admin token (from connection.json)');
           }
+          s.approvals.checkRequest(identity, endpointsOf(req.socket));
         }
         const answer = await route.handle({
           req,

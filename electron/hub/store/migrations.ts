@@ -279,6 +279,18 @@ export const MIGRATIONS: readonly string[] = [
   -- row is made when federation is first switched on, at the last message then: what came before stays home.
   CREATE TABLE federation_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), published_seq INTEGER NOT NULL);
   `,
+  `
+  -- Approval of new agents (approval/agent-approvals.ts): the person's decision per agent name. Every agent
+  -- that connected before is approved, so switching approveNewAgents on never locks out one that works.
+  CREATE TABLE agent_approvals (
+    agent TEXT PRIMARY KEY,
+    decision TEXT NOT NULL CHECK (decision IN ('approved', 'denied')),
+    decided_by TEXT NOT NULL,
+    decided_at INTEGER NOT NULL
+  );
+  INSERT INTO agent_approvals (agent, decision, decided_by, decided_at)
+    SELECT id, 'approved', 'known before approval', coalesce(last_seen, created_at) FROM agents;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -11,3 +11,4 @@ export * from './metrics.js';
 export * from './alerts.js';
 export * from './settings.js';
 export * from './federation.js';
+export * from './approvals.js';

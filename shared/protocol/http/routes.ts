@@ -1,6 +1,7 @@
 /** Every route of the hub's HTTP API by name: the one table the hub's routes, the dashboard and the contract test are checked against. */
 import { agentApi } from './agents.js';
 import { alertApi } from './alerts.js';
+import { approvalApi } from './approvals.js';
 import { auditApi } from './audit.js';
 import { federationApi } from './federation.js';
 import { messageApi } from './messages.js';
@@ -9,6 +10,17 @@ import { settingsApi } from './settings.js';
 import { systemApi } from './system.js';
 import { taskApi } from './tasks.js';
 
-export const httpRoutes = { ...systemApi, ...messageApi, ...agentApi, ...taskApi, ...auditApi, ...metricsApi, ...alertApi, ...settingsApi, ...federationApi };
+export const httpRoutes = {
+  ...systemApi,
+  ...messageApi,
+  ...agentApi,
+  ...taskApi,
+  ...auditApi,
+  ...metricsApi,
+  ...alertApi,
+  ...settingsApi,
+  ...federationApi,
+  ...approvalApi,
+};
 
 export type HttpRouteName = keyof typeof httpRoutes;
