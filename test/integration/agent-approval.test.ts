@@ -5,7 +5,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ApprovalRequest, ListApprovalsResponse } from '../../shared/index.js';
+import { shortCommand, type ApprovalRequest, type ListApprovalsResponse } from '../../shared/index.js';
 import { MAX_PENDING_NAMES, MAX_WAITING_CONNECTIONS } from '../../electron/hub/approval/agent-approvals.js';
 import { agentToken, api, connectAgent, openSocket, startHub, tempFolders, useHub, type TestClient, type TestHub } from '../helpers/hub.js';
 import { eventually } from '../helpers/wait.js';
@@ -47,9 +47,8 @@ describe('with approveNewAgents on', () => {
     const request = await pendingRequest(ctx.hub, 'planner');
     const command = [process.execPath, ...process.execArgv, ...process.argv.slice(1)].join(' ');
     expect(request.process).toEqual({ pid: process.pid, command, executable: realpathSync(process.execPath) });
-    expect(request.prompt).toMatch(
-      new RegExp(`^planner \\(${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*, pid ${process.pid}\\) wants to connect$`),
-    );
+    expect(request.prompt).toBe(`planner (${shortCommand(command)}, pid ${process.pid}) wants to connect`);
+    expect(request.prompt).toMatch(/^planner \(node .*, pid \d+\) wants to connect$/);
     expect(request.waiting).toBe(1);
     // Nothing it sends is handled while it waits, and it is not online.
     const refused = await planner.request({ type: 'send_message', conversation_id: 'general', content: 'hi' });

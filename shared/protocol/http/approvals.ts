@@ -7,6 +7,7 @@ import { isoTime } from '../common.js';
 import { okStatus } from './common.js';
 import { connectionProcess } from './agents.js';
 import { defineRoute } from './route.js';
+import { shortCommand } from '../short-command.js';
 
 /** An agent name that asked to come in and waits for the person's decision. */
 export const approvalRequest = z.object({
@@ -67,6 +68,5 @@ export interface ApprovalRequestsFrame {
 export function approvalPrompt(agent: string, process: z.output<typeof connectionProcess>): string {
   if ('unknown' in process) return `${agent} (unknown process) wants to connect`;
   const command = process.command ?? process.executable;
-  const shown = command === null ? '' : `${command.length > 120 ? `${command.slice(0, 119)}…` : command}, `;
-  return `${agent} (${shown}pid ${process.pid}) wants to connect`;
+  return `${agent} (${command === null ? '' : `${shortCommand(command)}, `}pid ${process.pid}) wants to connect`;
 }
