@@ -9,6 +9,8 @@ import { shortCommand, type ApprovalRequest, type ListApprovalsResponse } from '
 import { MAX_PENDING_NAMES, MAX_WAITING_CONNECTIONS } from '../../electron/hub/approval/agent-approvals.js';
 import { agentToken, api, connectAgent, openSocket, startHub, tempFolders, useHub, type TestClient, type TestHub } from '../helpers/hub.js';
 import { eventually } from '../helpers/wait.js';
+import { connect, HubError } from '../../sdk/index.js';
+import { mcpOverHttp } from '../helpers/mcp.js';
 
 const folder = tempFolders();
 
@@ -157,6 +159,46 @@ describe('with approveNewAgents on', () => {
     const oneConnectionTooMany = ctx.track(await hello(ctx.hub, 'name-1'));
     expect(await oneConnectionTooMany.next('error')).toMatchObject({ code: 'SB_ERR_TOO_MANY_CONNECTIONS' });
     expect((await oneConnectionTooMany.waitClosed()).code).toBe(1013);
+  });
+});
+
+describe('agents built on the SDK and coding assistants over MCP', () => {
+  const ctx = useHub({ approveNewAgents: true });
+
+  it('the SDK says the agent waits, connects once approved, and stops for good, without reconnecting, once denied', async () => {
+    const lines: string[] = [];
+    const options = { url: ctx.hub.wsUrl, token: ctx.hub.token, stateDir: false as const, warn: (line: string) => lines.push(line) };
+    const approved = connect({ ...options, agent: 'sdk-planner' });
+    await eventually(() => (lines.length > 0 ? true : undefined), 'a warning');
+    expect(lines).toEqual(['switchboard: agent "sdk-planner" is new to this hub: waiting for the person at this machine to allow it (up to 120 s)\n']);
+    await api(ctx.hub, 'POST', '/api/agents/sdk-planner/approve');
+    const agent = await approved;
+    expect(agent.status).toBe('connected');
+    await agent.close();
+
+    const denied = connect({ ...options, agent: 'sdk-intruder' }).catch((error: unknown) => error);
+    await pendingRequest(ctx.hub, 'sdk-intruder');
+    await api(ctx.hub, 'POST', '/api/agents/sdk-intruder/deny');
+    const error = await denied;
+    expect(error).toBeInstanceOf(HubError);
+    expect(error).toMatchObject({ code: 'SB_ERR_DENIED', message: 'the person at this machine denied agent "sdk-intruder"' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // One hello, one refusal: no reconnect hammering the hub.
+    const helloes = ctx.hub.hub.services.frameCounts.get('hello');
+    expect(lines.at(-1)).toBe(
+      'switchboard: the hub refused this agent for good (SB_ERR_DENIED: the person at this machine denied agent "sdk-intruder"); it does not reconnect\n',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(ctx.hub.hub.services.frameCounts.get('hello')).toBe(helloes);
+  });
+
+  it('refuses an MCP session for a new agent name at once with SB_ERR_NOT_APPROVED, asks the person, and opens it once allowed', async () => {
+    const refused = await mcpOverHttp(ctx.hub, { name: 'Code Helper' }).catch((error: unknown) => error);
+    expect(String(refused)).toContain('SB_ERR_NOT_APPROVED');
+    expect(await pendingRequest(ctx.hub, 'code-helper')).toMatchObject({ agent: 'code-helper' });
+    await api(ctx.hub, 'POST', '/api/agents/code-helper/approve');
+    const assistant = await mcpOverHttp(ctx.hub, { name: 'Code Helper' });
+    await assistant.close();
   });
 });
 
