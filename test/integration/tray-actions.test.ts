@@ -52,6 +52,7 @@ function recorder(answers: Answers | ((suggested: string) => string | undefined)
     openFolder: async (path) => void calls.push(`openFolder ${path}`),
     launchAtLogin: { get: () => loginItem, set: (on) => void (loginItem = on) },
     notify: (title, body) => void notes.push({ title, body }),
+    ask: async (title) => (calls.push(`ask ${title}`), 'dismissed'),
     quit: () => void calls.push('quit'),
   };
   return { platform, calls, notes };
