@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 describe.runIf(process.platform === 'linux')('the approval banner', () => {
-  it('names each waiting agent and its process on every view; Allow lets it in, Deny closes it', async () => {
+  it('names each waiting agent and its process on every view; Allow lets it in, Deny closes it, and the Agents view can allow a denied name after all', async () => {
     dashboard = await openDashboard(browser, hub);
     const { page } = dashboard;
     const planner = await startAgent('planner');
@@ -91,5 +91,14 @@ describe.runIf(process.platform === 'linux')('the approval banner', () => {
     await banner.locator('li[data-agent="reviewer"]').getByRole('button', { name: 'Deny' }).click();
     await reviewer.until(/SB_ERR_DENIED\nclosed 4003/);
     await banner.waitFor({ state: 'detached' });
+
+    // The Agents view lists the decisions: the denied name can be allowed after all.
+    const decisions = page.getByTestId('approvals-section');
+    const reviewerRow = decisions.locator('tr[data-agent="reviewer"]');
+    await decisions.locator('tr[data-agent="planner"]').filter({ hasText: 'allowed' }).waitFor();
+    await reviewerRow.filter({ hasText: 'denied' }).waitFor();
+    await reviewerRow.getByRole('button', { name: 'Allow' }).click();
+    await reviewerRow.filter({ hasText: 'allowed' }).waitFor();
+    await screenshot(page, 'approval-decisions');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { shortCommand, type ApprovalRequest, type ListApprovalsResponse } from '../../shared/index.js';
+import { shortCommand, type AgentListing, type ApprovalRequest, type ListApprovalsResponse } from '../../shared/index.js';
 import { MAX_PENDING_NAMES, MAX_WAITING_CONNECTIONS } from '../../electron/hub/approval/agent-approvals.js';
 import { agentToken, api, connectAgent, openSocket, startHub, tempFolders, useHub, type TestClient, type TestHub } from '../helpers/hub.js';
 import { eventually } from '../helpers/wait.js';
@@ -65,6 +65,11 @@ describe('with approveNewAgents on', () => {
       body: { status: 'ok', approval: { agent: 'planner', decision: 'approved', decided_by: 'user' }, settled: 1 },
     });
     expect(await planner.next('welcome')).toMatchObject({ re: 'hello', agent: { id: 'planner' } });
+    // Let in, it is an agent like any other: online, with the process behind it.
+    await eventually(async () => {
+      const listed = (await api(ctx.hub, 'GET', '/api/agents')).body['agents'] as AgentListing[];
+      return listed.find((agent) => agent.id === 'planner')?.processes.some((found) => 'pid' in found && found.pid === process.pid) === true ? true : undefined;
+    }, 'planner listed with its process');
     expect((await approvals(ctx.hub)).pending).toEqual([]);
     // Remembered: the next connection is let in at once.
     ctx.track(await connectAgent(ctx.hub, 'planner'));
