@@ -103,7 +103,6 @@ export function createAgentApprovals(deps: {
 
   /** A name let in without asking is remembered, so it never waits later; bookkeeping that a failing disk does not stop. */
   const remember = (agent: string): void => {
-    if (deps.store.get(agent) !== undefined) return;
     try {
       deps.store.decide(agent, 'approved', APPROVAL_OFF, now());
     } catch (error) {
@@ -114,11 +113,12 @@ export function createAgentApprovals(deps: {
   /** Whether this identity comes in, waits, or is refused. */
   const verdict = (identity: Identity, observer: boolean): 'pass' | 'hold' | SwitchboardError => {
     if (identity.via === 'cookie' || (identity.admin && identity.agent === DEFAULT_ADMIN_AGENT)) return 'pass';
+    const decision = deps.store.get(identity.agent)?.decision;
     if (!enabled) {
-      remember(identity.agent);
+      // An observer is a tool, not an agent: its name is not one to remember.
+      if (decision === undefined && !observer) remember(identity.agent);
       return 'pass';
     }
-    const decision = deps.store.get(identity.agent)?.decision;
     if (decision === 'denied') {
       return new SwitchboardError(
         'SB_ERR_DENIED',
@@ -156,7 +156,12 @@ export function createAgentApprovals(deps: {
     void deps.peerProcesses.find(ends).then((process) => {
       name.process = process;
       if (pending.get(agent) !== name) return;
-      deps.events.record('agent_approval_requested', now(), { subject: agent, detail: { prompt: approvalPrompt(agent, process) } });
+      try {
+        deps.events.record('agent_approval_requested', now(), { subject: agent, detail: { prompt: approvalPrompt(agent, process) } });
+      } catch (error) {
+        // The audit line is lost with a failing disk; the person is still asked.
+        deps.logger.warn('could not record an approval request', { agent, error: String(error) });
+      }
       const request = view(name);
       for (const listener of requestListeners) listener(request);
       changed();
@@ -219,7 +224,8 @@ export function createAgentApprovals(deps: {
     };
     if (admission.re !== undefined) frame.re = admission.re;
     conn.sendFrame(frame);
-    changed();
+    // A name just asked for is pushed once its process is known (the lookup's end pushes it).
+    if (name.process !== LOOKING) changed();
   };
 
   deps.lifecycle.gate((conn, admission) => {
@@ -240,10 +246,7 @@ export function createAgentApprovals(deps: {
       if (decided === 'pass') return;
       if (decided instanceof SwitchboardError) throw decided;
       const name = requestFor(identity.agent, ends);
-      if (name !== undefined) {
-        extend(name);
-        changed();
-      }
+      if (name !== undefined) extend(name);
       throw new SwitchboardError(
         'SB_ERR_NOT_APPROVED',
         `agent "${identity.agent}" is new to this hub and waits for the person at this machine to allow it; try again once they did`,
