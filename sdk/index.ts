@@ -136,7 +136,10 @@ export async function connect(options: ConnectOptions = {}): Promise<Agent> {
     ...(options.random === undefined ? {} : { random: options.random }),
   };
   const agent = new Agent(clientOptions, stateDir);
-  warnOnOutboxDrops(agent, options.outboxCapacity ?? 1000, options.warn ?? ((line) => process.stderr.write(line)));
+  const warn = options.warn ?? ((line: string) => process.stderr.write(line));
+  warnOnOutboxDrops(agent, options.outboxCapacity ?? 1000, warn);
+  agent.on('waiting', (waiting) => warn(`switchboard: ${waiting.message}\n`));
+  agent.on('refused', (error) => warn(`switchboard: the hub refused this agent for good (${error.code}: ${error.message}); it does not reconnect\n`));
   const listeners = options.on ?? {};
   for (const event of Object.keys(listeners) as (keyof ClientEvents)[]) listen(agent, listeners, event);
   await agent.start();

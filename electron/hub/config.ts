@@ -32,6 +32,11 @@ export interface HubConfig extends Limits {
   backupEvery: BackupInterval;
   /** Where scheduled backups go; null for the data folder's backups/. */
   backupFolder: string | null;
+  /**
+   * The first connection of an agent name the hub does not know waits until the person allows it
+   * (agent-bound tokens, browser sessions and the admin acting as itself never wait).
+   */
+  approveNewAgents: boolean;
   /** Hubs on other machines sharing chosen conversations through NATS JetStream; absent, the hub stands alone. */
   federation?: FederationSettings;
 }
@@ -62,6 +67,7 @@ const INTEGER_RANGES: Record<keyof Limits | 'port', [number, number]> = {
   loopWindowMs: [100, 3_600_000],
   loopMaxMessages: [0, 10_000],
   loopReactionMs: [1, 3_600_000],
+  approvalTimeoutMs: [1000, 3_600_000],
   retentionDays: [1, 36_500],
   rollupRetentionDays: [1, 36_500],
   backupKeepDays: [1, 36_500],
@@ -102,6 +108,7 @@ const SETTINGS = {
     .enum(BACKUP_INTERVALS, { error: saying((got) => `backupEvery must be one of ${BACKUP_INTERVALS.join(', ')} (got ${got})`) })
     .default(DEFAULT_BACKUP_EVERY),
   backupFolder: z.string({ error: backupFolderError }).refine(isAbsolute, { error: backupFolderError }).nullable().default(null),
+  approveNewAgents: z.boolean({ error: saying((got) => `approveNewAgents must be true or false (got ${got})`) }).default(false),
   portFallback: z.boolean({ error: saying((got) => `portFallback must be true or false (got ${got})`) }).optional(),
   federation: federationSettings.exactOptional(),
 } satisfies Record<string, z.ZodType>;

@@ -42,6 +42,9 @@ import { createDatabaseHealth, type DatabaseHealth } from './health/database-hea
 import { respondToDamage } from './health/damage-response.js';
 import { restoreAdvice } from './backup/restore-advice.js';
 import { createAgentStore } from './store/agent-store.js';
+import { createApprovalStore } from './store/approval-store.js';
+import { createAgentApprovals } from './approval/agent-approvals.js';
+import { approvalRoutes } from './http/approval-routes.js';
 import { createConversationStore } from './store/conversation-store.js';
 import { createEventStore } from './store/event-store.js';
 import { createInboxStore } from './store/inbox-store.js';
@@ -180,6 +183,8 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
     const commits = createCommitQueue(db, logger, onRollback, checkpointer.written, databaseHealth);
     const searchIndex = createSearchIndex({ db, commits, logger, writable: () => !databaseHealth.readOnly });
     const connections = createConnectionRegistry(config, now);
+    const connectionLifecycle = createConnectionLifecycle({ connections, config, logger });
+    const peerProcesses = createPeerProcesses({ lookup: processLookupFor(process.platform), logger });
     const subscriptions = createSubscriptionIndex();
     const presence = createPresence({ agents, now });
     const offlineQueue = createOfflineQueue({ inbox, events, presence, logger, config, now });
@@ -232,10 +237,20 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       events,
       commits,
       connections,
-      connectionLifecycle: createConnectionLifecycle({ connections, config, logger }),
+      connectionLifecycle,
+      approvals: createAgentApprovals({
+        store: createApprovalStore(db),
+        events,
+        connections,
+        lifecycle: connectionLifecycle,
+        peerProcesses,
+        config,
+        clock,
+        logger,
+      }),
       subscriptions,
       presence,
-      peerProcesses: createPeerProcesses({ lookup: processLookupFor(process.platform), logger }),
+      peerProcesses,
       messaging,
       offlineQueue,
       loopBreaker,
@@ -358,6 +373,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
           ...backupRoutes(s),
           ...federationRoutes(s),
           ...selftestRoutes(s),
+          ...approvalRoutes(s),
           ...mcp.routes,
           ...upgradeRequiredRoutes(WS_PATHS.filter((path) => path !== '/')),
         ];
@@ -441,6 +457,7 @@ export function createHub(settings: HubSettings, options: HubOptions = {}): Hub 
       server?.closeAllConnections();
       await closed;
       await s.peerProcesses.settled();
+      s.approvals.close();
       await backupSchedule?.stop();
       backupSchedule = undefined;
       await s.backups.close();
@@ -540,6 +557,7 @@ function registerConnectionHooks(s: HubServices): void {
   lifecycle.onClose((conn) => s.peerProcesses.forget(conn));
   lifecycle.onClose((conn) => s.relay.notifier.forget(conn));
   lifecycle.onClose((conn) => s.alerts.forget(conn));
+  lifecycle.onClose((conn) => s.approvals.closed(conn));
 }
 
 /** The stop goes in the audit trail when the database takes it; a disk that is full does not keep the hub from stopping. */

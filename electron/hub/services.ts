@@ -37,6 +37,7 @@ import type { CallbackSecret } from './relay/callback-secret.js';
 import type { CallbackPolicy } from './relay/ssrf-guard.js';
 import type { DatabaseHealth } from './health/database-health.js';
 import type { Clock } from '../common/clock.js';
+import type { AgentApprovals } from './approval/agent-approvals.js';
 import type { AgentInfo, FederationStatus } from '../../shared/protocol/index.js';
 
 export interface HubServices {
@@ -53,6 +54,8 @@ export interface HubServices {
   connections: ConnectionRegistry;
   /** Admits connections and lets them go; features register what they do at each (see registerConnectionHooks in hub.ts). */
   connectionLifecycle: ConnectionLifecycle;
+  /** Approval of new agents: names waiting for the person, and the decisions remembered. */
+  approvals: AgentApprovals;
   subscriptions: SubscriptionIndex;
   presence: Presence;
   /** The local process behind each agent connection, looked up in the background when it is admitted. */

@@ -56,6 +56,16 @@ export function desktopPlatform(window: () => BrowserWindow | undefined, quit: (
       if (onClick !== undefined) notification.on('click', onClick);
       notification.show();
     },
+    ask(title, body, actions) {
+      if (!Notification.isSupported()) return Promise.resolve('dismissed');
+      return new Promise((resolve) => {
+        const notification = new Notification({ title, body, actions: actions.map((text) => ({ type: 'button' as const, text })) });
+        notification.on('action', (_event, index) => resolve(index));
+        notification.on('click', () => resolve('clicked'));
+        notification.on('close', () => resolve('dismissed'));
+        notification.show();
+      });
+    },
     quit,
   };
 }

@@ -8,6 +8,7 @@ import { app, type BrowserWindow } from 'electron';
 import { resolveDataDir } from '../common/data-dir.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { notifyAlerts } from '../shell/alert-notifications.js';
+import { notifyApprovals } from '../shell/approval-notifications.js';
 import { commandNames, runCli } from '../cli/run.js';
 import { cliArguments } from '../shell/cli-invocation.js';
 import { appCliTarget, createCliLink } from '../shell/cli-link.js';
@@ -112,6 +113,7 @@ function main(): void {
     });
     registerBridge({ host, platform, actions, windowSession, cliLink, window: () => window?.webContents });
     notifyAlerts(host, platform);
+    notifyApprovals(host, platform);
     watchSettings(host.dataDir, () => void host.reloadSettings().catch(failed('changed settings were not applied')));
 
     await host.start();

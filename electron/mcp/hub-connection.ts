@@ -44,10 +44,17 @@ export async function openHubClient(options: HubClientOptions): Promise<Switchbo
   let stopWatching = (): void => {};
   let timer: NodeJS.Timeout | undefined;
   // Before `welcome` a refusal such as the connection limit is an error frame and a close the core would only retry.
+  // A new agent name waiting for approval is refused at once too: an assistant's request cannot wait minutes,
+  // and the person is asked all the same; once allowed, the next session comes in.
   const refused = new Promise<never>((_, reject) => {
-    stopWatching = client.on('frame', (frame) => {
+    const stopFrames = client.on('frame', (frame) => {
       if (frame.type === 'error') reject(HubError.fromFrame(frame));
     });
+    const stopWaiting = client.on('waiting', (waiting) => reject(new HubError('SB_ERR_NOT_APPROVED', `${waiting.message}; try again once allowed`)));
+    stopWatching = () => {
+      stopFrames();
+      stopWaiting();
+    };
     timer = setTimeout(() => reject(new HubError(DISCONNECTED, `the hub did not answer at ${options.url}`)), CONNECT_TIMEOUT_MS);
   });
   try {

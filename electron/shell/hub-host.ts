@@ -153,6 +153,8 @@ export function createHubHost(options: HubHostOptions) {
         }
         settings = read.settings;
         update({ settingsProblem: undefined });
+        // Approval of new agents applies at once, like the dashboard's switch; port and host need a restart.
+        hub?.services.approvals.setEnabled(read.config.approveNewAgents);
         if (hub !== undefined && (hub.config.port !== read.config.port || hub.config.host !== read.config.host)) {
           await stopNow();
           await startNow();

@@ -18,5 +18,11 @@ export interface ShellPlatform {
   launchAtLogin: { get(): boolean; set(enabled: boolean): void };
   /** A desktop notification; `onClick` runs when the person clicks it. */
   notify(title: string, body: string, onClick?: () => void): void;
+  /**
+   * A notification with buttons (`actions`, by label). Resolves with the index of the button chosen,
+   * `clicked` when the notification itself was clicked, or `dismissed`. Where notifications carry no
+   * buttons (Linux, Windows) only a click or a dismissal comes back.
+   */
+  ask(title: string, body: string, actions: readonly string[]): Promise<number | 'clicked' | 'dismissed'>;
   quit(): void;
 }

@@ -6,6 +6,7 @@ import { resolveHubAccess } from './api/hub-access.js';
 import { startLive } from './api/live.js';
 import { href, useRoute, VIEWS, type ViewName } from './router.js';
 import { useStore } from './store/store.js';
+import { ApprovalBanner } from './components/approval-banner.js';
 import { AgentsView } from './views/agents/agents-view.js';
 import { AuditView } from './views/audit/audit-view.js';
 import { ConversationsView } from './views/conversations/conversations-view.js';
@@ -103,6 +104,7 @@ function Shell() {
       </nav>
       <div className="main">
         <LinkBanner />
+        <ApprovalBanner />
         <main className="view" data-testid={`view-${route.view}`}>
           <h1 className="view-title">{TITLES[route.view]}</h1>
           <View />

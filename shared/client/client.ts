@@ -8,6 +8,7 @@ import type { BatchResult, StoredMessage } from '../index.js';
 import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectPolicy } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { CLIENT_CLOSED, DISCONNECTED, HubError } from './errors.js';
+import type { ErrorCode } from '../protocol/errors.js';
 import { memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
 import { SendBatcher, type BatchLimits } from './send-batcher.js';
 import type { Transport, TransportFactory } from './transport.js';
@@ -34,9 +35,29 @@ export type ClientEvents = {
   gap: [gap: GapReceipt];
   /** The outbox was full: this many of the oldest unsent messages were dropped. */
   dropped: [count: number];
+  /**
+   * The hub keeps this connection waiting until the person at the machine allows the agent name
+   * (approveNewAgents): `welcome` follows once allowed, or the refusal (SB_ERR_DENIED, SB_ERR_APPROVAL_TIMEOUT).
+   */
+  waiting: [waiting: ApprovalWaiting];
+  /** The hub refused the connection for good (a wrong or revoked token, a denied name, no approval in time): the client stops. */
+  refused: [error: HubError];
   /** Any frame from the hub, for what the core does not handle itself (tasks, presence, streams). */
   frame: [frame: Frame];
 };
+
+/** What an `approval_pending` frame says. */
+export interface ApprovalWaiting {
+  agent: string;
+  timeout_ms: number;
+  message: string;
+}
+
+/**
+ * Close codes after which trying again would only be refused again: the client closes instead of
+ * reconnecting, and reports the code's error.
+ */
+const FINAL_CLOSES: Readonly<Record<number, ErrorCode>> = { 4001: 'SB_ERR_AUTH', 4003: 'SB_ERR_DENIED', 4008: 'SB_ERR_APPROVAL_TIMEOUT' };
 
 export interface ClientOptions {
   /** WebSocket URL of the hub, e.g. ws://127.0.0.1:8765/ws. */
@@ -98,6 +119,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private welcome: Frame | undefined;
   private firstConnect: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  /** The error frame that answered this connection's hello, if one did: the reason for the close that follows. */
+  private refusal: HubError | undefined;
   private readonly seen = new Set<number>();
   private inboxAckUpTo: number | undefined;
   /**
@@ -269,9 +292,13 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       return;
     }
     if (frame.type === 'error' && re === 'hello') {
-      this.firstConnect?.reject(HubError.fromFrame(frame));
+      this.refusal = HubError.fromFrame(frame);
+      this.firstConnect?.reject(this.refusal);
       this.firstConnect = undefined;
       return;
+    }
+    if (frame.type === 'approval_pending') {
+      this.emit('waiting', { agent: String(frame['agent']), timeout_ms: Number(frame['timeout_ms']), message: String(frame['message']) });
     }
     if (typeof re === 'string' && re.startsWith('s:')) {
       this.settleSend(re.slice(2), frame);
@@ -399,14 +426,17 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.batcher.reset();
     this.failPending(new HubError(DISCONNECTED, `the connection closed (${code}${reason === '' ? '' : `: ${reason}`})`));
     if (this.closed) return;
-    // 4001: the token is wrong or was revoked; trying again would only be refused again.
-    if (code === 4001) {
-      this.firstConnect?.reject(new HubError('SB_ERR_AUTH', reason));
+    const final = FINAL_CLOSES[code];
+    if (final !== undefined) {
+      const error = this.refusal ?? new HubError(final, reason);
+      this.firstConnect?.reject(error);
       this.firstConnect = undefined;
       this.closed = true;
       this.setStatus('closed');
+      this.emit('refused', error);
       return;
     }
+    this.refusal = undefined;
     this.setStatus('disconnected');
     const delay = reconnectDelay(this.attempt++, (this.options.random ?? Math.random)(), this.options.reconnect ?? DEFAULT_RECONNECT);
     this.reconnectTimer = setTimeout(() => this.open(), delay);

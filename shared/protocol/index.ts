@@ -41,6 +41,7 @@ export * from './metrics-frames.js';
 export * from './text-frames.js';
 export * from './alert-types.js';
 export * from './http/index.js';
+export * from './short-command.js';
 export { agentName } from './common.js';
 
 export const clientFrameSchemas = {

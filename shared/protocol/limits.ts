@@ -53,6 +53,8 @@ export const DEFAULT_LIMITS = {
   loopMaxMessages: 60,
   /** The loop breaker counts a message as answering the one before only if it follows it within this many ms. */
   loopReactionMs: 2_000,
+  /** How long a new agent name's connection waits for the person to allow it (approveNewAgents), in ms. */
+  approvalTimeoutMs: 120_000,
   /** Raw interactions and audit events older than this many days are deleted by an hourly job (messages and tasks are kept). */
   retentionDays: 30,
   /** Interaction rollups (per agent and minute) are kept this many days; at least `retentionDays`. */

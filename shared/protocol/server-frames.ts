@@ -158,3 +158,17 @@ export interface ConversationResumedFrame {
   /** The agent name of the admin token that resumed it. */
   by: string;
 }
+
+/**
+ * The provisional reply to the `hello` of an agent name the person has not allowed yet (approveNewAgents):
+ * the connection waits, and gets `welcome` once allowed, or an error (SB_ERR_DENIED, SB_ERR_APPROVAL_TIMEOUT)
+ * and the close.
+ */
+export interface ApprovalPendingFrame {
+  type: 'approval_pending';
+  re?: string | number;
+  agent: string;
+  /** How long the hub keeps the connection waiting. */
+  timeout_ms: number;
+  message: string;
+}

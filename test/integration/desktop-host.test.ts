@@ -8,12 +8,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../sdk/index.js';
 import { readConnectionFile } from '../../electron/common/connection-file.js';
 import { notifyAlerts } from '../../electron/shell/alert-notifications.js';
+import { notifyApprovals } from '../../electron/shell/approval-notifications.js';
+import { shortCommand } from '../../shared/index.js';
 import type { HostStatus, HubHost } from '../../electron/shell/hub-host.js';
 import { autostartFile, linuxAutostart } from '../../electron/shell/linux-autostart.js';
 import { watchSettings } from '../../electron/shell/settings-watcher.js';
 import { trayModel } from '../../electron/shell/tray-menu.js';
 import { damageLeafPages } from '../helpers/damage.js';
-import { tempDir } from '../helpers/hub.js';
+import { openSocket, tempDir, type TestClient } from '../helpers/hub.js';
 import { hostAgent, testHost } from '../helpers/desktop.js';
 import { unusedPort } from '../helpers/ports.js';
 import { readConversation } from '../helpers/sdk.js';
@@ -153,6 +155,76 @@ describe('alerts', () => {
     }
     await eventually(() => notes.find((n) => n.body.includes('coder failed 3 interactions in a row')), 'an alert notification');
     expect(notes[0]?.title).toBe('Switchboard warning alert');
+  });
+});
+
+describe('new agents waiting for approval', () => {
+  /** A desktop whose notifications are answered, one after another, as told; what was asked and shown is recorded. */
+  function answering(answers: (number | 'clicked' | 'dismissed')[]) {
+    const asked: { title: string; body: string; actions: readonly string[] }[] = [];
+    const calls: string[] = [];
+    const platform = {
+      ask: async (title: string, body: string, actions: readonly string[]) => (asked.push({ title, body, actions }), answers.shift() ?? 'dismissed'),
+      notify: (title: string, body: string) => void calls.push(`notify ${title}: ${body}`),
+      showWindow: () => void calls.push('showWindow'),
+    };
+    return { platform, asked, calls };
+  }
+
+  /** Says hello as `agent` with the admin token from connection.json, as a local agent does. */
+  async function hello(h: HubHost, agent: string): Promise<TestClient> {
+    const info = readConnectionFile(h.dataDir);
+    const client = await openSocket(info?.url ?? '');
+    cleanups.push(() => client.socket.terminate());
+    client.send({ type: 'hello', id: 'hello', token: info?.token, agent });
+    await client.next('approval_pending');
+    return client;
+  }
+
+  it('become notifications naming the agent and its process; Allow lets it in, Deny closes it, a click opens the window', async () => {
+    const h = host({ port: 0, approveNewAgents: true });
+    const { platform, asked, calls } = answering([0, 1, 'clicked']);
+    cleanups.push(notifyApprovals(h, platform));
+    await h.start();
+    const command = shortCommand([process.execPath, ...process.execArgv, ...process.argv.slice(1)].join(' '));
+
+    const planner = await hello(h, 'planner');
+    expect(await planner.next('welcome')).toMatchObject({ agent: { id: 'planner' } });
+    expect(asked).toEqual([
+      {
+        title: 'Switchboard: a new agent wants to connect',
+        body: `planner (${command}, pid ${process.pid}) wants to connect. Allow it?`,
+        actions: ['Allow', 'Deny'],
+      },
+    ]);
+
+    const intruder = await hello(h, 'intruder');
+    expect(await intruder.next('error')).toMatchObject({ code: 'SB_ERR_DENIED' });
+    expect(
+      h
+        .hub()
+        ?.services.approvals.decisions()
+        .find((row) => row.agent === 'intruder'),
+    ).toMatchObject({ decision: 'denied', decided_by: 'user' });
+
+    await hello(h, 'reviewer');
+    await eventually(() => (calls.includes('showWindow') ? true : undefined), 'the window shown');
+    expect(
+      h
+        .hub()
+        ?.services.approvals.pending()
+        .map((request) => request.agent),
+    ).toEqual(['reviewer']);
+  });
+
+  it('applies approveNewAgents edited in settings.json at once, without a restart', async () => {
+    const h = host({ port: 0 });
+    await h.start();
+    const hub = h.hub();
+    writeFileSync(join(h.dataDir, 'settings.json'), JSON.stringify({ port: 0, approveNewAgents: true }));
+    await h.reloadSettings();
+    expect({ sameHub: h.hub() === hub, enabled: h.hub()?.services.approvals.enabled }).toEqual({ sameHub: true, enabled: true });
+    await hello(h, 'newcomer');
   });
 });
 

@@ -303,6 +303,25 @@ const CASES: { [N in HttpRouteName]: Case<(typeof httpRoutes)[N]> } = {
     ok: () => [{}],
     refused: (f) => [{ token: f.workerToken, status: 403, code: 'SB_ERR_FORBIDDEN' }],
   },
+  listApprovals: {
+    ok: () => [{}],
+    refused: (f) => [{ token: f.workerToken, status: 403, code: 'SB_ERR_FORBIDDEN' }],
+  },
+  approveAgent: {
+    ok: () => [{ params: { name: 'newcomer' } }],
+    refused: (f) => [
+      { params: { name: 'newcomer' }, token: f.workerToken, status: 403, code: 'SB_ERR_FORBIDDEN' },
+      { params: { name: '-bad name-' }, status: 400, code: 'SB_ERR_VALIDATION' },
+    ],
+  },
+  denyAgent: {
+    ok: () => [{ params: { name: 'stranger' } }],
+    refused: (f) => [{ params: { name: 'stranger' }, token: f.workerToken, status: 403, code: 'SB_ERR_FORBIDDEN' }],
+  },
+  forgetApproval: {
+    ok: () => [{ params: { name: 'newcomer' } }, { params: { name: 'never-seen' } }],
+    refused: (f) => [{ params: { name: 'newcomer' }, token: f.workerToken, status: 403, code: 'SB_ERR_FORBIDDEN' }],
+  },
 };
 
 interface Answer {

@@ -58,6 +58,7 @@ function recorder(answers: Answers | ((suggested: string) => string | undefined)
       notes.push({ title, body });
       clicks.push(onClick);
     },
+    ask: async (title) => (calls.push(`ask ${title}`), 'dismissed'),
     quit: () => void calls.push('quit'),
   };
   return { platform, calls, notes, clicks };

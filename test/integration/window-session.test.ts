@@ -35,6 +35,7 @@ function quietPlatform(saveTo: string): ShellPlatform {
     openFolder: async () => undefined,
     launchAtLogin: { get: () => loginItem, set: (on) => void (loginItem = on) },
     notify: () => undefined,
+    ask: async () => 'dismissed',
     quit: () => undefined,
   };
 }

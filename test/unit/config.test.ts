@@ -72,6 +72,12 @@ describe('hub configuration', () => {
     expect(resolveConfig({ dataDir: '/d', portFallback: false }).portFallback).toBe(false);
   });
 
+  it('leaves approval of new agents off by default, and refuses a value that is not true or false', () => {
+    expect(resolveConfig({ dataDir: '/d' })).toMatchObject({ approveNewAgents: false, approvalTimeoutMs: 120_000 });
+    expect(() => resolveConfig({ dataDir: '/d', approveNewAgents: 'yes' as never })).toThrow('approveNewAgents must be true or false (got "yes")');
+    expect(() => resolveConfig({ dataDir: '/d', approvalTimeoutMs: 10 })).toThrow('approvalTimeoutMs must be a whole number from 1000 to 3600000 (got 10)');
+  });
+
   it('reports a non-numeric value by what it was', () => {
     expect(() => resolveConfig({ dataDir: '/d', port: 'abc' as never })).toThrow('port must be a whole number from 0 to 65535 (got "abc")');
   });

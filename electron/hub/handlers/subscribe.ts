@@ -5,7 +5,7 @@ import { identityOf, reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 import { mayAccess } from '../store/conversation-store.js';
 
-export function subscribeHandler(s: Pick<HubServices, 'presence' | 'relay' | 'alerts'> & ReplayServices): HandlerSpec<typeof subscribeFrame> {
+export function subscribeHandler(s: Pick<HubServices, 'presence' | 'relay' | 'alerts' | 'approvals'> & ReplayServices): HandlerSpec<typeof subscribeFrame> {
   return {
     type: 'subscribe',
     schema: subscribeFrame,
@@ -15,6 +15,8 @@ export function subscribeHandler(s: Pick<HubServices, 'presence' | 'relay' | 'al
       if (frame.presence !== undefined) s.presence.watch(conn, frame.presence);
       if (frame.tasks !== undefined) s.relay.notifier.watch(conn, frame.tasks);
       if (frame.alerts !== undefined) s.alerts.watch(conn, frame.alerts);
+      // The admin's alert feed carries the agent names waiting for approval too (the dashboard's banner).
+      if (frame.alerts !== undefined) s.approvals.watch(conn, frame.alerts);
       const selector = frame.conversations;
       if (selector === undefined) {
         reply(ctx, {

@@ -3,7 +3,9 @@ import { unsubscribeFrame } from '../../../shared/index.js';
 import { reply, type HandlerSpec } from '../ws/router.js';
 import type { HubServices } from '../services.js';
 
-export function unsubscribeHandler(s: Pick<HubServices, 'presence' | 'relay' | 'alerts' | 'subscriptions'>): HandlerSpec<typeof unsubscribeFrame> {
+export function unsubscribeHandler(
+  s: Pick<HubServices, 'presence' | 'relay' | 'alerts' | 'approvals' | 'subscriptions'>,
+): HandlerSpec<typeof unsubscribeFrame> {
   return {
     type: 'unsubscribe',
     schema: unsubscribeFrame,
@@ -12,6 +14,7 @@ export function unsubscribeHandler(s: Pick<HubServices, 'presence' | 'relay' | '
       if (frame.presence === true) s.presence.watch(conn, false);
       if (frame.tasks === true) s.relay.notifier.watch(conn, false);
       if (frame.alerts === true) s.alerts.watch(conn, false);
+      if (frame.alerts === true) s.approvals.watch(conn, false);
       const selector = frame.conversations;
       const flagsOnly = frame.presence !== undefined || frame.tasks !== undefined || frame.alerts !== undefined;
       if (selector === '*' || (selector === undefined && !flagsOnly)) s.subscriptions.removeAll(conn);

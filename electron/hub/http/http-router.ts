@@ -15,6 +15,7 @@ import {
 import type { Identity } from '../ws/connection.js';
 import type { HubServices } from '../services.js';
 import type { Guard } from './guard.js';
+import { endpointsOf } from '../peer-process/endpoints.js';
 import { readJson, sendError, sendJson } from './respond.js';
 
 type HttpRoutes = typeof httpRoutes;
@@ -113,7 +114,7 @@ function compile(route: Route): CompiledRoute {
 export type Fallback = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 
 export function createHttpRouter(
-  s: Pick<HubServices, 'auth' | 'config' | 'databaseHealth' | 'logger' | 'presence'>,
+  s: Pick<HubServices, 'auth' | 'approvals' | 'config' | 'databaseHealth' | 'logger' | 'presence'>,
   guard: Guard,
   routes: Route[],
   fallback?: Fallback,
@@ -164,6 +165,7 @@ export function createHttpRouter(
           if (route.access === 'admin' && !identity.admin) {
             throw new SwitchboardError('SB_ERR_FORBIDDEN', 'this endpoint needs the admin token (from connection.json)');
           }
+          s.approvals.checkRequest(identity, endpointsOf(req.socket));
           // An agent's token (or the admin token naming an agent) is an agent at work, WebSocket or not; a
           // browser session or the bare admin token (the CLI) is the person at the machine.
           if (identity.via === 'token' && (!identity.admin || named !== undefined)) s.presence.sawOverHttp(identity.agent);

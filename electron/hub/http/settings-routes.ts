@@ -1,6 +1,6 @@
 /**
  * The settings page's API: the running configuration and settings.json (admin), and saving changes to
- * the file. Changes take effect at the next start; the answer says which ones need it.
+ * the file. Changes take effect at the next start (approveNewAgents at once); the answer says which ones need a restart.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { saveSettingsRequest, SwitchboardError } from '../../../shared/index.js';
@@ -22,13 +22,19 @@ function readFile(dataDir: string): Record<string, unknown> {
   }
 }
 
-export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock'>): Route[] {
+export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock' | 'approvals'>): Route[] {
   const { dataDir, ...effective } = s.config;
   return [
     route('settings', {
       handle() {
         return {
-          body: { status: 'ok', effective, file: readFile(dataDir), path: settingsFilePath(dataDir), federation_defaults: federationDefaults() },
+          body: {
+            status: 'ok',
+            effective: { ...effective, approveNewAgents: s.approvals.enabled },
+            file: readFile(dataDir),
+            path: settingsFilePath(dataDir),
+            federation_defaults: federationDefaults(),
+          },
         };
       },
     }),
@@ -58,7 +64,9 @@ export function settingsRoutes(s: Pick<HubServices, 'config' | 'events' | 'clock
         }
         writeSettingsFile(dataDir, file);
         s.events.record('settings_saved', s.clock.now(), { actor: requireIdentity(ctx).agent, detail: { keys: Object.keys(changes) } });
-        const running = s.config as unknown as Record<string, unknown>;
+        // Approval of new agents applies at once: switching it on must not wait for a restart.
+        s.approvals.setEnabled(next.approveNewAgents);
+        const running = { ...s.config, approveNewAgents: next.approveNewAgents } as unknown as Record<string, unknown>;
         const changed = next as unknown as Record<string, unknown>;
         const restartRequired = Object.keys(changes)
           .filter((key) => !isDeepStrictEqual(changed[key], running[key]))

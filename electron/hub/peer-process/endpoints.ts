@@ -1,10 +1,18 @@
 /** The two ends of a TCP connection as the hub sees them, and addresses in one comparable form. */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** The hub's accepted socket: `remote` is the client's end, `local` the hub's. */
 export interface TcpEndpoints {
   remote: { address: string; port: number };
   local: { address: string; port: number };
+}
+
+/** Both ends of a TCP socket; undefined for any other transport. */
+export function endpointsOf(transport: Duplex): TcpEndpoints | undefined {
+  const { remoteAddress, remotePort, localAddress, localPort } = transport as Partial<Socket>;
+  if (remoteAddress === undefined || remotePort === undefined || localAddress === undefined || localPort === undefined) return undefined;
+  return { remote: { address: remoteAddress, port: remotePort }, local: { address: localAddress, port: localPort } };
 }
 
 /**

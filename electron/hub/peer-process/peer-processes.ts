@@ -40,6 +40,18 @@ export function createPeerProcesses(deps: { lookup: ProcessLookup; logger: Logge
       found.set(conn, LOOKING);
       queue = queue.then(() => lookUp(conn, ends));
     },
+    /** Looks up the process at the other end of a socket, in the same one-at-a-time queue (the approval prompt). */
+    find(ends: TcpEndpoints | undefined): Promise<ConnectionProcess> {
+      if (ends === undefined) return Promise.resolve({ unknown: true, reason: 'not a TCP connection' });
+      const answer = queue.then(() =>
+        deps.lookup(ends).catch((error: unknown): ConnectionProcess => {
+          deps.logger.debug('process lookup failed', { error: String(error) });
+          return { unknown: true, reason: 'the lookup failed' };
+        }),
+      );
+      queue = answer.then(() => undefined);
+      return answer;
+    },
     forget(conn: Connection): void {
       found.delete(conn);
     },

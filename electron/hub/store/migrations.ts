@@ -291,6 +291,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_by_reply ON messages (in_reply_to) WHERE in_reply_to IS NOT NULL;
   CREATE INDEX events_by_subject ON events (subject, id) WHERE subject IS NOT NULL;
   `,
+  `
+  -- Approval of new agents (approval/agent-approvals.ts): the person's decision per agent name. Every agent
+  -- that connected before is approved, so switching approveNewAgents on never locks out one that works.
+  CREATE TABLE agent_approvals (
+    agent TEXT PRIMARY KEY,
+    decision TEXT NOT NULL CHECK (decision IN ('approved', 'denied')),
+    decided_by TEXT NOT NULL,
+    decided_at INTEGER NOT NULL
+  );
+  INSERT INTO agent_approvals (agent, decision, decided_by, decided_at)
+    SELECT id, 'approved', 'known before approval', coalesce(last_seen, created_at) FROM agents;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

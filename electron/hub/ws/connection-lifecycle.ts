@@ -5,7 +5,9 @@
  * nothing else. Each list runs in the order it was registered.
  *
  * Admission, in this order:
- *   1. the hello timer stops, and the registry counts the connection as authenticated (or, when
+ *   0. the hello timer stops, and the gate (approval of new agents) may keep the connection waiting or
+ *      refuse it: then nothing below happens until the gate admits it again;
+ *   1. the registry counts the connection as authenticated (or, when
  *      maxConnections are in, refuses it with SB_ERR_TOO_MANY_CONNECTIONS: no hook runs);
  *   2. presence: the agent comes online (`agent_online`, the relay offers it tasks);
  *   3. text answers: a connection that declared the capability is offered questions;
@@ -46,6 +48,7 @@ export type ConnectionLifecycle = ReturnType<typeof createConnectionLifecycle>;
 export function createConnectionLifecycle(deps: { connections: ConnectionRegistry; config: Pick<HubConfig, 'maxConnections'>; logger: Logger }) {
   const admitHooks: ((conn: Connection, admission: Admission) => void)[] = [];
   const closeHooks: ((conn: Connection) => void)[] = [];
+  let gate: ((conn: Connection, admission: Admission) => boolean) | undefined;
 
   return {
     onAdmit(hook: (conn: Connection, admission: Admission) => void): void {
@@ -54,10 +57,15 @@ export function createConnectionLifecycle(deps: { connections: ConnectionRegistr
     onClose(hook: (conn: Connection) => void): void {
       closeHooks.push(hook);
     },
+    /** Sets the check every admission passes first; it returns true when it took the connection over (kept it waiting, or refused it). */
+    gate(check: (conn: Connection, admission: Admission) => boolean): void {
+      gate = check;
+    },
     /** Lets an authenticated connection in, or closes it when the hub is full. */
     admit(conn: Connection, admission: Admission): void {
       const { identity, observer, re } = admission;
       clearTimeout(conn.helloTimer);
+      if (gate?.(conn, admission) === true) return;
       if (!deps.connections.authenticate(conn, identity)) {
         const error = new SwitchboardError('SB_ERR_TOO_MANY_CONNECTIONS', `the hub allows ${deps.config.maxConnections} connections at once; try again later`);
         sendError(conn, re, error);

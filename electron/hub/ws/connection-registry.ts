@@ -74,6 +74,10 @@ export function createConnectionRegistry(config: HubConfig, now: () => number) {
       pending.delete(conn.id);
       return true;
     },
+    /** A connection waiting for approval after its hello: no longer waiting to say hello, so not closed to make room for others. */
+    hold(conn: Connection): void {
+      pending.delete(conn.id);
+    },
     remove(conn: Connection): void {
       if (!open.delete(conn.id)) return;
       if (!pending.delete(conn.id) && conn.identity !== undefined) authenticated--;

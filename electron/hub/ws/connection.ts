@@ -59,6 +59,8 @@ export class Connection {
   observer = false;
   /** The drop receipt (`gap`) last sent on this connection, cleared by an `inbox_ack` while still current. */
   gapSent: GapRecord | undefined;
+  /** The agent name this connection waits to be allowed as (approveNewAgents); its frames are refused until then. */
+  awaitingApproval: string | undefined;
   private closing = false;
   private readonly maxBufferedBytes: number;
   /** The TCP socket under `socket`, when known: sends are corked on it and written once per tick. */

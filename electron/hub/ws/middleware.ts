@@ -14,10 +14,16 @@ export function countingMiddleware(counts: Map<string, number>): Middleware {
   };
 }
 
-/** Only `hello` may come before the connection is authenticated. */
+/** Only `hello` may come before the connection is authenticated, and nothing while it waits for approval. */
 export const authMiddleware: Middleware = {
   name: 'auth',
   run(ctx, next) {
+    if (ctx.conn.awaitingApproval !== undefined) {
+      throw new SwitchboardError(
+        'SB_ERR_NOT_APPROVED',
+        `agent "${ctx.conn.awaitingApproval}" waits for the person at this machine to allow it; "${ctx.type}" was not handled`,
+      );
+    }
     if (ctx.conn.identity === undefined && ctx.handler.public !== true) {
       throw new SwitchboardError('SB_ERR_AUTH_REQUIRED', `send {"type":"hello","token":"…"} before "${ctx.type}"`);
     }

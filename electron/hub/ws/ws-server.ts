@@ -10,7 +10,7 @@ import type { Identity } from './connection.js';
 import type { Guard } from '../http/guard.js';
 import { errorBody } from '../http/respond.js';
 import type { HubServices } from '../services.js';
-import type { TcpEndpoints } from '../peer-process/endpoints.js';
+import { endpointsOf } from '../peer-process/endpoints.js';
 
 /** Answers a refused upgrade with a plain HTTP error carrying the JSON error body. */
 function refuse(socket: Duplex, error: SwitchboardError): void {
@@ -31,13 +31,6 @@ export const WS_PATHS: readonly string[] = ['/ws', '/', '/ws/chat'];
 /** The remote address of a socket, for rate limits and the audit trail. */
 function peerOf(transport: Duplex): string {
   return (transport as Partial<Socket>).remoteAddress ?? 'unknown';
-}
-
-/** Both ends of a TCP socket; undefined for any other transport. */
-function endpointsOf(transport: Duplex): TcpEndpoints | undefined {
-  const { remoteAddress, remotePort, localAddress, localPort } = transport as Partial<Socket>;
-  if (remoteAddress === undefined || remotePort === undefined || localAddress === undefined || localPort === undefined) return undefined;
-  return { remote: { address: remoteAddress, port: remotePort }, local: { address: localAddress, port: localPort } };
 }
 
 export function createWsEndpoint(

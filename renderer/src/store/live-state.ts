@@ -2,7 +2,7 @@
  * What the window knows live from the hub, and how a batch of frames changes it. Pure: the reducer takes
  * the state and the frames of one animation frame and returns the new state, so it is tested without a DOM.
  */
-import type { AgentInfo, AlertRecord, StoredMessage, TaskRecord } from '../../../shared/index.js';
+import type { AgentInfo, AlertRecord, ApprovalRequest, StoredMessage, TaskRecord } from '../../../shared/index.js';
 
 export type LinkStatus = 'starting' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'signed-out' | 'closed';
 
@@ -45,6 +45,8 @@ export interface LiveState {
   tasks: Record<string, TaskRecord>;
   agents: Record<string, AgentInfo>;
   alerts: Record<number, AlertRecord>;
+  /** Agent names waiting for the person to allow them (pushed to the admin as `approval_requests`), oldest first. */
+  approvals: ApprovalRequest[];
   rates: { messages: number[]; tasks: number[] };
   /** Counts in the current second, moved into `rates` by `tick`. */
   counting: { messages: number; tasks: number };
@@ -69,6 +71,7 @@ export function initialLiveState(): LiveState {
     tasks: {},
     agents: {},
     alerts: {},
+    approvals: [],
     rates: { messages: new Array<number>(RATE_SECONDS).fill(0), tasks: new Array<number>(RATE_SECONDS).fill(0) },
     counting: { messages: 0, tasks: 0 },
   };
@@ -83,6 +86,7 @@ export function applyLiveItems(state: LiveState, items: readonly LiveItem[]): Pa
   let tasks: Record<string, TaskRecord> | undefined;
   let agents: Record<string, AgentInfo> | undefined;
   let alerts: Record<number, AlertRecord> | undefined;
+  let approvals: ApprovalRequest[] | undefined;
   let messages = 0;
   let taskChanges = 0;
   const touch = (id: string): ConversationActivity => {
@@ -164,6 +168,9 @@ export function applyLiveItems(state: LiveState, items: readonly LiveItem[]): Pa
         alerts[alert.id] = alert;
         break;
       }
+      case 'approval_requests':
+        approvals = (frame['pending'] as ApprovalRequest[] | undefined) ?? [];
+        break;
       case 'conversation_paused':
       case 'conversation_resumed':
         touch(String(frame['conversation_id'])).paused = frame.type === 'conversation_paused';
@@ -179,6 +186,7 @@ export function applyLiveItems(state: LiveState, items: readonly LiveItem[]): Pa
   if (tasks !== undefined) next.tasks = tasks;
   if (agents !== undefined) next.agents = agents;
   if (alerts !== undefined) next.alerts = alerts;
+  if (approvals !== undefined) next.approvals = approvals;
   if (messages > 0 || taskChanges > 0) {
     next.counting = { messages: state.counting.messages + messages, tasks: state.counting.tasks + taskChanges };
   }

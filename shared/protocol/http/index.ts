@@ -13,3 +13,4 @@ export * from './alerts.js';
 export * from './settings.js';
 export * from './federation.js';
 export * from './selftest.js';
+export * from './approvals.js';

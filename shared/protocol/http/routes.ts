@@ -1,6 +1,7 @@
 /** Every route of the hub's HTTP API by name: the one table the hub's routes, the dashboard and the contract test are checked against. */
 import { agentApi } from './agents.js';
 import { alertApi } from './alerts.js';
+import { approvalApi } from './approvals.js';
 import { auditApi } from './audit.js';
 import { federationApi } from './federation.js';
 import { lineageApi } from './lineage.js';
@@ -23,6 +24,7 @@ export const httpRoutes = {
   ...settingsApi,
   ...federationApi,
   ...selftestApi,
+  ...approvalApi,
 };
 
 export type HttpRouteName = keyof typeof httpRoutes;

@@ -21,6 +21,8 @@ export const effectiveSettings = z.object({
   allowedHosts: z.array(z.string()),
   allowedCallbackHosts: z.array(z.string()),
   backupEvery: z.enum(BACKUP_INTERVALS),
+  /** New agent names wait for the person to allow them. */
+  approveNewAgents: z.boolean(),
   /** Null for the data folder's backups/. */
   backupFolder: z.string().nullable(),
   /** The `federation` section as in effect (with its defaults filled in); absent when the hub stands alone. */

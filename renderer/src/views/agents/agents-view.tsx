@@ -4,6 +4,7 @@ import { HubErrorText } from '../../components/hub-error-text.js';
 import { useStore } from '../../store/store.js';
 import { apartFromDashboard } from './agent-list-model.js';
 import { AgentsTable } from './agents-table.js';
+import { ApprovalsSection } from './approvals-section.js';
 import { TokensSection } from './tokens-section.js';
 import { useAgents } from './use-agents.js';
 import './agents.css';
@@ -39,6 +40,7 @@ export function AgentsView() {
         )}
       </section>
       {admin ? <TokensSection agentIds={all.map((agent) => agent.id)} /> : null}
+      {admin ? <ApprovalsSection /> : null}
     </div>
   );
 }

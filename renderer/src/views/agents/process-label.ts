@@ -1,8 +1,7 @@
 /** How the dashboard names the process behind a connection: short enough for a table cell, the full command line kept for its tooltip. */
-import type { ConnectionProcess } from '../../../../shared/index.js';
+import { shortCommand, type ConnectionProcess } from '../../../../shared/index.js';
 
-/** Most characters of a command shown in the table. */
-const MAX_COMMAND_CHARS = 40;
+export { shortCommand };
 
 export interface ProcessLabel {
   text: string;
@@ -27,13 +26,4 @@ export function processLabels(processes: readonly ConnectionProcess[]): ProcessL
     }
   }
   return [...labels.values()];
-}
-
-/** `/usr/bin/python3 /home/me/agents/planner.py --fast` → `python3 planner.py --fast`: paths by their last part, cut at MAX_COMMAND_CHARS. */
-export function shortCommand(command: string): string {
-  const short = command
-    .split(' ')
-    .map((arg) => (arg.includes('://') ? arg : (arg.split(/[\\/]/).at(-1) ?? arg)))
-    .join(' ');
-  return short.length > MAX_COMMAND_CHARS ? `${short.slice(0, MAX_COMMAND_CHARS - 1)}…` : short;
 }

@@ -106,6 +106,22 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
     ],
   },
   {
+    id: 'approval',
+    title: 'New agents',
+    note: 'Saved to the settings file. Asking applies at once; the wait from the next start.',
+    fields: [
+      {
+        key: 'approveNewAgents',
+        source: 'hub',
+        label: 'Ask before a new agent connects',
+        kind: 'boolean',
+        help: 'The first connection of an agent name the hub does not know waits until you allow it (tray notification and a banner here). Agents that connected before are never asked.',
+        defaultValue: false,
+      },
+      hubInt('approvalTimeoutMs', 'Approval wait', 'ms', 1000, 3_600_000, 'How long a new agent’s connection waits for you before it is refused.'),
+    ],
+  },
+  {
     id: 'limits',
     title: 'Limits',
     note: 'Saved to the settings file; the hub uses them from its next start.',
