@@ -3,6 +3,7 @@
  * carries no buttons, clicking it opens the window, whose banner has them.
  */
 import { DEFAULT_ADMIN_AGENT } from '../hub/index.js';
+import { followHub } from './follow-hub.js';
 import type { HubHost } from './hub-host.js';
 import type { ShellPlatform } from './platform.js';
 
@@ -10,17 +11,9 @@ const ACTIONS = ['Allow', 'Deny'] as const;
 
 /** Follows the host across restarts (each start is a new hub); returns a function that stops it. */
 export function notifyApprovals(host: HubHost, platform: Pick<ShellPlatform, 'ask' | 'notify' | 'showWindow'>): () => void {
-  let watched: unknown;
-  let unsubscribe: (() => void) | undefined;
-  const follow = (): void => {
-    const hub = host.hub();
-    if (hub === watched) return;
-    unsubscribe?.();
-    unsubscribe = undefined;
-    watched = hub;
-    if (hub === undefined) return;
+  return followHub(host, (hub) => {
     const approvals = hub.services.approvals;
-    unsubscribe = approvals.onRequest((request) => {
+    return approvals.onRequest((request) => {
       void platform.ask('Switchboard: a new agent wants to connect', `${request.prompt}. Allow it?`, ACTIONS).then((answer) => {
         if (answer === 'clicked') platform.showWindow();
         if (typeof answer !== 'number') return;
@@ -33,11 +26,5 @@ export function notifyApprovals(host: HubHost, platform: Pick<ShellPlatform, 'as
         }
       });
     });
-  };
-  follow();
-  const stopFollowing = host.onChange(follow);
-  return () => {
-    stopFollowing();
-    unsubscribe?.();
-  };
+  });
 }
