@@ -10,7 +10,7 @@ import type { AgentListing, ConnectionProcess } from '../../shared/index.js';
 import { ScriptRun } from '../helpers/cli-process.js';
 import { api, tempFolders, useHub, type TestHub } from '../helpers/hub.js';
 import { mcpOverHttp } from '../helpers/mcp.js';
-import { findLinuxProcess } from '../../electron/hub/peer-process/linux-lookup.js';
+import { findLinuxProcesses } from '../../electron/hub/peer-process/linux-lookup.js';
 
 const ctx = useHub();
 const folder = tempFolders();
@@ -70,6 +70,24 @@ describe.runIf(process.platform === 'linux')('the process behind a connection', 
     expect(listed.find((agent) => agent.id === 'reviewer')?.processes).toEqual([mine, mine]);
   });
 
+  it('finds the processes of many connections opened at once, a child’s and its own, each on the right connection', async () => {
+    const script = join(folder(), 'planner.mjs');
+    writeFileSync(script, PLANNER);
+    const planner = new ScriptRun(process.execPath, [script, ctx.hub.wsUrl, ctx.hub.token, 'planner'], process.env);
+    running.push(planner.child);
+    await Promise.all([planner.until(/connected/), ...Array.from({ length: 80 }, () => ctx.admin('swarm'))]);
+    const swarm = await processesOf(ctx.hub, 'swarm');
+    expect({
+      swarm: new Set(swarm.map((found) => ('pid' in found ? found.pid : found.reason))),
+      size: swarm.length,
+      planner: await processesOf(ctx.hub, 'planner'),
+    }).toEqual({
+      swarm: new Set([process.pid]),
+      size: 80,
+      planner: [expect.objectContaining({ pid: planner.child.pid })],
+    });
+  });
+
   it('shows another agent’s command line, which may hold secrets, to admins only: an agent sees its own and others’ pids', async () => {
     await ctx.admin('reviewer');
     const coder = await ctx.agent('coder');
@@ -96,10 +114,12 @@ describe.runIf(process.platform === 'linux')('the process behind a connection', 
 
   it('reports a connection from another machine, and a socket no longer open, as unknown with the reason', async () => {
     const hubEnd = { address: '127.0.0.1', port: ctx.hub.port };
-    expect([
-      await findLinuxProcess({ remote: { address: '192.168.1.20', port: 50000 }, local: hubEnd }),
-      await findLinuxProcess({ remote: { address: '127.0.0.1', port: 1 }, local: hubEnd }),
-    ]).toEqual([
+    expect(
+      await findLinuxProcesses([
+        { remote: { address: '192.168.1.20', port: 50000 }, local: hubEnd },
+        { remote: { address: '127.0.0.1', port: 1 }, local: hubEnd },
+      ]),
+    ).toEqual([
       { unknown: true, reason: 'connected from another machine' },
       { unknown: true, reason: 'the socket is no longer open' },
     ]);

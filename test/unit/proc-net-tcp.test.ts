@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressKey, isLoopback } from '../../electron/hub/peer-process/endpoints.js';
-import { clientSocketInode, parseProcNetTcp } from '../../electron/hub/peer-process/proc-net-tcp.js';
+import { clientSocketInodes, parseProcNetTcp } from '../../electron/hub/peer-process/proc-net-tcp.js';
 
 /** /proc/net/tcp on a hub at 127.0.0.1:4000 (0FA0) with an agent connected from port 52345 (CC79), and its listening socket. */
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -20,23 +20,30 @@ const ends = (client: string, clientPort: number, hub: string) => ({ remote: { a
 
 describe('/proc/net/tcp', () => {
   it('finds the inode of the client end of an IPv4 loopback connection, not the hub end nor the listening socket', () => {
-    expect(clientSocketInode(parseProcNetTcp(TCP), ends('127.0.0.1', 52345, '127.0.0.1'))).toBe('424242');
+    expect(clientSocketInodes(parseProcNetTcp(TCP))(ends('127.0.0.1', 52345, '127.0.0.1'))).toBe('424242');
   });
 
   it('finds IPv6 loopback and IPv4-mapped connections in tcp6', () => {
     const entries = parseProcNetTcp(TCP6);
     expect([
-      clientSocketInode(entries, ends('::1', 52346, '::1')),
-      clientSocketInode(entries, ends('::ffff:127.0.0.1', 52347, '::ffff:127.0.0.1')),
-      clientSocketInode(entries, ends('127.0.0.1', 52347, '127.0.0.1')),
+      clientSocketInodes(entries)(ends('::1', 52346, '::1')),
+      clientSocketInodes(entries)(ends('::ffff:127.0.0.1', 52347, '::ffff:127.0.0.1')),
+      clientSocketInodes(entries)(ends('127.0.0.1', 52347, '127.0.0.1')),
     ]).toEqual(['515151', '616161', '616161']);
   });
 
   it('finds nothing for a port no row has, nor for a closing socket whose inode is 0', () => {
     const entries = parseProcNetTcp(TCP);
-    expect([clientSocketInode(entries, ends('127.0.0.1', 50000, '127.0.0.1')), clientSocketInode(entries, ends('127.0.0.1', 54321, '127.0.0.1'))]).toEqual([
+    expect([clientSocketInodes(entries)(ends('127.0.0.1', 50000, '127.0.0.1')), clientSocketInodes(entries)(ends('127.0.0.1', 54321, '127.0.0.1'))]).toEqual([
       undefined,
       undefined,
+    ]);
+  });
+
+  it('passes over the rows of other local ports when asked for some', () => {
+    expect([parseProcNetTcp(TCP, new Set([52345])).map((entry) => entry.inode), parseProcNetTcp(TCP6, new Set([52347])).map((entry) => entry.inode)]).toEqual([
+      ['424242'],
+      ['616161'],
     ]);
   });
 

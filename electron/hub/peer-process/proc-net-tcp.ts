@@ -8,10 +8,15 @@ export interface ProcNetTcpEntry {
   inode: string;
 }
 
-/** The rows of a /proc/net/tcp or tcp6 file; the header and malformed lines are skipped. */
-export function parseProcNetTcp(text: string): ProcNetTcpEntry[] {
+/**
+ * The rows of a /proc/net/tcp or tcp6 file; the header and malformed lines are skipped. With `localPorts`,
+ * only the rows whose local port is one of them: a busy machine's table has a row per socket, and a lookup
+ * wants a few, so the others are passed over before they are split into fields.
+ */
+export function parseProcNetTcp(text: string, localPorts?: ReadonlySet<number>): ProcNetTcpEntry[] {
   const entries: ProcNetTcpEntry[] = [];
   for (const line of text.split('\n')) {
+    if (localPorts !== undefined && !localPorts.has(localPortOf(line))) continue;
     // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
     const fields = line.trim().split(/\s+/);
     const local = endpointOf(fields[1]);
@@ -23,22 +28,23 @@ export function parseProcNetTcp(text: string): ProcNetTcpEntry[] {
   return entries;
 }
 
+/** A row's local port, read where it sits (after the second colon: `sl: address:PORT`); NaN for other lines. */
+function localPortOf(line: string): number {
+  const colon = line.indexOf(':', line.indexOf(':') + 1);
+  return colon < 0 ? Number.NaN : parseInt(line.slice(colon + 1, colon + 5), 16);
+}
+
 /**
- * The inode of the client's socket of a loopback connection: the row whose local end is the hub's remote
- * end and whose remote end is the hub's local end. Undefined when no such row has an inode (0: closing).
+ * Finds the inode of the client's socket of a loopback connection: the row whose local end is the hub's
+ * remote end and whose remote end is the hub's local end. Undefined when no such row has an inode (0:
+ * closing). The rows are indexed once, so a batch of connections costs one pass over the table.
  */
-export function clientSocketInode(entries: readonly ProcNetTcpEntry[], ends: TcpEndpoints): string | undefined {
-  const client = addressKey(ends.remote.address);
-  const hub = addressKey(ends.local.address);
-  const row = entries.find(
-    (entry) =>
-      entry.inode !== '0' &&
-      entry.local.key === client &&
-      entry.local.port === ends.remote.port &&
-      entry.remote.key === hub &&
-      entry.remote.port === ends.local.port,
-  );
-  return row?.inode;
+export function clientSocketInodes(entries: readonly ProcNetTcpEntry[]): (ends: TcpEndpoints) => string | undefined {
+  const byEnds = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.inode !== '0') byEnds.set(`${entry.local.key}:${entry.local.port}>${entry.remote.key}:${entry.remote.port}`, entry.inode);
+  }
+  return (ends) => byEnds.get(`${addressKey(ends.remote.address) ?? ''}:${ends.remote.port}>${addressKey(ends.local.address) ?? ''}:${ends.local.port}`);
 }
 
 /**
