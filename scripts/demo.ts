@@ -9,9 +9,11 @@
  *   coder               puts a pull request for each plan up in `review`, answers the review, and asks
  *                       the planner what is next
  *   reviewer            asks for one change, then approves, and thanks the coder in a direct message
- *   master              hands jobs to the role `worker`. About 30% fail on the first try and are retried
+ *   master              hands jobs to the role `worker`, each in reply to the planner's latest plan (a task's
+ *                       story starts at that message). About 30% fail on the first try and are retried
  *                       with task_retry; every 20th always fails and is given up after 3 tries (the dead
- *                       letter). It sends the planner a direct message with the tally now and then
+ *                       letter), which the master reports in `general` about that task. It sends the
+ *                       planner a direct message with the tally now and then
  *   worker-1, worker-2  (kind `worker`) run the jobs, reporting progress, and report each job as an
  *                       interaction (tools used, response time, error type) for the metrics view
  *
@@ -276,6 +278,11 @@ function worker(agent: Agent): void {
 
 function master(agent: Agent): ReturnType<typeof setInterval> {
   let job = 0;
+  /** The planner's latest plan: the jobs are sent in reply to it. */
+  let plan: number | undefined;
+  listen(agent, 'master', ['general'], (message) => {
+    if (message.sender === 'planner') plan = message.seq;
+  });
   const open = new Set<string>();
   /** Tries so far of the job a task belongs to, by task id (a retry points at its predecessor with retry_of). */
   const tries = new Map<string, number>();
@@ -300,6 +307,12 @@ function master(agent: Agent): ReturnType<typeof setInterval> {
       } else {
         stats.deadLetters++;
         log(`dead letter: ${task.cmd} ${JSON.stringify(task.payload)} failed ${tried} times (${task.error ?? 'no reason'})`);
+        later('master', async () => {
+          await agent.send('general', `Giving up on ${task.cmd} after ${tried} tries: ${task.error ?? 'no reason'}. Could someone look at the input?`, {
+            taskId: task.task_id,
+          });
+          stats.messages++;
+        });
       }
     }
     if ((stats.completed + stats.failed) % 10 === 0) {
@@ -312,7 +325,15 @@ function master(agent: Agent): ReturnType<typeof setInterval> {
     open.add(`pending-${number}`);
     void track(
       agent
-        .request({ type: 'task_send', task: { to: 'worker', cmd: COMMANDS[number % COMMANDS.length] as string, payload: { job: number } } })
+        .request({
+          type: 'task_send',
+          task: {
+            to: 'worker',
+            cmd: COMMANDS[number % COMMANDS.length] as string,
+            payload: { job: number },
+            ...(plan === undefined ? {} : { in_reply_to: plan }),
+          },
+        })
         .then(() => stats.jobsSent++)
         .catch((error: unknown) => log(`(master could not send job ${number}: ${errorText(error)})`))
         .finally(() => open.delete(`pending-${number}`)),

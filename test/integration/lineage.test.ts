@@ -102,8 +102,9 @@ describe('task lineage', () => {
         { attempt: 2, outcome: 'delivered', http_status: 200 },
       ]);
 
-      // The retry links back to the task it retried.
+      // The retry came from the same message, and links back to the task it retried.
       const back = await lineage(retry);
+      expect(back.body.entries.filter((e) => e.kind === 'origin').map((e) => e.source)).toEqual(byKind('origin').map((e) => e.source));
       expect(back.body.entries.filter((e) => e.kind === 'retry_of')).toMatchObject([
         { actor: 'master', source: { type: 'task', task_id: id }, summary: `a retry of ${id} (completed)` },
       ]);

@@ -368,6 +368,8 @@ export function createTaskService(deps: {
             timeout_ms: old.timeout_ms,
             max_attempts: old.max_attempts,
             ...(old.callback_url === null ? {} : { callback_url: old.callback_url }),
+            // The same work came from the same message: the retry's story starts there too.
+            ...(old.in_reply_to === null ? {} : { in_reply_to: old.in_reply_to }),
           },
           now,
           old.task_id,
