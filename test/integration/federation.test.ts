@@ -264,7 +264,9 @@ describe('a three-node JetStream cluster', () => {
       workstation: fromHub(onWorkstation, 'laptop'),
       laptop: fromHub(onLaptop, 'workstation'),
     }).toEqual({ killedTheLaptopsNode: true, workstation: laptopSent, laptop: Array.from({ length: 5 }, (_, i) => `reply-${i}`) });
-  });
+    // The failover (the client finding another node, JetStream electing new leaders) takes 10-15 s on an idle
+    // two-core machine; the waits above allow 30 s each, and the test as long as they may take together.
+  }, 120_000);
 });
 
 describe('tasks across hubs', () => {
