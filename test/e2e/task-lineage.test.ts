@@ -181,21 +181,26 @@ describe('a task’s lineage in the dashboard', () => {
     await page.locator(`[data-testid="task-detail"][data-task-id="${story.task}"]`).waitFor();
   });
 
-  it('tells under a message what it caused: the task, the reply about it, each a link', async () => {
+  it('tells under a message what it caused: the task and its redrive, the reply about it, each a link', async () => {
     const page = await open();
     await showView(page, 'conversations', 'releases', { seq: String(story.origin.seq) });
     const message = page.locator(`[data-testid="message"][data-seq="${story.origin.seq}"]`);
     await message.getByTestId('message-effects-toggle').click();
     const effects = message.getByTestId('message-effects');
-    await effects.getByTestId('effect-task').waitFor();
-    expect(await effects.innerText()).toContain('1 task · 1 reply');
+    await effects.getByTestId('effect-task').first().waitFor();
+    // The redrive is the same work from the same request, so it counts among what the message caused.
+    expect(await effects.innerText()).toContain('2 tasks · 1 reply');
+    expect(await effects.getByTestId('effect-task').allInnerTexts()).toEqual([
+      expect.stringContaining(story.task.slice(-10)),
+      expect.stringContaining(story.redrive.slice(-10)),
+    ]);
     expect(await effects.getByTestId('effect-reply').innerText()).toContain('Release notes for v2.4 are ready for review');
     // The writer's note says which task it is about.
     expect(await page.locator(`[data-testid="message"][data-seq="${story.note.seq}"]`).getByTestId('message-task').getAttribute('title')).toBe(
       `About task ${story.task}`,
     );
     await screenshot(page, 'message-effects');
-    await effects.getByTestId('effect-task').locator('a').click();
+    await effects.getByTestId('effect-task').first().locator('a').click();
     await page.locator(`[data-testid="task-detail"][data-task-id="${story.task}"]`).waitFor();
   });
 });
