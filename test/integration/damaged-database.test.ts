@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backupsFolder, restoreBackup, scheduledBackupName } from '../../electron/hub/backup/index.js';
 import { createHub } from '../../electron/hub/hub.js';
+import { SCHEMA_VERSION } from '../../electron/hub/store/migrations.js';
 import { silentLogger } from '../../electron/common/logger.js';
 import { HubStartError } from '../../electron/common/start-error.js';
 import { createWindowSession } from '../../electron/shell/window-session.js';
@@ -169,6 +170,35 @@ describe('a database damaged before the hub starts', () => {
         /^Switchboard cannot start: .* is damaged and a read-only hub cannot store the new admin token it needs \(.*quick check.*\)\. Restore the newest backup/,
       ),
       file: before,
+    });
+  });
+
+  it('refuses to start, saying so, when the damaged file was written by an older Switchboard; the backup restored in its place is upgraded and served', async () => {
+    const { dataDir, file, backup } = await dataDirWithMessages();
+    const older = new Database(file);
+    older.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    older.close();
+    damageLeafPages(file, 'messages', 2);
+    const before = fingerprint(file);
+    const hub = createHub({ port: 0, dataDir }, { logger: silentLogger });
+    const refusal = await hub.start().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await hub.stop();
+    const untouched = fingerprint(file);
+    await restoreBackup({ dataDir, source: backup });
+    const restored = await startHub({ dataDir });
+    const early = (await storedMessages(restored, 'early')).map((m) => m.content);
+    await restored.stop();
+    expect({ refusal: refusal instanceof HubStartError ? refusal.message : refusal, file: untouched, early }).toEqual({
+      refusal: expect.stringMatching(
+        new RegExp(
+          `^Switchboard cannot start: .* is damaged and was written by an older Switchboard: .*\\(.*quick check.*\\)\\. Restore the newest backup.*switchboard restore ${backup}`,
+        ),
+      ),
+      file: before,
+      early: EARLY,
     });
   });
 });

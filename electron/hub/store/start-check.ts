@@ -10,6 +10,7 @@ import { isDamage } from '../health/database-health.js';
 import { HubStartError } from '../../common/start-error.js';
 import { readConnectionFile } from '../../common/connection-file.js';
 import { openDatabase, openReadOnlyDatabase, type Db } from './database.js';
+import { SCHEMA_VERSION } from './migrations.js';
 import { createTokenStore } from './token-store.js';
 
 export interface CheckedDatabase {
@@ -36,13 +37,20 @@ export async function findDamage(file: string): Promise<string | undefined> {
   }
 }
 
+/** Why a hub cannot run on its damaged database, as the sentence it stops with says it. */
+const PROBLEMS = {
+  unreadable: 'and cannot be read even read-only',
+  token: 'and a read-only hub cannot store the new admin token it needs',
+  older: 'and was written by an older Switchboard: this version reads it only once its tables are upgraded, and a damaged file is never written to',
+};
+
 /**
  * The sentence a hub stops with when it cannot run on its damaged database: SQLite cannot read it even
- * read-only, or (`token`) it holds no working admin token and a read-only hub cannot store a new one.
+ * read-only, (`token`) it holds no working admin token and a read-only hub cannot store a new one, or
+ * (`older`) its schema is older than this version's queries.
  */
-export function refusal(file: string, damage: string, advice: string, why: 'unreadable' | 'token' = 'unreadable'): HubStartError {
-  const problem = why === 'token' ? 'and a read-only hub cannot store the new admin token it needs' : 'and cannot be read even read-only';
-  return new HubStartError(`Switchboard cannot start: ${file} is damaged ${problem} (${damage}). ${advice}`);
+export function refusal(file: string, damage: string, advice: string, why: keyof typeof PROBLEMS = 'unreadable'): HubStartError {
+  return new HubStartError(`Switchboard cannot start: ${file} is damaged ${PROBLEMS[why]} (${damage}). ${advice}`);
 }
 
 /** The admin token in connection.json, when the damaged database still holds it: a read-only hub cannot mint one. */
@@ -56,9 +64,18 @@ export function keptAdminToken(db: Db, dataDir: string, now: number, refuse: () 
 export async function openCheckedDatabase(file: string, advice: () => string): Promise<CheckedDatabase> {
   const damage = await findDamage(file);
   if (damage === undefined) return { db: openDatabase(file), damage };
+  let db: Db;
+  let version: number;
   try {
-    return { db: openReadOnlyDatabase(file), damage };
+    db = openReadOnlyDatabase(file);
+    version = db.pragma('user_version', { simple: true }) as number;
   } catch (error) {
     throw refusal(file, `${damage}; ${error instanceof Error ? error.message : String(error)}`, advice());
   }
+  // A backup from that older version is upgraded as usual when the hub starts on it after a restore.
+  if (version < SCHEMA_VERSION) {
+    db.close();
+    throw refusal(file, damage, advice(), 'older');
+  }
+  return { db, damage };
 }
