@@ -33,6 +33,8 @@ export interface HostStatus {
   settingsProblem: string | undefined;
   /** The running hub's database is damaged (the hub is read-only) or its writes fail; undefined while healthy. */
   database?: DatabaseProblem | undefined;
+  /** A self-test is running in the hub (started from the tray, the dashboard or the API). */
+  selftestRunning?: boolean;
 }
 
 export interface DatabaseProblem {
@@ -102,7 +104,19 @@ export function createHubHost(options: HubHostOptions) {
       health.onChange((database) => {
         if (hub === next) update({ database: databaseProblem(database) });
       });
-      update({ state: 'running', address: started.connection.http, agentsOnline: presence.onlineCount(), database: databaseProblem(health.status()) });
+      const { selftest } = next.services;
+      const selftestRunning = (running: boolean) => (): void => {
+        if (hub === next) update({ selftestRunning: running });
+      };
+      selftest.onStarted(selftestRunning(true));
+      selftest.onFinished(selftestRunning(false));
+      update({
+        state: 'running',
+        address: started.connection.http,
+        agentsOnline: presence.onlineCount(),
+        database: databaseProblem(health.status()),
+        selftestRunning: selftest.state().running,
+      });
     } catch (error) {
       await next.stop().catch((stopError: unknown) => logger.error('could not stop after a failed start', { error: String(stopError) }));
       const message =
@@ -120,7 +134,7 @@ export function createHubHost(options: HubHostOptions) {
     update({ state: 'stopping' });
     hub = undefined;
     await running.stop();
-    update({ state: 'stopped', address: undefined, agentsOnline: 0, database: undefined });
+    update({ state: 'stopped', address: undefined, agentsOnline: 0, database: undefined, selftestRunning: false });
   };
 
   const serially = (work: () => Promise<void>): Promise<void> => {

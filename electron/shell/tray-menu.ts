@@ -71,7 +71,9 @@ export function trayModel(status: HostStatus, launchAtLogin: boolean, cliInstall
     { kind: 'action', action: 'open-data-folder', label: 'Open data folder', enabled: true },
     { kind: 'action', action: 'open-logs-folder', label: 'Open logs folder', enabled: true },
     // The running hub runs it (a scratch hub of its own, in a temporary folder) and keeps the result.
-    { kind: 'action', action: 'run-selftest', label: 'Run self-test', enabled: status.state === 'running' },
+    status.selftestRunning === true
+      ? { kind: 'action', action: 'run-selftest', label: 'Self-test running…', enabled: false }
+      : { kind: 'action', action: 'run-selftest', label: 'Run self-test', enabled: status.state === 'running' },
     { kind: 'separator' },
     { kind: 'action', action: 'launch-at-login', label: 'Launch at login', enabled: true, checked: launchAtLogin },
     { kind: 'action', action: 'toggle-cli', label: cliInstalled ? 'Remove command-line tool' : 'Install command-line tool', enabled: true },

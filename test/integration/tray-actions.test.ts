@@ -190,14 +190,22 @@ describe('tray actions', () => {
     expect(notes[0]?.body).toMatch(/not an SQLite database/i);
   });
 
-  it('Run self-test runs it in the hub, refuses a second start meanwhile, and tells the result in a notification that opens the settings', async () => {
+  it('Run self-test runs it in the hub, shows it running, refuses a second start meanwhile, and tells the result in a notification that opens the settings', async () => {
     const host = await runningHost();
     const { platform, calls, notes, clicks } = recorder();
     const actions = createTrayActions({ host, platform, selftestMessages: 300 });
+    const runningStates: (boolean | undefined)[] = [];
+    host.onChange((status) => runningStates.push(status.selftestRunning));
     await actions.run('run-selftest');
+    const whileRunning = host.status().selftestRunning;
     await actions.run('run-selftest');
     expect(notes).toEqual([{ title: 'Self-test not started', body: expect.stringContaining('a self-test is already running') }]);
     await eventually(() => notes[1], 'the self-test notification', 60_000);
+    expect({ whileRunning, after: host.status().selftestRunning, changes: runningStates.filter((running, i) => running !== runningStates[i - 1]) }).toEqual({
+      whileRunning: true,
+      after: false,
+      changes: [true, false],
+    });
     expect(notes[1]).toEqual({
       title: 'Self-test passed',
       body: expect.stringMatching(/^0 lost · 0 duplicates · integrity ok · 3 kills · 300 messages in [\d.]+ s$/),

@@ -51,6 +51,12 @@ describe('the tray menu', () => {
     );
   });
 
+  it('says a self-test is running instead of offering another', () => {
+    const running = { ...base, state: 'running' as const, address: 'http://127.0.0.1:8765', selftestRunning: true };
+    expect(menu(trayModel(running, false).items)).toEqual(expect.arrayContaining(['Self-test running… (off)']));
+    expect(menu(trayModel(running, false).items)).not.toContain('Run self-test');
+  });
+
   it('offers Start and no backup or self-test while stopped, with the stopped icon', () => {
     const model = trayModel(base, true);
     expect(model.icon).toBe('stopped');

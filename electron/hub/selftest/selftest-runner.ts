@@ -50,6 +50,7 @@ export function createSelftestRunner(options: SelftestRunnerOptions) {
   let last = storedResult(settings.read(SETTINGS_KEY));
   let current: Run | undefined;
   const listeners = new Set<(result: SelftestResult) => void>();
+  const startListeners = new Set<() => void>();
 
   const finish = (run: Run, actor: string | null, figures: SelftestFigures, error: string | null): void => {
     const result: SelftestResult = {
@@ -120,7 +121,13 @@ export function createSelftestRunner(options: SelftestRunnerOptions) {
       const run: Run = { startedAt: clock.now(), messages, acked: 0, kills: 0, abort: new AbortController(), done: Promise.resolve() };
       current = run;
       run.done = execute(run, actor);
+      for (const listener of startListeners) listener();
       return state();
+    },
+    /** Called when a run starts, whoever asked for it (the tray shows it as running). */
+    onStarted(listener: () => void): () => void {
+      startListeners.add(listener);
+      return () => startListeners.delete(listener);
     },
     /** Called with each finished run's result. */
     onFinished(listener: (result: SelftestResult) => void): () => void {
