@@ -4,3 +4,4 @@ export * from './version.js';
 export * from './tasks/task-states.js';
 export * from './tasks/task-record.js';
 export * from './selftest/selftest-summary.js';
+export * from './plural.js';

@@ -1,7 +1,7 @@
 /** What each tray menu item does, against the embedded hub and the desktop platform. */
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { SELFTEST_MESSAGES, selftestSummary, selftestTitle } from '../../shared/index.js';
+import { plural, SELFTEST_MESSAGES, selftestSummary, selftestTitle } from '../../shared/index.js';
 import { backupsFolder, checkBackupFile, manualBackupName, restoreBackup } from '../hub/index.js';
 import type { CliLink } from './cli-link.js';
 import type { HubHost } from './hub-host.js';
@@ -23,8 +23,6 @@ export interface TrayActions {
   /** Asks where to save and has the running hub write the backup; undefined when cancelled or not made (the person is told why). */
   exportBackup(): Promise<{ file: string; lastSeq: number } | undefined>;
 }
-
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export function createTrayActions(options: TrayActionsOptions): TrayActions {
   const { host, platform } = options;
@@ -64,7 +62,7 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
     }
     const agreed = await platform.confirm(
       `Restore ${basename(file)}?`,
-      `It holds ${count(info.messages, 'message')} and ${count(info.tasks, 'task')}. The hub stops, the current database is kept in the backups folder, and the backup takes its place.`,
+      `It holds ${plural(info.messages, 'message')} and ${plural(info.tasks, 'task')}. The hub stops, the current database is kept in the backups folder, and the backup takes its place.`,
       'Stop the hub and restore',
     );
     if (!agreed) return;
@@ -73,7 +71,7 @@ export function createTrayActions(options: TrayActionsOptions): TrayActions {
     try {
       const restored = await restoreBackup({ dataDir: host.dataDir, source: file, now: now() });
       const kept = restored.replacedBackup === undefined ? '' : ` The replaced database is kept as ${restored.replacedBackup}.`;
-      platform.notify('Backup restored', `${basename(file)}: ${count(restored.info.messages, 'message')}, ${count(restored.info.tasks, 'task')}.${kept}`);
+      platform.notify('Backup restored', `${basename(file)}: ${plural(restored.info.messages, 'message')}, ${plural(restored.info.tasks, 'task')}.${kept}`);
     } catch (error) {
       platform.notify('Backup not restored', (error as Error).message);
     }

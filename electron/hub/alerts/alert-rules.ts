@@ -2,7 +2,7 @@
  * The alert rules, pure: an agent's window, an interaction, a health snapshot, the federation link's status
  * or a hub event, and the time → raise and resolve decisions.
  */
-import type { AlertConfig, AlertLevel, AlertRule, FederationStatus } from '../../../shared/index.js';
+import { plural, type AlertConfig, type AlertLevel, type AlertRule, type FederationStatus } from '../../../shared/index.js';
 
 /** A measured value at this multiple of its threshold makes the alert critical instead of a warning. */
 export const CRITICAL_FACTOR = 2;
@@ -96,7 +96,6 @@ const raise = (rule: AlertRule, subject: string, level: AlertLevel, value: numbe
   message,
 });
 const resolve = (rule: AlertRule, subject: string, reason: string): Resolve => ({ kind: 'resolve', rule, subject, reason });
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Drops outcomes older than the window; returns the failures, the count and the rate in percent (0 for an empty window). */
 export function errorRate(window: AgentWindow, config: AlertConfig, now: number): { errors: number; samples: number; rate: number } {

@@ -4,7 +4,15 @@
  * retried and that retried it, and the messages posted about it. Read from the tables that hold each part
  * (events by subject, attempts, tasks by `retry_of`, messages by `task_id`), each through an index.
  */
-import type { LineageEntry, LineageKind, LineageSource, TaskAttempt, TaskLineageResponse, TaskState } from '../../../shared/index.js';
+import {
+  plural,
+  type LineageEntry,
+  type LineageKind,
+  type LineageSource,
+  type TaskAttempt,
+  type TaskLineageResponse,
+  type TaskState,
+} from '../../../shared/index.js';
 import type { TaskCaller, TaskReader } from '../relay/task-reader.js';
 import type { Db } from '../store/database.js';
 import type { EventRow } from '../store/event-store.js';
@@ -38,7 +46,6 @@ function shorten(text: string, max = SUMMARY_CHARS): string {
 }
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function createTaskLineage(deps: { db: Db; tasks: TaskStore; reader: TaskReader; messages: MessageStore; mayRead: MessageReadable }) {
   const { tasks, reader } = deps;
