@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { readConnectionFile } from '../../common/connection-file.js';
 import { databaseFile } from '../../common/data-dir.js';
+import { integrityProblems } from '../backup/integrity-check.js';
 
 const CONVERSATION = 'selftest';
 const SENDERS = ['selftest-a', 'selftest-b'];
@@ -138,23 +139,24 @@ interface Found {
   present: number;
 }
 
-/** Reads the stopped scratch hub's database directly, read-only. */
+/** Reads the stopped scratch hub's database directly, read-only; its integrity check runs off the event loop. */
 async function inspect(dataDir: string, acked: ReadonlySet<string>): Promise<Found> {
   const { default: Database } = await import('better-sqlite3');
-  const db = new Database(databaseFile(dataDir), { readonly: true });
+  const file = databaseFile(dataDir);
+  const db = new Database(file, { readonly: true });
+  let rows: { seq: number; client_msg_id: string | null }[];
   try {
-    const rows = db
+    rows = db
       .prepare<[string], { seq: number; client_msg_id: string | null }>('SELECT seq, client_msg_id FROM messages WHERE conversation_id = ? ORDER BY seq')
       .all(CONVERSATION);
-    const ids = rows.map((row) => row.client_msg_id ?? '');
-    let gaps = 0;
-    for (let i = 1; i < rows.length; i++) if ((rows[i]?.seq ?? 0) !== (rows[i - 1]?.seq ?? 0) + 1) gaps++;
-    const integrity = String(db.pragma('integrity_check', { simple: true }));
-    const distinct = new Set(ids);
-    return { rows: rows.length, distinct: distinct.size, gaps, integrity, present: [...acked].filter((id) => distinct.has(id)).length };
   } finally {
     db.close();
   }
+  let gaps = 0;
+  for (let i = 1; i < rows.length; i++) if ((rows[i]?.seq ?? 0) !== (rows[i - 1]?.seq ?? 0) + 1) gaps++;
+  const integrity = (await integrityProblems(file)).join('; ');
+  const distinct = new Set(rows.map((row) => row.client_msg_id ?? ''));
+  return { rows: rows.length, distinct: distinct.size, gaps, integrity, present: [...acked].filter((id) => distinct.has(id)).length };
 }
 
 export async function runSelftest(options: SelftestOptions): Promise<SelftestFigures> {
