@@ -60,13 +60,18 @@ export function createStreams(deps: {
     return posted;
   };
 
-  /** The `stream_start` that brings a late subscriber up to date: what was streamed so far, and the next chunk's index. */
-  const pickedUp = (stream: OpenStream): Record<string, unknown> => ({
+  /** A stream's `stream_start`, as every subscriber gets it when the stream opens. */
+  const startFrame = (stream: OpenStream): Record<string, unknown> => ({
     type: 'stream_start',
     stream_id: stream.id,
     conversation_id: stream.target.id,
     sender: stream.sender.agent,
     message_type: stream.messageType,
+  });
+
+  /** The `stream_start` that brings a late subscriber up to date: what was streamed so far, and the next chunk's index. */
+  const pickedUp = (stream: OpenStream): Record<string, unknown> => ({
+    ...startFrame(stream),
     content_so_far: stream.chunks.join(''),
     next_index: stream.chunks.length,
   });
@@ -85,10 +90,7 @@ export function createStreams(deps: {
       deps.conversations.ensure(target.id, sender.agent, deps.now(), { kind: target.kind, members: target.members });
       const stream: OpenStream = { id, owner: conn, sender, target, messageType: options.messageType, clientMsgId: options.clientMsgId, chunks: [], bytes: 0 };
       open.set(id, stream);
-      deps.messaging.relay(
-        target.id,
-        JSON.stringify({ type: 'stream_start', stream_id: id, conversation_id: target.id, sender: sender.agent, message_type: options.messageType }),
-      );
+      deps.messaging.relay(target.id, JSON.stringify(startFrame(stream)));
       return stream;
     },
     chunk(conn: Connection, streamId: string, content: string): number {
